@@ -1,0 +1,41 @@
+//! Writes a generated workspace for benchmarks:
+//! `cargo run --release --example gen_workspace -- OUT [--components N] [--risks N] [--runbooks N] [--seed N]`
+
+use faultline::workspace_gen::{GenOptions, generate};
+use std::path::PathBuf;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mut out = None;
+    let mut options = GenOptions::default();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| -> anyhow::Result<u64> {
+            let v = args
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("{name} needs a value"))?;
+            Ok(v.parse()?)
+        };
+        match arg.as_str() {
+            "--components" => options.components = usize::try_from(value("--components")?)?,
+            "--risks" => options.risks = usize::try_from(value("--risks")?)?,
+            "--runbooks" => options.runbooks = usize::try_from(value("--runbooks")?)?,
+            "--seed" => options.seed = value("--seed")?,
+            other if !other.starts_with('-') => out = Some(PathBuf::from(other)),
+            other => anyhow::bail!("unknown option {other}"),
+        }
+    }
+    let out = out.ok_or_else(|| {
+        anyhow::anyhow!(
+            "usage: gen_workspace OUT [--components N] [--risks N] [--runbooks N] [--seed N]"
+        )
+    })?;
+    generate(&out, options)?;
+    println!(
+        "wrote {} components, {} risks, {} runbooks to {}",
+        options.components,
+        options.risks,
+        options.runbooks,
+        out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,508 @@
+//! `faultline check`: every file validated (schema, ids, links and anchors, canonical form) and
+//! the register's policy linted, each finding at `path:line:column`.
+
+use crate::finding::{Finding, Pos};
+use crate::locate::Locator;
+use crate::model::{BUDGET_SHARE_LIMIT, Register, to_canonical};
+use crate::parse::closest;
+use crate::runbook::RunbookDoc;
+use crate::store::{Loaded, Workspace};
+use jiff::civil::Date;
+use std::cell::OnceCell;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Days after which a high or critical risk's rehearsal is stale.
+pub const STALE_REHEARSAL_DAYS: i32 = 180;
+
+/// Checks the whole workspace. `today` decides which rehearsals are stale.
+pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
+    let ids: HashSet<&str> = ws
+        .components
+        .iter()
+        .filter(|c| c.content.is_ok())
+        .map(|c| c.stem.as_str())
+        .collect();
+    let mut findings = Vec::new();
+    for file in &ws.components {
+        match &file.content {
+            Err(finding) => findings.push(finding.clone()),
+            Ok(loaded) => {
+                let mut ctx = FileCheck {
+                    ws,
+                    path: &file.path,
+                    text: &loaded.text,
+                    locator: OnceCell::new(),
+                    findings: &mut findings,
+                };
+                ctx.register(&file.stem, loaded, &ids, today);
+            }
+        }
+    }
+    findings.extend(ws.runbook_findings.iter().cloned());
+    for doc in &ws.runbooks {
+        check_runbook_links(ws, doc, &mut findings);
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
+/// Checks for one register file; positions are found only when there is something to report.
+struct FileCheck<'a> {
+    ws: &'a Workspace,
+    path: &'a Path,
+    text: &'a str,
+    locator: OnceCell<Locator>,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl FileCheck<'_> {
+    fn pos(&self, json_path: &str) -> Pos {
+        let locator = self.locator.get_or_init(|| Locator::new(self.text));
+        locator
+            .value_offset(json_path)
+            .map_or(Pos::START, |o| Pos::of_offset(self.text, o))
+    }
+
+    fn error(&mut self, json_path: &str, rule: &'static str, message: String) {
+        let pos = self.pos(json_path);
+        self.findings
+            .push(Finding::error(self.path, pos, rule, message));
+    }
+
+    fn warning(&mut self, json_path: &str, rule: &'static str, message: String) {
+        let pos = self.pos(json_path);
+        self.findings
+            .push(Finding::warning(self.path, pos, rule, message));
+    }
+
+    fn register(&mut self, stem: &str, loaded: &Loaded, ids: &HashSet<&str>, today: Date) {
+        let reg = &loaded.register;
+        if !is_valid_id(&reg.component) {
+            self.error(
+                "component",
+                "id-format",
+                id_message("component id", &reg.component),
+            );
+        }
+        if reg.component != stem {
+            self.error(
+                "component",
+                "component-mismatch",
+                format!(
+                    "component `{}` does not match its file name: expected `{stem}` (rename the file or the component)",
+                    reg.component
+                ),
+            );
+        }
+        if reg.title.trim().is_empty() {
+            self.error("title", "empty-title", "the component has no title".into());
+        }
+        self.dependencies(reg, ids);
+        self.objectives(reg);
+        let mut seen = HashSet::new();
+        for (i, risk) in reg.risks.iter().enumerate() {
+            let at = |field: &str| format!("risks/{i}/{field}");
+            let name = format!("{}/{}", reg.component, risk.id);
+            if !is_valid_id(&risk.id) {
+                self.error(&at("id"), "id-format", id_message("risk id", &risk.id));
+            }
+            if !seen.insert(risk.id.as_str()) {
+                self.error(
+                    &at("id"),
+                    "duplicate-risk-id",
+                    format!("risk id `{}` is used twice in this component", risk.id),
+                );
+            }
+            if risk.title.trim().is_empty() {
+                self.error(
+                    &at("title"),
+                    "empty-title",
+                    format!("risk `{name}` has no title"),
+                );
+            }
+            if !risk.runbook.is_empty()
+                && let Err((rule, message)) = resolve_link(self.ws, "", &risk.runbook)
+            {
+                self.error(&at("runbook"), rule, message);
+            }
+            self.estimate(i, risk);
+            self.policy(reg, i, today);
+        }
+        self.canonical(loaded);
+    }
+
+    fn dependencies(&mut self, reg: &Register, ids: &HashSet<&str>) {
+        let known: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+        for (i, dep) in reg.depends_on.iter().enumerate() {
+            let at = format!("depends_on/{i}");
+            if dep == &reg.component {
+                self.warning(&at, "self-dependency", format!("`{dep}` depends on itself"));
+            } else if !ids.contains(dep.as_str()) {
+                let hint = closest(dep, &known)
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                self.error(
+                    &at,
+                    "unknown-dependency",
+                    format!("depends on `{dep}`, but no register file defines it{hint}"),
+                );
+            }
+        }
+    }
+
+    fn objectives(&mut self, reg: &Register) {
+        let o = &reg.objectives;
+        if let Some(a) = o.availability
+            && !(a.0 > 0.0 && a.0 <= 100.0)
+        {
+            self.error(
+                "objectives/availability",
+                "invalid-value",
+                format!("availability {a} is not a percentage above 0 and at most 100"),
+            );
+        }
+        for (field, value) in [
+            ("rto_minutes", o.rto_minutes),
+            ("rpo_minutes", o.rpo_minutes),
+        ] {
+            if let Some(v) = value
+                && v.0 < 0.0
+            {
+                self.error(
+                    &format!("objectives/{field}"),
+                    "invalid-value",
+                    format!("{field} is {v}; it cannot be negative"),
+                );
+            }
+        }
+    }
+
+    fn estimate(&mut self, index: usize, risk: &crate::model::Risk) {
+        let e = &risk.estimate;
+        for (field, value) in [
+            ("ettd_minutes", e.ettd_minutes),
+            ("ettr_minutes", e.ettr_minutes),
+            ("per_year", e.per_year),
+            ("users_affected_percent", e.users_affected_percent),
+        ] {
+            let Some(v) = value else { continue };
+            let at = format!("risks/{index}/estimate/{field}");
+            if v.0 < 0.0 {
+                self.error(
+                    &at,
+                    "invalid-value",
+                    format!("{field} is {v}; it cannot be negative"),
+                );
+            } else if field == "users_affected_percent" && v.0 > 100.0 {
+                self.error(
+                    &at,
+                    "invalid-value",
+                    format!("users_affected_percent is {v}; a share of users is at most 100"),
+                );
+            }
+        }
+    }
+
+    fn policy(&mut self, reg: &Register, index: usize, today: Date) {
+        let risk = &reg.risks[index];
+        let at = |field: &str| format!("risks/{index}/{field}");
+        let name = format!("{}/{}", reg.component, risk.id);
+        let band = risk.band();
+        if band.is_severe() {
+            if risk.mitigation.trim().is_empty() && risk.status != crate::model::Status::Accepted {
+                self.warning(
+                    &at("id"),
+                    "no-mitigation",
+                    format!(
+                        "{band} risk `{name}` (score {}) has no mitigation",
+                        risk.score()
+                    ),
+                );
+            }
+            if risk.runbook.trim().is_empty() {
+                self.warning(
+                    &at("id"),
+                    "no-runbook",
+                    format!(
+                        "{band} risk `{name}` (score {}) has no runbook",
+                        risk.score()
+                    ),
+                );
+            }
+            match risk.last_rehearsed {
+                None => self.warning(
+                    &at("id"),
+                    "never-rehearsed",
+                    format!("{band} risk `{name}` has never been rehearsed"),
+                ),
+                Some(date) => {
+                    let days = (today - date.0).get_days();
+                    if days > STALE_REHEARSAL_DAYS {
+                        self.warning(
+                            &at("last_rehearsed"),
+                            "stale-rehearsal",
+                            format!(
+                                "{band} risk `{name}` was last rehearsed {days} days ago (more than {STALE_REHEARSAL_DAYS})"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(date) = risk.last_rehearsed
+            && date.0 > today
+        {
+            self.warning(
+                &at("last_rehearsed"),
+                "future-date",
+                format!("last_rehearsed {date} is in the future"),
+            );
+        }
+        if let (Some(share), Some(bad)) =
+            (reg.budget_share(risk), risk.estimate.bad_minutes_per_year())
+            && share > BUDGET_SHARE_LIMIT
+        {
+            self.warning(
+                &at("estimate"),
+                "budget-share",
+                format!(
+                    "`{name}` alone is expected to cost {bad:.0} bad minutes a year, {:.0}% of the component's error budget (limit {:.0}%)",
+                    share * 100.0,
+                    BUDGET_SHARE_LIMIT * 100.0
+                ),
+            );
+        }
+    }
+
+    fn canonical(&mut self, loaded: &Loaded) {
+        let canonical = to_canonical(&loaded.register);
+        if canonical == loaded.text {
+            return;
+        }
+        let line = first_difference_line(&loaded.text, &canonical);
+        let why = if loaded.text.contains("\r\n") {
+            " (CRLF line endings)"
+        } else {
+            ""
+        };
+        self.findings.push(Finding::warning(
+            self.path,
+            Pos { line, column: 1 },
+            "not-canonical",
+            format!("not in canonical form{why}: run `faultline fmt`"),
+        ));
+    }
+}
+
+/// The first 1-based line where two texts differ.
+pub fn first_difference_line(a: &str, b: &str) -> usize {
+    a.split('\n')
+        .zip(b.split('\n'))
+        .position(|(x, y)| x != y)
+        .map_or_else(|| a.lines().count().min(b.lines().count()) + 1, |i| i + 1)
+}
+
+/// Ids are lowercase letters, digits and hyphens, starting with a letter or digit.
+pub fn is_valid_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn id_message(what: &str, id: &str) -> String {
+    format!(
+        "{what} `{}` is not valid: use lowercase letters, digits and hyphens (e.g. `{}`)",
+        crate::sanitize::sanitize(id),
+        suggest_id(id)
+    )
+}
+
+/// A valid id close to `text`: lowercased, other characters turned into single hyphens.
+pub fn suggest_id(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// Resolves a link from a file in `from_dir` (workspace-relative; `""` for the register, whose
+/// links are workspace-relative) and checks that it stays inside the workspace and that its file
+/// and anchor exist. Web links (`https:` and other schemes) are not followed.
+pub fn resolve_link(
+    ws: &Workspace,
+    from_dir: &str,
+    dest: &str,
+) -> Result<(), (&'static str, String)> {
+    let (file, anchor) = match dest.split_once('#') {
+        Some((f, a)) => (f, Some(a)),
+        None => (dest, None),
+    };
+    let from_register = from_dir.is_empty();
+    if has_scheme(file) {
+        if from_register {
+            return Err((
+                "link-outside-workspace",
+                format!(
+                    "runbook `{dest}` is a web address; a runbook link is a workspace path such as runbooks/name.md#anchor"
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    if file.is_empty() {
+        if from_register {
+            return Err((
+                "runbook-missing",
+                format!("runbook link `{dest}` names no file"),
+            ));
+        }
+        return Ok(()); // same-file anchors are checked by the caller, which knows the file
+    }
+    let target = normalize(from_dir, file).ok_or_else(|| {
+        (
+            "link-outside-workspace",
+            format!("link `{dest}` leads outside the workspace"),
+        )
+    })?;
+    let missing_rule = if from_register {
+        "runbook-missing"
+    } else {
+        "broken-link"
+    };
+    let Some(doc) = ws.runbook(&target) else {
+        let on_disk = ws.root.join(&target);
+        let inside = on_disk
+            .canonicalize()
+            .ok()
+            .zip(ws.root.canonicalize().ok())
+            .map(|(t, r)| t.starts_with(r));
+        return match inside {
+            None => Err((missing_rule, format!("`{target}` does not exist"))),
+            Some(false) => Err((
+                "link-outside-workspace",
+                format!("link `{dest}` resolves outside the workspace (through a symbolic link)"),
+            )),
+            Some(true) => Ok(()),
+        };
+    };
+    match anchor {
+        Some(anchor) if !anchor.is_empty() => check_anchor(doc, anchor),
+        _ => Ok(()),
+    }
+}
+
+fn check_anchor(doc: &RunbookDoc, anchor: &str) -> Result<(), (&'static str, String)> {
+    if doc.heading(anchor).is_some() {
+        return Ok(());
+    }
+    let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor.clone()).collect();
+    let hint = closest(anchor, &anchors)
+        .map(|c| format!("; did you mean `#{c}`?"))
+        .unwrap_or_default();
+    Err((
+        "anchor-missing",
+        format!(
+            "`{}` has no heading with anchor `#{anchor}`{hint}",
+            doc.path
+        ),
+    ))
+}
+
+fn check_runbook_links(ws: &Workspace, doc: &RunbookDoc, findings: &mut Vec<Finding>) {
+    let dir = doc.path.rsplit_once('/').map_or("", |(d, _)| d);
+    for link in &doc.links {
+        let result = match link.dest.strip_prefix('#') {
+            Some(anchor) => check_anchor(doc, anchor),
+            None => resolve_link(ws, dir, &link.dest),
+        };
+        if let Err((rule, message)) = result {
+            findings.push(Finding::error(
+                &doc.path,
+                Pos {
+                    line: link.line,
+                    column: link.column,
+                },
+                rule,
+                message,
+            ));
+        }
+    }
+}
+
+/// `scheme:` at the start, as in `https://` or `mailto:`.
+fn has_scheme(link: &str) -> bool {
+    link.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    })
+}
+
+/// Joins `dir` and a relative `link` into a workspace-relative path, resolving `.` and `..`
+/// lexically. `None` when it is absolute or climbs above the workspace root.
+pub fn normalize(dir: &str, link: &str) -> Option<String> {
+    if link.starts_with('/')
+        || link.starts_with('\\')
+        || link.get(1..2) == Some(":")
+        || has_scheme(link)
+    {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in link.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("payments-api"));
+        assert!(is_valid_id("s3"));
+        assert!(!is_valid_id("Payments"));
+        assert!(!is_valid_id("-x"));
+        assert!(!is_valid_id("a b"));
+        assert!(!is_valid_id(""));
+        assert_eq!(suggest_id("Payments API (v2)"), "payments-api-v2");
+    }
+
+    #[test]
+    fn normalize_stays_inside() {
+        assert_eq!(
+            normalize("runbooks/db", "../x.md").as_deref(),
+            Some("runbooks/x.md")
+        );
+        assert_eq!(
+            normalize("", "runbooks/./a.md").as_deref(),
+            Some("runbooks/a.md")
+        );
+        assert_eq!(normalize("runbooks", "../../etc/passwd"), None);
+        assert_eq!(normalize("", "/etc/passwd"), None);
+        assert_eq!(normalize("", "C:/x"), None);
+    }
+
+    #[test]
+    fn first_difference() {
+        assert_eq!(first_difference_line("a\nb\nc\n", "a\nB\nc\n"), 2);
+        assert_eq!(first_difference_line("a\n", "a\nb\n"), 2);
+    }
+}

@@ -1,0 +1,71 @@
+//! The command line, as clap definitions only.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "faultline",
+    version,
+    about = "A terminal UI for a team's risk register and runbooks",
+    long_about = "A terminal UI for a team's risk register and runbooks.\n\nWith no subcommand, opens the TUI on the workspace: the nearest directory, going up from here, that holds `registers/`."
+)]
+pub struct Cli {
+    /// The workspace directory (default: found by walking up from the current directory)
+    #[arg(long, short = 'w', global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every register and runbook and lint the register's policy
+    #[command(
+        long_about = "Validate every register and runbook (schema, ids, links and anchors, canonical form) and lint policy.\n\nExit status: 0 when there is no error-level finding, 1 when there is, 2 on a usage or I/O failure."
+    )]
+    Check {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Rewrite register files in canonical form
+    Fmt {
+        /// List files that are not in canonical form, change nothing, exit 1 if any
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the register as a table, highest score first
+    List {
+        /// Sort order
+        #[arg(long, value_enum, default_value_t = ListSort::Score)]
+        sort: ListSort,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListSort {
+    /// Highest score first
+    Score,
+    /// By component, then score
+    Component,
+    /// Least recently rehearsed first (never rehearsed at the top)
+    Rehearsed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}

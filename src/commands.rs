@@ -1,0 +1,160 @@
+//! The subcommands: each loads the workspace, does its one job, writes to `out`, and returns the
+//! process exit code (0 fine, 1 findings, 2 usage or I/O failure).
+
+use crate::check::check;
+use crate::cli::{CheckFormat, Cli, Command};
+use crate::finding::{Finding, count};
+use crate::model::to_canonical;
+use crate::store::{Workspace, save_atomic};
+use crate::ui::theme::use_color;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Exit codes shared by every command.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FINDINGS: i32 = 1;
+    pub const FAILURE: i32 = 2;
+}
+
+/// The workspace root named by `--workspace` or found from the current directory.
+pub fn workspace_root(cli: &Cli) -> Result<PathBuf> {
+    match &cli.workspace {
+        Some(dir) => {
+            let root = dir
+                .canonicalize()
+                .with_context(|| format!("cannot open workspace {}", dir.display()))?;
+            anyhow::ensure!(
+                root.join(crate::store::REGISTERS_DIR).is_dir(),
+                "{} is not a workspace: it has no `registers/` directory",
+                root.display()
+            );
+            Ok(root)
+        }
+        None => Workspace::discover(&std::env::current_dir()?),
+    }
+}
+
+/// Today's date in the local time zone, for rehearsal ages.
+pub fn today() -> jiff::civil::Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Runs a subcommand, writing its output to `out`.
+pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
+    let root = workspace_root(cli)?;
+    let ws = Workspace::load(&root)?;
+    match command {
+        Command::Check { format } => run_check(&ws, *format, out),
+        Command::Fmt { check } => run_fmt(&ws, *check, out),
+        Command::List { sort, format } => {
+            for file in &ws.components {
+                if let Err(finding) = &file.content {
+                    eprintln!("faultline: skipped {finding}");
+                }
+            }
+            let rows = crate::list::rows(&ws, *sort);
+            crate::list::write(out, &rows, *format, std::io::stdout().is_terminal())?;
+            Ok(exit::OK)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CheckReport<'a> {
+    errors: usize,
+    warnings: usize,
+    registers: usize,
+    runbooks: usize,
+    findings: &'a [Finding],
+}
+
+fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result<i32> {
+    let findings = check(ws, today());
+    let (errors, warnings) = count(&findings);
+    match format {
+        CheckFormat::Json => {
+            let report = CheckReport {
+                errors,
+                warnings,
+                registers: ws.components.len(),
+                runbooks: ws.runbooks.len(),
+                findings: &findings,
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+        CheckFormat::Text => {
+            let color = use_color(std::io::stdout().is_terminal());
+            for f in &findings {
+                writeln!(out, "{}", colored_finding(f, color))?;
+            }
+            writeln!(
+                out,
+                "{} in {} registers and {} runbooks",
+                plural_counts(errors, warnings),
+                ws.components.len(),
+                ws.runbooks.len()
+            )?;
+        }
+    }
+    Ok(if errors > 0 { exit::FINDINGS } else { exit::OK })
+}
+
+/// "2 errors, 1 warning" / "no findings".
+pub fn plural_counts(errors: usize, warnings: usize) -> String {
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    if errors + warnings == 0 {
+        return "no findings".into();
+    }
+    format!(
+        "{errors} error{}, {warnings} warning{}",
+        s(errors),
+        s(warnings)
+    )
+}
+
+fn colored_finding(f: &Finding, color: bool) -> String {
+    let text = crate::sanitize::sanitize(&f.to_string()).into_owned();
+    if !color {
+        return text;
+    }
+    let (label, code) = if f.is_error() {
+        ("error:", "1;31")
+    } else {
+        ("warning:", "1;33")
+    };
+    text.replacen(label, &format!("\x1b[{code}m{label}\x1b[0m"), 1)
+}
+
+fn run_fmt(ws: &Workspace, check_only: bool, out: &mut dyn Write) -> Result<i32> {
+    let mut code = exit::OK;
+    for file in &ws.components {
+        let loaded = match &file.content {
+            Ok(loaded) => loaded,
+            Err(finding) => {
+                eprintln!(
+                    "faultline: not formatting {}: {finding}",
+                    file.path.display()
+                );
+                code = exit::FINDINGS;
+                continue;
+            }
+        };
+        let canonical = to_canonical(&loaded.register);
+        if canonical == loaded.text {
+            continue;
+        }
+        if check_only {
+            writeln!(out, "{}", file.path.display())?;
+            code = exit::FINDINGS;
+        } else {
+            save_atomic(&ws.root.join(&file.path), canonical.as_bytes())
+                .with_context(|| format!("cannot write {}", file.path.display()))?;
+            writeln!(out, "formatted {}", file.path.display())?;
+        }
+    }
+    Ok(code)
+}

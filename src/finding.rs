@@ -1,0 +1,151 @@
+//! A finding: one problem in one file, at `path:line:column`, with a rule id and a severity.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Workspace-relative path, `/`-separated.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    pub severity: Severity,
+    /// A stable id for the rule, e.g. `anchor-missing`.
+    pub rule: &'static str,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn error(path: impl Into<PathBuf>, pos: Pos, rule: &'static str, message: String) -> Self {
+        Self::new(path, pos, Severity::Error, rule, message)
+    }
+
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        pos: Pos,
+        rule: &'static str,
+        message: String,
+    ) -> Self {
+        Self::new(path, pos, Severity::Warning, rule, message)
+    }
+
+    fn new(
+        path: impl Into<PathBuf>,
+        pos: Pos,
+        severity: Severity,
+        rule: &'static str,
+        message: String,
+    ) -> Self {
+        Finding {
+            path: path.into(),
+            line: pos.line,
+            column: pos.column,
+            severity,
+            rule,
+            message,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Orders findings by file, then position, then rule, so output is stable.
+    pub fn sort_key(&self) -> (&PathBuf, usize, usize, &'static str) {
+        (&self.path, self.line, self.column, self.rule)
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}: {} [{}]",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.severity.name(),
+            self.message,
+            self.rule
+        )
+    }
+}
+
+/// A 1-based line and character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+
+    /// The line and character column of byte `offset` in `text` (clamped to the text).
+    pub fn of_offset(text: &str, offset: usize) -> Pos {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos {
+            line: before.bytes().filter(|&b| b == b'\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
+/// Counts of findings by severity, for summaries.
+pub fn count(findings: &[Finding]) -> (usize, usize) {
+    let errors = findings.iter().filter(|f| f.is_error()).count();
+    (errors, findings.len() - errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "ab\nçd\n";
+        assert_eq!(Pos::of_offset(text, 0), Pos { line: 1, column: 1 });
+        assert_eq!(Pos::of_offset(text, 3), Pos { line: 2, column: 1 });
+        // 'ç' is two bytes; the byte after it is column 2.
+        assert_eq!(Pos::of_offset(text, 5), Pos { line: 2, column: 2 });
+        assert_eq!(Pos::of_offset(text, 999), Pos { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn display_is_path_line_col() {
+        let f = Finding::error(
+            "registers/a.json",
+            Pos { line: 3, column: 7 },
+            "json-syntax",
+            "invalid JSON: trailing comma".into(),
+        );
+        assert_eq!(
+            f.to_string(),
+            "registers/a.json:3:7: error: invalid JSON: trailing comma [json-syntax]"
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! `faultline list`: the register as rows, sorted, as an 80-column table, CSV or JSON.
+
+use crate::cli::{ListFormat, ListSort};
+use crate::model::{Band, Level, Register, Risk, Status};
+use crate::sanitize::sanitize;
+use crate::store::Workspace;
+use serde::Serialize;
+use std::io::{self, Write};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// One risk as a row of the register.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row<'a> {
+    pub reference: String,
+    pub component: &'a str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub score: u8,
+    pub band: Band,
+    pub likelihood: Level,
+    pub impact: Level,
+    pub status: Status,
+    pub detection: &'a str,
+    pub mitigation: &'a str,
+    pub runbook: &'a str,
+    pub last_rehearsed: Option<String>,
+    pub bad_minutes_per_year: Option<f64>,
+}
+
+impl<'a> Row<'a> {
+    fn new(reg: &'a Register, risk: &'a Risk) -> Row<'a> {
+        Row {
+            reference: format!("{}/{}", reg.component, risk.id),
+            component: &reg.component,
+            id: &risk.id,
+            title: &risk.title,
+            score: risk.score(),
+            band: risk.band(),
+            likelihood: risk.likelihood,
+            impact: risk.impact,
+            status: risk.status,
+            detection: &risk.detection,
+            mitigation: &risk.mitigation,
+            runbook: &risk.runbook,
+            last_rehearsed: risk.last_rehearsed.map(|d| d.to_string()),
+            bad_minutes_per_year: risk.estimate.bad_minutes_per_year(),
+        }
+    }
+}
+
+/// Every risk of every loaded register, in the requested order.
+pub fn rows(ws: &Workspace, sort: ListSort) -> Vec<Row<'_>> {
+    let mut rows: Vec<Row<'_>> = ws
+        .components
+        .iter()
+        .filter_map(|c| c.register())
+        .flat_map(|reg| reg.risks.iter().map(move |risk| Row::new(reg, risk)))
+        .collect();
+    let by_score = |a: &Row<'_>, b: &Row<'_>| b.score.cmp(&a.score);
+    match sort {
+        ListSort::Score => {
+            rows.sort_by(|a, b| by_score(a, b).then_with(|| a.reference.cmp(&b.reference)));
+        }
+        ListSort::Component => {
+            rows.sort_by(|a, b| a.component.cmp(b.component).then_with(|| by_score(a, b)));
+        }
+        // `None` (never rehearsed) sorts before every date.
+        ListSort::Rehearsed => rows.sort_by(|a, b| {
+            a.last_rehearsed
+                .cmp(&b.last_rehearsed)
+                .then_with(|| by_score(a, b))
+                .then_with(|| a.reference.cmp(&b.reference))
+        }),
+    }
+    rows
+}
+
+/// Writes the rows. `terminal` is whether the output is a terminal: text from files is then
+/// sanitised in every format.
+pub fn write(
+    out: &mut dyn Write,
+    rows: &[Row<'_>],
+    format: ListFormat,
+    terminal: bool,
+) -> io::Result<()> {
+    match format {
+        ListFormat::Table => write_table(out, rows),
+        ListFormat::Csv => write_csv(out, rows, terminal),
+        ListFormat::Json => {
+            // serde_json escapes every control character, so JSON is safe on a terminal as is.
+            serde_json::to_writer_pretty(&mut *out, rows).map_err(io::Error::other)?;
+            writeln!(out)
+        }
+    }
+}
+
+/// Table width: fits a standard 80-column terminal.
+const TABLE_WIDTH: usize = 80;
+const RISK_WIDTH: usize = 30;
+
+fn write_table(out: &mut dyn Write, rows: &[Row<'_>]) -> io::Result<()> {
+    // SCORE BAND L×I STATUS RISK TITLE: fixed columns, the title takes the rest.
+    let fixed = 5 + 1 + 4 + 1 + 3 + 1 + 10 + 1 + RISK_WIDTH + 1;
+    let title_width = TABLE_WIDTH - fixed;
+    writeln!(
+        out,
+        "SCORE BAND L×I STATUS     {} TITLE",
+        pad("RISK", RISK_WIDTH)
+    )?;
+    for row in rows {
+        writeln!(
+            out,
+            "{:>5} {} {}×{} {:<10} {} {}",
+            row.score,
+            row.band.marker(),
+            row.likelihood.value(),
+            row.impact.value(),
+            row.status.name(),
+            pad(&truncate(&sanitize(&row.reference), RISK_WIDTH), RISK_WIDTH),
+            truncate(&sanitize(row.title), title_width).trim_end()
+        )?;
+    }
+    Ok(())
+}
+
+fn write_csv(out: &mut dyn Write, rows: &[Row<'_>], terminal: bool) -> io::Result<()> {
+    writeln!(
+        out,
+        "reference,component,id,title,score,band,likelihood,impact,status,detection,mitigation,runbook,last_rehearsed"
+    )?;
+    for row in rows {
+        let fields = [
+            row.reference.as_str(),
+            row.component,
+            row.id,
+            row.title,
+            &row.score.to_string(),
+            row.band.name(),
+            row.likelihood.name(),
+            row.impact.name(),
+            row.status.name(),
+            row.detection,
+            row.mitigation,
+            row.runbook,
+            row.last_rehearsed.as_deref().unwrap_or(""),
+        ]
+        .map(|f| csv_field(&if terminal { sanitize(f) } else { f.into() }));
+        writeln!(out, "{}", fields.join(","))?;
+    }
+    Ok(())
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Cuts `text` to at most `width` columns, ending with `…` when cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Pads `text` with spaces to `width` columns.
+fn pad(text: &str, width: usize) -> String {
+    let w = text.width();
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_marks_the_cut() {
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("exactly-10", 10), "exactly-10");
+        assert_eq!(truncate("much longer than ten", 10), "much long…");
+        assert_eq!(truncate("日本語テキスト", 7).width(), 7);
+    }
+
+    #[test]
+    fn csv_quotes_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

@@ -1,0 +1,10 @@
+//! The register's data and its arithmetic (score, band, bad minutes, budget), with no IO.
+
+pub mod level;
+pub mod register;
+
+pub use level::{Band, Level, Status, score};
+pub use register::{
+    BUDGET_SHARE_LIMIT, Date, Estimate, MINUTES_PER_YEAR, Num, Objectives, Register, Risk,
+    to_canonical,
+};

@@ -1,0 +1,341 @@
+//! A component's register file: the component, its objectives and its risks, exactly as PRODUCT §2
+//! defines them. Field order here is the canonical key order of the file.
+
+use super::level::{Band, Level, Status, score};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Minutes in a (365-day) year, the period error budgets are counted over.
+pub const MINUTES_PER_YEAR: f64 = 525_600.0;
+
+/// A risk's expected bad minutes above this share of its component's error budget is a finding.
+pub const BUDGET_SHARE_LIMIT: f64 = 0.25;
+
+fn is_false_or_empty(s: &str) -> bool {
+    s.is_empty()
+}
+
+/// One component and the ways it can fail: the content of `registers/<component>.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Register {
+    pub component: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "is_false_or_empty")]
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "is_false_or_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    #[serde(default, skip_serializing_if = "Objectives::is_empty")]
+    pub objectives: Objectives,
+    #[serde(default)]
+    pub risks: Vec<Risk>,
+}
+
+/// What the component promises: availability in percent, recovery time and recovery point.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objectives {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rto_minutes: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpo_minutes: Option<Num>,
+}
+
+impl Objectives {
+    pub fn is_empty(&self) -> bool {
+        self.availability.is_none() && self.rto_minutes.is_none() && self.rpo_minutes.is_none()
+    }
+}
+
+/// One way the component can fail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "is_false_or_empty")]
+    pub description: String,
+    pub likelihood: Level,
+    pub impact: Level,
+    #[serde(default, skip_serializing_if = "is_false_or_empty")]
+    pub detection: String,
+    #[serde(default, skip_serializing_if = "is_false_or_empty")]
+    pub mitigation: String,
+    #[serde(default, skip_serializing_if = "is_false_or_empty")]
+    pub runbook: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tickets: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_rehearsed: Option<Date>,
+    #[serde(default, skip_serializing_if = "Estimate::is_empty")]
+    pub estimate: Estimate,
+}
+
+/// The quantitative estimate of a risk, all optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Estimate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ettd_minutes: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ettr_minutes: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_year: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_affected_percent: Option<Num>,
+}
+
+impl Estimate {
+    pub fn is_empty(&self) -> bool {
+        self.ettd_minutes.is_none()
+            && self.ettr_minutes.is_none()
+            && self.per_year.is_none()
+            && self.users_affected_percent.is_none()
+    }
+
+    /// Expected bad minutes per year = (ettd + ettr) × per_year × users_affected_percent / 100.
+    /// `None` unless every part is given.
+    pub fn bad_minutes_per_year(&self) -> Option<f64> {
+        let ettd = self.ettd_minutes?.0;
+        let ettr = self.ettr_minutes?.0;
+        let per_year = self.per_year?.0;
+        let users = self.users_affected_percent?.0;
+        Some((ettd + ettr) * per_year * users / 100.0)
+    }
+}
+
+impl Register {
+    /// The error budget in minutes a year: (100 − availability) / 100 × 525,600.
+    pub fn error_budget_minutes(&self) -> Option<f64> {
+        let availability = self.objectives.availability?.0;
+        Some((100.0 - availability) / 100.0 * MINUTES_PER_YEAR)
+    }
+
+    /// The highest band among the component's risks, if it has any.
+    pub fn highest_band(&self) -> Option<Band> {
+        self.risks.iter().map(Risk::band).max()
+    }
+
+    /// Indices of the risks, highest score first; ties keep the team's order.
+    pub fn risks_by_score(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.risks.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(self.risks[i].score()));
+        order
+    }
+
+    /// The share of the component's error budget one risk's expected bad minutes take (0.5 = 50 %).
+    pub fn budget_share(&self, risk: &Risk) -> Option<f64> {
+        let budget = self.error_budget_minutes()?;
+        let bad = risk.estimate.bad_minutes_per_year()?;
+        (budget > 0.0).then(|| bad / budget)
+    }
+}
+
+impl Risk {
+    pub fn score(&self) -> u8 {
+        score(self.likelihood, self.impact)
+    }
+
+    pub fn band(&self) -> Band {
+        Band::of_score(self.score())
+    }
+
+    /// The runbook path without its `#anchor`, and the anchor if any.
+    pub fn runbook_parts(&self) -> Option<(&str, Option<&str>)> {
+        if self.runbook.is_empty() {
+            return None;
+        }
+        Some(match self.runbook.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (self.runbook.as_str(), None),
+        })
+    }
+}
+
+/// A number as the register writes it: in its shortest form, `2` not `2.0`, `99.9` as `99.9`.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Num(pub f64);
+
+/// Below 2^53 every integer is exact in an f64, so it can be written without a fraction.
+const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let v = self.0;
+        if v.fract() == 0.0 && v.abs() < EXACT_INTEGER_LIMIT {
+            #[allow(clippy::cast_possible_truncation)]
+            serializer.serialize_i64(v as i64)
+        } else {
+            serializer.serialize_f64(v)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        f64::deserialize(deserializer).map(Num)
+    }
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `{}` on an f64 already prints the shortest form that round-trips, and no `.0`.
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A calendar date, written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub jiff::civil::Date);
+
+impl Date {
+    pub fn parse(text: &str) -> Option<Date> {
+        // jiff accepts a few more forms; a register holds exactly `YYYY-MM-DD`.
+        let b = text.as_bytes();
+        let shape_ok = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape_ok {
+            return None;
+        }
+        text.parse::<jiff::civil::Date>().ok().map(Date)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Date::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "invalid date `{text}`: expected a calendar date as YYYY-MM-DD"
+            ))
+        })
+    }
+}
+
+/// The register in canonical form: serde_json's pretty printer, keys in model order, one
+/// trailing newline.
+pub fn to_canonical(register: &Register) -> String {
+    // Serialising plain structs, strings and finite numbers cannot fail.
+    let mut text = serde_json::to_string_pretty(register).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn risk_with(estimate: Estimate) -> Risk {
+        Risk {
+            id: "r".into(),
+            title: "R".into(),
+            description: String::new(),
+            likelihood: Level::Medium,
+            impact: Level::High,
+            detection: String::new(),
+            mitigation: String::new(),
+            runbook: String::new(),
+            status: Status::Open,
+            tickets: vec![],
+            questions: vec![],
+            last_rehearsed: None,
+            estimate,
+        }
+    }
+
+    #[test]
+    fn bad_minutes_follow_the_formula() {
+        let e = Estimate {
+            ettd_minutes: Some(Num(5.0)),
+            ettr_minutes: Some(Num(30.0)),
+            per_year: Some(Num(2.0)),
+            users_affected_percent: Some(Num(40.0)),
+        };
+        // (5 + 30) × 2 × 40 / 100 = 28
+        assert_eq!(e.bad_minutes_per_year(), Some(28.0));
+        let partial = Estimate {
+            per_year: None,
+            ..e
+        };
+        assert_eq!(partial.bad_minutes_per_year(), None);
+    }
+
+    #[test]
+    fn error_budget_and_share() {
+        let mut reg = Register {
+            component: "c".into(),
+            title: "C".into(),
+            owner: String::new(),
+            description: String::new(),
+            depends_on: vec![],
+            objectives: Objectives {
+                availability: Some(Num(99.9)),
+                ..Objectives::default()
+            },
+            risks: vec![],
+        };
+        let budget = reg.error_budget_minutes().unwrap();
+        assert!((budget - 525.6).abs() < 1e-6, "{budget}");
+        let risk = risk_with(Estimate {
+            ettd_minutes: Some(Num(5.0)),
+            ettr_minutes: Some(Num(30.0)),
+            per_year: Some(Num(2.0)),
+            users_affected_percent: Some(Num(40.0)),
+        });
+        let share = reg.budget_share(&risk).unwrap();
+        assert!((share - 28.0 / 525.6).abs() < 1e-9);
+        reg.objectives.availability = None;
+        assert_eq!(reg.budget_share(&risk), None);
+    }
+
+    #[test]
+    fn numbers_are_written_in_shortest_form() {
+        let text = |v: f64| serde_json::to_string(&Num(v)).unwrap();
+        assert_eq!(text(2.0), "2");
+        assert_eq!(text(0.5), "0.5");
+        assert_eq!(text(99.9), "99.9");
+        assert_eq!(text(-0.0), "0");
+        assert_eq!(text(1e20), "1e+20");
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(Date::parse("2026-09-14").is_some());
+        assert!(Date::parse("2026-9-14").is_none());
+        assert!(Date::parse("2026-02-30").is_none());
+        assert!(Date::parse("20260914").is_none());
+    }
+
+    #[test]
+    fn runbook_parts_split_the_anchor() {
+        let mut r = risk_with(Estimate::default());
+        assert_eq!(r.runbook_parts(), None);
+        r.runbook = "runbooks/a.md#b".into();
+        assert_eq!(r.runbook_parts(), Some(("runbooks/a.md", Some("b"))));
+        r.runbook = "runbooks/a.md".into();
+        assert_eq!(r.runbook_parts(), Some(("runbooks/a.md", None)));
+    }
+}

@@ -1,0 +1,240 @@
+//! Turns the bytes of a register file into a `Register`, or into one finding a person can act on:
+//! invalid UTF-8, conflict markers, JSON syntax, unknown fields ("did you mean"), wrong values.
+
+use crate::finding::{Finding, Pos};
+use crate::locate::Locator;
+use crate::model::Register;
+use std::path::Path;
+
+/// Files over this size are refused without being read.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Decodes file bytes as UTF-8 text, dropping a BOM. Invalid UTF-8 is a finding at the line and
+/// column of the first bad byte.
+pub fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<String, Finding> {
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        let bytes = err.as_bytes();
+        let valid_up_to = err.utf8_error().valid_up_to();
+        // The prefix is valid UTF-8 by definition, so this cannot fail.
+        let prefix = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+        Finding::error(
+            path,
+            Pos::of_offset(prefix, prefix.len()),
+            "invalid-utf8",
+            format!(
+                "not valid UTF-8: byte 0x{:02X} at offset {valid_up_to} (save the file as UTF-8)",
+                bytes.get(valid_up_to).copied().unwrap_or(0),
+            ),
+        )
+    })
+}
+
+/// The first git merge-conflict marker in the text, if any.
+pub fn conflict_marker(text: &str) -> Option<(usize, &'static str)> {
+    const MARKERS: [&str; 4] = ["<<<<<<<", "|||||||", "=======", ">>>>>>>"];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        for marker in MARKERS {
+            if let Some(rest) = bare.strip_prefix(marker)
+                && (rest.is_empty() || rest.starts_with(' '))
+            {
+                return Some((offset, marker));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Parses a register from its decoded text.
+pub fn parse_register(path: &Path, text: &str) -> Result<Register, Finding> {
+    if text.trim().is_empty() {
+        return Err(Finding::error(
+            path,
+            Pos::START,
+            "empty-file",
+            "file is empty: a register needs at least `component`, `title` and `risks` \
+             (`faultline new COMPONENT` writes one)"
+                .into(),
+        ));
+    }
+    if let Some((offset, marker)) = conflict_marker(text) {
+        return Err(Finding::error(
+            path,
+            Pos::of_offset(text, offset),
+            "conflict-marker",
+            format!(
+                "git merge-conflict marker `{marker}`: resolve the conflict in this file, then run `faultline check`"
+            ),
+        ));
+    }
+    serde_json::from_str::<Register>(text).map_err(|err| json_error(path, text, &err))
+}
+
+/// Byte offset of serde_json's (line, column) position.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+fn json_error(path: &Path, text: &str, err: &serde_json::Error) -> Finding {
+    let full = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    let offset = offset_of(text, err.line(), err.column());
+    if !err.is_data() {
+        let message = message.replace("EOF while parsing", "file ends in the middle of");
+        return Finding::error(
+            path,
+            Pos::of_offset(text, offset),
+            "json-syntax",
+            format!("invalid JSON: {message}"),
+        );
+    }
+    let locator = Locator::new(text);
+    let here = locator.path_at(offset).unwrap_or("");
+    let (rule, message, at) = data_error(message, here, &locator);
+    let at = at.unwrap_or(offset);
+    Finding::error(path, Pos::of_offset(text, at), rule, message)
+}
+
+/// Rewrites serde's data-error messages in the register's terms, and picks where to point.
+fn data_error(
+    message: &str,
+    path: &str,
+    locator: &Locator,
+) -> (&'static str, String, Option<usize>) {
+    let place = describe_path(path);
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (field, expected) = split_expected(rest);
+        let hint = match closest(&field, &expected) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("expected one of {}", list(&expected)),
+        };
+        // The unknown field's own path ends in its name.
+        let object = path.rsplit_once('/').map_or("", |(o, _)| o);
+        return (
+            "unknown-field",
+            format!(
+                "unknown field `{field}` in {}: {hint}",
+                describe_path(object)
+            ),
+            locator.key_offset(path),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (value, expected) = split_expected(rest);
+        return (
+            "invalid-value",
+            format!(
+                "`{value}` is not a valid {place}: expected one of {}",
+                list(&expected)
+            ),
+            locator.value_offset(path),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return (
+            "missing-field",
+            format!("{place} is missing the required field {rest}"),
+            locator.value_offset(path),
+        );
+    }
+    (
+        "invalid-value",
+        format!("{place}: {message}"),
+        locator.value_offset(path),
+    )
+}
+
+/// `` `hihg`, expected one of `a`, `b` `` → `("hihg", ["a", "b"])`.
+fn split_expected(rest: &str) -> (String, Vec<String>) {
+    let mut quoted = rest.split('`').skip(1).step_by(2).map(str::to_owned);
+    let first = quoted.next().unwrap_or_default();
+    (first, quoted.collect())
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "nothing here".into();
+    }
+    names.join(", ")
+}
+
+/// A person's name for a JSON path: `risks/2/likelihood` → "likelihood of risk #3".
+fn describe_path(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [] => "the register".into(),
+        ["risks", n] => format!("risk #{}", ordinal(n)),
+        ["risks", n, "estimate"] => format!("the estimate of risk #{}", ordinal(n)),
+        ["risks", n, field, ..] => format!("`{field}` of risk #{}", ordinal(n)),
+        [field, ..] => format!("`{field}`"),
+    }
+}
+
+fn ordinal(index: &str) -> String {
+    index
+        .parse::<usize>()
+        .map_or_else(|_| index.to_owned(), |n| (n + 1).to_string())
+}
+
+/// The candidate nearest to `word` by edit distance, if it is near enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.as_str())
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_typos() {
+        assert_eq!(edit_distance("likelyhood", "likelihood"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn closest_ignores_far_words() {
+        let names = vec!["likelihood".to_owned(), "impact".to_owned()];
+        assert_eq!(closest("likelyhood", &names), Some("likelihood"));
+        assert_eq!(closest("zzzzzzzzzzzz", &names), None);
+    }
+
+    #[test]
+    fn conflict_markers_need_a_line_start() {
+        assert_eq!(conflict_marker("a\n<<<<<<< HEAD\n"), Some((2, "<<<<<<<")));
+        assert_eq!(conflict_marker("a\n=======\n"), Some((2, "=======")));
+        assert_eq!(conflict_marker("\"x <<<<<<< y\"\n"), None);
+    }
+}

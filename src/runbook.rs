@@ -1,0 +1,248 @@
+//! The runbook index: for each markdown file, its headings with their GitHub-style anchors and
+//! the links it makes, with line numbers. Rendering lives elsewhere; this is what `check` and the
+//! finder need.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+/// The markdown dialect of runbooks: CommonMark plus GitHub's tables, task lists, strikethrough,
+/// and `{#id}` heading attributes.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// The anchor a `#fragment` names: the explicit `{#id}` or the GitHub slug, made unique.
+    pub anchor: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub dest: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One runbook as `check` and the finder see it.
+#[derive(Debug, Clone, Default)]
+pub struct RunbookDoc {
+    /// Workspace-relative, `/`-separated: `runbooks/db/failover.md`.
+    pub path: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub bytes: usize,
+}
+
+impl RunbookDoc {
+    /// Indexes one runbook's text.
+    pub fn index(path: String, text: &str) -> RunbookDoc {
+        let lines = LineIndex::new(text);
+        let mut headings = Vec::new();
+        let mut links = Vec::new();
+        let mut slugs = SlugSet::default();
+        // The heading being read: level, explicit id, text so far, line.
+        let mut open: Option<(u8, Option<String>, String, usize)> = None;
+        for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    let line = lines.line_of(range.start);
+                    open = Some((
+                        heading_level(level),
+                        id.map(|s| s.to_string()),
+                        String::new(),
+                        line,
+                    ));
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, id, text, line)) = open.take() {
+                        let text = text.trim().to_owned();
+                        let anchor = match id {
+                            Some(id) => slugs.claim(&id),
+                            None => slugs.claim(&slug(&text)),
+                        };
+                        headings.push(Heading {
+                            level,
+                            text,
+                            anchor,
+                            line,
+                        });
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, _, text, _)) = open.as_mut() {
+                        text.push_str(&t);
+                    }
+                }
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    let line = lines.line_of(range.start);
+                    let column = column_in(text, range.start, lines.line_start(line));
+                    links.push(Link {
+                        dest: dest_url.to_string(),
+                        line,
+                        column,
+                    });
+                }
+                _ => {}
+            }
+        }
+        RunbookDoc {
+            path,
+            headings,
+            links,
+            bytes: text.len(),
+        }
+    }
+
+    /// The heading with this anchor.
+    pub fn heading(&self, anchor: &str) -> Option<&Heading> {
+        self.headings.iter().find(|h| h.anchor == anchor)
+    }
+
+    /// The document's title: its first level-1 heading, else its first heading, else the file name.
+    pub fn title(&self) -> &str {
+        self.headings
+            .iter()
+            .find(|h| h.level == 1)
+            .or_else(|| self.headings.first())
+            .map_or_else(
+                || self.path.rsplit('/').next().unwrap_or(&self.path),
+                |h| h.text.as_str(),
+            )
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn column_in(text: &str, offset: usize, line_start: usize) -> usize {
+    text.get(line_start..offset)
+        .map_or(1, |s| s.chars().count() + 1)
+}
+
+/// Byte offsets of line starts, for offset → line lookups by binary search.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.saturating_sub(1).min(self.starts.len() - 1)]
+    }
+}
+
+/// GitHub's heading slug: lower-cased; letters, digits, `-` and `_` kept; each space becomes `-`;
+/// everything else (punctuation, symbols, emoji) dropped.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            out.push(c);
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
+}
+
+/// Makes slugs unique the way GitHub does: the second `foo` is `foo-1`, the third `foo-2`.
+#[derive(Default)]
+struct SlugSet {
+    seen: HashMap<String, usize>,
+}
+
+impl SlugSet {
+    fn claim(&mut self, base: &str) -> String {
+        let mut candidate = base.to_owned();
+        while self.seen.contains_key(&candidate) {
+            let count = self.seen.entry(base.to_owned()).or_insert(0);
+            *count += 1;
+            candidate = format!("{base}-{count}");
+        }
+        self.seen.insert(candidate.clone(), 0);
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_github() {
+        assert_eq!(slug("Raise the limit"), "raise-the-limit");
+        assert_eq!(
+            slug("Step 2: fail over (Aurora)"),
+            "step-2-fail-over-aurora"
+        );
+        assert_eq!(slug("`kubectl` & friends"), "kubectl--friends");
+        assert_eq!(slug("Über-Größe_x"), "über-größe_x");
+        assert_eq!(slug("🔥 Hot path"), "-hot-path");
+    }
+
+    #[test]
+    fn duplicate_headings_get_numbered() {
+        let doc = RunbookDoc::index(
+            "runbooks/a.md".into(),
+            "# Steps\n\n## Steps\n\n## Steps\n\n## Steps-1\n",
+        );
+        let anchors: Vec<_> = doc.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(anchors, ["steps", "steps-1", "steps-2", "steps-1-1"]);
+    }
+
+    #[test]
+    fn explicit_ids_and_lines() {
+        let doc = RunbookDoc::index(
+            "runbooks/a.md".into(),
+            "# Title\n\ntext [next](b.md#x) and [web](https://example.com)\n\n## Fail over {#failover}\n",
+        );
+        assert_eq!(doc.title(), "Title");
+        assert_eq!(doc.headings[1].anchor, "failover");
+        assert_eq!(doc.headings[1].line, 5);
+        assert_eq!(doc.links.len(), 2);
+        assert_eq!(doc.links[0].dest, "b.md#x");
+        assert_eq!((doc.links[0].line, doc.links[0].column), (3, 6));
+    }
+
+    #[test]
+    fn headings_inside_code_are_not_headings() {
+        let doc = RunbookDoc::index(
+            "r.md".into(),
+            "```\n# not a heading\n```\n## Real `code` one\n",
+        );
+        assert_eq!(doc.headings.len(), 1);
+        assert_eq!(doc.headings[0].text, "Real code one");
+        assert_eq!(doc.headings[0].anchor, "real-code-one");
+    }
+}

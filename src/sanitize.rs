@@ -1,0 +1,102 @@
+//! The one gate between text from files and the terminal: control characters, escape sequences
+//! and bidi overrides become visible placeholders, so untrusted text stays text.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Columns a tab expands to.
+const TAB_WIDTH: usize = 4;
+
+/// Whether `c` would be interpreted by the terminal or reorder text, rather than shown.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// Directional formatting characters: embeddings, overrides and isolates (the "Trojan Source"
+/// characters), plus the invisible marks.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Makes one line of untrusted text safe to draw. Newlines are not expected here (split lines
+/// first); one that slips through is shown as a placeholder, like every other control character.
+///
+/// - C0 controls (U+0000–U+001F) become their Control Pictures (`␛` for ESC, `␇` for BEL), so an
+///   escape sequence is shown as `␛[2J` and never interpreted;
+/// - DEL becomes `␡`; C1 controls (U+0080–U+009F, which some terminals read as CSI or OSC) and
+///   bidi controls become `⟨U+XXXX⟩`;
+/// - a tab becomes spaces.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str(&" ".repeat(TAB_WIDTH)),
+            '\u{0}'..='\u{1f}' => {
+                // U+2400 + code point is the Control Picture for each C0 control.
+                out.push(char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{FFFD}'));
+            }
+            '\u{7f}' => out.push('\u{2421}'),
+            c if is_unsafe(c) => {
+                let _ = write!(out, "⟨U+{:04X}⟩", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Sanitises multi-line text: each line on its own, newlines kept (CR of CRLF dropped).
+pub fn sanitize_lines(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    text.split('\n')
+        .map(|line| sanitize(line.strip_suffix('\r').unwrap_or(line)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(
+            sanitize("Lambda concurrency – ü ✓"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn escape_sequences_become_visible() {
+        let s = sanitize("a\x1b[2Jb\x1b]52;c;aGk=\x07c");
+        assert_eq!(s, "a␛[2Jb␛]52;c;aGk=␇c");
+        assert!(!s.contains('\x1b'));
+        assert!(!s.contains('\x07'));
+    }
+
+    #[test]
+    fn c1_and_del_and_bidi_are_shown() {
+        assert_eq!(sanitize("x\u{9b}31m"), "x⟨U+009B⟩31m");
+        assert_eq!(sanitize("x\u{7f}"), "x␡");
+        assert_eq!(sanitize("abc\u{202E}fed"), "abc⟨U+202E⟩fed");
+        assert_eq!(sanitize("\u{2066}i\u{2069}"), "⟨U+2066⟩i⟨U+2069⟩");
+    }
+
+    #[test]
+    fn tabs_expand_and_lines_split() {
+        assert_eq!(sanitize("a\tb"), "a    b");
+        let lines: Vec<_> = sanitize_lines("one\r\ntwo\x1b").collect();
+        assert_eq!(lines, ["one", "two␛"]);
+    }
+
+    #[test]
+    fn nothing_unsafe_survives_any_input() {
+        for cp in (0u32..0x3000).chain(0xFFF0..0x10000) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let s = sanitize(&c.to_string()).into_owned();
+            assert!(!s.chars().any(is_unsafe), "U+{cp:04X} survived as {s:?}");
+        }
+    }
+}

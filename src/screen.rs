@@ -1,0 +1,39 @@
+//! The screens: each draws from `App` state only, never loading or changing anything.
+
+pub mod findings;
+pub mod help;
+pub mod register;
+
+use crate::app::{App, Overlay};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+
+/// Draws the whole screen for the current state.
+pub fn render(app: &App, frame: &mut Frame) {
+    register::render(app, frame);
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help::render(app, *scroll, frame),
+        Some(Overlay::Findings { selected }) => findings::render(app, *selected, frame),
+        None => {}
+    }
+}
+
+/// A centred rectangle for a popup, at most `width` × `height`, within `area`.
+pub fn popup_area(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
+/// The first row to show so that `selected` stays visible in `rows` rows of `len` items: the
+/// list scrolls with the selection kept in the middle once it is past half a screen.
+pub fn scroll_offset(selected: usize, rows: usize, len: usize) -> usize {
+    if rows == 0 || len <= rows {
+        return 0;
+    }
+    selected.saturating_sub(rows / 2).min(len - rows)
+}

@@ -1,0 +1,328 @@
+//! The workspace on disk: finding it, loading every register and runbook (one bad file never
+//! stops the rest), and the one atomic save every writer uses.
+
+use crate::finding::{Finding, Pos};
+use crate::model::Register;
+use crate::parse::{MAX_FILE_BYTES, decode, parse_register};
+use crate::runbook::RunbookDoc;
+use anyhow::{Context, Result, bail};
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub const REGISTERS_DIR: &str = "registers";
+pub const RUNBOOKS_DIR: &str = "runbooks";
+
+/// A register file as loaded: parsed, or the finding that says why not.
+#[derive(Debug, Clone)]
+pub struct ComponentFile {
+    /// Workspace-relative path: `registers/<stem>.json`.
+    pub path: PathBuf,
+    /// The file stem, which the `component` field must equal.
+    pub stem: String,
+    pub content: Result<Loaded, Finding>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub register: Register,
+    /// The decoded text as read (BOM dropped), for canonical-form and position checks.
+    pub text: String,
+}
+
+impl ComponentFile {
+    pub fn register(&self) -> Option<&Register> {
+        self.content.as_ref().ok().map(|l| &l.register)
+    }
+}
+
+/// Everything faultline knows about one workspace.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub root: PathBuf,
+    /// Sorted by path.
+    pub components: Vec<ComponentFile>,
+    /// Sorted by path.
+    pub runbooks: Vec<RunbookDoc>,
+    /// Problems met while loading runbooks (too large, not UTF-8, unreadable).
+    pub runbook_findings: Vec<Finding>,
+    runbook_by_path: HashMap<String, usize>,
+}
+
+impl Workspace {
+    /// The workspace holding `start`: the nearest directory, going up, with a `registers/` folder.
+    pub fn discover(start: &Path) -> Result<PathBuf> {
+        let start = start
+            .canonicalize()
+            .with_context(|| format!("cannot open {}", start.display()))?;
+        for dir in start.ancestors() {
+            if dir.join(REGISTERS_DIR).is_dir() {
+                return Ok(dir.to_path_buf());
+            }
+        }
+        bail!(
+            "no workspace: neither {} nor any parent holds a `{REGISTERS_DIR}/` directory (pass --workspace DIR)",
+            start.display()
+        )
+    }
+
+    /// Loads every `registers/*.json` and indexes every `runbooks/**/*.md` under `root`.
+    /// Only a missing or unreadable `registers/` directory is an error; bad files are findings.
+    pub fn load(root: &Path) -> Result<Workspace> {
+        let registers_dir = root.join(REGISTERS_DIR);
+        let mut register_paths = Vec::new();
+        for entry in fs::read_dir(&registers_dir)
+            .with_context(|| format!("cannot read {}", registers_dir.display()))?
+        {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+                register_paths.push(path);
+            }
+        }
+        register_paths.sort();
+
+        let mut runbook_paths = Vec::new();
+        collect_markdown(&root.join(RUNBOOKS_DIR), &mut runbook_paths);
+        runbook_paths.sort();
+
+        let components = parallel_map(&register_paths, |path| load_component(root, path));
+        let indexed = parallel_map(&runbook_paths, |path| load_runbook(root, path));
+        let mut runbooks = Vec::with_capacity(indexed.len());
+        let mut runbook_findings = Vec::new();
+        for (doc, finding) in indexed {
+            runbooks.push(doc);
+            runbook_findings.extend(finding);
+        }
+        let runbook_by_path = runbooks
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.path.clone(), i))
+            .collect();
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            components,
+            runbooks,
+            runbook_findings,
+            runbook_by_path,
+        })
+    }
+
+    /// The indexed runbook at a workspace-relative path.
+    pub fn runbook(&self, path: &str) -> Option<&RunbookDoc> {
+        self.runbook_by_path.get(path).map(|&i| &self.runbooks[i])
+    }
+
+    /// The loaded component with this id.
+    pub fn component(&self, id: &str) -> Option<&ComponentFile> {
+        self.components.iter().find(|c| c.stem == id)
+    }
+
+    /// Whether a file exists at this workspace-relative path (already known safe).
+    pub fn file_exists(&self, rel: &str) -> bool {
+        self.runbook_by_path.contains_key(rel) || self.root.join(rel).exists()
+    }
+}
+
+/// Applies `f` to every item on all available cores, keeping order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if threads <= 1 || items.len() < 16 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Every `*.md` below `dir`, skipping hidden entries; symlinked directories are not followed so
+/// a link cannot loop or lead outside the workspace.
+fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            collect_markdown(&path, out);
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// `path` relative to `root`, with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a file unless it is over the size limit; the refusal is a finding.
+fn read_limited(root: &Path, path: &Path) -> Result<Vec<u8>, Finding> {
+    let rel = relative(root, path);
+    let io_finding = |err: io::Error| {
+        Finding::error(
+            &rel,
+            Pos::START,
+            "io-error",
+            format!("cannot read file: {err}"),
+        )
+    };
+    let size = fs::metadata(path).map_err(io_finding)?.len();
+    if size > MAX_FILE_BYTES {
+        #[allow(clippy::cast_precision_loss)]
+        let mib = size as f64 / (1024.0 * 1024.0);
+        return Err(Finding::error(
+            &rel,
+            Pos::START,
+            "file-too-large",
+            format!(
+                "file is {mib:.1} MiB, over the {} MiB limit: not read",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    fs::read(path).map_err(io_finding)
+}
+
+fn load_component(root: &Path, path: &Path) -> ComponentFile {
+    let rel = relative(root, path);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let content = read_limited(root, path)
+        .and_then(|bytes| decode(Path::new(&rel), bytes))
+        .and_then(|text| {
+            parse_register(Path::new(&rel), &text).map(|register| Loaded { register, text })
+        });
+    ComponentFile {
+        path: PathBuf::from(rel),
+        stem,
+        content,
+    }
+}
+
+fn load_runbook(root: &Path, path: &Path) -> (RunbookDoc, Option<Finding>) {
+    let rel = relative(root, path);
+    match read_limited(root, path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => (RunbookDoc::index(rel, &text), None),
+            Err(err) => {
+                let bytes = err.into_bytes();
+                let finding = decode(Path::new(&rel), bytes.clone()).err();
+                let text = String::from_utf8_lossy(&bytes);
+                (
+                    RunbookDoc::index(rel, &text),
+                    finding.map(|mut f| {
+                        f.severity = crate::finding::Severity::Warning;
+                        f.message.push_str("; shown with replacement characters");
+                        f
+                    }),
+                )
+            }
+        },
+        Err(finding) => (
+            RunbookDoc {
+                path: rel,
+                ..RunbookDoc::default()
+            },
+            Some(finding),
+        ),
+    }
+}
+
+/// Writes `contents` to `path` so that a crash at any instant leaves the old file or the new one,
+/// never a torn one: a temporary file in the same directory, written, flushed to disk, renamed
+/// over the target, then the directory flushed so the rename itself is durable.
+pub fn save_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.{}-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let write = || -> io::Result<()> {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        if let Ok(meta) = fs::metadata(path) {
+            file.set_permissions(meta.permissions())?;
+        }
+        file.write_all(contents)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        fs::File::open(dir)?.sync_all()
+    };
+    let result = write();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_save_replaces_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.json");
+        fs::write(&target, "old").unwrap();
+        save_atomic(&target, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn discover_walks_up() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("registers")).unwrap();
+        fs::create_dir_all(dir.path().join("runbooks/deep/er")).unwrap();
+        let found = Workspace::discover(&dir.path().join("runbooks/deep/er")).unwrap();
+        assert_eq!(found, dir.path().canonicalize().unwrap());
+    }
+
+    #[test]
+    fn discover_fails_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Workspace::discover(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("registers/"), "{err}");
+    }
+}

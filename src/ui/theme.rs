@@ -1,0 +1,97 @@
+//! Colours and text styles, with and without colour (`NO_COLOR`). Bands always carry a text
+//! marker, so nothing is told by colour alone.
+
+use crate::model::Band;
+use ratatui::style::{Color, Modifier, Style};
+
+/// Whether to colour output to a stream: only a terminal, and never when `NO_COLOR` is set to a
+/// non-empty value (<https://no-color.org>).
+pub fn use_color(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    pub fn new(color: bool) -> Theme {
+        Theme { color }
+    }
+
+    /// The band marker's style: coloured background, or bold/plain without colour.
+    pub fn band(self, band: Band) -> Style {
+        if !self.color {
+            return match band {
+                Band::Critical | Band::High => Style::new().add_modifier(Modifier::BOLD),
+                Band::Medium | Band::Low => Style::new(),
+            };
+        }
+        let bg = match band {
+            Band::Critical => Color::Red,
+            Band::High => Color::LightRed,
+            Band::Medium => Color::Yellow,
+            Band::Low => Color::Green,
+        };
+        Style::new()
+            .bg(bg)
+            .fg(Color::Black)
+            .add_modifier(Modifier::BOLD)
+    }
+
+    /// The selected row of the focused list; reverse video reads without colour too.
+    pub fn selected(self, focused: bool) -> Style {
+        if focused {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else if self.color {
+            Style::new().bg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::UNDERLINED)
+        }
+    }
+
+    pub fn border(self, focused: bool) -> Style {
+        match (focused, self.color) {
+            (true, true) => Style::new().fg(Color::Cyan),
+            (true, false) => Style::new().add_modifier(Modifier::BOLD),
+            (false, _) => Style::new(),
+        }
+    }
+
+    pub fn label(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    pub fn dim(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn error(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    pub fn warning(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Yellow)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn title(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+}

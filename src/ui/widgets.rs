@@ -1,0 +1,63 @@
+//! Small drawing helpers shared by screens.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Word-wraps one line of (already sanitised) text to `width` columns. Words longer than the
+/// width are broken. Always returns at least one line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = word.width();
+        let space = usize::from(!current.is_empty());
+        if used + space + w <= width {
+            if space == 1 {
+                current.push(' ');
+            }
+            current.push_str(word);
+            used += space + w;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+            used = 0;
+        }
+        // A word wider than the line is cut into pieces.
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width {
+                lines.push(std::mem::take(&mut current));
+                used = 0;
+            }
+            current.push(c);
+            used += cw;
+        }
+    }
+    lines.push(current);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_on_words() {
+        assert_eq!(wrap("the quick brown fox", 10), ["the quick", "brown fox"]);
+        assert_eq!(wrap("", 10), [""]);
+    }
+
+    #[test]
+    fn breaks_long_words() {
+        assert_eq!(wrap("abcdefghij kl", 4), ["abcd", "efgh", "ij", "kl"]);
+    }
+
+    #[test]
+    fn counts_wide_characters() {
+        for line in wrap("日本語のテキストを折り返す", 6) {
+            assert!(line.width() <= 6, "{line}");
+        }
+    }
+}

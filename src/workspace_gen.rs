@@ -1,0 +1,389 @@
+//! A deterministic generator of large, valid workspaces for benchmarks and tests: components with
+//! realistic text, risks whose runbook links resolve, runbooks of varied size (a few large ones)
+//! with task lists, code blocks, tables and links between them.
+
+use crate::model::{Date, Estimate, Level, Num, Objectives, Register, Risk, Status, to_canonical};
+use crate::runbook::slug;
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy)]
+pub struct GenOptions {
+    pub components: usize,
+    pub risks: usize,
+    pub runbooks: usize,
+    pub seed: u64,
+}
+
+impl Default for GenOptions {
+    fn default() -> Self {
+        GenOptions {
+            components: 1000,
+            risks: 20_000,
+            runbooks: 2000,
+            seed: 42,
+        }
+    }
+}
+
+/// SplitMix64: tiny, fast, and the same sequence on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const AREAS: [&str; 12] = [
+    "payments",
+    "orders",
+    "search",
+    "catalog",
+    "identity",
+    "billing",
+    "shipping",
+    "notify",
+    "ledger",
+    "pricing",
+    "inventory",
+    "reporting",
+];
+const KINDS: [&str; 10] = [
+    "api",
+    "db",
+    "cache",
+    "queue",
+    "worker",
+    "gateway",
+    "cdn",
+    "scheduler",
+    "stream",
+    "store",
+];
+const FAILURES: [&str; 16] = [
+    "Concurrency limit reached",
+    "Cold starts delay a scale-out",
+    "Failover without reconnect",
+    "Backup never restored",
+    "Certificate expires",
+    "Credentials committed to a repository",
+    "Wrong artifact deployed by hand",
+    "Disk fills up",
+    "Dependency times out",
+    "Queue backlog grows",
+    "Cache eviction storm",
+    "DNS record deleted",
+    "Rate limit from a provider",
+    "Schema migration locks a table",
+    "Clock skew breaks tokens",
+    "Region outage",
+];
+const SIGNALS: [&str; 8] = [
+    "Error rate above 2 % for five minutes pages on-call",
+    "p99 latency above 3 s on the main endpoint",
+    "Synthetic check fails twice in a row",
+    "Queue age above ten minutes",
+    "Alarm on the provider's status feed",
+    "Throttles metric above 0 for one minute",
+    "Support tickets tagged with the component",
+    "Expiry check 30 days ahead",
+];
+const MITIGATIONS: [&str; 8] = [
+    "Reserved capacity and an alarm at 80 %",
+    "Automatic failover with connection pools recycled every minute",
+    "Quarterly restore rehearsal; snapshots copied to a second account",
+    "Deploys only through the pipeline; console access denied by policy",
+    "Timeouts of 3 s with a circuit breaker and a degraded mode",
+    "Auto scaling on queue depth",
+    "Secrets only in the secrets manager; scanning in CI",
+    "Infrastructure changes only through reviewed Terraform plans",
+];
+const WORDS: [&str; 24] = [
+    "the",
+    "service",
+    "retries",
+    "with",
+    "backoff",
+    "and",
+    "the",
+    "operator",
+    "checks",
+    "the",
+    "dashboard",
+    "before",
+    "changing",
+    "capacity",
+    "so",
+    "that",
+    "customers",
+    "see",
+    "no",
+    "errors",
+    "during",
+    "the",
+    "incident",
+    "window",
+];
+
+/// A sentence of `min` to `min + spread - 1` words.
+fn sentence(rng: &mut Rng, min: usize, spread: usize) -> String {
+    let words = min + rng.below(spread.max(1));
+    let mut s = String::new();
+    for i in 0..words {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(rng.pick(&WORDS));
+    }
+    s.push('.');
+    s
+}
+
+/// One generated runbook: its workspace-relative path and the anchors of its headings.
+struct RunbookPlan {
+    path: String,
+    anchors: Vec<String>,
+}
+
+/// Writes a workspace under `out` (creating `registers/` and `runbooks/`).
+pub fn generate(out: &Path, options: GenOptions) -> io::Result<()> {
+    let mut rng = Rng(options.seed);
+    fs::create_dir_all(out.join("registers"))?;
+    let plans = write_runbooks(out, options.runbooks, &mut rng)?;
+    let ids: Vec<String> = (0..options.components)
+        .map(|i| {
+            format!(
+                "{}-{}-{i}",
+                AREAS[i % AREAS.len()],
+                KINDS[(i / AREAS.len()) % KINDS.len()]
+            )
+        })
+        .collect();
+    let base = options.risks / options.components.max(1);
+    let extra = options.risks % options.components.max(1);
+    for (i, id) in ids.iter().enumerate() {
+        let count = base + usize::from(i < extra);
+        let register = component(&mut rng, i, id, &ids, count, &plans);
+        fs::write(
+            out.join("registers").join(format!("{id}.json")),
+            to_canonical(&register),
+        )?;
+    }
+    Ok(())
+}
+
+fn component(
+    rng: &mut Rng,
+    index: usize,
+    id: &str,
+    ids: &[String],
+    risk_count: usize,
+    plans: &[RunbookPlan],
+) -> Register {
+    let depends_on = if index > 0 && rng.chance(70) {
+        let mut deps: Vec<String> = (0..=rng.below(3))
+            .map(|_| ids[rng.below(index)].clone())
+            .collect();
+        deps.sort();
+        deps.dedup();
+        deps
+    } else {
+        Vec::new()
+    };
+    let risks = (0..risk_count)
+        .map(|r| {
+            let failure = rng.pick(&FAILURES);
+            let likelihood = Level::ALL[rng.below(5)];
+            let impact = Level::ALL[rng.below(5)];
+            let runbook = if plans.is_empty() || rng.chance(15) {
+                String::new()
+            } else {
+                let plan = &plans[rng.below(plans.len())];
+                let anchor = &plan.anchors[rng.below(plan.anchors.len())];
+                format!("{}#{anchor}", plan.path)
+            };
+            Risk {
+                id: format!("{}-{r}", slug(failure)),
+                title: format!("{failure} in {id}"),
+                description: if rng.chance(60) {
+                    sentence(rng, 12, 20)
+                } else {
+                    String::new()
+                },
+                likelihood,
+                impact,
+                detection: rng.pick(&SIGNALS).to_owned(),
+                mitigation: if rng.chance(85) {
+                    rng.pick(&MITIGATIONS).to_owned()
+                } else {
+                    String::new()
+                },
+                runbook,
+                status: Status::ALL[rng.below(4)],
+                tickets: (0..rng.below(3))
+                    .map(|t| format!("OPS-{}", 100 + index * 7 + t))
+                    .collect(),
+                questions: (0..rng.below(2))
+                    .map(|_| format!("Do we know whether {}", sentence(rng, 8, 1)))
+                    .collect(),
+                last_rehearsed: rng.chance(60).then(|| {
+                    let day = i8::try_from(1 + rng.below(28)).unwrap_or(1);
+                    let month = i8::try_from(1 + rng.below(12)).unwrap_or(1);
+                    Date(jiff::civil::date(2026, month, day))
+                }),
+                estimate: if rng.chance(50) {
+                    Estimate {
+                        ettd_minutes: Some(Num(f64::from(
+                            u32::try_from(1 + rng.below(30)).unwrap_or(1),
+                        ))),
+                        ettr_minutes: Some(Num(f64::from(
+                            u32::try_from(5 + rng.below(120)).unwrap_or(5),
+                        ))),
+                        per_year: Some(Num([0.5, 1.0, 2.0, 4.0][rng.below(4)])),
+                        users_affected_percent: Some(Num(f64::from(
+                            u32::try_from(1 + rng.below(100)).unwrap_or(1),
+                        ))),
+                    }
+                } else {
+                    Estimate::default()
+                },
+            }
+        })
+        .collect();
+    Register {
+        component: id.to_owned(),
+        title: format!(
+            "{} {}",
+            AREAS[index % AREAS.len()],
+            KINDS[(index / AREAS.len()) % KINDS.len()]
+        ),
+        owner: format!("team-{}", AREAS[index % AREAS.len()]),
+        description: sentence(rng, 10, 15),
+        depends_on,
+        objectives: Objectives {
+            availability: Some(Num([99.0, 99.5, 99.9, 99.95, 99.99][rng.below(5)])),
+            rto_minutes: Some(Num(f64::from(
+                u32::try_from(15 * (1 + rng.below(8))).unwrap_or(15),
+            ))),
+            rpo_minutes: rng
+                .chance(50)
+                .then(|| Num(f64::from(u32::try_from(rng.below(30)).unwrap_or(0)))),
+        },
+        risks,
+    }
+}
+
+/// Writes the runbooks: most 1–8 KB, one in a hundred around 200 KB, and the first about 1 MB.
+fn write_runbooks(out: &Path, count: usize, rng: &mut Rng) -> io::Result<Vec<RunbookPlan>> {
+    let mut plans: Vec<RunbookPlan> = Vec::with_capacity(count);
+    for i in 0..count {
+        let area = AREAS[i % AREAS.len()];
+        let failure = FAILURES[i % FAILURES.len()];
+        let path = format!("runbooks/{area}/{}-{i}.md", slug(failure));
+        let target_bytes = if i == 0 {
+            1_000_000
+        } else if i % 100 == 50 {
+            200_000
+        } else {
+            1000 + rng.below(7000)
+        };
+        let mut text = format!("# {failure} ({area} #{i})\n\n{}\n\n", sentence(rng, 30, 1));
+        let mut anchors = vec![slug(&format!("{failure} ({area} #{i})"))];
+        let mut section = 0;
+        while text.len() < target_bytes {
+            section += 1;
+            let heading = format!(
+                "Step {section}: {}",
+                rng.pick(&["Confirm", "Mitigate", "Recover", "Verify", "Escalate"])
+            );
+            anchors.push(slug(&heading));
+            let _ = write!(text, "## {heading}\n\n{}\n\n", sentence(rng, 20, 40));
+            for step in 0..3 + rng.below(5) {
+                let _ = writeln!(
+                    text,
+                    "- [ ] Step {section}.{step}: {}",
+                    sentence(rng, 6, 10)
+                );
+            }
+            text.push_str("\n```sh\naws cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Errors\n```\n\n");
+            if rng.chance(30) {
+                text.push_str("| Signal | Threshold | Action |\n|---|---|---|\n| errors | 2 % | page |\n| latency | 3 s | warn |\n\n");
+            }
+            if let Some(other) =
+                (!plans.is_empty() && rng.chance(40)).then(|| &plans[rng.below(plans.len())])
+            {
+                let name = other.path.trim_start_matches("runbooks/");
+                let _ = write!(
+                    text,
+                    "See [the related runbook](../{name}#{}).\n\n",
+                    other.anchors[0]
+                );
+            }
+        }
+        let file = out.join(&path);
+        if let Some(dir) = file.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::write(&file, &text)?;
+        plans.push(RunbookPlan { path, anchors });
+    }
+    Ok(plans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_generated_workspace_is_clean_and_deterministic() {
+        let options = GenOptions {
+            components: 12,
+            risks: 60,
+            runbooks: 8,
+            seed: 7,
+        };
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        generate(a.path(), options).unwrap();
+        generate(b.path(), options).unwrap();
+        let ws = crate::store::Workspace::load(a.path()).unwrap();
+        assert_eq!(ws.components.len(), 12);
+        let risks: usize = ws
+            .components
+            .iter()
+            .filter_map(|c| c.register())
+            .map(|r| r.risks.len())
+            .sum();
+        assert_eq!(risks, 60);
+        let today = jiff::civil::date(2026, 11, 24);
+        let errors: Vec<_> = crate::check::check(&ws, today)
+            .into_iter()
+            .filter(crate::finding::Finding::is_error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let same = fs::read(a.path().join("registers/payments-api-0.json")).unwrap();
+        assert_eq!(
+            same,
+            fs::read(b.path().join("registers/payments-api-0.json")).unwrap()
+        );
+    }
+}
