@@ -56,6 +56,8 @@ pub struct App {
     pub detail_scroll: usize,
     pub overlay: Option<Overlay>,
     pub should_quit: bool,
+    /// The date rehearsal ages are counted to.
+    pub today: jiff::civil::Date,
     /// The terminal's size, for moves that depend on what fits on screen.
     pub area: Rect,
     /// Per component, its risk indices highest score first.
@@ -96,6 +98,7 @@ impl App {
             detail_scroll: 0,
             overlay: None,
             should_quit: false,
+            today: crate::commands::today(),
             area: Rect::new(0, 0, 80, 24),
             risk_order,
             broken_links,

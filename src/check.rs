@@ -1,7 +1,7 @@
 //! `faultline check`: every file validated (schema, ids, links and anchors, canonical form) and
 //! the register's policy linted, each finding at `path:line:column`.
 
-use crate::finding::{Finding, Pos};
+use crate::finding::{Finding, LineIndex, Pos};
 use crate::locate::Locator;
 use crate::model::{BUDGET_SHARE_LIMIT, Register, to_canonical};
 use crate::parse::closest;
@@ -23,6 +23,9 @@ pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
         .filter(|c| c.content.is_ok())
         .map(|c| c.stem.as_str())
         .collect();
+    // Sorted, so "did you mean" picks the same name on every run.
+    let mut known: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+    known.sort();
     let mut findings = Vec::new();
     for file in &ws.components {
         match &file.content {
@@ -32,10 +35,10 @@ pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
                     ws,
                     path: &file.path,
                     text: &loaded.text,
-                    locator: OnceCell::new(),
+                    located: OnceCell::new(),
                     findings: &mut findings,
                 };
-                ctx.register(&file.stem, loaded, &ids, today);
+                ctx.register(&file.stem, loaded, (&ids, &known), today);
             }
         }
     }
@@ -52,16 +55,19 @@ struct FileCheck<'a> {
     ws: &'a Workspace,
     path: &'a Path,
     text: &'a str,
-    locator: OnceCell<Locator>,
+    /// Built on the first finding: where each value is, and where each line starts.
+    located: OnceCell<(Locator, LineIndex)>,
     findings: &'a mut Vec<Finding>,
 }
 
 impl FileCheck<'_> {
     fn pos(&self, json_path: &str) -> Pos {
-        let locator = self.locator.get_or_init(|| Locator::new(self.text));
+        let (locator, lines) = self
+            .located
+            .get_or_init(|| (Locator::new(self.text), LineIndex::new(self.text)));
         locator
             .value_offset(json_path)
-            .map_or(Pos::START, |o| Pos::of_offset(self.text, o))
+            .map_or(Pos::START, |o| lines.pos(self.text, o))
     }
 
     fn error(&mut self, json_path: &str, rule: &'static str, message: String) {
@@ -76,7 +82,13 @@ impl FileCheck<'_> {
             .push(Finding::warning(self.path, pos, rule, message));
     }
 
-    fn register(&mut self, stem: &str, loaded: &Loaded, ids: &HashSet<&str>, today: Date) {
+    fn register(
+        &mut self,
+        stem: &str,
+        loaded: &Loaded,
+        (ids, known): (&HashSet<&str>, &[String]),
+        today: Date,
+    ) {
         let reg = &loaded.register;
         if !is_valid_id(&reg.component) {
             self.error(
@@ -98,7 +110,7 @@ impl FileCheck<'_> {
         if reg.title.trim().is_empty() {
             self.error("title", "empty-title", "the component has no title".into());
         }
-        self.dependencies(reg, ids);
+        self.dependencies(reg, ids, known);
         self.objectives(reg);
         let mut seen = HashSet::new();
         for (i, risk) in reg.risks.iter().enumerate() {
@@ -132,14 +144,13 @@ impl FileCheck<'_> {
         self.canonical(loaded);
     }
 
-    fn dependencies(&mut self, reg: &Register, ids: &HashSet<&str>) {
-        let known: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+    fn dependencies(&mut self, reg: &Register, ids: &HashSet<&str>, known: &[String]) {
         for (i, dep) in reg.depends_on.iter().enumerate() {
             let at = format!("depends_on/{i}");
             if dep == &reg.component {
                 self.warning(&at, "self-dependency", format!("`{dep}` depends on itself"));
             } else if !ids.contains(dep.as_str()) {
-                let hint = closest(dep, &known)
+                let hint = closest(dep, known)
                     .map(|c| format!("; did you mean `{c}`?"))
                     .unwrap_or_default();
                 self.error(

@@ -37,9 +37,13 @@ pub fn workspace_root(cli: &Cli) -> Result<PathBuf> {
     }
 }
 
-/// Today's date in the local time zone, for rehearsal ages.
+/// Today's date in the local time zone, for rehearsal ages. `FAULTLINE_TODAY=YYYY-MM-DD`
+/// pins it, so a CI job or a test gets the same findings on any day.
 pub fn today() -> jiff::civil::Date {
-    jiff::ZonedDateTime::now().date()
+    std::env::var("FAULTLINE_TODAY")
+        .ok()
+        .and_then(|d| crate::model::Date::parse(&d))
+        .map_or_else(|| jiff::ZonedDateTime::now().date(), |d| d.0)
 }
 
 /// Runs a subcommand, writing its output to `out`.
@@ -93,26 +97,30 @@ fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result
             }
             writeln!(
                 out,
-                "{} in {} registers and {} runbooks",
+                "{} in {} and {}",
                 plural_counts(errors, warnings),
-                ws.components.len(),
-                ws.runbooks.len()
+                plural(ws.components.len(), "register"),
+                plural(ws.runbooks.len(), "runbook")
             )?;
         }
     }
     Ok(if errors > 0 { exit::FINDINGS } else { exit::OK })
 }
 
+/// "1 register", "2 runbooks".
+pub fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// "2 errors, 1 warning" / "no findings".
 pub fn plural_counts(errors: usize, warnings: usize) -> String {
-    let s = |n: usize| if n == 1 { "" } else { "s" };
     if errors + warnings == 0 {
         return "no findings".into();
     }
     format!(
-        "{errors} error{}, {warnings} warning{}",
-        s(errors),
-        s(warnings)
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
     )
 }
 

@@ -115,6 +115,45 @@ impl Pos {
     }
 }
 
+/// Byte offsets of line starts, so many offsets in one text turn into positions by binary search
+/// instead of a scan from the start each time.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.saturating_sub(1).min(self.starts.len() - 1)]
+    }
+
+    /// The position of byte `offset` in `text` (the text this index was built from).
+    pub fn pos(&self, text: &str, offset: usize) -> Pos {
+        let line = self.line_of(offset.min(text.len()));
+        let start = self.line_start(line);
+        let column = text
+            .get(start..offset.min(text.len()))
+            .map_or(1, |s| s.chars().count() + 1);
+        Pos { line, column }
+    }
+}
+
 /// Counts of findings by severity, for summaries.
 pub fn count(findings: &[Finding]) -> (usize, usize) {
     let errors = findings.iter().filter(|f| f.is_error()).count();
@@ -133,6 +172,21 @@ mod tests {
         // 'ç' is two bytes; the byte after it is column 2.
         assert_eq!(Pos::of_offset(text, 5), Pos { line: 2, column: 2 });
         assert_eq!(Pos::of_offset(text, 999), Pos { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn line_index_agrees_with_a_scan() {
+        let text = "ab\nçd\n\nxyz";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            if text.is_char_boundary(offset) {
+                assert_eq!(
+                    index.pos(text, offset),
+                    Pos::of_offset(text, offset),
+                    "{offset}"
+                );
+            }
+        }
     }
 
     #[test]

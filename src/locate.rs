@@ -51,6 +51,21 @@ impl Locator {
             .map(|e| e.key_start)
     }
 
+    /// The path of a string value equal to `value`, at or below `prefix`.
+    pub fn find_string_within(&self, text: &str, prefix: &str, value: &str) -> Option<&str> {
+        if value.is_empty() {
+            return None;
+        }
+        let quoted = format!("\"{value}\"");
+        self.entries
+            .iter()
+            .filter(|e| {
+                prefix.is_empty() || e.path == prefix || e.path.starts_with(&format!("{prefix}/"))
+            })
+            .find(|e| text.get(e.start..e.end) == Some(quoted.as_str()))
+            .map(|e| e.path.as_str())
+    }
+
     /// The path of the innermost value whose key or value spans `offset` (ends included).
     pub fn path_at(&self, offset: usize) -> Option<&str> {
         self.entries

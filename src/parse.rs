@@ -91,7 +91,7 @@ fn json_error(path: &Path, text: &str, err: &serde_json::Error) -> Finding {
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
     let offset = offset_of(text, err.line(), err.column());
     if !err.is_data() {
-        let message = message.replace("EOF while parsing", "file ends in the middle of");
+        let (message, offset) = syntax_error(message, text, offset);
         return Finding::error(
             path,
             Pos::of_offset(text, offset),
@@ -101,9 +101,32 @@ fn json_error(path: &Path, text: &str, err: &serde_json::Error) -> Finding {
     }
     let locator = Locator::new(text);
     let here = locator.path_at(offset).unwrap_or("");
-    let (rule, message, at) = data_error(message, here, &locator);
+    let (rule, message, at) = data_error(message, here, &locator, text);
     let at = at.unwrap_or(offset);
     Finding::error(path, Pos::of_offset(text, at), rule, message)
+}
+
+/// Rewrites serde's syntax-error messages in plain words, pointing at the cause rather than where
+/// the parser noticed it.
+fn syntax_error(message: &str, text: &str, offset: usize) -> (String, usize) {
+    let before = &text[..offset.min(text.len())];
+    if message == "trailing comma" {
+        let comma = before.trim_end().len().saturating_sub(1);
+        return (
+            "trailing comma after the last item (remove it)".into(),
+            comma,
+        );
+    }
+    if message.starts_with("control character") && before.ends_with('\n') {
+        return (
+            "a string is not closed before the end of the line (missing `\"`?)".into(),
+            offset - 1,
+        );
+    }
+    (
+        message.replace("EOF while parsing", "file ends in the middle of"),
+        offset,
+    )
 }
 
 /// Rewrites serde's data-error messages in the register's terms, and picks where to point.
@@ -111,7 +134,15 @@ fn data_error(
     message: &str,
     path: &str,
     locator: &Locator,
+    text: &str,
 ) -> (&'static str, String, Option<usize>) {
+    // serde_json places errors raised by a field's own parser (dates) at the end of the
+    // enclosing object; the value quoted in the message tells which field it was.
+    let quoted = message.split('`').nth(1).unwrap_or_default();
+    let path = match locator.find_string_within(text, path, quoted) {
+        Some(field) if !message.starts_with("unknown field") => field,
+        _ => path,
+    };
     let place = describe_path(path);
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = split_expected(rest);

@@ -2,6 +2,7 @@
 //! the links it makes, with line numbers. Rendering lives elsewhere; this is what `check` and the
 //! finder need.
 
+use crate::finding::LineIndex;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 
@@ -132,34 +133,6 @@ fn heading_level(level: HeadingLevel) -> u8 {
 fn column_in(text: &str, offset: usize, line_start: usize) -> usize {
     text.get(line_start..offset)
         .map_or(1, |s| s.chars().count() + 1)
-}
-
-/// Byte offsets of line starts, for offset → line lookups by binary search.
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { starts }
-    }
-
-    /// 1-based line of byte `offset`.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset)
-    }
-
-    /// Byte offset where 1-based `line` starts.
-    pub fn line_start(&self, line: usize) -> usize {
-        self.starts[line.saturating_sub(1).min(self.starts.len() - 1)]
-    }
 }
 
 /// GitHub's heading slug: lower-cased; letters, digits, `-` and `_` kept; each space becomes `-`;

@@ -247,7 +247,7 @@ fn component(
                     .collect(),
                 last_rehearsed: rng.chance(60).then(|| {
                     let day = i8::try_from(1 + rng.below(28)).unwrap_or(1);
-                    let month = i8::try_from(1 + rng.below(12)).unwrap_or(1);
+                    let month = i8::try_from(1 + rng.below(10)).unwrap_or(1);
                     Date(jiff::civil::date(2026, month, day))
                 }),
                 estimate: if rng.chance(50) {

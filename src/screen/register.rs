@@ -323,7 +323,7 @@ fn risk_lines(app: &App, reg: &Register, risk: &Risk, width: usize) -> Vec<Line<
     field(app, &mut lines, "Tickets", &risk.tickets.join(", "), width);
     let rehearsed = match risk.last_rehearsed {
         Some(date) => {
-            let days = (crate::commands::today() - date.0).get_days();
+            let days = (app.today - date.0).get_days();
             format!("{date} ({days} days ago)")
         }
         None => "never".into(),

@@ -1,0 +1,179 @@
+//! Canonical form round trips: parse → write → parse is the identity, and writing a canonical
+//! file again gives the same bytes, for any register (proptest), and for the example workspace.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use faultline::model::{
+    Date, Estimate, Level, Num, Objectives, Register, Risk, Status, to_canonical,
+};
+use proptest::collection::vec;
+use proptest::option;
+use proptest::prelude::*;
+
+fn level() -> impl Strategy<Value = Level> {
+    prop::sample::select(Level::ALL.to_vec())
+}
+
+fn status() -> impl Strategy<Value = Status> {
+    prop::sample::select(Status::ALL.to_vec())
+}
+
+/// Numbers as a register holds them: integers, halves, decimals and the odd huge or tiny one.
+fn num() -> impl Strategy<Value = Num> {
+    prop_oneof![
+        (0u32..100_000).prop_map(|n| Num(f64::from(n))),
+        (0u32..10_000).prop_map(|n| Num(f64::from(n) / 10.0)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Num),
+    ]
+}
+
+fn date() -> impl Strategy<Value = Date> {
+    (2000i16..2100, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| Date(jiff::civil::date(y, m, d)))
+}
+
+/// Any text, including quotes, backslashes, control characters and non-ASCII.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![".{0,40}", "[a-z \"\\\\\n\t\u{1b}é✓]{0,20}"]
+}
+
+fn id() -> impl Strategy<Value = String> {
+    "[a-z0-9][a-z0-9-]{0,20}"
+}
+
+fn estimate() -> impl Strategy<Value = Estimate> {
+    (
+        option::of(num()),
+        option::of(num()),
+        option::of(num()),
+        option::of(num()),
+    )
+        .prop_map(|(a, b, c, d)| Estimate {
+            ettd_minutes: a,
+            ettr_minutes: b,
+            per_year: c,
+            users_affected_percent: d,
+        })
+}
+
+fn risk() -> impl Strategy<Value = Risk> {
+    (
+        (
+            id(),
+            text(),
+            text(),
+            level(),
+            level(),
+            text(),
+            text(),
+            text(),
+        ),
+        (
+            status(),
+            vec(text(), 0..3),
+            vec(text(), 0..3),
+            option::of(date()),
+            estimate(),
+        ),
+    )
+        .prop_map(
+            |(
+                (id, title, description, likelihood, impact, detection, mitigation, runbook),
+                (status, tickets, questions, last_rehearsed, estimate),
+            )| Risk {
+                id,
+                title,
+                description,
+                likelihood,
+                impact,
+                detection,
+                mitigation,
+                runbook,
+                status,
+                tickets,
+                questions,
+                last_rehearsed,
+                estimate,
+            },
+        )
+}
+
+fn register() -> impl Strategy<Value = Register> {
+    (
+        id(),
+        text(),
+        text(),
+        text(),
+        vec(id(), 0..4),
+        (option::of(num()), option::of(num()), option::of(num())),
+        vec(risk(), 0..5),
+    )
+        .prop_map(
+            |(component, title, owner, description, depends_on, (a, rto, rpo), risks)| Register {
+                component,
+                title,
+                owner,
+                description,
+                depends_on,
+                objectives: Objectives {
+                    availability: a,
+                    rto_minutes: rto,
+                    rpo_minutes: rpo,
+                },
+                risks,
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn write_then_parse_is_identity(reg in register()) {
+        let text = to_canonical(&reg);
+        let back: Register = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(&back, &reg);
+        // Canonical text written again is byte-identical.
+        prop_assert_eq!(to_canonical(&back), text);
+    }
+
+    #[test]
+    fn canonical_text_has_one_trailing_newline_and_no_fractions_on_integers(reg in register()) {
+        let text = to_canonical(&reg);
+        let ends_once = text.ends_with("}\n") && !text.ends_with("\n\n");
+        prop_assert!(ends_once, "trailing newline");
+        // Number values are the only unquoted values besides objects and arrays.
+        let integer_with_fraction = text.lines().any(|line| {
+            line.split_once("\": ").is_some_and(|(_, value)| {
+                let value = value.trim_end_matches(',');
+                value.parse::<f64>().is_ok() && value.ends_with(".0")
+            })
+        });
+        prop_assert!(!integer_with_fraction, "an integer written with .0");
+    }
+}
+
+#[test]
+fn example_registers_are_byte_identical_after_a_round_trip() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("registers");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let reg: Register = serde_json::from_str(&text).unwrap();
+        assert_eq!(to_canonical(&reg), text);
+        seen += 1;
+    }
+    assert!(seen >= 8);
+}
+
+#[test]
+fn empty_optionals_are_left_out() {
+    let reg: Register = serde_json::from_str(
+        r#"{"component":"a","title":"A","owner":"","depends_on":[],"objectives":{},"risks":[{"id":"r","title":"R","likelihood":"low","impact":"high","status":"open","tickets":[],"estimate":{}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        to_canonical(&reg),
+        "{\n  \"component\": \"a\",\n  \"title\": \"A\",\n  \"risks\": [\n    {\n      \"id\": \"r\",\n      \"title\": \"R\",\n      \"likelihood\": \"low\",\n      \"impact\": \"high\",\n      \"status\": \"open\"\n    }\n  ]\n}\n"
+    );
+}

@@ -1,0 +1,268 @@
+//! The command line as a user runs it: `check`, `fmt` and `list` on the example workspace and on
+//! fixture workspaces with every kind of broken input, asserting exact `path:line:col`, messages
+//! and exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+fn faultline(workspace: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(args)
+        .arg("--workspace")
+        .arg(workspace)
+        .env("FAULTLINE_TODAY", "2026-11-24")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run faultline")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// Copies a directory tree, for tests that change files.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn example_workspace_checks_clean() {
+    let out = faultline(&repo(), &["check"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains(": error:"), "{text}");
+    assert!(text.contains("0 errors"), "{text}");
+}
+
+#[test]
+fn example_workspace_is_canonical() {
+    let out = faultline(&repo(), &["fmt", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn broken_files_name_path_line_and_column() {
+    let out = faultline(&fixture("broken"), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let expected = "\
+registers/bad-date.json:11:25: error: `last_rehearsed` of risk #1: invalid date `2026-02-30`: expected a calendar date as YYYY-MM-DD [invalid-value]
+registers/bad-level.json:8:21: error: `hihg` is not a valid `likelihood` of risk #1: expected one of very-low, low, medium, high, very-high [invalid-value]
+registers/bad-utf8.json:3:16: error: not valid UTF-8: byte 0xE9 at offset 44 (save the file as UTF-8) [invalid-utf8]
+registers/bom-crlf.json:1:1: warning: not in canonical form (CRLF line endings): run `faultline fmt` [not-canonical]
+registers/conflict.json:3:1: error: git merge-conflict marker `<<<<<<<`: resolve the conflict in this file, then run `faultline check` [conflict-marker]
+registers/empty.json:1:1: error: file is empty: a register needs at least `component`, `title` and `risks` (`faultline new COMPONENT` writes one) [empty-file]
+registers/missing-quote.json:3:27: error: invalid JSON: a string is not closed before the end of the line (missing `\"`?) [json-syntax]
+registers/trailing-comma.json:4:14: error: invalid JSON: trailing comma after the last item (remove it) [json-syntax]
+registers/unknown-field.json:8:7: error: unknown field `likelyhood` in risk #1: did you mean `likelihood`? [unknown-field]
+8 errors, 1 warning in 10 registers and 1 runbook
+";
+    assert_eq!(stdout(&out), expected);
+}
+
+#[test]
+fn semantic_findings_and_policy() {
+    let out = faultline(&fixture("semantic"), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let expected = "\
+registers/api.json:5:5: error: depends on `databse`, but no register file defines it; did you mean `database`? [unknown-dependency]
+registers/api.json:6:5: warning: `api` depends on itself [self-dependency]
+registers/api.json:18:18: error: `runbooks/nope.md` does not exist [runbook-missing]
+registers/api.json:27:18: error: `runbooks/db/failover.md` has no heading with anchor `#reconect` [anchor-missing]
+registers/api.json:35:18: error: link `../../etc/passwd` leads outside the workspace [link-outside-workspace]
+registers/api.json:39:13: error: risk id `escape` is used twice in this component [duplicate-risk-id]
+registers/api.json:43:18: error: link `/etc/passwd` leads outside the workspace [link-outside-workspace]
+registers/api.json:47:13: error: risk id `Bad Id` is not valid: use lowercase letters, digits and hyphens (e.g. `bad-id`) [id-format]
+registers/api.json:47:13: warning: critical risk `api/Bad Id` has never been rehearsed [never-rehearsed]
+registers/api.json:47:13: warning: critical risk `api/Bad Id` (score 25) has no mitigation [no-mitigation]
+registers/api.json:47:13: warning: critical risk `api/Bad Id` (score 25) has no runbook [no-runbook]
+registers/api.json:52:19: warning: `api/Bad Id` alone is expected to cost 240 bad minutes a year, 46% of the component's error budget (limit 25%) [budget-share]
+registers/api.json:67:25: warning: high risk `api/stale` was last rehearsed 692 days ago (more than 180) [stale-rehearsal]
+registers/database.json:2:16: error: component `db` does not match its file name: expected `database` (rename the file or the component) [component-mismatch]
+runbooks/db/failover.md:5:5: error: `runbooks/backup.md` does not exist [broken-link]
+runbooks/db/failover.md:6:1: error: `runbooks/db/failover.md` has no heading with anchor `#nowhere` [anchor-missing]
+runbooks/db/failover.md:6:25: error: link `../../../secret.md` leads outside the workspace [link-outside-workspace]
+11 errors, 6 warnings in 2 registers and 2 runbooks
+";
+    assert_eq!(stdout(&out), expected);
+}
+
+#[test]
+fn check_json_is_machine_readable() {
+    let out = faultline(&fixture("broken"), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], 8);
+    assert_eq!(report["warnings"], 1);
+    let first = &report["findings"][0];
+    assert_eq!(first["path"], "registers/bad-date.json");
+    assert_eq!(first["line"], 11);
+    assert_eq!(first["column"], 25);
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["rule"], "invalid-value");
+}
+
+#[test]
+fn a_huge_file_is_refused_and_the_rest_still_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("registers")).unwrap();
+    fs::copy(
+        fixture("broken/registers/good.json"),
+        dir.path().join("registers/good.json"),
+    )
+    .unwrap();
+    copy_tree(&fixture("broken/runbooks"), &dir.path().join("runbooks"));
+    // A sparse 17 MiB file: refused by size, never read.
+    let huge = fs::File::create(dir.path().join("registers/huge.json")).unwrap();
+    huge.set_len(17 * 1024 * 1024).unwrap();
+    let out = faultline(dir.path(), &["check"]);
+    assert_eq!(
+        stdout(&out),
+        "registers/huge.json:1:1: error: file is 17.0 MiB, over the 16 MiB limit: not read [file-too-large]\n\
+         1 error, 0 warnings in 2 registers and 1 runbook\n"
+    );
+    let list = faultline(dir.path(), &["list", "--format", "csv"]);
+    assert!(stdout(&list).contains("good/fine,good,fine,Nothing wrong here"));
+}
+
+#[test]
+fn fmt_rewrites_to_canonical_and_refuses_broken_files() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("broken"), dir.path());
+    let broken_before = fs::read(dir.path().join("registers/trailing-comma.json")).unwrap();
+
+    let check = faultline(dir.path(), &["fmt", "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(stdout(&check), "registers/bom-crlf.json\n");
+
+    let fmt = faultline(dir.path(), &["fmt"]);
+    assert_eq!(fmt.status.code(), Some(1), "broken files make fmt fail");
+    assert_eq!(stdout(&fmt), "formatted registers/bom-crlf.json\n");
+    let stderr = String::from_utf8(fmt.stderr).unwrap();
+    assert!(
+        stderr.contains("registers/trailing-comma.json:4:14: error: invalid JSON"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("registers/bom-crlf.json")).unwrap(),
+        "{\n  \"component\": \"bom-crlf\",\n  \"title\": \"BOM and CRLF\",\n  \"risks\": []\n}\n"
+    );
+    assert_eq!(
+        fs::read(dir.path().join("registers/trailing-comma.json")).unwrap(),
+        broken_before,
+        "an unparseable file is never rewritten"
+    );
+    // Idempotent: a second run changes nothing.
+    let again = faultline(dir.path(), &["fmt"]);
+    assert_eq!(stdout(&again), "");
+}
+
+#[test]
+fn list_sorts_by_score_and_fits_80_columns() {
+    let out = faultline(&repo(), &["list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("SCORE BAND"));
+    for line in &lines {
+        assert!(line.chars().count() <= 80, "too wide: {line}");
+    }
+    let scores: Vec<u8> = lines[1..]
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(
+        text.contains('…'),
+        "long titles are truncated with an ellipsis"
+    );
+}
+
+#[test]
+fn list_json_and_rehearsed_sort() {
+    let out = faultline(
+        &repo(),
+        &["list", "--sort", "rehearsed", "--format", "json"],
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 32);
+    assert!(rows[0]["last_rehearsed"].is_null(), "never rehearsed first");
+    let dates: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["last_rehearsed"].as_str())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+}
+
+#[test]
+fn list_into_a_closed_pipe_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    faultline::workspace_gen::generate(
+        dir.path(),
+        faultline::workspace_gen::GenOptions {
+            components: 20,
+            risks: 3000,
+            runbooks: 0,
+            seed: 1,
+        },
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["list", "--workspace"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, as `head -1` would, then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    let n = stdout.read(&mut first).unwrap();
+    assert!(n > 0);
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+}
+
+#[test]
+fn usage_and_io_failures_exit_2() {
+    let out = faultline(&repo(), &["check", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let missing = faultline(Path::new("/nonexistent/place"), &["check"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8(missing.stderr).unwrap();
+    assert!(
+        stderr.starts_with("faultline: cannot open workspace /nonexistent/place"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_command_has_help() {
+    for command in ["check", "fmt", "list"] {
+        let out = faultline(&repo(), &[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains("--workspace"), "{command}");
+    }
+}

@@ -1,0 +1,233 @@
+//! The real binary in a pseudo-terminal: it starts on the example workspace, shows a component,
+//! quits on `q`, and gives the terminal back (alternate screen left, raw mode off) after a normal
+//! exit, a panic and SIGTERM. The screen is read through `vt100`, not the raw bytes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![cfg(unix)]
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A deadline only so a broken build fails instead of hanging; no test asserts a duration.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+struct Session {
+    /// Kept open for the session's life: closing it would hang up the terminal.
+    _master: Box<dyn MasterPty + Send>,
+    slave: Box<dyn portable_pty::SlavePty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Session {
+    fn start(envs: &[(&str, &str)]) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_faultline"));
+        command.arg("--workspace");
+        command.arg(env!("CARGO_MANIFEST_DIR"));
+        command.env("TERM", "xterm-256color");
+        command.env("FAULTLINE_TODAY", "2026-11-24");
+        // Keep the user's own keymap and data out of the test.
+        let home = tempfile::tempdir().unwrap().keep();
+        command.env("HOME", &home);
+        command.env("XDG_CONFIG_HOME", home.join("config"));
+        command.env("XDG_DATA_HOME", home.join("data"));
+        for (k, v) in envs {
+            command.env(k, v);
+        }
+        let child = pair.slave.spawn_command(command).unwrap();
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&output);
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Session {
+            _master: pair.master,
+            slave: pair.slave,
+            child,
+            writer,
+            output,
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// The screen as a terminal would show it now.
+    fn screen(&self) -> String {
+        let rows = std::num::NonZero::new(24u16).unwrap();
+        let cols = std::num::NonZero::new(80u16).unwrap();
+        let mut parser = vt100::Parser::new(rows, cols, 0);
+        parser.process(&self.bytes());
+        parser.screen().contents()
+    }
+
+    fn wait_for_screen(&self, text: &str) {
+        let start = Instant::now();
+        while !self.screen().contains(text) {
+            assert!(
+                start.elapsed() < PATIENCE,
+                "never saw {text:?}; screen:\n{}",
+                self.screen()
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for_bytes(&self, needle: &[u8]) {
+        let start = Instant::now();
+        while !contains(&self.bytes(), needle) {
+            assert!(start.elapsed() < PATIENCE, "never saw {needle:?}");
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            assert!(start.elapsed() < PATIENCE, "faultline did not exit");
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Runs `stty -a` on the same terminal after faultline has exited: it shows the modes
+    /// faultline left behind.
+    fn terminal_modes(&mut self) -> String {
+        let before = self.bytes().len();
+        let mut stty = CommandBuilder::new("stty");
+        stty.arg("-a");
+        let mut child = self.slave.spawn_command(stty).unwrap();
+        child.wait().unwrap();
+        let start = Instant::now();
+        loop {
+            let out = String::from_utf8_lossy(&self.bytes()[before..]).into_owned();
+            if out.contains("icanon") {
+                return out;
+            }
+            assert!(start.elapsed() < PATIENCE, "no stty output");
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+const ENTER_ALT: &[u8] = b"\x1b[?1049h";
+const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
+
+/// Where the alternate screen was first left after it was last entered, waiting for the bytes
+/// (the reader thread may lag the child's exit).
+fn left_alternate_screen_at(session: &Session) -> usize {
+    let start = Instant::now();
+    loop {
+        let bytes = session.bytes();
+        let entered = bytes
+            .windows(ENTER_ALT.len())
+            .rposition(|w| w == ENTER_ALT)
+            .expect("the alternate screen was entered");
+        if let Some(left) = bytes[entered..]
+            .windows(LEAVE_ALT.len())
+            .position(|w| w == LEAVE_ALT)
+        {
+            return entered + left;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the alternate screen was not left"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn assert_restored(session: &mut Session) {
+    left_alternate_screen_at(session);
+    let modes = session.terminal_modes();
+    // Raw mode clears ICANON and ECHO; restored, they are on again.
+    assert!(modes.contains(" icanon"), "still in raw mode: {modes}");
+    assert!(modes.contains(" echo "), "echo still off: {modes}");
+}
+
+#[test]
+fn starts_shows_a_component_and_quits_on_q() {
+    let mut session = Session::start(&[]);
+    session.wait_for_screen("API Gateway");
+    let screen = session.screen();
+    assert!(screen.contains("Components (10)"), "{screen}");
+    assert!(screen.contains("CRIT card-provider"), "{screen}");
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+    assert_restored(&mut session);
+}
+
+#[test]
+fn keys_move_the_selection() {
+    let mut session = Session::start(&[]);
+    session.wait_for_screen("API Gateway");
+    session.send("j");
+    session.wait_for_screen("Card payment provider");
+    session.send("\x1b"); // Esc quits from the register view
+    assert_eq!(session.wait_exit(), 0);
+    assert_restored(&mut session);
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_prints_the_message() {
+    let mut session = Session::start(&[("FAULTLINE_TEST_PANIC", "1")]);
+    assert_eq!(session.wait_exit(), 101);
+    session.wait_for_bytes(b"panicking on purpose");
+    assert_restored(&mut session);
+    // The message is printed after the alternate screen is left, so it stays readable.
+    let left = left_alternate_screen_at(&session);
+    let bytes = session.bytes();
+    let message = bytes
+        .windows(b"panicking on purpose".len())
+        .position(|w| w == b"panicking on purpose")
+        .unwrap();
+    assert!(
+        message > left,
+        "the panic message was printed on the alternate screen"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut session = Session::start(&[]);
+    session.wait_for_screen("API Gateway");
+    let pid = session.child.process_id().unwrap();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(session.wait_exit(), 128 + 15);
+    assert_restored(&mut session);
+}

@@ -1,0 +1,226 @@
+//! The TUI's screens through ratatui's `TestBackend`: scripted keys, `insta` snapshots of what a
+//! person sees at 80×24, and checks that colour is never the only signal and that text from
+//! files cannot reach the terminal as control characters.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use faultline::app::App;
+use faultline::keymap::{Key, Keymap};
+use faultline::store::Workspace;
+use faultline::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn app_for(root: &Path, color: bool) -> App {
+    let today = jiff::civil::date(2026, 11, 24);
+    let ws = Workspace::load(root).unwrap();
+    let findings = faultline::check::check(&ws, today);
+    let mut app = App::new(ws, findings, Keymap::default_keymap(), Theme::new(color));
+    app.today = today;
+    app
+}
+
+fn example() -> App {
+    app_for(&repo(), false)
+}
+
+/// Presses keys named as in the keymap (`j`, `tab`, `ctrl-p`), separated by spaces.
+fn press(app: &mut App, keys: &str) {
+    for name in keys.split_whitespace() {
+        let key = Key::parse(name).unwrap();
+        if let Some(action) = app.keymap.action(app.context(), key) {
+            app.update(action);
+        }
+    }
+}
+
+fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| faultline::screen::render(app, frame))
+        .unwrap();
+    terminal
+}
+
+fn screen(app: &App) -> String {
+    terminal(app, 80, 24).backend().to_string()
+}
+
+#[test]
+fn start_screen() {
+    let app = example();
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn moving_to_a_risk_shows_it_in_full() {
+    let mut app = example();
+    // payments-api is the ninth component; its risks sorted by score.
+    press(&mut app, "j j j j j j j j tab");
+    let text = screen(&app);
+    assert!(text.contains("payments-api/concurrency-limit"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn detail_scrolls_to_the_estimate() {
+    let mut app = example();
+    press(&mut app, "j j j j j j j j tab tab G");
+    let text = screen(&app);
+    assert!(text.contains("bad minutes a year"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn arrow_keys_and_hjkl_agree() {
+    let mut vim = example();
+    let mut arrows = example();
+    press(&mut vim, "j j l j j");
+    press(&mut arrows, "down down right down down");
+    assert_eq!(screen(&vim), screen(&arrows));
+    assert_eq!(vim.component, 2);
+    assert_eq!(vim.risk, 2);
+}
+
+#[test]
+fn help_lists_every_binding_from_the_keymap() {
+    let mut app = example();
+    press(&mut app, "?");
+    let text = screen(&app);
+    insta::assert_snapshot!(text);
+    press(&mut app, "esc");
+    assert!(app.overlay.is_none(), "Esc closes help");
+    assert!(!app.should_quit, "and does not quit");
+}
+
+#[test]
+fn help_mentions_every_action() {
+    let app = example();
+    let help: String = faultline::screen::help::help_lines(&app)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for action in faultline::action::Action::ALL {
+        assert!(
+            help.contains(action.describe()),
+            "{action:?} missing from help"
+        );
+    }
+}
+
+#[test]
+fn findings_popup_lists_and_jumps() {
+    let mut app = app_for(&repo().join("tests/fixtures/broken"), false);
+    press(&mut app, "!");
+    insta::assert_snapshot!("findings_popup", screen(&app));
+    // The fourth finding is bom-crlf.json's warning; Enter selects that component.
+    press(&mut app, "j j j enter");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.selected_file().unwrap().stem, "bom-crlf");
+}
+
+#[test]
+fn broken_files_still_open_with_their_finding() {
+    let mut app = app_for(&repo().join("tests/fixtures/broken"), false);
+    // bad-level.json is second in the list.
+    press(&mut app, "j");
+    let text = screen(&app);
+    assert!(text.contains("ERR!"), "{text}");
+    assert!(text.contains("good"), "the good file is listed too: {text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn q_quits_and_esc_quits_from_the_register() {
+    let mut app = example();
+    press(&mut app, "q");
+    assert!(app.should_quit);
+    let mut app = example();
+    press(&mut app, "esc");
+    assert!(app.should_quit);
+}
+
+#[test]
+fn bands_read_without_colour() {
+    let app = example();
+    let terminal = terminal(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    for cell in &buffer.content {
+        assert_eq!(cell.fg, Color::Reset, "no colour with NO_COLOR");
+        assert_eq!(cell.bg, Color::Reset, "no colour with NO_COLOR");
+    }
+    let text = terminal.backend().to_string();
+    for marker in ["CRIT", "HIGH", "MED "] {
+        assert!(text.contains(marker), "{marker} missing: {text}");
+    }
+}
+
+#[test]
+fn bands_are_coloured_when_colour_is_on() {
+    let app = app_for(&repo(), true);
+    let terminal = terminal(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer.content.iter().any(|c| c.bg == Color::Red),
+        "critical is red"
+    );
+}
+
+#[test]
+fn tiny_and_huge_terminals_do_not_panic() {
+    let mut app = example();
+    press(&mut app, "j tab");
+    for (w, h) in [(1, 1), (20, 5), (40, 12), (200, 60)] {
+        app.area = ratatui::layout::Rect::new(0, 0, w, h);
+        let _ = terminal(&app, w, h);
+        press(&mut app, "tab G ?");
+        let _ = terminal(&app, w, h);
+        press(&mut app, "esc");
+    }
+}
+
+#[test]
+fn control_characters_from_files_never_reach_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("registers")).unwrap();
+    let register = serde_json::json!({
+        "component": "evil",
+        "title": "Evil \u{1b}[2J\u{1b}]0;pwned\u{7}title",
+        "description": "bidi \u{202e}txet\u{202c} and C1 \u{9b}31m",
+        "risks": [{
+            "id": "r",
+            "title": "Risk \u{1b}]52;c;aGVsbG8=\u{7}",
+            "likelihood": "high",
+            "impact": "high",
+            "detection": "tab\there\u{0}nul",
+            "status": "open"
+        }]
+    });
+    std::fs::write(
+        dir.path().join("registers/evil.json"),
+        serde_json::to_string_pretty(&register).unwrap(),
+    )
+    .unwrap();
+    let mut app = app_for(dir.path(), false);
+    for keys in ["", "tab", "tab"] {
+        press(&mut app, keys);
+        let terminal = terminal(&app, 80, 24);
+        for cell in &terminal.backend().buffer().content {
+            for c in cell.symbol().chars() {
+                assert!(
+                    !c.is_control() && !('\u{202a}'..='\u{202e}').contains(&c),
+                    "control character U+{:04X} reached the screen",
+                    u32::from(c)
+                );
+            }
+        }
+        let text = terminal.backend().to_string();
+        assert!(text.contains('␛'), "escape shown visibly: {text}");
+    }
+}
