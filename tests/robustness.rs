@@ -1,0 +1,64 @@
+//! Arbitrary input never crashes the parsers: random bytes and mangled registers go through
+//! decoding, parsing, position finding and the runbook index, and every failure is a finding
+//! with a position inside the file. (The fuzz targets in `fuzz/` push the same code further.)
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use faultline::parse::{decode, parse_register};
+use faultline::runbook::RunbookDoc;
+use proptest::prelude::*;
+use std::path::Path;
+
+const EXAMPLE: &str = include_str!("../registers/payments-api.json");
+
+fn check_bytes(bytes: &[u8]) {
+    let path = Path::new("registers/x.json");
+    match decode(path, bytes.to_vec()) {
+        Ok(text) => match parse_register(path, &text) {
+            Ok(_) => {}
+            Err(finding) => {
+                let lines = text.split('\n').count();
+                assert!(
+                    finding.line >= 1 && finding.line <= lines,
+                    "{finding} in {lines} lines"
+                );
+                assert!(finding.column >= 1);
+            }
+        },
+        Err(finding) => assert_eq!(finding.rule, "invalid-utf8"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        check_bytes(&bytes);
+    }
+
+    #[test]
+    fn mangled_registers_give_positioned_findings(cut in 0..EXAMPLE.len(), insert in ".{0,3}") {
+        let mut text = EXAMPLE.as_bytes()[..cut].to_vec();
+        text.extend_from_slice(insert.as_bytes());
+        text.extend_from_slice(&EXAMPLE.as_bytes()[cut..]);
+        check_bytes(&text);
+    }
+
+    #[test]
+    fn any_markdown_indexes(text in ".{0,300}") {
+        let doc = RunbookDoc::index("runbooks/x.md".into(), &text);
+        for heading in &doc.headings {
+            prop_assert!(doc.heading(&heading.anchor).is_some());
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_an_error_not_a_crash() {
+    let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    check_bytes(text.as_bytes());
+    let markdown = format!("{}item\n", "- ".repeat(10_000));
+    let _ = RunbookDoc::index("runbooks/deep.md".into(), &markdown);
+    let quotes = format!("{}text\n", "> ".repeat(10_000));
+    let _ = RunbookDoc::index("runbooks/quotes.md".into(), &quotes);
+}
