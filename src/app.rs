@@ -1,14 +1,26 @@
-//! The TUI's state and `update(action)`, the one place actions change it. Read-only for now: no
-//! action writes a file.
+//! The TUI's state and `update(action)`, the one place actions change it. File IO never happens
+//! here: `update` queues `Effect`s that `effects::run` performs and reports back.
+
+mod changes;
+mod edit;
 
 use crate::action::Action;
+use crate::editor::TextInput;
+use crate::effects::Effect;
 use crate::finding::Finding;
+use crate::form::{self, Row};
 use crate::keymap::{Context, Keymap};
-use crate::model::Register;
+use crate::model::{Level, Register};
+use crate::recovery::{Entry, Journal};
+use crate::search::{Matches, SearchIndex, Target};
 use crate::store::{ComponentFile, Workspace};
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+pub use changes::Baseline;
+pub use edit::new_register;
 
 /// The three panes of the register view, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,11 +44,76 @@ impl Pane {
     }
 }
 
-/// A popup over the register view.
+/// What the detail pane shows: the selected component's fields or the selected risk's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Component,
+    Risk,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Register,
+    HeatMap,
+}
+
+/// Which level the digit keys set next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelTarget {
+    Likelihood,
+    Impact,
+}
+
+/// Something to do once the user says yes.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    DeleteRisk { path: PathBuf, id: String },
+    DeleteComponent { path: PathBuf },
+}
+
+/// The finder popup's state.
+pub struct FinderState {
+    pub input: TextInput,
+    pub matches: Matches,
+    pub selected: usize,
+    pub matcher: nucleo_matcher::Matcher,
+}
+
+/// A popup over the register view.
 pub enum Overlay {
-    Help { scroll: usize },
-    Findings { selected: usize },
+    Help {
+        scroll: usize,
+    },
+    Findings {
+        selected: usize,
+    },
+    Confirm {
+        question: String,
+        pending: Pending,
+    },
+    Unsaved,
+    Conflict {
+        path: PathBuf,
+        deleted: bool,
+    },
+    Recovery {
+        entries: Vec<Entry>,
+    },
+    NewComponent {
+        input: TextInput,
+        error: Option<String>,
+    },
+    Finder(Box<FinderState>),
+}
+
+/// A field being edited in the detail pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Editing {
+    pub row: Row,
+    pub input: TextInput,
+    pub error: Option<String>,
+    /// The risk was just added: its id follows its title, and cancelling removes it.
+    pub new_risk: bool,
 }
 
 /// Rows a page key moves.
@@ -48,80 +125,135 @@ pub struct App {
     pub findings: Vec<Finding>,
     pub keymap: Keymap,
     pub theme: Theme,
+    pub view: View,
     pub focus: Pane,
-    /// Index into `ws.components`.
+    pub subject: Subject,
+    /// Position in `visible` of the selected component.
     pub component: usize,
-    /// Position in the selected component's risks sorted by score.
+    /// Position in the selected component's shown risks.
     pub risk: usize,
-    pub detail_scroll: usize,
+    /// Selected row of the detail form.
+    pub row: usize,
     pub overlay: Option<Overlay>,
+    pub editing: Option<Editing>,
     pub should_quit: bool,
-    /// The date rehearsal ages are counted to.
-    pub today: jiff::civil::Date,
     /// The terminal's size, for moves that depend on what fits on screen.
     pub area: Rect,
-    /// Per component, its risk indices highest score first.
-    risk_order: Vec<Vec<usize>>,
-    /// Runbook links that do not resolve, by (component index, risk id), with the reason.
-    pub broken_links: HashMap<(usize, String), String>,
+    /// The date rehearsal ages are counted to.
+    pub today: jiff::civil::Date,
+    /// Runbook links that do not resolve, by (component path, risk id), with the reason.
+    pub broken_links: HashMap<(PathBuf, String), String>,
+    pub read_only: bool,
+    /// A one-line message for the status bar.
+    pub status: Option<String>,
+    pub level_target: LevelTarget,
+    /// Heat-map cell filtering the register: (likelihood, impact).
+    pub filter: Option<(Level, Level)>,
+    /// Heat-map cursor: (likelihood, impact).
+    pub heat_cursor: (Level, Level),
+    /// Risks in file order rather than by score.
+    pub file_order: bool,
+    pub history: crate::history::History,
+    /// What is on disk for every file this session changed.
+    pub baseline: HashMap<PathBuf, Baseline>,
+    pub journal: Option<Journal>,
+    pub effects: VecDeque<Effect>,
+    pub search: SearchIndex,
+    /// Indices into `ws.components` shown in the list (all, or those with risks in the filter).
+    visible: Vec<usize>,
 }
 
 impl App {
     pub fn new(ws: Workspace, findings: Vec<Finding>, keymap: Keymap, theme: Theme) -> App {
-        let risk_order = ws
-            .components
-            .iter()
-            .map(|c| {
-                c.register()
-                    .map(Register::risks_by_score)
-                    .unwrap_or_default()
-            })
-            .collect();
-        let mut broken_links = HashMap::new();
-        for (c, file) in ws.components.iter().enumerate() {
-            for risk in file.register().map_or(&[][..], |r| r.risks.as_slice()) {
-                if !risk.runbook.is_empty()
-                    && let Err((_, reason)) = crate::check::resolve_link(&ws, "", &risk.runbook)
-                {
-                    broken_links.insert((c, risk.id.clone()), reason);
-                }
-            }
-        }
-        App {
+        let mut app = App {
             ws,
             findings,
             keymap,
             theme,
+            view: View::Register,
             focus: Pane::Components,
+            subject: Subject::Component,
             component: 0,
             risk: 0,
-            detail_scroll: 0,
+            row: 0,
             overlay: None,
+            editing: None,
             should_quit: false,
-            today: crate::commands::today(),
             area: Rect::new(0, 0, 80, 24),
-            risk_order,
-            broken_links,
+            today: crate::commands::today(),
+            broken_links: HashMap::new(),
+            read_only: false,
+            status: None,
+            level_target: LevelTarget::Likelihood,
+            filter: None,
+            heat_cursor: (Level::Medium, Level::Medium),
+            file_order: false,
+            history: crate::history::History::default(),
+            baseline: HashMap::new(),
+            journal: None,
+            effects: VecDeque::new(),
+            search: SearchIndex::default(),
+            visible: Vec::new(),
+        };
+        let paths: Vec<PathBuf> = app.ws.components.iter().map(|c| c.path.clone()).collect();
+        for path in &paths {
+            app.refresh_links(path);
         }
+        app.refresh_visible();
+        app.search = SearchIndex::build(&app.ws);
+        app
     }
 
     /// The keymap context for the current state.
     pub fn context(&self) -> Context {
-        match self.overlay {
-            Some(_) => Context::Popup,
+        if self.editing.is_some() {
+            return Context::Editor;
+        }
+        match &self.overlay {
+            Some(Overlay::Help { .. } | Overlay::Findings { .. }) => Context::Popup,
+            Some(Overlay::Confirm { .. }) => Context::Confirm,
+            Some(Overlay::Unsaved) => Context::Unsaved,
+            Some(Overlay::Conflict { .. }) => Context::Conflict,
+            Some(Overlay::Recovery { .. }) => Context::Recovery,
+            Some(Overlay::NewComponent { .. }) => Context::Editor,
+            Some(Overlay::Finder(_)) => Context::Finder,
+            None if self.view == View::HeatMap => Context::HeatMap,
             None => Context::Register,
         }
     }
 
-    pub fn selected_file(&self) -> Option<&ComponentFile> {
-        self.ws.components.get(self.component)
+    /// Components shown in the list, as indices into `ws.components`.
+    pub fn visible(&self) -> &[usize] {
+        &self.visible
     }
 
-    /// Indices of the selected component's risks, highest score first.
-    pub fn risk_order(&self) -> &[usize] {
-        self.risk_order
-            .get(self.component)
-            .map_or(&[], Vec::as_slice)
+    pub fn selected_file(&self) -> Option<&ComponentFile> {
+        self.ws.components.get(*self.visible.get(self.component)?)
+    }
+
+    fn selected_path(&self) -> Option<PathBuf> {
+        self.selected_file().map(|f| f.path.clone())
+    }
+
+    /// The selected component's shown risks (by score or in file order, filtered), as indices
+    /// into its register.
+    pub fn risk_order(&self) -> Vec<usize> {
+        self.selected_file()
+            .and_then(ComponentFile::register)
+            .map(|reg| self.order_of(reg))
+            .unwrap_or_default()
+    }
+
+    fn order_of(&self, reg: &Register) -> Vec<usize> {
+        let mut order = if self.file_order {
+            (0..reg.risks.len()).collect()
+        } else {
+            reg.risks_by_score()
+        };
+        if let Some((l, i)) = self.filter {
+            order.retain(|&r| reg.risks[r].likelihood == l && reg.risks[r].impact == i);
+        }
+        order
     }
 
     /// The selected risk's index in its register.
@@ -129,96 +261,478 @@ impl App {
         self.risk_order().get(self.risk).copied()
     }
 
+    /// The rows of the detail form for what it shows now.
+    pub fn form_rows(&self) -> Vec<Row> {
+        let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
+            return Vec::new();
+        };
+        match (self.shows_risk(), self.selected_risk_index()) {
+            (true, Some(i)) => form::rows(reg, Some(i), &form::RISK_FIELDS),
+            _ => form::rows(reg, None, &form::COMPONENT_FIELDS),
+        }
+    }
+
+    /// Whether the detail pane shows the selected risk (else the component).
+    pub fn shows_risk(&self) -> bool {
+        match self.focus {
+            Pane::Components => false,
+            Pane::Risks => true,
+            Pane::Detail => self.subject == Subject::Risk,
+        }
+    }
+
     /// Findings about one file, by its workspace-relative path.
-    pub fn findings_for<'a>(
-        &'a self,
-        path: &'a std::path::Path,
-    ) -> impl Iterator<Item = &'a Finding> {
+    pub fn findings_for<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a Finding> {
         self.findings.iter().filter(move |f| f.path == path)
     }
 
+    fn say(&mut self, message: impl Into<String>) {
+        self.status = Some(message.into());
+    }
+
+    /// Applies one action. Effects it needs (saving, journaling) are queued in `effects`.
     pub fn update(&mut self, action: Action) {
+        self.status = None;
+        if self.read_only && action.is_edit() {
+            self.say("read-only: faultline was started with --read-only");
+            return;
+        }
+        if self.editing.is_some() {
+            self.update_editor(action);
+            return;
+        }
         match self.overlay.take() {
-            Some(overlay) => self.overlay = self.update_overlay(overlay, action),
+            Some(overlay) => self.update_overlay(overlay, action),
+            None if self.view == View::HeatMap => self.update_heat_map(action),
             None => self.update_register(action),
         }
     }
 
-    fn update_overlay(&mut self, overlay: Overlay, action: Action) -> Option<Overlay> {
-        match (overlay, action) {
-            (_, Action::Quit) => {
+    /// Text typed (a character not bound to an action) or pasted.
+    pub fn type_text(&mut self, text: &str) {
+        if let Some(editing) = self.editing.as_mut() {
+            editing.input.insert(text);
+            self.validate_editing();
+            return;
+        }
+        match self.overlay.as_mut() {
+            Some(Overlay::NewComponent { input, error }) => {
+                input.insert(text);
+                *error = None;
+            }
+            Some(Overlay::Finder(finder)) => {
+                finder.input.insert(text);
+                self.refresh_finder();
+            }
+            _ => {}
+        }
+    }
+
+    fn update_overlay(&mut self, overlay: Overlay, action: Action) {
+        let keep = match (overlay, action) {
+            (Overlay::Unsaved, Action::Save) => {
+                self.effects.push_back(Effect::Save {
+                    overwrite: None,
+                    then_quit: true,
+                });
+                None
+            }
+            (Overlay::Unsaved, Action::Discard) => {
+                self.effects.push_back(Effect::ClearJournal);
                 self.should_quit = true;
                 None
             }
-            (_, Action::Back)
-            | (Overlay::Help { .. }, Action::Help)
-            | (Overlay::Findings { .. }, Action::Findings) => None,
+            (Overlay::Unsaved, _) => None,
+            (o @ (Overlay::Help { .. } | Overlay::Findings { .. }), Action::Quit) => {
+                drop(o);
+                self.request_quit();
+                None
+            }
+            (Overlay::Help { .. }, Action::Back | Action::Help)
+            | (Overlay::Findings { .. }, Action::Back | Action::Findings) => None,
             (Overlay::Help { scroll }, a) => Some(Overlay::Help {
                 scroll: move_by(scroll, a, usize::MAX),
             }),
             (Overlay::Findings { selected }, Action::Select) => {
                 if let Some(f) = self.findings.get(selected) {
-                    self.jump_to_file(&f.path.clone());
+                    let path = f.path.clone();
+                    self.select_path(&path);
+                    self.focus = Pane::Components;
                 }
                 None
             }
             (Overlay::Findings { selected }, a) => Some(Overlay::Findings {
                 selected: move_by(selected, a, self.findings.len()),
             }),
+            (Overlay::Confirm { pending, .. }, Action::Yes) => {
+                self.confirmed(pending);
+                None
+            }
+            (o @ Overlay::Confirm { .. }, a) if a != Action::No => Some(o),
+            (Overlay::Conflict { path, .. }, Action::Reload) => {
+                self.effects.push_back(Effect::Reload(path));
+                None
+            }
+            (Overlay::Conflict { path, .. }, Action::Overwrite) => {
+                self.effects.push_back(Effect::Save {
+                    overwrite: Some(path),
+                    then_quit: false,
+                });
+                None
+            }
+            (Overlay::Conflict { path, .. }, Action::No) => {
+                self.say(format!(
+                    "{} changed on disk: your edits are kept unsaved",
+                    path.display()
+                ));
+                None
+            }
+            (Overlay::Recovery { entries }, Action::Restore) => {
+                self.restore(entries);
+                None
+            }
+            (Overlay::Recovery { .. }, Action::Discard) => {
+                self.effects.push_back(Effect::ClearJournal);
+                self.say("discarded the unsaved edits of the previous session");
+                None
+            }
+            (Overlay::Recovery { .. }, Action::No) => {
+                self.say("unsaved edits kept in the recovery journal for next time");
+                None
+            }
+            (Overlay::NewComponent { input, .. }, Action::EditCommit) => {
+                self.create_component(&input)
+            }
+            (Overlay::NewComponent { .. }, Action::EditCancel) => None,
+            (Overlay::NewComponent { mut input, error }, a) => {
+                edit_text(&mut input, a);
+                Some(Overlay::NewComponent { input, error })
+            }
+            (Overlay::Finder(finder), action) => self.update_finder(finder, action),
+            (o, _) => Some(o),
+        };
+        if self.overlay.is_none() {
+            self.overlay = keep;
         }
     }
 
     fn update_register(&mut self, action: Action) {
         match action {
-            Action::Quit | Action::Back => self.should_quit = true,
-            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
-            Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
-            Action::NextPane | Action::FocusRight => self.focus = self.focus.step(true),
-            Action::PrevPane | Action::FocusLeft => self.focus = self.focus.step(false),
-            Action::Select => {
-                if self.focus == Pane::Components {
-                    self.focus = Pane::Risks;
+            Action::Quit => self.request_quit(),
+            Action::Back => {
+                if self.filter.take().is_some() {
+                    self.refresh_visible();
+                    self.say("filter cleared");
                 } else {
-                    self.focus = Pane::Detail;
+                    self.request_quit();
                 }
             }
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
+            Action::HeatMap => self.view = View::HeatMap,
+            Action::Finder => self.open_finder(),
+            Action::NextPane | Action::FocusRight => self.focus_to(self.focus.step(true)),
+            Action::PrevPane | Action::FocusLeft => self.focus_to(self.focus.step(false)),
+            Action::Select => match self.focus {
+                Pane::Components => {
+                    self.subject = Subject::Component;
+                    self.focus = Pane::Detail;
+                    self.row = 0;
+                }
+                Pane::Risks => self.focus_to(Pane::Detail),
+                Pane::Detail => self.start_edit(),
+            },
             Action::Up
             | Action::Down
             | Action::PageUp
             | Action::PageDown
             | Action::Top
-            | Action::Bottom => match self.focus {
-                Pane::Components => {
-                    let moved = move_by(self.component, action, self.ws.components.len());
-                    if moved != self.component {
-                        self.component = moved;
-                        self.risk = 0;
-                        self.detail_scroll = 0;
-                    }
-                }
-                Pane::Risks => {
-                    let moved = move_by(self.risk, action, self.risk_order().len());
-                    if moved != self.risk {
-                        self.risk = moved;
-                        self.detail_scroll = 0;
-                    }
-                }
-                Pane::Detail => {
-                    let max = crate::screen::register::detail_max_scroll(self);
-                    self.detail_scroll = move_by(self.detail_scroll, action, max + 1);
-                }
-            },
+            | Action::Bottom => {
+                self.navigate(action);
+            }
+            Action::ToggleOrder => {
+                self.keep_risk_selected(|app| app.file_order = !app.file_order);
+                self.say(if self.file_order {
+                    "risks in file order"
+                } else {
+                    "risks by score"
+                });
+            }
+            _ => self.update_edit(action),
         }
     }
 
-    /// Selects the component whose file is `path` (a finding's file), if it is a register.
-    fn jump_to_file(&mut self, path: &std::path::Path) {
-        if let Some(i) = self.ws.components.iter().position(|c| c.path == path) {
-            self.component = i;
-            self.risk = 0;
-            self.detail_scroll = 0;
-            self.focus = Pane::Components;
+    fn focus_to(&mut self, pane: Pane) {
+        if pane == Pane::Detail && self.focus == Pane::Risks {
+            self.subject = Subject::Risk;
+            self.row = 0;
         }
+        if pane == Pane::Detail && self.focus == Pane::Components {
+            self.subject = Subject::Component;
+            self.row = 0;
+        }
+        self.focus = pane;
+    }
+
+    fn navigate(&mut self, action: Action) {
+        self.level_target = LevelTarget::Likelihood;
+        match self.focus {
+            Pane::Components => {
+                let moved = move_by(self.component, action, self.visible.len());
+                if moved != self.component {
+                    self.component = moved;
+                    self.risk = 0;
+                    self.row = 0;
+                }
+            }
+            Pane::Risks => {
+                let moved = move_by(self.risk, action, self.risk_order().len());
+                if moved != self.risk {
+                    self.risk = moved;
+                    self.row = 0;
+                }
+            }
+            Pane::Detail => self.row = move_by(self.row, action, self.form_rows().len()),
+        }
+    }
+
+    fn update_heat_map(&mut self, action: Action) {
+        let (l, i) = self.heat_cursor;
+        let step = |level: Level, up: bool| {
+            let v = level.value();
+            Level::from_value(if up {
+                (v + 1).min(5)
+            } else {
+                v.saturating_sub(1).max(1)
+            })
+            .unwrap_or(level)
+        };
+        match action {
+            Action::Up => self.heat_cursor = (step(l, true), i),
+            Action::Down => self.heat_cursor = (step(l, false), i),
+            Action::FocusRight => self.heat_cursor = (l, step(i, true)),
+            Action::FocusLeft => self.heat_cursor = (l, step(i, false)),
+            Action::Select => {
+                self.filter = Some(self.heat_cursor);
+                self.view = View::Register;
+                self.focus = Pane::Risks;
+                self.refresh_visible();
+                let count = self.visible.len();
+                self.say(format!(
+                    "likelihood {l} × impact {i}: {count} component{} (Esc clears the filter)",
+                    if count == 1 { "" } else { "s" }
+                ));
+            }
+            Action::HeatMap | Action::Back => self.view = View::Register,
+            Action::Quit => self.request_quit(),
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Finder => self.open_finder(),
+            Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
+            Action::Save | Action::Undo | Action::Redo => self.update_edit(action),
+            _ => {}
+        }
+    }
+
+    /// Quits, or asks what to do with unsaved changes first.
+    fn request_quit(&mut self) {
+        if self.dirty_paths().is_empty() {
+            self.should_quit = true;
+        } else {
+            self.overlay = Some(Overlay::Unsaved);
+        }
+    }
+
+    /// Recomputes which components the list shows, keeping the selection on the same file.
+    fn refresh_visible(&mut self) {
+        let selected = self.selected_path();
+        self.visible = (0..self.ws.components.len())
+            .filter(|&i| match (self.filter, self.ws.components[i].register()) {
+                (None, _) => true,
+                (Some((l, im)), Some(reg)) => reg
+                    .risks
+                    .iter()
+                    .any(|r| r.likelihood == l && r.impact == im),
+                (Some(_), None) => false,
+            })
+            .collect();
+        if let Some(path) = selected {
+            self.select_path(&path);
+        }
+        self.component = self.component.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// Selects the component whose file is `path`, if it is shown.
+    fn select_path(&mut self, path: &Path) {
+        if let Some(pos) = self
+            .visible
+            .iter()
+            .position(|&i| self.ws.components[i].path == path)
+        {
+            if pos != self.component {
+                self.risk = 0;
+                self.row = 0;
+            }
+            self.component = pos;
+        }
+    }
+
+    /// Selects the risk with `id` in the selected component, if shown.
+    fn select_risk(&mut self, id: &str) {
+        let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
+            return;
+        };
+        let order = self.order_of(reg);
+        if let Some(pos) = order.iter().position(|&r| reg.risks[r].id == id) {
+            self.risk = pos;
+        }
+    }
+
+    /// Runs `f`, then puts the selection back on the same risk (its place in the order may move).
+    fn keep_risk_selected(&mut self, f: impl FnOnce(&mut App)) {
+        let id = self
+            .selected_risk_index()
+            .and_then(|i| Some(self.selected_file()?.register()?.risks[i].id.clone()));
+        f(self);
+        if let Some(id) = id {
+            self.select_risk(&id);
+        }
+    }
+
+    fn open_finder(&mut self) {
+        let mut matcher = crate::search::matcher();
+        let matches = self.search.search(&mut matcher, "", None);
+        self.overlay = Some(Overlay::Finder(Box::new(FinderState {
+            input: TextInput::new("", false),
+            matches,
+            selected: 0,
+            matcher,
+        })));
+    }
+
+    fn refresh_finder(&mut self) {
+        let Some(Overlay::Finder(finder)) = self.overlay.as_mut() else {
+            return;
+        };
+        let query = finder.input.text().to_owned();
+        let matches = self
+            .search
+            .search(&mut finder.matcher, &query, Some(&finder.matches));
+        finder.matches = matches;
+        finder.selected = 0;
+    }
+
+    fn update_finder(&mut self, mut finder: Box<FinderState>, action: Action) -> Option<Overlay> {
+        match action {
+            Action::Back | Action::EditCancel => None,
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                finder.selected = move_by(finder.selected, action, finder.matches.items.len());
+                Some(Overlay::Finder(finder))
+            }
+            Action::Select | Action::EditCommit => {
+                let query = finder.input.text().trim();
+                if let Some(command) = self.finder_command(query) {
+                    command(self);
+                    return None;
+                }
+                let target = finder
+                    .matches
+                    .items
+                    .get(finder.selected)
+                    .map(|&i| self.search.items[i as usize].target.clone());
+                if let Some(target) = target {
+                    self.go_to(&target);
+                }
+                None
+            }
+            other => {
+                let before = finder.input.text().to_owned();
+                edit_text(&mut finder.input, other);
+                let changed = finder.input.text() != before;
+                self.overlay = Some(Overlay::Finder(finder));
+                if changed {
+                    // Deleting text widens the search: start from scratch.
+                    if let Some(Overlay::Finder(f)) = self.overlay.as_mut() {
+                        f.matches = Matches::default();
+                    }
+                    self.refresh_finder();
+                }
+                None
+            }
+        }
+    }
+
+    /// Vim's `:w`, `:q`, `:wq`, `:q!` typed in the finder.
+    fn finder_command(&self, query: &str) -> Option<fn(&mut App)> {
+        match query {
+            "w" => Some(|app| app.update_edit(Action::Save)),
+            "q" => Some(App::request_quit),
+            "wq" | "x" => Some(|app| {
+                if app.read_only {
+                    app.request_quit();
+                } else {
+                    app.effects.push_back(Effect::Save {
+                        overwrite: None,
+                        then_quit: true,
+                    });
+                }
+            }),
+            "q!" => Some(|app| {
+                app.effects.push_back(Effect::ClearJournal);
+                app.should_quit = true;
+            }),
+            _ => None,
+        }
+    }
+
+    /// Shows a finder result.
+    pub fn go_to(&mut self, target: &Target) {
+        self.view = View::Register;
+        match target {
+            Target::Component { id } | Target::Risk { component: id, .. } => {
+                let path = PathBuf::from(format!("{}/{id}.json", crate::store::REGISTERS_DIR));
+                if !self
+                    .visible
+                    .iter()
+                    .any(|&i| self.ws.components[i].path == path)
+                {
+                    self.filter = None;
+                    self.refresh_visible();
+                }
+                self.select_path(&path);
+                self.risk = 0;
+                self.row = 0;
+                self.focus = Pane::Components;
+                if let Target::Risk { id, .. } = target {
+                    self.select_risk(id);
+                    self.focus = Pane::Risks;
+                }
+            }
+            Target::Runbook { path, anchor } => {
+                let at = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+                self.say(format!(
+                    "runbook {path}{at} (the runbook viewer arrives with step 3)"
+                ));
+            }
+        }
+    }
+}
+
+/// Applies a line-editing action to a text input.
+pub fn edit_text(input: &mut TextInput, action: Action) {
+    match action {
+        Action::CursorLeft => input.left(),
+        Action::CursorRight => input.right(),
+        Action::WordLeft => input.word_left(),
+        Action::WordRight => input.word_right(),
+        Action::LineStart => input.home(),
+        Action::LineEnd => input.end(),
+        Action::DeleteBack => input.backspace(),
+        Action::DeleteForward => input.delete(),
+        Action::DeleteWordBack => input.delete_word_back(),
+        Action::DeleteToStart => input.delete_to_start(),
+        Action::DeleteToEnd => input.delete_to_end(),
+        Action::EditNewline => input.newline(),
+        _ => {}
     }
 }
 

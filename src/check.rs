@@ -17,30 +17,10 @@ pub const STALE_REHEARSAL_DAYS: i32 = 180;
 
 /// Checks the whole workspace. `today` decides which rehearsals are stale.
 pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
-    let ids: HashSet<&str> = ws
-        .components
-        .iter()
-        .filter(|c| c.content.is_ok())
-        .map(|c| c.stem.as_str())
-        .collect();
-    // Sorted, so "did you mean" picks the same name on every run.
-    let mut known: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
-    known.sort();
+    let names = ComponentNames::of(ws);
     let mut findings = Vec::new();
     for file in &ws.components {
-        match &file.content {
-            Err(finding) => findings.push(finding.clone()),
-            Ok(loaded) => {
-                let mut ctx = FileCheck {
-                    ws,
-                    path: &file.path,
-                    text: &loaded.text,
-                    located: OnceCell::new(),
-                    findings: &mut findings,
-                };
-                ctx.register(&file.stem, loaded, (&ids, &known), today);
-            }
-        }
+        check_file(ws, file, &names, today, &mut findings);
     }
     findings.extend(ws.runbook_findings.iter().cloned());
     for doc in &ws.runbooks {
@@ -48,6 +28,60 @@ pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
+}
+
+/// Checks one register file, for a re-check after an edit.
+pub fn check_component(ws: &Workspace, path: &Path, today: Date) -> Vec<Finding> {
+    let names = ComponentNames::of(ws);
+    let mut findings = Vec::new();
+    if let Some(file) = ws.components.iter().find(|c| c.path == path) {
+        check_file(ws, file, &names, today, &mut findings);
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
+/// The component ids that exist, for `depends_on`, as a set and as a sorted list for
+/// "did you mean".
+struct ComponentNames<'a> {
+    ids: HashSet<&'a str>,
+    known: Vec<String>,
+}
+
+impl<'a> ComponentNames<'a> {
+    fn of(ws: &'a Workspace) -> Self {
+        let ids: HashSet<&str> = ws
+            .components
+            .iter()
+            .filter(|c| c.content.is_ok())
+            .map(|c| c.stem.as_str())
+            .collect();
+        let mut known: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+        known.sort();
+        ComponentNames { ids, known }
+    }
+}
+
+fn check_file(
+    ws: &Workspace,
+    file: &crate::store::ComponentFile,
+    names: &ComponentNames<'_>,
+    today: Date,
+    findings: &mut Vec<Finding>,
+) {
+    match &file.content {
+        Err(finding) => findings.push(finding.clone()),
+        Ok(loaded) => {
+            let mut ctx = FileCheck {
+                ws,
+                path: &file.path,
+                text: &loaded.text,
+                located: OnceCell::new(),
+                findings,
+            };
+            ctx.register(&file.stem, loaded, (&names.ids, &names.known), today);
+        }
+    }
 }
 
 /// Checks for one register file; positions are found only when there is something to report.

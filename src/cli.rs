@@ -15,6 +15,10 @@ pub struct Cli {
     #[arg(long, short = 'w', global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
 
+    /// Open the TUI without any way to change the register (for incidents)
+    #[arg(long)]
+    pub read_only: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -35,6 +39,11 @@ pub enum Command {
         /// List files that are not in canonical form, change nothing, exit 1 if any
         #[arg(long)]
         check: bool,
+    },
+    /// Create registers/COMPONENT.json, an empty register for a new component
+    New {
+        /// The component id: lowercase letters, digits and hyphens
+        component: String,
     },
     /// Print the register as a table, highest score first
     List {

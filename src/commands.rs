@@ -53,6 +53,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
     match command {
         Command::Check { format } => run_check(&ws, *format, out),
         Command::Fmt { check } => run_fmt(&ws, *check, out),
+        Command::New { component } => run_new(&ws, component, out),
         Command::List { sort, format } => {
             for file in &ws.components {
                 if let Err(finding) = &file.content {
@@ -135,6 +136,22 @@ fn colored_finding(f: &Finding, color: bool) -> String {
         ("warning:", "1;33")
     };
     text.replacen(label, &format!("\x1b[{code}m{label}\x1b[0m"), 1)
+}
+
+fn run_new(ws: &Workspace, id: &str, out: &mut dyn Write) -> Result<i32> {
+    anyhow::ensure!(
+        crate::check::is_valid_id(id),
+        "`{id}` is not a valid component id: use lowercase letters, digits and hyphens (e.g. `{}`)",
+        crate::check::suggest_id(id)
+    );
+    let rel = PathBuf::from(format!("{}/{id}.json", crate::store::REGISTERS_DIR));
+    let path = ws.root.join(&rel);
+    anyhow::ensure!(!path.exists(), "{} already exists", rel.display());
+    let register = crate::app::new_register(id);
+    save_atomic(&path, to_canonical(&register).as_bytes())
+        .with_context(|| format!("cannot write {}", rel.display()))?;
+    writeln!(out, "created {}", rel.display())?;
+    Ok(exit::OK)
 }
 
 fn run_fmt(ws: &Workspace, check_only: bool, out: &mut dyn Write) -> Result<i32> {

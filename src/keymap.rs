@@ -18,15 +18,40 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.json");
 pub enum Context {
     Global,
     Register,
+    HeatMap,
+    Finder,
+    Editor,
     Popup,
+    Confirm,
+    Unsaved,
+    Conflict,
+    Recovery,
 }
 
 impl Context {
     pub fn title(self) -> &'static str {
         match self {
-            Context::Global => "Everywhere",
+            Context::Global => "Everywhere (except while typing)",
             Context::Register => "Register",
+            Context::HeatMap => "Heat map",
+            Context::Finder => "Finder (type to search; editing keys as below)",
+            Context::Editor => "Editing a field (type to insert text)",
             Context::Popup => "Popups (help, findings)",
+            Context::Confirm => "Confirmation",
+            Context::Unsaved => "Quit with unsaved changes",
+            Context::Conflict => "File changed on disk",
+            Context::Recovery => "Unsaved edits from a previous session",
+        }
+    }
+
+    /// Where a key not bound here is looked up next. While typing, global keys (`q`, `?`) are
+    /// text, not commands.
+    fn fallbacks(self) -> &'static [Context] {
+        match self {
+            Context::Editor => &[],
+            Context::Finder => &[Context::Editor],
+            Context::Confirm | Context::Unsaved | Context::Conflict | Context::Recovery => &[],
+            _ => &[Context::Global],
         }
     }
 }
@@ -221,7 +246,7 @@ impl Keymap {
                 .find(|b| b.keys.contains(&key))
                 .map(|b| b.action)
         };
-        find(context).or_else(|| find(Context::Global))
+        find(context).or_else(|| context.fallbacks().iter().find_map(|c| find(*c)))
     }
 
     /// The bindings of each context, for the help screen.
@@ -229,15 +254,17 @@ impl Keymap {
         self.contexts.iter().map(|(c, b)| (*c, b.as_slice()))
     }
 
-    /// The first key bound to `action` in `context` or globally, for hints in the status bar.
+    /// The first key bound to `action` in `context` or its fallbacks, for hints.
     pub fn key_for(&self, context: Context, action: Action) -> Option<Key> {
-        [context, Context::Global].into_iter().find_map(|ctx| {
-            self.contexts
-                .get(&ctx)?
-                .iter()
-                .find(|b| b.action == action)
-                .and_then(|b| b.keys.first().copied())
-        })
+        std::iter::once(context)
+            .chain(context.fallbacks().iter().copied())
+            .find_map(|ctx| {
+                self.contexts
+                    .get(&ctx)?
+                    .iter()
+                    .find(|b| b.action == action)
+                    .and_then(|b| b.keys.first().copied())
+            })
     }
 }
 

@@ -1,19 +1,28 @@
 //! The screens: each draws from `App` state only, never loading or changing anything.
 
+pub mod detail;
+pub mod finder;
 pub mod findings;
+pub mod heatmap;
 pub mod help;
+pub mod popup;
 pub mod register;
 
-use crate::app::{App, Overlay};
+use crate::app::{App, Overlay, View};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 
 /// Draws the whole screen for the current state.
 pub fn render(app: &App, frame: &mut Frame) {
-    register::render(app, frame);
+    match app.view {
+        View::Register => register::render(app, frame),
+        View::HeatMap => heatmap::render(app, frame),
+    }
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::render(app, *scroll, frame),
         Some(Overlay::Findings { selected }) => findings::render(app, *selected, frame),
+        Some(Overlay::Finder(finder)) => finder::render(app, finder, frame),
+        Some(overlay) => popup::render(app, overlay, frame),
         None => {}
     }
 }

@@ -23,6 +23,54 @@ pub struct ComponentFile {
     /// The file stem, which the `component` field must equal.
     pub stem: String,
     pub content: Result<Loaded, Finding>,
+    /// The file on disk as it was read (`None` when there is no file yet), to notice changes
+    /// made underneath by a `git pull` or another editor.
+    pub disk: Option<DiskStamp>,
+}
+
+/// What a file on disk looked like: its content hash, and its size and mtime as a cheap first
+/// test before hashing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiskStamp {
+    pub hash: u64,
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl DiskStamp {
+    pub fn of(bytes: &[u8], meta: Option<&fs::Metadata>) -> DiskStamp {
+        DiskStamp {
+            hash: hash_bytes(bytes),
+            len: bytes.len() as u64,
+            modified: meta.and_then(|m| m.modified().ok()),
+        }
+    }
+
+    /// The file's stamp now; `None` when it does not exist. Only hashes when size or mtime
+    /// differ from `known`, so the idle check costs a `stat` per file.
+    pub fn read(path: &Path, known: Option<DiskStamp>) -> io::Result<Option<DiskStamp>> {
+        let meta = match fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if let Some(known) = known
+            && known.len == meta.len()
+            && known.modified.is_some()
+            && known.modified == meta.modified().ok()
+        {
+            return Ok(Some(known));
+        }
+        let bytes = fs::read(path)?;
+        Ok(Some(DiskStamp::of(&bytes, Some(&meta))))
+    }
+}
+
+/// A 64-bit content hash (FNV-1a): enough to tell whether a file changed.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -212,8 +260,12 @@ fn load_component(root: &Path, path: &Path) -> ComponentFile {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let mut disk = None;
     let content = read_limited(root, path)
-        .and_then(|bytes| decode(Path::new(&rel), bytes))
+        .and_then(|bytes| {
+            disk = Some(DiskStamp::of(&bytes, fs::metadata(path).ok().as_ref()));
+            decode(Path::new(&rel), bytes)
+        })
         .and_then(|text| {
             parse_register(Path::new(&rel), &text).map(|register| Loaded { register, text })
         });
@@ -221,6 +273,7 @@ fn load_component(root: &Path, path: &Path) -> ComponentFile {
         path: PathBuf::from(rel),
         stem,
         content,
+        disk,
     }
 }
 
@@ -251,6 +304,23 @@ fn load_runbook(root: &Path, path: &Path) -> (RunbookDoc, Option<Finding>) {
             Some(finding),
         ),
     }
+}
+
+/// Loads one register file again (after a change on disk).
+pub fn reload_component(root: &Path, rel: &Path) -> ComponentFile {
+    load_component(root, &root.join(rel))
+}
+
+/// Removes a file durably: the directory is flushed so the removal survives a crash.
+pub fn remove_durably(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        other => other?,
+    }
+    if let Some(dir) = path.parent() {
+        fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Writes `contents` to `path` so that a crash at any instant leaves the old file or the new one,

@@ -1,23 +1,42 @@
 //! The TUI's event loop: terminal events become actions through the keymap, `App::update` applies
 //! them, the screen is drawn from state. Signals end the loop so the terminal is restored.
 
-use crate::app::App;
+use crate::app::{App, Overlay};
 use crate::check::check;
 use crate::cli::Cli;
+use crate::effects::{self, Effect};
 use crate::finding::{Finding, Pos};
 use crate::keymap::{Key, Keymap};
+use crate::recovery::Journal;
 use crate::store::Workspace;
 use crate::terminal::TerminalGuard;
 use crate::ui::theme::{Theme, use_color};
 use anyhow::Result;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{self, Event, KeyEventKind, KeyModifiers};
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often the loop wakes without input, to notice signals.
 const TICK: Duration = Duration::from_millis(200);
+
+/// How long idle before files are compared with disk again.
+const DISK_CHECK: Duration = Duration::from_secs(2);
+
+/// A key: its action in the current context, or, while typing, a character to insert.
+pub fn handle_key(app: &mut App, key: ratatui::crossterm::event::KeyEvent) {
+    let key = Key::from_event(key);
+    if let Some(action) = app.keymap.action(app.context(), key) {
+        app.update(action);
+    } else if let ratatui::crossterm::event::KeyCode::Char(c) = key.code
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        app.type_text(&c.to_string());
+    }
+}
 
 /// Builds the app for the workspace named on the command line.
 pub fn load_app(cli: &Cli) -> Result<App> {
@@ -43,7 +62,28 @@ pub fn load_app(cli: &Cli) -> Result<App> {
         None => Keymap::default_keymap(),
     };
     let theme = Theme::new(use_color(std::io::stdout().is_terminal()));
-    Ok(App::new(ws, findings, keymap, theme))
+    let mut app = App::new(ws, findings, keymap, theme);
+    app.read_only = cli.read_only;
+    if !cli.read_only {
+        app.journal = Journal::for_workspace(&root);
+        offer_recovery(&mut app);
+    }
+    Ok(app)
+}
+
+/// Offers back the edits a previous session journaled but never saved.
+pub fn offer_recovery(app: &mut App) {
+    let Some(journal) = &app.journal else { return };
+    let entries: Vec<_> = journal
+        .read()
+        .into_values()
+        .filter(|entry| app.current(&entry.path) != entry.register.as_ref())
+        .collect();
+    if entries.is_empty() {
+        let _ = journal.clear();
+    } else {
+        app.overlay = Some(Overlay::Recovery { entries });
+    }
 }
 
 /// Opens the TUI; returns the exit code (128 + signal number when a signal ended it).
@@ -67,6 +107,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
     app.area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     // A test hook: the pseudo-terminal tests check that a panic still restores the terminal.
     let panic_for_test = std::env::var_os("FAULTLINE_TEST_PANIC").is_some();
+    let mut idle_since = Instant::now();
     loop {
         guard
             .terminal
@@ -79,18 +120,23 @@ pub fn run(cli: &Cli) -> Result<i32> {
             return Ok(0);
         }
         if event::poll(TICK)? {
+            idle_since = Instant::now();
             match event::read()? {
-                Event::Key(key) if key.kind != KeyEventKind::Release => {
-                    if let Some(action) = app.keymap.action(app.context(), Key::from_event(key)) {
-                        app.update(action);
-                    }
-                }
+                Event::Key(key) if key.kind != KeyEventKind::Release => handle_key(&mut app, key),
+                Event::Paste(text) => app.type_text(&text),
                 Event::Resize(width, height) => {
                     app.area = ratatui::layout::Rect::new(0, 0, width, height);
                 }
                 _ => {}
             }
+        } else if idle_since.elapsed() >= DISK_CHECK
+            && app.overlay.is_none()
+            && app.editing.is_none()
+        {
+            idle_since = Instant::now();
+            app.effects.push_back(Effect::CheckDisk);
         }
+        effects::run(&mut app);
         let sig = signal.load(Ordering::Relaxed);
         if sig != 0 {
             drop(guard);

@@ -3,53 +3,11 @@
 //! files cannot reach the terminal as control characters.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use faultline::app::App;
-use faultline::keymap::{Key, Keymap};
-use faultline::store::Workspace;
-use faultline::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+#[path = "support/harness.rs"]
+mod harness;
+
+use harness::{app_for, example, press, repo, screen, terminal};
 use ratatui::style::Color;
-use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn app_for(root: &Path, color: bool) -> App {
-    let today = jiff::civil::date(2026, 11, 24);
-    let ws = Workspace::load(root).unwrap();
-    let findings = faultline::check::check(&ws, today);
-    let mut app = App::new(ws, findings, Keymap::default_keymap(), Theme::new(color));
-    app.today = today;
-    app
-}
-
-fn example() -> App {
-    app_for(&repo(), false)
-}
-
-/// Presses keys named as in the keymap (`j`, `tab`, `ctrl-p`), separated by spaces.
-fn press(app: &mut App, keys: &str) {
-    for name in keys.split_whitespace() {
-        let key = Key::parse(name).unwrap();
-        if let Some(action) = app.keymap.action(app.context(), key) {
-            app.update(action);
-        }
-    }
-}
-
-fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| faultline::screen::render(app, frame))
-        .unwrap();
-    terminal
-}
-
-fn screen(app: &App) -> String {
-    terminal(app, 80, 24).backend().to_string()
-}
 
 #[test]
 fn start_screen() {

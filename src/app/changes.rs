@@ -1,0 +1,322 @@
+//! How edits reach the workspace: each becomes a `Change` (before/after per file), is applied to
+//! the loaded registers, recorded for undo, journaled for crash recovery, and re-checked. Also
+//! what is on disk for each changed file, so unsaved state and conflicts can be told apart.
+
+use super::App;
+use crate::effects::Effect;
+use crate::history::{Change, FileChange};
+use crate::model::{Register, to_canonical};
+use crate::recovery::Entry;
+use crate::store::{ComponentFile, DiskStamp, Loaded};
+use std::path::{Path, PathBuf};
+
+/// A file as it is on disk: its register (`None`: no file) and its stamp.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    pub register: Option<Register>,
+    pub stamp: Option<DiskStamp>,
+}
+
+impl App {
+    /// The register of the file at `path` as edited now (`None`: no such component).
+    pub fn current(&self, path: &Path) -> Option<&Register> {
+        self.ws
+            .components
+            .iter()
+            .find(|c| c.path == path)
+            .and_then(ComponentFile::register)
+    }
+
+    /// Files whose edited state differs from disk, sorted.
+    pub fn dirty_paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self
+            .baseline
+            .iter()
+            .filter(|(path, base)| self.current(path) != base.register.as_ref())
+            .map(|(path, _)| path.clone())
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    pub fn is_dirty(&self, path: &Path) -> bool {
+        self.baseline
+            .get(path)
+            .is_some_and(|base| self.current(path) != base.register.as_ref())
+    }
+
+    /// Edits the register at `path` with `edit`; records, applies and journals the change. An
+    /// edit that changes nothing records nothing. Returns the edit's error, if it refused.
+    pub(super) fn change(
+        &mut self,
+        label: String,
+        path: &Path,
+        edit: impl FnOnce(&mut Register) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let Some(before) = self.current(path).cloned() else {
+            return Err(self.unloadable(path));
+        };
+        let mut after = before.clone();
+        edit(&mut after)?;
+        if after == before {
+            return Ok(());
+        }
+        let mut files = vec![FileChange {
+            path: path.to_path_buf(),
+            before: Some(before),
+            after: None,
+        }];
+        // A changed component id renames its file.
+        let new_path = register_path(&after.component);
+        if new_path != path {
+            if self.current(&new_path).is_some() {
+                return Err(format!("component `{}` already exists", after.component));
+            }
+            files.push(FileChange {
+                path: new_path,
+                before: None,
+                after: Some(after),
+            });
+        } else {
+            files[0].after = Some(after);
+        }
+        self.record(Change { label, files });
+        Ok(())
+    }
+
+    /// Why the file at `path` cannot be edited.
+    fn unloadable(&self, path: &Path) -> String {
+        match self
+            .ws
+            .components
+            .iter()
+            .find(|c| c.path == path)
+            .map(|c| &c.content)
+        {
+            Some(Err(finding)) => format!("cannot edit a file that did not load: {finding}"),
+            _ => format!("{} is not loaded", path.display()),
+        }
+    }
+
+    /// Records a change for undo and applies it.
+    pub(super) fn record(&mut self, change: Change) {
+        self.apply(&change);
+        self.say(change.label.clone());
+        self.history.record(change);
+    }
+
+    /// Applies a change to the loaded registers (no history): used by edits, undo and redo.
+    pub(super) fn apply(&mut self, change: &Change) {
+        let selected = self.selected_path();
+        for file in &change.files {
+            self.remember_baseline(&file.path);
+            self.set_state(&file.path, file.after.clone());
+            self.effects.push_back(Effect::Journal(file.path.clone()));
+        }
+        self.refresh_visible();
+        // Follow a renamed component; otherwise stay on the same file.
+        let renamed = change
+            .files
+            .iter()
+            .find(|f| f.before.is_none() && f.after.is_some());
+        match (renamed, selected) {
+            (Some(file), _) => self.select_path(&file.path.clone()),
+            (None, Some(path)) => self.select_path(&path),
+            (None, None) => {}
+        }
+        self.search = crate::search::SearchIndex::build(&self.ws);
+    }
+
+    /// Notes what is on disk for `path` before its first change this session.
+    fn remember_baseline(&mut self, path: &Path) {
+        if self.baseline.contains_key(path) {
+            return;
+        }
+        let file = self.ws.components.iter().find(|c| c.path == path);
+        self.baseline.insert(
+            path.to_path_buf(),
+            Baseline {
+                register: file.and_then(ComponentFile::register).cloned(),
+                stamp: file.and_then(|f| f.disk),
+            },
+        );
+    }
+
+    /// Puts the register at `path` into the given state, adding or removing the component.
+    fn set_state(&mut self, path: &Path, register: Option<Register>) {
+        let position = self.ws.components.iter().position(|c| c.path == path);
+        match (position, register) {
+            (Some(i), Some(register)) => {
+                let text = to_canonical(&register);
+                self.ws.components[i].content = Ok(Loaded { register, text });
+            }
+            (Some(i), None) => {
+                self.ws.components.remove(i);
+            }
+            (None, Some(register)) => {
+                let text = to_canonical(&register);
+                let stem = register.component.clone();
+                let file = ComponentFile {
+                    path: path.to_path_buf(),
+                    stem,
+                    content: Ok(Loaded { register, text }),
+                    disk: self.baseline.get(path).and_then(|b| b.stamp),
+                };
+                let at = self
+                    .ws
+                    .components
+                    .partition_point(|c| c.path.as_path() < path);
+                self.ws.components.insert(at, file);
+            }
+            (None, None) => {}
+        }
+        self.recheck(path);
+    }
+
+    /// Re-checks one file after it changed: its findings and its runbook links.
+    pub(crate) fn recheck(&mut self, path: &Path) {
+        self.findings.retain(|f| f.path != path);
+        let fresh = crate::check::check_component(&self.ws, path, self.today);
+        self.findings.extend(fresh);
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.refresh_links(path);
+    }
+
+    /// Recomputes which runbook links of one component do not resolve.
+    pub(super) fn refresh_links(&mut self, path: &Path) {
+        self.broken_links.retain(|(p, _), _| p != path);
+        let Some(reg) = self.current(path) else {
+            return;
+        };
+        let broken: Vec<((PathBuf, String), String)> = reg
+            .risks
+            .iter()
+            .filter(|r| !r.runbook.is_empty())
+            .filter_map(|r| {
+                crate::check::resolve_link(&self.ws, "", &r.runbook)
+                    .err()
+                    .map(|(_, reason)| ((path.to_path_buf(), r.id.clone()), reason))
+            })
+            .collect();
+        self.broken_links.extend(broken);
+    }
+
+    pub(super) fn undo(&mut self) {
+        match self.history.undo() {
+            Some(change) => {
+                self.apply(&change);
+                self.say(format!("undid: {}", change.label));
+            }
+            None => self.say("nothing to undo"),
+        }
+    }
+
+    pub(super) fn redo(&mut self) {
+        match self.history.redo() {
+            Some(change) => {
+                self.apply(&change);
+                self.say(format!("redid: {}", change.label));
+            }
+            None => self.say("nothing to redo"),
+        }
+    }
+
+    /// The journal entry for a file's current state.
+    pub fn journal_entry(&self, path: &Path) -> Entry {
+        Entry {
+            path: path.to_path_buf(),
+            base_hash: self
+                .baseline
+                .get(path)
+                .and_then(|b| b.stamp)
+                .map(|s| s.hash),
+            register: self.current(path).cloned(),
+        }
+    }
+
+    /// Entries for every unsaved file, for rewriting the journal after a save.
+    pub fn unsaved_entries(&self) -> Vec<Entry> {
+        self.dirty_paths()
+            .iter()
+            .map(|p| self.journal_entry(p))
+            .collect()
+    }
+
+    /// A file was written (or removed): disk now matches the edited state.
+    pub fn mark_saved(&mut self, path: &Path, stamp: Option<DiskStamp>) {
+        let register = self.current(path).cloned();
+        if let Some(file) = self.ws.components.iter_mut().find(|c| c.path == path) {
+            file.disk = stamp;
+        }
+        self.baseline
+            .insert(path.to_path_buf(), Baseline { register, stamp });
+        self.recheck(path);
+    }
+
+    /// Replaces a component with what is on disk now (after a conflict, or a change on disk to
+    /// a file without unsaved edits).
+    pub fn replace_from_disk(&mut self, file: Option<ComponentFile>, path: &Path) {
+        let selected = self.selected_path();
+        let position = self.ws.components.iter().position(|c| c.path == path);
+        match (position, file) {
+            (Some(i), Some(file)) => self.ws.components[i] = file,
+            (Some(i), None) => {
+                self.ws.components.remove(i);
+            }
+            (None, Some(file)) => {
+                let at = self
+                    .ws
+                    .components
+                    .partition_point(|c| c.path.as_path() < path);
+                self.ws.components.insert(at, file);
+            }
+            (None, None) => {}
+        }
+        self.baseline.remove(path);
+        self.recheck(path);
+        self.refresh_visible();
+        if let Some(selected) = selected {
+            self.select_path(&selected);
+        }
+        self.search = crate::search::SearchIndex::build(&self.ws);
+    }
+
+    /// Restores the edits of a previous session from the journal, as one undoable change.
+    pub(super) fn restore(&mut self, entries: Vec<Entry>) {
+        let mut changed_on_disk = Vec::new();
+        let files: Vec<FileChange> = entries
+            .into_iter()
+            .map(|entry| {
+                let file = self.ws.components.iter().find(|c| c.path == entry.path);
+                if file.and_then(|f| f.disk).map(|s| s.hash) != entry.base_hash {
+                    changed_on_disk.push(entry.path.display().to_string());
+                }
+                FileChange {
+                    before: self.current(&entry.path).cloned(),
+                    path: entry.path,
+                    after: entry.register,
+                }
+            })
+            .collect();
+        let count = files.len();
+        self.record(Change {
+            label: format!(
+                "restored unsaved edits to {count} file{}",
+                if count == 1 { "" } else { "s" }
+            ),
+            files,
+        });
+        if !changed_on_disk.is_empty() {
+            self.say(format!(
+                "restored; {} changed on disk since those edits: review before saving",
+                changed_on_disk.join(", ")
+            ));
+        }
+    }
+}
+
+/// The register file of a component id.
+pub fn register_path(id: &str) -> PathBuf {
+    PathBuf::from(format!("{}/{id}.json", crate::store::REGISTERS_DIR))
+}

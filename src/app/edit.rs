@@ -1,0 +1,538 @@
+//! Editing actions: fields through the line editor, levels with one key, status, adding,
+//! deleting and moving risks, new components, undo/redo and save.
+
+use super::changes::register_path;
+use super::{App, Editing, LevelTarget, Overlay, Pane, Pending, Subject, edit_text};
+use crate::action::Action;
+use crate::editor::TextInput;
+use crate::effects::Effect;
+use crate::form::{self, Field, Kind, Row};
+use crate::model::{Level, Register, Risk, Status};
+use crate::store::ComponentFile;
+
+impl App {
+    pub(super) fn update_edit(&mut self, action: Action) {
+        match action {
+            Action::Edit => {
+                if self.focus != Pane::Detail {
+                    let pane = if self.focus == Pane::Components {
+                        Pane::Components
+                    } else {
+                        Pane::Risks
+                    };
+                    self.focus = Pane::Detail;
+                    self.subject = if pane == Pane::Components {
+                        Subject::Component
+                    } else {
+                        Subject::Risk
+                    };
+                    self.row = 0;
+                }
+                self.start_edit();
+            }
+            Action::Level1 | Action::Level2 | Action::Level3 | Action::Level4 | Action::Level5 => {
+                let value = match action {
+                    Action::Level1 => 1,
+                    Action::Level2 => 2,
+                    Action::Level3 => 3,
+                    Action::Level4 => 4,
+                    _ => 5,
+                };
+                self.set_level(|_| Level::from_value(value), true);
+            }
+            Action::LevelUp => self.set_level(|l| Level::from_value(l.value() + 1), false),
+            Action::LevelDown => {
+                self.set_level(|l| Level::from_value(l.value().saturating_sub(1)), false);
+            }
+            Action::CycleStatus => self.edit_risk("status", |risk| {
+                risk.status = form::next_status(risk.status);
+                Ok(())
+            }),
+            Action::AddRisk => self.add_risk(),
+            Action::AddComponent => {
+                self.overlay = Some(Overlay::NewComponent {
+                    input: TextInput::new("", false),
+                    error: None,
+                });
+            }
+            Action::Delete => self.delete(),
+            Action::MoveUp | Action::MoveDown => self.move_risk(action == Action::MoveUp),
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+            Action::Save => self.effects.push_back(Effect::Save {
+                overwrite: None,
+                then_quit: false,
+            }),
+            _ => {}
+        }
+    }
+
+    /// Edits the selected risk; `what` names the change for the status line and undo.
+    fn edit_risk(&mut self, what: &str, edit: impl FnOnce(&mut Risk) -> Result<(), String>) {
+        let (Some(path), Some(index)) = (self.selected_path(), self.selected_risk_index()) else {
+            self.say("select a risk first");
+            return;
+        };
+        let name = self.risk_name(index);
+        let result = self.keep_risk_selected_result(|app| {
+            app.change(format!("set {what} of {name}"), &path, |reg| {
+                edit(&mut reg.risks[index])
+            })
+        });
+        if let Err(reason) = result {
+            self.say(reason);
+        }
+    }
+
+    fn keep_risk_selected_result(
+        &mut self,
+        f: impl FnOnce(&mut App) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let mut result = Ok(());
+        self.keep_risk_selected(|app| result = f(app));
+        result
+    }
+
+    fn risk_name(&self, index: usize) -> String {
+        self.selected_file()
+            .and_then(ComponentFile::register)
+            .map(|reg| format!("{}/{}", reg.component, reg.risks[index].id))
+            .unwrap_or_default()
+    }
+
+    /// Sets likelihood or impact: the field selected in the detail form, else the level target
+    /// (a digit sets likelihood, the next one impact).
+    fn set_level(&mut self, level: impl Fn(Level) -> Option<Level>, advance: bool) {
+        let row_field = (self.focus == Pane::Detail && self.shows_risk())
+            .then(|| self.form_rows().get(self.row).map(|r| r.field))
+            .flatten();
+        let target = match row_field {
+            Some(Field::Likelihood) => LevelTarget::Likelihood,
+            Some(Field::Impact) => LevelTarget::Impact,
+            _ => self.level_target,
+        };
+        let mut set_to = None;
+        let what = if target == LevelTarget::Likelihood {
+            "likelihood"
+        } else {
+            "impact"
+        };
+        self.edit_risk(what, |risk| {
+            let slot = if target == LevelTarget::Likelihood {
+                &mut risk.likelihood
+            } else {
+                &mut risk.impact
+            };
+            if let Some(new) = level(*slot) {
+                *slot = new;
+                set_to = Some((new, risk.score()));
+            }
+            Ok(())
+        });
+        if let Some((new, score)) = set_to {
+            let next = if advance && row_field.is_none() && target == LevelTarget::Likelihood {
+                self.level_target = LevelTarget::Impact;
+                "; next digit sets impact"
+            } else {
+                self.level_target = LevelTarget::Likelihood;
+                ""
+            };
+            self.say(format!(
+                "{what} {new} ({}), score {score}{next}",
+                new.value()
+            ));
+        }
+    }
+
+    fn add_risk(&mut self) {
+        let Some(path) = self.selected_path() else {
+            self.say("add a component first (n)");
+            return;
+        };
+        let Some(reg) = self.current(&path) else {
+            let reason = self.unloadable_reason(&path);
+            self.say(reason);
+            return;
+        };
+        let taken: Vec<&str> = reg.risks.iter().map(|r| r.id.as_str()).collect();
+        let id = form::unique_id("new risk", &taken);
+        let component = reg.component.clone();
+        let risk = Risk {
+            id: id.clone(),
+            title: "New risk".into(),
+            description: String::new(),
+            likelihood: Level::Medium,
+            impact: Level::Medium,
+            detection: String::new(),
+            mitigation: String::new(),
+            runbook: String::new(),
+            status: Status::Open,
+            tickets: Vec::new(),
+            questions: Vec::new(),
+            last_rehearsed: None,
+            estimate: crate::model::Estimate::default(),
+        };
+        if let Err(reason) = self.change(format!("add risk to {component}"), &path, |reg| {
+            reg.risks.push(risk);
+            Ok(())
+        }) {
+            self.say(reason);
+            return;
+        }
+        // Show it where it lands, and type its title straight away.
+        self.filter = None;
+        self.refresh_visible();
+        self.select_risk(&id);
+        self.focus = Pane::Detail;
+        self.subject = Subject::Risk;
+        self.row = 0;
+        self.editing = Some(Editing {
+            row: Row {
+                field: Field::RiskTitle,
+                item: None,
+            },
+            input: TextInput::new("", false),
+            error: None,
+            new_risk: true,
+        });
+        self.say("new risk: type its title, Enter to keep, Esc to drop it");
+    }
+
+    fn unloadable_reason(&self, path: &std::path::Path) -> String {
+        match self
+            .ws
+            .components
+            .iter()
+            .find(|c| c.path == path)
+            .map(|c| &c.content)
+        {
+            Some(Err(finding)) => format!("cannot edit a file that did not load: {finding}"),
+            _ => "nothing to edit here".into(),
+        }
+    }
+
+    fn delete(&mut self) {
+        let Some(path) = self.selected_path() else {
+            return;
+        };
+        // A list item in the detail form goes without asking (undo brings it back).
+        if self.focus == Pane::Detail
+            && let Some(row) = self.form_rows().get(self.row).copied()
+            && row.item.is_some()
+        {
+            let risk = self
+                .shows_risk()
+                .then(|| self.selected_risk_index())
+                .flatten();
+            let result = self.change(format!("remove a {} item", row.field.key()), &path, |reg| {
+                form::remove_item(reg, risk, row);
+                Ok(())
+            });
+            if let Err(reason) = result {
+                self.say(reason);
+            }
+            return;
+        }
+        let Some(reg) = self.current(&path) else {
+            let reason = self.unloadable_reason(&path);
+            self.say(reason);
+            return;
+        };
+        let (question, pending) = match (self.focus, self.selected_risk_index()) {
+            (Pane::Risks | Pane::Detail, Some(i)) if self.shows_risk() => {
+                let risk = &reg.risks[i];
+                (
+                    format!(
+                        "Delete risk {}/{} “{}”?",
+                        reg.component, risk.id, risk.title
+                    ),
+                    Pending::DeleteRisk {
+                        path,
+                        id: risk.id.clone(),
+                    },
+                )
+            }
+            _ => (
+                format!(
+                    "Delete component {} and its {} risk{}? Its file is removed when you save.",
+                    reg.component,
+                    reg.risks.len(),
+                    if reg.risks.len() == 1 { "" } else { "s" }
+                ),
+                Pending::DeleteComponent { path },
+            ),
+        };
+        self.overlay = Some(Overlay::Confirm { question, pending });
+    }
+
+    /// Carries out what a confirmation popup asked about.
+    pub(super) fn confirmed(&mut self, pending: Pending) {
+        match pending {
+            Pending::DeleteRisk { path, id } => {
+                let result = self.change(format!("delete risk {id}"), &path, |reg| {
+                    reg.risks.retain(|r| r.id != id);
+                    Ok(())
+                });
+                if let Err(reason) = result {
+                    self.say(reason);
+                }
+                self.risk = self.risk.min(self.risk_order().len().saturating_sub(1));
+                self.row = 0;
+            }
+            Pending::DeleteComponent { path } => {
+                let before = self.current(&path).cloned();
+                let label = format!("delete component {}", path.display());
+                self.record(crate::history::Change {
+                    label,
+                    files: vec![crate::history::FileChange {
+                        path,
+                        before,
+                        after: None,
+                    }],
+                });
+                self.focus = Pane::Components;
+            }
+        }
+    }
+
+    fn move_risk(&mut self, up: bool) {
+        let (Some(path), Some(index)) = (self.selected_path(), self.selected_risk_index()) else {
+            return;
+        };
+        let target = if up {
+            index.checked_sub(1)
+        } else {
+            Some(index + 1)
+        };
+        let Some(target) = target else { return };
+        let name = self.risk_name(index);
+        self.file_order = true;
+        let result = self.keep_risk_selected_result(|app| {
+            app.change(
+                format!("move {name} {}", if up { "up" } else { "down" }),
+                &path,
+                |reg| {
+                    if target < reg.risks.len() {
+                        reg.risks.swap(index, target);
+                    }
+                    Ok(())
+                },
+            )
+        });
+        if let Err(reason) = result {
+            self.say(reason);
+        }
+    }
+
+    /// Opens the line editor on the selected form row (levels and status change in place).
+    pub(super) fn start_edit(&mut self) {
+        if self.read_only {
+            self.say("read-only: faultline was started with --read-only");
+            return;
+        }
+        let Some(row) = self.form_rows().get(self.row).copied() else {
+            return;
+        };
+        let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
+            return;
+        };
+        let risk = self
+            .shows_risk()
+            .then(|| self.selected_risk_index())
+            .flatten();
+        match row.field.kind() {
+            Kind::Level => self.set_level(|l| Level::from_value(l.value() % 5 + 1), false),
+            Kind::Status => self.update_edit(Action::CycleStatus),
+            kind => {
+                let text = match kind {
+                    Kind::Date | Kind::Number | Kind::Line | Kind::Multiline | Kind::List => {
+                        form::value(reg, risk, row)
+                    }
+                    Kind::Level | Kind::Status => String::new(),
+                };
+                self.editing = Some(Editing {
+                    row,
+                    input: TextInput::new(&text, kind == Kind::Multiline),
+                    error: None,
+                    new_risk: false,
+                });
+            }
+        }
+    }
+
+    pub(super) fn update_editor(&mut self, action: Action) {
+        let Some(mut editing) = self.editing.take() else {
+            return;
+        };
+        match action {
+            Action::EditCommit => {
+                if !self.commit(&editing) {
+                    self.editing = Some(editing);
+                }
+            }
+            Action::EditCancel => {
+                if editing.new_risk {
+                    // The risk was never named: take it away again, without a redo entry.
+                    if let Some(change) = self.history.forget_last() {
+                        self.apply(&change.inverse());
+                        self.risk = self.risk.min(self.risk_order().len().saturating_sub(1));
+                    }
+                    self.say("new risk dropped");
+                }
+            }
+            other => {
+                edit_text(&mut editing.input, other);
+                self.editing = Some(editing);
+                self.validate_editing();
+            }
+        }
+    }
+
+    /// Shows, while typing, why the value would be refused.
+    pub(super) fn validate_editing(&mut self) {
+        let Some(editing) = self.editing.as_ref() else {
+            return;
+        };
+        let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
+            return;
+        };
+        let risk = self
+            .shows_risk()
+            .then(|| self.selected_risk_index())
+            .flatten();
+        let error = form::validate(reg, risk, editing.row, editing.input.text(), self.today).err();
+        if let Some(editing) = self.editing.as_mut() {
+            editing.error = error;
+        }
+    }
+
+    /// Writes the edited value; false (and the reason shown) when it is refused.
+    fn commit(&mut self, editing: &Editing) -> bool {
+        let Some(path) = self.selected_path() else {
+            return true;
+        };
+        let risk = self
+            .shows_risk()
+            .then(|| self.selected_risk_index())
+            .flatten();
+        let today = self.today;
+        let row = editing.row;
+        let text = editing.input.text().to_owned();
+        let label = match risk {
+            Some(i) => format!("set {} of {}", row.field.key(), self.risk_name(i)),
+            None => format!("set {} of {}", row.field.key(), path.display()),
+        };
+        let new_risk = editing.new_risk;
+        let result = self.keep_risk_selected_result(|app| {
+            if new_risk {
+                // The first title names the risk: amend the "add" change so one undo removes it.
+                let before = app.current(&path).cloned().ok_or("component gone")?;
+                let mut after = before.clone();
+                form::set(&mut after, risk, row, &text, today)?;
+                if let Some(i) = risk {
+                    let taken: Vec<String> = after
+                        .risks
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != i)
+                        .map(|(_, r)| r.id.clone())
+                        .collect();
+                    let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+                    after.risks[i].id = form::unique_id(&after.risks[i].title, &taken);
+                }
+                let change = crate::history::Change {
+                    label: String::new(),
+                    files: vec![crate::history::FileChange {
+                        path: path.clone(),
+                        before: Some(before),
+                        after: Some(after.clone()),
+                    }],
+                };
+                app.apply(&change);
+                app.history.amend_last(change.files);
+                let id = risk.map(|i| after.risks[i].id.clone()).unwrap_or_default();
+                app.say(format!("added risk {}/{id}", after.component));
+                Ok(())
+            } else {
+                app.change(label, &path, |reg| form::set(reg, risk, row, &text, today))
+            }
+        });
+        match result {
+            Ok(()) => {
+                // A renamed risk or component keeps its selection.
+                if risk.is_some() && row.field == Field::RiskId {
+                    self.select_risk(text.trim());
+                }
+                // After adding a list item, stay on the "add" row for the next one.
+                if row.field.kind() == Kind::List && row.item.is_none() && !text.trim().is_empty() {
+                    self.row += 1;
+                }
+                true
+            }
+            Err(reason) => {
+                self.editing = Some(Editing {
+                    error: Some(reason),
+                    ..editing.clone()
+                });
+                false
+            }
+        }
+    }
+
+    /// Creates a component from the id typed in the "new component" popup.
+    pub(super) fn create_component(&mut self, input: &TextInput) -> Option<Overlay> {
+        let id = input.text().trim().to_owned();
+        let refuse = |error: String| {
+            Some(Overlay::NewComponent {
+                input: input.clone(),
+                error: Some(error),
+            })
+        };
+        if !crate::check::is_valid_id(&id) {
+            return refuse(format!(
+                "`{id}` is not a valid id: lowercase letters, digits and hyphens (e.g. `{}`)",
+                crate::check::suggest_id(&id)
+            ));
+        }
+        let path = register_path(&id);
+        if self.ws.components.iter().any(|c| c.path == path) || self.ws.root.join(&path).exists() {
+            return refuse(format!("{} already exists", path.display()));
+        }
+        let register = new_register(&id);
+        self.record(crate::history::Change {
+            label: format!(
+                "add component {id} ({} is written when you save)",
+                path.display()
+            ),
+            files: vec![crate::history::FileChange {
+                path: path.clone(),
+                before: None,
+                after: Some(register),
+            }],
+        });
+        self.filter = None;
+        self.refresh_visible();
+        self.select_path(&path);
+        self.focus = Pane::Detail;
+        self.subject = Subject::Component;
+        self.row = 0;
+        None
+    }
+}
+
+/// A new, empty register for a component id: its title is the id in words, to be edited.
+pub fn new_register(id: &str) -> Register {
+    let mut title: String = id.replace('-', " ");
+    if let Some(first) = title.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    Register {
+        component: id.to_owned(),
+        title,
+        owner: String::new(),
+        description: String::new(),
+        depends_on: Vec::new(),
+        objectives: crate::model::Objectives::default(),
+        risks: Vec::new(),
+    }
+}

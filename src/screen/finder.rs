@@ -1,0 +1,99 @@
+//! The finder popup: a query line and the best matches among components, risks, runbooks and
+//! headings, with the matched characters highlighted.
+
+use crate::app::{App, FinderState};
+use crate::sanitize::sanitize;
+use crate::screen::{popup_area, scroll_offset};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
+    let screen = frame.area();
+    let area = popup_area(
+        screen,
+        screen.width.saturating_sub(4).max(20),
+        screen.height.saturating_sub(2),
+    );
+    let total = app.search.items.len();
+    let block = Block::bordered()
+        .title(format!(
+            " Find · {} of {total} ",
+            finder.matches.items.len()
+        ))
+        .title_bottom(" type to search · ↑↓ choose · Enter go · Esc close · :w save · :q quit ");
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    let [input_area, list] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let query = sanitize(finder.input.text()).into_owned();
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("> ", app.theme.label()),
+            Span::raw(query),
+        ])),
+        input_area,
+    );
+    let x = input_area.x + 2 + u16::try_from(finder.input.cursor_column()).unwrap_or(0);
+    frame.set_cursor_position(Position::new(
+        x.min(input_area.right().saturating_sub(1)),
+        input_area.y,
+    ));
+
+    let rows = usize::from(list.height);
+    let offset = scroll_offset(finder.selected, rows, finder.matches.items.len());
+    let mut matcher = crate::search::matcher();
+    let width = usize::from(list.width);
+    let highlight = if app.theme.color {
+        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    };
+    let lines: Vec<Line> = finder
+        .matches
+        .items
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(pos, &index)| {
+            let item = &app.search.items[index as usize];
+            let marks = if finder.input.text().trim().is_empty() {
+                Vec::new()
+            } else {
+                app.search
+                    .highlights(&mut matcher, finder.input.text(), index)
+            };
+            let mut spans = vec![Span::styled(
+                format!("{} ", item.kind.tag()),
+                app.theme.dim(),
+            )];
+            let mut used = 5;
+            for (n, c) in item.text.chars().enumerate() {
+                let shown = sanitize(&c.to_string()).into_owned();
+                used += shown.width();
+                if used > width {
+                    spans.push(Span::raw("…"));
+                    break;
+                }
+                let marked = u32::try_from(n).is_ok_and(|n| marks.binary_search(&n).is_ok());
+                spans.push(if marked {
+                    Span::styled(shown, highlight)
+                } else {
+                    Span::raw(shown)
+                });
+            }
+            let line = Line::from(spans);
+            if pos == finder.selected {
+                line.style(app.theme.selected(true))
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}

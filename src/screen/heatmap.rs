@@ -1,0 +1,170 @@
+//! The heat map: likelihood × impact, the number of risks in each cell, cells shaded by band
+//! (with the band's text marker, so it reads without colour). Enter filters the register.
+
+use crate::app::App;
+use crate::model::{Band, Level, score};
+use crate::sanitize::sanitize;
+use crate::store::ComponentFile;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+/// Risks per cell, indexed `[likelihood - 1][impact - 1]`.
+pub fn counts(app: &App) -> [[usize; 5]; 5] {
+    let mut grid = [[0usize; 5]; 5];
+    for reg in app.ws.components.iter().filter_map(ComponentFile::register) {
+        for risk in &reg.risks {
+            grid[usize::from(risk.likelihood.value() - 1)][usize::from(risk.impact.value() - 1)] +=
+                1;
+        }
+    }
+    grid
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let [main, status] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
+    let block = Block::bordered()
+        .title(" Heat map · likelihood × impact ")
+        .title_bottom(" arrows/hjkl move · Enter filter the register · Esc back ");
+    let inner = block.inner(main);
+    frame.render_widget(block, main);
+    let grid = counts(app);
+    let label_width: u16 = 13;
+    let cell_width = inner.width.saturating_sub(label_width) / 5;
+    let [grid_area, below] =
+        Layout::vertical([Constraint::Length(1 + 5 * 3), Constraint::Min(0)]).areas(inner);
+    let cell_height = (grid_area.height.saturating_sub(1) / 5).max(1);
+    // Impact labels along the top.
+    let mut header = vec![Span::raw(" ".repeat(usize::from(label_width)))];
+    for impact in Level::ALL {
+        header.push(Span::styled(
+            centre(&format!("{} {}", short(impact), impact.value()), cell_width),
+            app.theme.label(),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(header)),
+        Rect {
+            height: 1,
+            ..grid_area
+        },
+    );
+    for (row, likelihood) in Level::ALL.into_iter().rev().enumerate() {
+        let y = grid_area.y + 1 + u16::try_from(row).unwrap_or(0) * cell_height;
+        if y + cell_height > grid_area.bottom() + 1 {
+            break;
+        }
+        let label = Rect {
+            x: grid_area.x,
+            y,
+            width: label_width,
+            height: 1,
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("{:>10} {}", likelihood.name(), likelihood.value()),
+                app.theme.label(),
+            )),
+            label,
+        );
+        for (col, impact) in Level::ALL.into_iter().enumerate() {
+            let count = grid[usize::from(likelihood.value() - 1)][usize::from(impact.value() - 1)];
+            let band = Band::of_score(score(likelihood, impact));
+            let area = Rect {
+                x: grid_area.x + label_width + u16::try_from(col).unwrap_or(0) * cell_width,
+                y,
+                width: cell_width.saturating_sub(1),
+                height: cell_height.saturating_sub(1).max(1),
+            };
+            let cursor = app.heat_cursor == (likelihood, impact);
+            let filtered = app.filter == Some((likelihood, impact));
+            let text = match (count, cursor) {
+                (0, true) => "[ · ]".to_owned(),
+                (0, false) => "·".to_owned(),
+                (n, true) => format!("[{} {n}]", band.marker().trim_end()),
+                (n, false) => format!("{} {n}", band.marker().trim_end()),
+            };
+            let text = if filtered { format!("{text}*") } else { text };
+            let mut style = if app.theme.color {
+                app.theme.band(band)
+            } else {
+                Style::new()
+            };
+            if count > 0 {
+                style = style.add_modifier(Modifier::BOLD);
+            }
+            if cursor {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            let mut lines = vec![Line::from(""); usize::from(area.height.saturating_sub(1) / 2)];
+            lines.push(Line::from(centre(&text, area.width)));
+            frame.render_widget(Paragraph::new(lines).style(style), area);
+        }
+    }
+    render_selected(app, &grid, frame, below);
+    let key_hint = app
+        .status
+        .clone()
+        .unwrap_or_else(|| " Enter filters the register to the selected cell".into());
+    frame.render_widget(Paragraph::new(sanitize(&key_hint).into_owned()), status);
+}
+
+/// The selected cell's risks, under the grid.
+fn render_selected(app: &App, grid: &[[usize; 5]; 5], frame: &mut Frame, area: Rect) {
+    let (l, i) = app.heat_cursor;
+    let s = score(l, i);
+    let count = grid[usize::from(l.value() - 1)][usize::from(i.value() - 1)];
+    let mut lines = vec![Line::from(format!(
+        "likelihood {l} ({}) × impact {i} ({}) = {s} {} · {count} risk{}",
+        l.value(),
+        i.value(),
+        Band::of_score(s),
+        if count == 1 { "" } else { "s" }
+    ))];
+    let names = app
+        .ws
+        .components
+        .iter()
+        .filter_map(ComponentFile::register)
+        .flat_map(|reg| {
+            reg.risks
+                .iter()
+                .filter(|r| r.likelihood == l && r.impact == i)
+                .map(move |r| format!("{}/{}", reg.component, r.id))
+        })
+        .take(usize::from(area.height.saturating_sub(1)) * 2)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !names.is_empty() {
+        lines.extend(
+            crate::ui::widgets::wrap(&sanitize(&names), usize::from(area.width))
+                .into_iter()
+                .map(Line::from),
+        );
+    }
+    frame.render_widget(Paragraph::new(lines).style(app.theme.dim()), area);
+}
+
+fn short(level: Level) -> &'static str {
+    match level {
+        Level::VeryLow => "v.low",
+        Level::Low => "low",
+        Level::Medium => "med",
+        Level::High => "high",
+        Level::VeryHigh => "v.high",
+    }
+}
+
+fn centre(text: &str, width: u16) -> String {
+    let width = usize::from(width);
+    let len = text.chars().count();
+    let left = width.saturating_sub(len) / 2;
+    format!(
+        "{}{text}{}",
+        " ".repeat(left),
+        " ".repeat(width.saturating_sub(len + left))
+    )
+}

@@ -1,0 +1,242 @@
+//! The finder's index: every component, risk, runbook and runbook heading as one fuzzy-searchable
+//! line. nucleo-matcher (the helix/television matcher) scores them; a query that extends the
+//! previous one only rescans the previous matches, so typing narrows instead of starting over.
+
+use crate::store::Workspace;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ItemKind {
+    Component,
+    Risk,
+    Runbook,
+    Heading,
+}
+
+impl ItemKind {
+    /// A short tag shown before each result, so kinds read without colour.
+    pub fn tag(self) -> &'static str {
+        match self {
+            ItemKind::Component => "comp",
+            ItemKind::Risk => "risk",
+            ItemKind::Runbook => "book",
+            ItemKind::Heading => "  § ",
+        }
+    }
+}
+
+/// Where a result leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Component {
+        id: String,
+    },
+    Risk {
+        component: String,
+        id: String,
+    },
+    Runbook {
+        path: String,
+        anchor: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: ItemKind,
+    /// The line shown and matched: `payments-api/concurrency-limit  Lambda concurrency limit…`.
+    pub text: String,
+    haystack: Utf32String,
+    pub target: Target,
+}
+
+/// Every searchable thing in a workspace.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    pub items: Vec<Item>,
+}
+
+/// The matches of one query: item indices, best first.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    pub query: String,
+    pub items: Vec<u32>,
+}
+
+impl SearchIndex {
+    pub fn build(ws: &Workspace) -> SearchIndex {
+        let mut items = Vec::new();
+        let mut push = |kind, text: String, target| {
+            let haystack = Utf32String::from(text.as_str());
+            items.push(Item {
+                kind,
+                text,
+                haystack,
+                target,
+            });
+        };
+        for file in &ws.components {
+            let Some(reg) = file.register() else { continue };
+            push(
+                ItemKind::Component,
+                format!("{}  {}", reg.component, reg.title),
+                Target::Component {
+                    id: reg.component.clone(),
+                },
+            );
+            for risk in &reg.risks {
+                push(
+                    ItemKind::Risk,
+                    format!("{}/{}  {}", reg.component, risk.id, risk.title),
+                    Target::Risk {
+                        component: reg.component.clone(),
+                        id: risk.id.clone(),
+                    },
+                );
+            }
+        }
+        for doc in &ws.runbooks {
+            push(
+                ItemKind::Runbook,
+                format!("{}  {}", doc.path, doc.title()),
+                Target::Runbook {
+                    path: doc.path.clone(),
+                    anchor: None,
+                },
+            );
+            for heading in &doc.headings {
+                push(
+                    ItemKind::Heading,
+                    format!("{}  {}#{}", heading.text, doc.path, heading.anchor),
+                    Target::Runbook {
+                        path: doc.path.clone(),
+                        anchor: Some(heading.anchor.clone()),
+                    },
+                );
+            }
+        }
+        SearchIndex { items }
+    }
+
+    /// The items matching `query`, best first (ties: components, risks, runbooks, headings, in
+    /// index order). When `previous` was a prefix of `query`, only its matches are rescanned.
+    pub fn search(
+        &self,
+        matcher: &mut Matcher,
+        query: &str,
+        previous: Option<&Matches>,
+    ) -> Matches {
+        if query.trim().is_empty() {
+            return Matches {
+                query: query.to_owned(),
+                items: (0..self.items.len())
+                    .filter_map(|i| u32::try_from(i).ok())
+                    .collect(),
+            };
+        }
+        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+        let candidates: Box<dyn Iterator<Item = u32>> = match previous {
+            Some(prev) if !prev.query.trim().is_empty() && query.starts_with(&prev.query) => {
+                Box::new(prev.items.iter().copied())
+            }
+            _ => Box::new((0..self.items.len()).filter_map(|i| u32::try_from(i).ok())),
+        };
+        let mut scored: Vec<(u32, u32)> = candidates
+            .filter_map(|i| {
+                let item = &self.items[i as usize];
+                pattern
+                    .score(item.haystack.slice(..), matcher)
+                    .map(|score| (score, i))
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| {
+                    self.items[a.1 as usize]
+                        .kind
+                        .cmp(&self.items[b.1 as usize].kind)
+                })
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        Matches {
+            query: query.to_owned(),
+            items: scored.into_iter().map(|(_, i)| i).collect(),
+        }
+    }
+
+    /// Character positions of `item` matched by `query`, for highlighting.
+    pub fn highlights(&self, matcher: &mut Matcher, query: &str, item: u32) -> Vec<u32> {
+        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+        let mut indices = Vec::new();
+        if let Some(item) = self.items.get(item as usize) {
+            pattern.indices(item.haystack.slice(..), matcher, &mut indices);
+        }
+        indices.sort_unstable();
+        indices.dedup();
+        indices
+    }
+}
+
+/// A matcher configured for paths and ids.
+pub fn matcher() -> Matcher {
+    Matcher::new(Config::DEFAULT.match_paths())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> (Workspace, SearchIndex) {
+        let ws = Workspace::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let index = SearchIndex::build(&ws);
+        (ws, index)
+    }
+
+    #[test]
+    fn finds_risks_runbooks_and_headings() {
+        let (_, index) = example();
+        let mut m = matcher();
+        let first = |q: &str, m: &mut Matcher| {
+            let found = index.search(m, q, None);
+            index.items[found.items[0] as usize].target.clone()
+        };
+        assert_eq!(
+            first("concurrency limit", &mut m),
+            Target::Risk {
+                component: "payments-api".into(),
+                id: "concurrency-limit".into()
+            }
+        );
+        assert_eq!(
+            first("aurora failover reconnect", &mut m),
+            Target::Runbook {
+                path: "runbooks/database/aurora-failover.md".into(),
+                anchor: Some("reconnect-the-applications".into())
+            }
+        );
+    }
+
+    #[test]
+    fn narrowing_gives_the_same_result_as_a_fresh_search() {
+        let (_, index) = example();
+        let mut m = matcher();
+        let mut previous = index.search(&mut m, "d", None);
+        for q in ["db", "dbf", "dbfa"] {
+            let narrowed = index.search(&mut m, q, Some(&previous));
+            let fresh = index.search(&mut m, q, None);
+            assert_eq!(narrowed.items, fresh.items, "{q}");
+            previous = narrowed;
+        }
+    }
+
+    #[test]
+    fn highlights_mark_matched_characters() {
+        let (_, index) = example();
+        let mut m = matcher();
+        let found = index.search(&mut m, "orders-db", None);
+        let top = found.items[0];
+        let marks = index.highlights(&mut m, "orders-db", top);
+        assert_eq!(marks.len(), "orders-db".len());
+    }
+}

@@ -1,0 +1,464 @@
+//! The register editor through scripted keys: editing a field, levels with one key, adding and
+//! deleting risks with confirmation, undo and redo, the heat-map filter, the finder, saving as a
+//! one-line diff, refusing bad values, and never overwriting a file changed on disk.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/harness.rs"]
+mod harness;
+
+use faultline::app::{Overlay, Pane};
+use faultline::model::{Level, Register};
+use harness::{app_for, example, example_copy, press, screen, type_text};
+use std::fs;
+use std::path::Path;
+
+fn register(root: &Path, id: &str) -> Register {
+    let text = fs::read_to_string(root.join(format!("registers/{id}.json"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// payments-api is the ninth component; its first risk by score is concurrency-limit.
+const TO_PAYMENTS_RISKS: &str = "j j j j j j j j tab";
+
+#[test]
+fn edit_a_title() {
+    let mut app = example();
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "enter enter"); // detail pane, then edit the title
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "Lambda account concurrency exhausted");
+    insta::assert_snapshot!("editing_a_title", screen(&app));
+    press(&mut app, "enter");
+    let text = screen(&app);
+    assert!(
+        text.contains("Lambda account concurrency exhausted"),
+        "{text}"
+    );
+    assert!(text.contains("payments-api *"), "unsaved marker: {text}");
+    assert!(text.contains("1 unsaved"), "{text}");
+    insta::assert_snapshot!("title_edited", text);
+}
+
+#[test]
+fn digits_set_likelihood_then_impact() {
+    let mut app = example();
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "5 4");
+    let reg = app.selected_file().unwrap().register().unwrap().clone();
+    let risk = reg
+        .risks
+        .iter()
+        .find(|r| r.id == "concurrency-limit")
+        .unwrap();
+    assert_eq!(
+        (risk.likelihood, risk.impact),
+        (Level::VeryHigh, Level::High)
+    );
+    // The edited risk keeps the selection although it moved to the top by score.
+    assert_eq!(app.selected_risk_index(), Some(0));
+    insta::assert_snapshot!(screen(&app));
+    press(&mut app, "-");
+    let reg = app.selected_file().unwrap().register().unwrap();
+    assert_eq!(
+        reg.risks[0].likelihood,
+        Level::High,
+        "- lowers the level being set"
+    );
+}
+
+#[test]
+fn add_a_risk_then_delete_it_with_confirmation() {
+    let mut app = example();
+    press(&mut app, "j tab a");
+    type_text(&mut app, "Webhook signature secret rotated");
+    press(&mut app, "enter");
+    let reg = app.selected_file().unwrap().register().unwrap().clone();
+    let added = reg.risks.last().unwrap();
+    assert_eq!(
+        added.id, "webhook-signature-secret-rotated",
+        "id from the title"
+    );
+    assert_eq!(added.title, "Webhook signature secret rotated");
+    insta::assert_snapshot!("risk_added", screen(&app));
+
+    press(&mut app, "d");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
+    insta::assert_snapshot!("delete_confirmation", screen(&app));
+    press(&mut app, "n");
+    assert_eq!(
+        app.selected_file().unwrap().register().unwrap().risks.len(),
+        reg.risks.len(),
+        "n keeps it"
+    );
+    press(&mut app, "d y");
+    let after = app.selected_file().unwrap().register().unwrap();
+    assert!(
+        after
+            .risks
+            .iter()
+            .all(|r| r.id != "webhook-signature-secret-rotated")
+    );
+}
+
+#[test]
+fn a_new_risk_dropped_with_esc_leaves_nothing() {
+    let mut app = example();
+    let before = app.selected_file().unwrap().register().unwrap().clone();
+    press(&mut app, "tab a esc");
+    assert_eq!(app.selected_file().unwrap().register().unwrap(), &before);
+    assert!(app.dirty_paths().is_empty());
+    press(&mut app, "ctrl-r");
+    assert_eq!(
+        app.selected_file().unwrap().register().unwrap(),
+        &before,
+        "nothing to redo"
+    );
+}
+
+#[test]
+fn undo_and_redo_every_edit() {
+    let mut app = example();
+    let original = app.selected_file().unwrap().register().unwrap().clone();
+    press(&mut app, "tab 1 1 s");
+    let edited = app.selected_file().unwrap().register().unwrap().clone();
+    assert_ne!(edited, original);
+    press(&mut app, "u u u");
+    assert_eq!(app.selected_file().unwrap().register().unwrap(), &original);
+    assert!(
+        app.dirty_paths().is_empty(),
+        "back to the saved state is not unsaved"
+    );
+    insta::assert_snapshot!("after_undo", screen(&app));
+    press(&mut app, "ctrl-r ctrl-r ctrl-r");
+    assert_eq!(app.selected_file().unwrap().register().unwrap(), &edited);
+}
+
+#[test]
+fn heat_map_filters_the_register() {
+    let mut app = example();
+    press(&mut app, "m");
+    // From medium × medium: up to high likelihood, right twice to very-high impact.
+    press(&mut app, "k l l");
+    insta::assert_snapshot!("heat_map", screen(&app));
+    press(&mut app, "enter");
+    let text = screen(&app);
+    insta::assert_snapshot!("heat_map_filtered", text);
+    for &i in app.visible() {
+        let reg = app.ws.components[i].register().unwrap();
+        assert!(
+            reg.risks
+                .iter()
+                .any(|r| r.likelihood == Level::High && r.impact == Level::VeryHigh)
+        );
+    }
+    assert_eq!(app.visible().len(), 2);
+    // Levels changed while filtered: the map follows.
+    press(&mut app, "esc");
+    assert_eq!(app.visible().len(), app.ws.components.len());
+}
+
+#[test]
+fn finder_query_and_jump() {
+    let mut app = example();
+    press(&mut app, ":");
+    type_text(&mut app, "backup restored");
+    insta::assert_snapshot!("finder", screen(&app));
+    press(&mut app, "enter");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.selected_file().unwrap().stem, "orders-db");
+    let index = app.selected_risk_index().unwrap();
+    assert_eq!(
+        app.selected_file().unwrap().register().unwrap().risks[index].id,
+        "backup-never-restored"
+    );
+    assert_eq!(app.focus, Pane::Risks);
+}
+
+#[test]
+fn finder_w_saves_and_ctrl_p_opens_it() {
+    let dir = example_copy();
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, "tab 2");
+    press(&mut app, "ctrl-p");
+    assert!(matches!(app.overlay, Some(Overlay::Finder(_))));
+    type_text(&mut app, "w");
+    press(&mut app, "enter");
+    assert!(app.dirty_paths().is_empty(), "{:?}", app.status);
+    assert_eq!(
+        register(dir.path(), "api-gateway").risks[0].likelihood,
+        Level::Low
+    );
+}
+
+#[test]
+fn invalid_values_are_refused_at_the_field() {
+    let mut app = example();
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "enter j enter ctrl-u"); // the Id row
+    type_text(&mut app, "Has Spaces");
+    press(&mut app, "enter");
+    assert!(app.editing.is_some(), "the editor stays open");
+    let text = screen(&app);
+    assert!(text.contains("not a valid id"), "{text}");
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "cold-start-scale-out");
+    press(&mut app, "enter");
+    let error = app
+        .editing
+        .as_ref()
+        .and_then(|e| e.error.clone())
+        .unwrap_or_default();
+    assert!(error.contains("already has id"), "{error}");
+    press(&mut app, "esc");
+    assert!(app.dirty_paths().is_empty());
+    // A non-numeric estimate.
+    press(&mut app, "G k k k enter ctrl-u");
+    type_text(&mut app, "ten");
+    let text = screen(&app);
+    assert!(
+        text.contains("`ten` is not a number"),
+        "shown while typing: {text}"
+    );
+}
+
+#[test]
+fn pasted_escape_sequences_are_stored_but_never_drawn_raw() {
+    let mut app = example();
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "enter enter ctrl-u");
+    type_text(&mut app, "evil \u{1b}]52;c;aGk=\u{7} title");
+    press(&mut app, "enter");
+    let reg = app.selected_file().unwrap().register().unwrap();
+    assert!(
+        reg.risks
+            .iter()
+            .any(|r| r.title == "evil \u{1b}]52;c;aGk=\u{7} title")
+    );
+    let terminal = harness::terminal(&app, 80, 24);
+    for cell in &terminal.backend().buffer().content {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "{:?}",
+            cell.symbol()
+        );
+    }
+}
+
+#[test]
+fn a_one_field_edit_saves_as_a_one_line_diff() {
+    let dir = example_copy();
+    let before = fs::read_to_string(dir.path().join("registers/payments-api.json")).unwrap();
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "s ctrl-s");
+    assert!(app.dirty_paths().is_empty(), "{:?}", app.status);
+    let after = fs::read_to_string(dir.path().join("registers/payments-api.json")).unwrap();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert_eq!(
+        changed,
+        [(
+            "      \"status\": \"mitigating\",",
+            "      \"status\": \"mitigated\","
+        )]
+    );
+}
+
+#[test]
+fn a_file_changed_on_disk_is_never_overwritten_silently() {
+    let dir = example_copy();
+    let path = dir.path().join("registers/payments-api.json");
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "5");
+    // A `git pull` changes the file underneath.
+    let theirs = fs::read_to_string(&path)
+        .unwrap()
+        .replace("Payments API", "Payments API v2");
+    fs::write(&path, &theirs).unwrap();
+    press(&mut app, "ctrl-s");
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Conflict { deleted: false, .. })
+    ));
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        theirs,
+        "untouched until the user chooses"
+    );
+    insta::assert_snapshot!("conflict_prompt", screen(&app));
+    // Keep editing: still nothing written.
+    press(&mut app, "k");
+    assert_eq!(fs::read_to_string(&path).unwrap(), theirs);
+    assert_eq!(app.dirty_paths().len(), 1);
+    // Overwrite: mine wins, on purpose.
+    press(&mut app, "ctrl-s o");
+    let written: Register = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written.title, "Payments API");
+    assert!(
+        written
+            .risks
+            .iter()
+            .any(|r| r.likelihood == Level::VeryHigh)
+    );
+}
+
+#[test]
+fn reload_takes_the_version_on_disk() {
+    let dir = example_copy();
+    let path = dir.path().join("registers/payments-api.json");
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "5");
+    let theirs = fs::read_to_string(&path)
+        .unwrap()
+        .replace("Payments API", "Payments API v2");
+    fs::write(&path, &theirs).unwrap();
+    press(&mut app, "ctrl-s r");
+    assert!(app.dirty_paths().is_empty());
+    assert_eq!(
+        app.selected_file().unwrap().register().unwrap().title,
+        "Payments API v2"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), theirs);
+}
+
+#[test]
+fn idle_check_reloads_clean_files_and_flags_edited_ones() {
+    let dir = example_copy();
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "5");
+    let edited = dir.path().join("registers/payments-api.json");
+    let clean = dir.path().join("registers/orders-db.json");
+    fs::write(
+        &clean,
+        fs::read_to_string(&clean)
+            .unwrap()
+            .replace("Orders database", "Orders DB"),
+    )
+    .unwrap();
+    fs::remove_file(&edited).unwrap();
+    app.effects.push_back(faultline::effects::Effect::CheckDisk);
+    faultline::effects::run(&mut app);
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Conflict { deleted: true, .. })
+    ));
+    let orders = app
+        .ws
+        .components
+        .iter()
+        .find(|c| c.stem == "orders-db")
+        .unwrap();
+    assert_eq!(
+        orders.register().unwrap().title,
+        "Orders DB",
+        "a clean file is reloaded"
+    );
+    assert!(
+        !edited.exists(),
+        "a deleted file is not recreated behind the user's back"
+    );
+}
+
+#[test]
+fn a_broken_file_cannot_be_edited() {
+    let mut app = app_for(&harness::repo().join("tests/fixtures/broken"), false);
+    press(&mut app, "j tab a");
+    let status = app.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("cannot edit a file that did not load"),
+        "{status}"
+    );
+    assert!(app.dirty_paths().is_empty());
+}
+
+#[test]
+fn read_only_refuses_every_edit() {
+    let mut app = example();
+    app.read_only = true;
+    press(&mut app, "tab 5 s a d");
+    assert!(app.dirty_paths().is_empty());
+    assert!(app.overlay.is_none());
+    assert!(app.status.clone().unwrap().contains("read-only"));
+}
+
+#[test]
+fn quit_with_unsaved_changes_asks() {
+    let mut app = example();
+    press(&mut app, "tab 5 q");
+    assert!(matches!(app.overlay, Some(Overlay::Unsaved)));
+    assert!(!app.should_quit);
+    insta::assert_snapshot!("quit_prompt", screen(&app));
+    press(&mut app, "c");
+    assert!(app.overlay.is_none() && !app.should_quit);
+    press(&mut app, "q d");
+    assert!(app.should_quit);
+}
+
+#[test]
+fn new_component_is_created_on_save() {
+    let dir = example_copy();
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, "n");
+    type_text(&mut app, "Search API");
+    press(&mut app, "enter");
+    assert!(
+        matches!(
+            app.overlay,
+            Some(Overlay::NewComponent { error: Some(_), .. })
+        ),
+        "spaces refused"
+    );
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "search-api");
+    press(&mut app, "enter");
+    assert_eq!(app.selected_file().unwrap().stem, "search-api");
+    assert!(
+        !dir.path().join("registers/search-api.json").exists(),
+        "written only on save"
+    );
+    press(&mut app, "ctrl-s");
+    let reg = register(dir.path(), "search-api");
+    assert_eq!(reg.title, "Search api");
+    // Delete it again: the file goes on save.
+    press(&mut app, "h h d y ctrl-s");
+    assert!(!dir.path().join("registers/search-api.json").exists());
+}
+
+#[test]
+fn list_items_are_added_and_removed() {
+    let mut app = example();
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "enter");
+    // Questions: one item, then its add row.
+    let rows = app.form_rows();
+    let add = rows
+        .iter()
+        .position(|r| r.field == faultline::form::Field::Tickets && r.item.is_none())
+        .unwrap();
+    for _ in 0..add {
+        press(&mut app, "j");
+    }
+    press(&mut app, "enter");
+    type_text(&mut app, "PAY-200");
+    press(&mut app, "enter");
+    let risk = |app: &faultline::app::App| {
+        let reg = app.selected_file().unwrap().register().unwrap();
+        reg.risks
+            .iter()
+            .find(|r| r.id == "concurrency-limit")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(risk(&app).tickets, ["PAY-142", "PAY-200"]);
+    // The selection stays on the add row, ready for the next ticket; up is the new one.
+    assert_eq!(app.form_rows()[app.row].item, None);
+    press(&mut app, "k d");
+    assert_eq!(risk(&app).tickets, ["PAY-142"]);
+}

@@ -1,0 +1,87 @@
+//! Shared by the screen tests: an app over a workspace, keys pressed through the real keymap
+//! (effects performed as the event loop would), and the screen as text.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use faultline::app::App;
+use faultline::keymap::{Key, Keymap};
+use faultline::store::Workspace;
+use faultline::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::{Path, PathBuf};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn today() -> jiff::civil::Date {
+    jiff::civil::date(2026, 11, 24)
+}
+
+pub fn app_for(root: &Path, color: bool) -> App {
+    let ws = Workspace::load(root).unwrap();
+    let findings = faultline::check::check(&ws, today());
+    let mut app = App::new(ws, findings, Keymap::default_keymap(), Theme::new(color));
+    app.today = today();
+    app
+}
+
+pub fn example() -> App {
+    app_for(&repo(), false)
+}
+
+/// A copy of the example workspace in a temporary directory, for tests that save.
+pub fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("registers"), &dir.path().join("registers"));
+    copy_tree(&repo().join("runbooks"), &dir.path().join("runbooks"));
+    dir
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Presses keys named as in the keymap (`j`, `tab`, `ctrl-s`), separated by spaces; a key with
+/// no action types its character, as in the terminal.
+pub fn press(app: &mut App, keys: &str) {
+    for name in keys.split_whitespace() {
+        let key = Key::parse(name).unwrap();
+        match app.keymap.action(app.context(), key) {
+            Some(action) => app.update(action),
+            None => {
+                if let ratatui::crossterm::event::KeyCode::Char(c) = key.code {
+                    app.type_text(&c.to_string());
+                }
+            }
+        }
+        faultline::effects::run(app);
+    }
+}
+
+/// Types text into whatever has the cursor.
+pub fn type_text(app: &mut App, text: &str) {
+    app.type_text(text);
+    faultline::effects::run(app);
+}
+
+pub fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| faultline::screen::render(app, frame))
+        .unwrap();
+    terminal
+}
+
+pub fn screen(app: &App) -> String {
+    terminal(app, 80, 24).backend().to_string()
+}
