@@ -76,7 +76,7 @@ pub struct FinderState {
     pub input: TextInput,
     pub matches: Matches,
     pub selected: usize,
-    pub matcher: nucleo_matcher::Matcher,
+    pub searcher: crate::search::Searcher,
 }
 
 /// A popup over the register view.
@@ -599,13 +599,13 @@ impl App {
     }
 
     fn open_finder(&mut self) {
-        let mut matcher = crate::search::matcher();
-        let matches = self.search.search(&mut matcher, "", None);
+        let mut searcher = crate::search::Searcher::new();
+        let matches = self.search.search(&mut searcher, "", None);
         self.overlay = Some(Overlay::Finder(Box::new(FinderState {
             input: TextInput::new("", false),
             matches,
             selected: 0,
-            matcher,
+            searcher,
         })));
     }
 
@@ -616,7 +616,7 @@ impl App {
         let query = finder.input.text().to_owned();
         let matches = self
             .search
-            .search(&mut finder.matcher, &query, Some(&finder.matches));
+            .search(&mut finder.searcher, &query, Some(&finder.matches));
         finder.matches = matches;
         finder.selected = 0;
     }

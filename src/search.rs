@@ -121,47 +121,71 @@ impl SearchIndex {
 
     /// The items matching `query`, best first (ties: components, risks, runbooks, headings, in
     /// index order). When `previous` was a prefix of `query`, only its matches are rescanned.
+    /// Scoring is split across the searcher's threads.
     pub fn search(
         &self,
-        matcher: &mut Matcher,
+        searcher: &mut Searcher,
         query: &str,
         previous: Option<&Matches>,
     ) -> Matches {
+        let all = || {
+            (0..self.items.len())
+                .filter_map(|i| u32::try_from(i).ok())
+                .collect::<Vec<u32>>()
+        };
         if query.trim().is_empty() {
             return Matches {
                 query: query.to_owned(),
-                items: (0..self.items.len())
-                    .filter_map(|i| u32::try_from(i).ok())
-                    .collect(),
+                items: all(),
             };
         }
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
-        let candidates: Box<dyn Iterator<Item = u32>> = match previous {
+        let narrowed;
+        let candidates: &[u32] = match previous {
             Some(prev) if !prev.query.trim().is_empty() && query.starts_with(&prev.query) => {
-                Box::new(prev.items.iter().copied())
+                &prev.items
             }
-            _ => Box::new((0..self.items.len()).filter_map(|i| u32::try_from(i).ok())),
+            _ => {
+                narrowed = all();
+                &narrowed
+            }
         };
-        let mut scored: Vec<(u32, u32)> = candidates
-            .filter_map(|i| {
-                let item = &self.items[i as usize];
-                pattern
-                    .score(item.haystack.slice(..), matcher)
-                    .map(|score| (score, i))
-            })
-            .collect();
-        scored.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then_with(|| {
-                    self.items[a.1 as usize]
-                        .kind
-                        .cmp(&self.items[b.1 as usize].kind)
+        let score_chunk = |matcher: &mut Matcher, chunk: &[u32]| -> Vec<(u32, u8, u32)> {
+            chunk
+                .iter()
+                .filter_map(|&i| {
+                    let item = &self.items[i as usize];
+                    pattern
+                        .score(item.haystack.slice(..), matcher)
+                        .map(|score| (u32::MAX - score, item.kind as u8, i))
                 })
-                .then_with(|| a.1.cmp(&b.1))
-        });
+                .collect()
+        };
+        let threads = searcher.matchers.len();
+        let mut scored: Vec<(u32, u8, u32)> = if threads <= 1 || candidates.len() < PARALLEL_FROM {
+            score_chunk(&mut searcher.matchers[0], candidates)
+        } else {
+            let size = candidates.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = candidates
+                    .chunks(size)
+                    .zip(searcher.matchers.iter_mut())
+                    .map(|(chunk, matcher)| scope.spawn(|| score_chunk(matcher, chunk)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        };
+        // (inverted score, kind, index) is unique per item, so the unstable sort is stable.
+        scored.sort_unstable();
         Matches {
             query: query.to_owned(),
-            items: scored.into_iter().map(|(_, i)| i).collect(),
+            items: scored.into_iter().map(|(_, _, i)| i).collect(),
         }
     }
 
@@ -178,9 +202,39 @@ impl SearchIndex {
     }
 }
 
+/// Below this many candidates, scoring on one thread is faster than starting more.
+const PARALLEL_FROM: usize = 8192;
+
 /// A matcher configured for paths and ids.
 pub fn matcher() -> Matcher {
     Matcher::new(Config::DEFAULT.match_paths())
+}
+
+/// One matcher per core, reused from keystroke to keystroke.
+pub struct Searcher {
+    matchers: Vec<Matcher>,
+}
+
+impl Searcher {
+    pub fn new() -> Searcher {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(4);
+        Searcher {
+            matchers: (0..threads).map(|_| matcher()).collect(),
+        }
+    }
+
+    /// The first matcher, for highlighting.
+    pub fn matcher(&mut self) -> &mut Matcher {
+        &mut self.matchers[0]
+    }
+}
+
+impl Default for Searcher {
+    fn default() -> Self {
+        Searcher::new()
+    }
 }
 
 #[cfg(test)]
@@ -196,8 +250,8 @@ mod tests {
     #[test]
     fn finds_risks_runbooks_and_headings() {
         let (_, index) = example();
-        let mut m = matcher();
-        let first = |q: &str, m: &mut Matcher| {
+        let mut m = Searcher::new();
+        let first = |q: &str, m: &mut Searcher| {
             let found = index.search(m, q, None);
             index.items[found.items[0] as usize].target.clone()
         };
@@ -220,7 +274,7 @@ mod tests {
     #[test]
     fn narrowing_gives_the_same_result_as_a_fresh_search() {
         let (_, index) = example();
-        let mut m = matcher();
+        let mut m = Searcher::new();
         let mut previous = index.search(&mut m, "d", None);
         for q in ["db", "dbf", "dbfa"] {
             let narrowed = index.search(&mut m, q, Some(&previous));
@@ -233,10 +287,10 @@ mod tests {
     #[test]
     fn highlights_mark_matched_characters() {
         let (_, index) = example();
-        let mut m = matcher();
+        let mut m = Searcher::new();
         let found = index.search(&mut m, "orders-db", None);
         let top = found.items[0];
-        let marks = index.highlights(&mut m, "orders-db", top);
+        let marks = index.highlights(m.matcher(), "orders-db", top);
         assert_eq!(marks.len(), "orders-db".len());
     }
 }

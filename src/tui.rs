@@ -38,6 +38,55 @@ pub fn handle_key(app: &mut App, key: ratatui::crossterm::event::KeyEvent) {
     }
 }
 
+/// Ends the process when the event loop cannot: crossterm 0.29 spins forever reading a terminal
+/// that was hung up (read returns 0 bytes and its loop retries), so neither a signal nor the loss
+/// of the terminal would otherwise end faultline. Unsaved edits are already in the recovery
+/// journal (every edit is flushed as it is made), so exiting here loses nothing.
+struct Watchdog {
+    done: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// How long the event loop gets to notice a signal itself before the watchdog ends the process.
+const GRACE: Duration = Duration::from_secs(1);
+
+impl Watchdog {
+    fn spawn(signal: Arc<AtomicUsize>) -> Watchdog {
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let finished = Arc::clone(&done);
+        let had_terminal = std::io::stdin().is_terminal();
+        std::thread::spawn(move || {
+            let mut signalled_at: Option<Instant> = None;
+            loop {
+                std::thread::sleep(TICK);
+                if finished.load(Ordering::Relaxed) {
+                    return;
+                }
+                let sig = signal.load(Ordering::Relaxed);
+                let hung_up = had_terminal && !std::io::stdin().is_terminal();
+                if sig != 0 || hung_up {
+                    let since = *signalled_at.get_or_insert_with(Instant::now);
+                    if since.elapsed() >= GRACE && !finished.load(Ordering::Relaxed) {
+                        crate::terminal::restore();
+                        let code = if sig != 0 {
+                            128 + i32::try_from(sig).unwrap_or(0)
+                        } else {
+                            129
+                        };
+                        std::process::exit(code);
+                    }
+                }
+            }
+        });
+        Watchdog { done }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Builds the app for the workspace named on the command line.
 pub fn load_app(cli: &Cli) -> Result<App> {
     let root = crate::commands::workspace_root(cli)?;
@@ -103,6 +152,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
         )?;
     }
     let mut guard = TerminalGuard::enter()?;
+    let _watchdog = Watchdog::spawn(Arc::clone(&signal));
     let size = guard.terminal.size()?;
     app.area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     // A test hook: the pseudo-terminal tests check that a panic still restores the terminal.

@@ -6,6 +6,7 @@
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -24,6 +25,10 @@ struct Session {
 
 impl Session {
     fn start(envs: &[(&str, &str)]) -> Session {
+        Session::start_in(Path::new(env!("CARGO_MANIFEST_DIR")), envs)
+    }
+
+    fn start_in(workspace: &Path, envs: &[(&str, &str)]) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -34,7 +39,7 @@ impl Session {
             .unwrap();
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_faultline"));
         command.arg("--workspace");
-        command.arg(env!("CARGO_MANIFEST_DIR"));
+        command.arg(workspace);
         command.env("TERM", "xterm-256color");
         command.env("FAULTLINE_TODAY", "2026-11-24");
         // Keep the user's own keymap and data out of the test.
@@ -42,6 +47,7 @@ impl Session {
         command.env("HOME", &home);
         command.env("XDG_CONFIG_HOME", home.join("config"));
         command.env("XDG_DATA_HOME", home.join("data"));
+        // A test may pin the data directory, to find its recovery journal again.
         for (k, v) in envs {
             command.env(k, v);
         }
@@ -230,4 +236,138 @@ fn sigterm_restores_the_terminal() {
     assert!(status.success());
     assert_eq!(session.wait_exit(), 128 + 15);
     assert_restored(&mut session);
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let mut session = Session::start(&[]);
+    session.wait_for_screen("API Gateway");
+    let pid = session.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(session.wait_exit(), 128 + 1);
+    assert_restored(&mut session);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn edits_survive_sigkill_and_are_offered_back() {
+    let workspace = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&root.join("registers"), &workspace.path().join("registers"));
+    copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let file = workspace.path().join("registers/api-gateway.json");
+    let on_disk = std::fs::read_to_string(&file).unwrap();
+
+    let mut first = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
+    first.wait_for_screen("API Gateway");
+    // The first risk by score is waf-blocks-legit (2×4); make its likelihood 5.
+    first.send("\t5");
+    first.wait_for_screen("1 unsaved");
+    let pid = first.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    first.wait_exit();
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        on_disk,
+        "nothing saved"
+    );
+
+    let mut second = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
+    second.wait_for_screen("Recover unsaved edits");
+    assert!(
+        second.screen().contains("registers/api-gateway.json"),
+        "{}",
+        second.screen()
+    );
+    second.send("r");
+    second.wait_for_screen("20 CRIT 5×4");
+    second.wait_for_screen("1 unsaved");
+    // Save, and the journal is done with: a third start offers nothing.
+    second.send("\x13"); // Ctrl-S
+    second.wait_for_screen("saved registers/api-gateway.json");
+    second.send("q");
+    assert_eq!(second.wait_exit(), 0);
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains("\"likelihood\": \"very-high\""), "{saved}");
+
+    let mut third = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
+    third.wait_for_screen("API Gateway");
+    assert!(!third.screen().contains("Recover"), "{}", third.screen());
+    third.send("q");
+    assert_eq!(third.wait_exit(), 0);
+}
+
+#[test]
+fn closing_the_terminal_ends_faultline() {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_faultline"));
+    command.arg("--workspace");
+    command.arg(env!("CARGO_MANIFEST_DIR"));
+    let home = tempfile::tempdir().unwrap();
+    command.env("HOME", home.path());
+    command.env("XDG_DATA_HOME", home.path().join("data"));
+    command.env("XDG_CONFIG_HOME", home.path().join("config"));
+    let mut child = pair.slave.spawn_command(command).unwrap();
+    drop(pair.slave);
+    // Read until the first frame is drawn, then let go of the reader so that dropping the
+    // master closes the terminal for good.
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let seen = thread::spawn(move || {
+        let mut parser = vt100::Parser::new(
+            std::num::NonZero::new(24u16).unwrap(),
+            std::num::NonZero::new(80u16).unwrap(),
+            0,
+        );
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                return false;
+            }
+            parser.process(&buf[..n]);
+            if parser.screen().contents().contains("API Gateway") {
+                return true;
+            }
+        }
+        false
+    });
+    assert!(seen.join().unwrap(), "the first frame was drawn");
+    drop(pair.master);
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "faultline kept running without a terminal"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
 }

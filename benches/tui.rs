@@ -1,0 +1,89 @@
+#![allow(clippy::expect_used)] // a benchmark without its workspace has nothing to measure
+//! The TUI on the generated workspace (1,000 components, 20,000 risks, 2,000 runbooks):
+//! open to first frame (budget 100 ms) and the finder per keystroke (budget 16 ms), with
+//! fuzzy-matcher measured beside nucleo-matcher on the same lines.
+
+use faultline::app::App;
+use faultline::keymap::Keymap;
+use faultline::search::{SearchIndex, Searcher};
+use faultline::store::Workspace;
+use faultline::ui::theme::Theme;
+use faultline::workspace_gen::{GenOptions, generate};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::OnceLock;
+
+fn workspace() -> &'static std::path::Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        generate(dir.path(), GenOptions::default()).expect("generate workspace");
+        dir
+    })
+    .path()
+}
+
+fn index() -> &'static SearchIndex {
+    static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+    INDEX.get_or_init(|| SearchIndex::build(&Workspace::load(workspace()).expect("load")))
+}
+
+/// What `faultline` does before the first frame: load, check, build the app and its finder
+/// index, draw 80×24.
+#[divan::bench(sample_count = 10)]
+fn open_to_first_frame(bencher: divan::Bencher) {
+    let root = workspace();
+    let today = jiff::civil::date(2026, 11, 24);
+    bencher.bench(|| {
+        let ws = Workspace::load(root).expect("load");
+        let findings = faultline::check::check(&ws, today);
+        let app = App::new(ws, findings, Keymap::default_keymap(), Theme::new(true));
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        terminal
+            .draw(|frame| faultline::screen::render(&app, frame))
+            .expect("draw");
+        app
+    });
+}
+
+const QUERY: &str = "payments-api";
+
+/// One keystroke with nothing to narrow from: the whole index is scanned.
+#[divan::bench(args = [1, 2, 4, 8, 12])]
+fn finder_fresh(bencher: divan::Bencher, len: usize) {
+    let index = index();
+    let mut m = Searcher::new();
+    bencher.bench_local(|| index.search(&mut m, &QUERY[..len], None));
+}
+
+/// One keystroke as typed: the previous query's matches are narrowed.
+#[divan::bench(args = [2, 4, 8, 12])]
+fn finder_narrowed(bencher: divan::Bencher, len: usize) {
+    let index = index();
+    let mut m = Searcher::new();
+    let previous = index.search(&mut m, &QUERY[..len - 1], None);
+    bencher.bench_local(|| index.search(&mut m, &QUERY[..len], Some(&previous)));
+}
+
+/// fuzzy-matcher (named in the design) over the same lines, one full scan.
+#[divan::bench(args = [1, 4, 12])]
+fn fuzzy_matcher_fresh(bencher: divan::Bencher, len: usize) {
+    use fuzzy_matcher::FuzzyMatcher;
+    let index = index();
+    let skim = fuzzy_matcher::skim::SkimMatcherV2::default();
+    bencher.bench_local(|| {
+        let mut hits: Vec<(i64, usize)> = index
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| skim.fuzzy_match(&item.text, &QUERY[..len]).map(|s| (s, i)))
+            .collect();
+        hits.sort_unstable_by_key(|hit| std::cmp::Reverse(hit.0));
+        hits
+    });
+}
+
+fn main() {
+    println!("finder index: {} items", index().items.len());
+    divan::main();
+}
