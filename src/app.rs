@@ -161,10 +161,32 @@ pub struct App {
     pub search: SearchIndex,
     /// Indices into `ws.components` shown in the list (all, or those with risks in the filter).
     visible: Vec<usize>,
+    /// Runbooks are still being indexed and the workspace checked, in the background.
+    pub checking: bool,
+}
+
+/// What the background load brings once runbooks are indexed and everything is checked.
+pub struct Checked {
+    pub runbooks: crate::store::RunbookSet,
+    pub findings: Vec<Finding>,
+    pub search: SearchIndex,
 }
 
 impl App {
     pub fn new(ws: Workspace, findings: Vec<Finding>, keymap: Keymap, theme: Theme) -> App {
+        let mut app = App::loading(ws, findings, keymap, theme);
+        app.checking = false;
+        let paths: Vec<PathBuf> = app.ws.components.iter().map(|c| c.path.clone()).collect();
+        for path in &paths {
+            app.refresh_links(path);
+        }
+        app.search = SearchIndex::build(&app.ws);
+        app
+    }
+
+    /// An app over registers whose runbooks are still being indexed and checked: the first
+    /// screen, drawn at once; `attach_checked` completes it.
+    pub fn loading(ws: Workspace, findings: Vec<Finding>, keymap: Keymap, theme: Theme) -> App {
         let mut app = App {
             ws,
             findings,
@@ -194,14 +216,30 @@ impl App {
             effects: VecDeque::new(),
             search: SearchIndex::default(),
             visible: Vec::new(),
+            checking: true,
         };
-        let paths: Vec<PathBuf> = app.ws.components.iter().map(|c| c.path.clone()).collect();
-        for path in &paths {
-            app.refresh_links(path);
-        }
         app.refresh_visible();
-        app.search = SearchIndex::build(&app.ws);
         app
+    }
+
+    /// Takes in the background check: runbooks, findings and the finder's index. Files edited
+    /// meanwhile are checked again against their current state.
+    pub fn attach_checked(&mut self, checked: Checked) {
+        self.ws.attach_runbooks(checked.runbooks);
+        self.findings = checked.findings;
+        self.search = checked.search;
+        self.checking = false;
+        let paths: Vec<PathBuf> = self.ws.components.iter().map(|c| c.path.clone()).collect();
+        for path in &paths {
+            self.refresh_links(path);
+        }
+        let touched: Vec<PathBuf> = self.baseline.keys().cloned().collect();
+        for path in &touched {
+            self.recheck(path);
+        }
+        if !touched.is_empty() {
+            self.search = SearchIndex::build(&self.ws);
+        }
     }
 
     /// The keymap context for the current state.

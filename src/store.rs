@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const REGISTERS_DIR: &str = "registers";
@@ -22,7 +23,9 @@ pub struct ComponentFile {
     pub path: PathBuf,
     /// The file stem, which the `component` field must equal.
     pub stem: String,
-    pub content: Result<Loaded, Finding>,
+    /// Shared, so the background check reads the same registers without a copy; an edit puts
+    /// in a new value.
+    pub content: Result<Arc<Loaded>, Finding>,
     /// The file on disk as it was read (`None` when there is no file yet), to notice changes
     /// made underneath by a `git pull` or another editor.
     pub disk: Option<DiskStamp>,
@@ -119,6 +122,14 @@ impl Workspace {
     /// Loads every `registers/*.json` and indexes every `runbooks/**/*.md` under `root`.
     /// Only a missing or unreadable `registers/` directory is an error; bad files are findings.
     pub fn load(root: &Path) -> Result<Workspace> {
+        let mut ws = Workspace::load_registers(root)?;
+        ws.attach_runbooks(RunbookSet::index(root));
+        Ok(ws)
+    }
+
+    /// Loads the register files only: what the first screen needs. Runbooks follow with
+    /// `attach_runbooks`.
+    pub fn load_registers(root: &Path) -> Result<Workspace> {
         let registers_dir = root.join(REGISTERS_DIR);
         let mut register_paths = Vec::new();
         for entry in fs::read_dir(&registers_dir)
@@ -130,31 +141,51 @@ impl Workspace {
             }
         }
         register_paths.sort();
-
-        let mut runbook_paths = Vec::new();
-        collect_markdown(&root.join(RUNBOOKS_DIR), &mut runbook_paths);
-        runbook_paths.sort();
-
         let components = parallel_map(&register_paths, |path| load_component(root, path));
-        let indexed = parallel_map(&runbook_paths, |path| load_runbook(root, path));
-        let mut runbooks = Vec::with_capacity(indexed.len());
-        let mut runbook_findings = Vec::new();
-        for (doc, finding) in indexed {
-            runbooks.push(doc);
-            runbook_findings.extend(finding);
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            components,
+            ..Workspace::default()
+        })
+    }
+
+    /// A workspace sharing this one's registers (not copies) and no runbooks: for a check on
+    /// another thread.
+    pub fn share_registers(&self) -> Workspace {
+        Workspace {
+            root: self.root.clone(),
+            components: self.components.clone(),
+            ..Workspace::default()
         }
-        let runbook_by_path = runbooks
+    }
+
+    /// Puts an indexed set of runbooks into the workspace.
+    pub fn attach_runbooks(&mut self, set: RunbookSet) {
+        self.runbook_by_path = set
+            .docs
             .iter()
             .enumerate()
             .map(|(i, d)| (d.path.clone(), i))
             .collect();
-        Ok(Workspace {
-            root: root.to_path_buf(),
-            components,
-            runbooks,
-            runbook_findings,
-            runbook_by_path,
-        })
+        self.runbooks = set.docs;
+        self.runbook_findings = set.findings;
+    }
+
+    /// Takes the runbooks out (to hand them to another workspace value).
+    pub fn take_runbooks(&mut self) -> RunbookSet {
+        self.runbook_by_path.clear();
+        RunbookSet {
+            docs: std::mem::take(&mut self.runbooks),
+            findings: std::mem::take(&mut self.runbook_findings),
+        }
+    }
+
+    /// Findings of files that did not load.
+    pub fn load_findings(&self) -> Vec<Finding> {
+        self.components
+            .iter()
+            .filter_map(|c| c.content.as_ref().err().cloned())
+            .collect()
     }
 
     /// The indexed runbook at a workspace-relative path.
@@ -170,6 +201,28 @@ impl Workspace {
     /// Whether a file exists at this workspace-relative path (already known safe).
     pub fn file_exists(&self, rel: &str) -> bool {
         self.runbook_by_path.contains_key(rel) || self.root.join(rel).exists()
+    }
+}
+
+/// Every runbook of a workspace, indexed, with the problems met reading them.
+#[derive(Debug, Default)]
+pub struct RunbookSet {
+    pub docs: Vec<RunbookDoc>,
+    pub findings: Vec<Finding>,
+}
+
+impl RunbookSet {
+    /// Indexes every `runbooks/**/*.md` under `root`, on all cores.
+    pub fn index(root: &Path) -> RunbookSet {
+        let mut paths = Vec::new();
+        collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
+        paths.sort();
+        let mut set = RunbookSet::default();
+        for (doc, finding) in parallel_map(&paths, |path| load_runbook(root, path)) {
+            set.docs.push(doc);
+            set.findings.extend(finding);
+        }
+        set
     }
 }
 
@@ -267,7 +320,8 @@ fn load_component(root: &Path, path: &Path) -> ComponentFile {
             decode(Path::new(&rel), bytes)
         })
         .and_then(|text| {
-            parse_register(Path::new(&rel), &text).map(|register| Loaded { register, text })
+            parse_register(Path::new(&rel), &text)
+                .map(|register| Arc::new(Loaded { register, text }))
         });
     ComponentFile {
         path: PathBuf::from(rel),

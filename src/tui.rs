@@ -1,7 +1,7 @@
 //! The TUI's event loop: terminal events become actions through the keymap, `App::update` applies
 //! them, the screen is drawn from state. Signals end the loop so the terminal is restored.
 
-use crate::app::{App, Overlay};
+use crate::app::{App, Checked, Overlay};
 use crate::check::check;
 use crate::cli::Cli;
 use crate::effects::{self, Effect};
@@ -14,8 +14,8 @@ use crate::ui::theme::{Theme, use_color};
 use anyhow::Result;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, KeyModifiers};
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 /// How often the loop wakes without input, to notice signals.
@@ -90,8 +90,8 @@ impl Drop for Watchdog {
 /// Builds the app for the workspace named on the command line.
 pub fn load_app(cli: &Cli) -> Result<App> {
     let root = crate::commands::workspace_root(cli)?;
-    let ws = Workspace::load(&root)?;
-    let mut findings = check(&ws, crate::commands::today());
+    let ws = Workspace::load_registers(&root)?;
+    let mut findings = ws.load_findings();
     let keymap = match directories::ProjectDirs::from("", "", "faultline") {
         Some(dirs) => {
             let path = dirs.config_dir().join("keymap.json");
@@ -111,7 +111,7 @@ pub fn load_app(cli: &Cli) -> Result<App> {
         None => Keymap::default_keymap(),
     };
     let theme = Theme::new(use_color(std::io::stdout().is_terminal()));
-    let mut app = App::new(ws, findings, keymap, theme);
+    let mut app = App::loading(ws, findings, keymap, theme);
     app.read_only = cli.read_only;
     if !cli.read_only {
         app.journal = Journal::for_workspace(&root);
@@ -135,9 +135,31 @@ pub fn offer_recovery(app: &mut App) {
     }
 }
 
+/// Indexes runbooks, checks the workspace and builds the finder's index on another thread, so
+/// the first screen does not wait for them.
+pub fn check_in_background(app: &App) -> mpsc::Receiver<Checked> {
+    let (send, receive) = mpsc::channel();
+    // The registers are shared (`Arc`), not copied.
+    let mut ws = app.ws.share_registers();
+    let today = app.today;
+    std::thread::spawn(move || {
+        ws.attach_runbooks(crate::store::RunbookSet::index(&ws.root.clone()));
+        let findings = check(&ws, today);
+        let search = crate::search::SearchIndex::build(&ws);
+        let runbooks = ws.take_runbooks();
+        let _ = send.send(Checked {
+            runbooks,
+            findings,
+            search,
+        });
+    });
+    receive
+}
+
 /// Opens the TUI; returns the exit code (128 + signal number when a signal ended it).
 pub fn run(cli: &Cli) -> Result<i32> {
     let mut app = load_app(cli)?;
+    let checked = check_in_background(&app);
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [
         signal_hook::consts::SIGTERM,
@@ -169,7 +191,13 @@ pub fn run(cli: &Cli) -> Result<i32> {
         if app.should_quit {
             return Ok(0);
         }
-        if event::poll(TICK)? {
+        // While the background check runs, wake often to show its result promptly.
+        let tick = if app.checking {
+            Duration::from_millis(20)
+        } else {
+            TICK
+        };
+        if event::poll(tick)? {
             idle_since = Instant::now();
             match event::read()? {
                 Event::Key(key) if key.kind != KeyEventKind::Release => handle_key(&mut app, key),
@@ -185,6 +213,11 @@ pub fn run(cli: &Cli) -> Result<i32> {
         {
             idle_since = Instant::now();
             app.effects.push_back(Effect::CheckDisk);
+        }
+        if app.checking
+            && let Ok(result) = checked.try_recv()
+        {
+            app.attach_checked(result);
         }
         effects::run(&mut app);
         let sig = signal.load(Ordering::Relaxed);

@@ -9,6 +9,7 @@ use crate::model::{Register, to_canonical};
 use crate::recovery::Entry;
 use crate::store::{ComponentFile, DiskStamp, Loaded};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A file as it is on disk: its register (`None`: no file) and its stamp.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +149,7 @@ impl App {
         match (position, register) {
             (Some(i), Some(register)) => {
                 let text = to_canonical(&register);
-                self.ws.components[i].content = Ok(Loaded { register, text });
+                self.ws.components[i].content = Ok(Arc::new(Loaded { register, text }));
             }
             (Some(i), None) => {
                 self.ws.components.remove(i);
@@ -159,7 +160,7 @@ impl App {
                 let file = ComponentFile {
                     path: path.to_path_buf(),
                     stem,
-                    content: Ok(Loaded { register, text }),
+                    content: Ok(Arc::new(Loaded { register, text })),
                     disk: self.baseline.get(path).and_then(|b| b.stamp),
                 };
                 let at = self

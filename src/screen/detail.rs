@@ -253,6 +253,7 @@ fn shown_value(
     if row.field == Field::Runbook
         && let Some(i) = risk
         && !value.is_empty()
+        && !app.checking
     {
         return match app
             .broken_links

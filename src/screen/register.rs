@@ -226,7 +226,12 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             app.theme.title(),
         ));
     }
-    if let Some(message) = &app.status {
+    if app.checking && app.status.is_none() {
+        spans.push(Span::styled(
+            " checking runbooks and links…",
+            app.theme.dim(),
+        ));
+    } else if let Some(message) = &app.status {
         spans.push(Span::raw(" "));
         spans.push(Span::raw(sanitize(message).into_owned()));
     } else {
