@@ -2,19 +2,11 @@
 //! Load + check of the generated workspace (1,000 components, 20,000 risks, 2,000 runbooks);
 //! PRODUCT §5 budgets `check` at 300 ms.
 
-use faultline::store::Workspace;
-use faultline::workspace_gen::{GenOptions, generate};
-use std::sync::OnceLock;
+#[path = "support/workspace.rs"]
+mod support;
+use support::workspace;
 
-fn workspace() -> &'static std::path::Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        generate(dir.path(), GenOptions::default()).expect("generate workspace");
-        dir
-    })
-    .path()
-}
+use faultline::store::Workspace;
 
 #[divan::bench(sample_count = 10)]
 fn load(bencher: divan::Bencher) {

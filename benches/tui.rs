@@ -3,25 +3,18 @@
 //! open to first frame (budget 100 ms) and the finder per keystroke (budget 16 ms), with
 //! fuzzy-matcher measured beside nucleo-matcher on the same lines.
 
+#[path = "support/workspace.rs"]
+mod support;
+use support::workspace;
+
 use faultline::app::App;
 use faultline::keymap::Keymap;
 use faultline::search::{SearchIndex, Searcher};
 use faultline::store::Workspace;
 use faultline::ui::theme::Theme;
-use faultline::workspace_gen::{GenOptions, generate};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::OnceLock;
-
-fn workspace() -> &'static std::path::Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        generate(dir.path(), GenOptions::default()).expect("generate workspace");
-        dir
-    })
-    .path()
-}
 
 fn index() -> &'static SearchIndex {
     static INDEX: OnceLock<SearchIndex> = OnceLock::new();

@@ -310,6 +310,13 @@ impl App {
         }
     }
 
+    /// The risk the detail form is about (`None`: the component's own fields).
+    pub fn form_risk(&self) -> Option<usize> {
+        self.shows_risk()
+            .then(|| self.selected_risk_index())
+            .flatten()
+    }
+
     /// Whether the detail pane shows the selected risk (else the component).
     pub fn shows_risk(&self) -> bool {
         match self.focus {

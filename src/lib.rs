@@ -32,6 +32,7 @@ pub mod keymap;
 pub mod list;
 pub mod locate;
 pub mod model;
+pub mod parallel;
 pub mod parse;
 pub mod recovery;
 pub mod runbook;

@@ -161,26 +161,12 @@ impl SearchIndex {
                 })
                 .collect()
         };
-        let threads = searcher.matchers.len();
-        let mut scored: Vec<(u32, u8, u32)> = if threads <= 1 || candidates.len() < PARALLEL_FROM {
-            score_chunk(&mut searcher.matchers[0], candidates)
-        } else {
-            let size = candidates.len().div_ceil(threads);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = candidates
-                    .chunks(size)
-                    .zip(searcher.matchers.iter_mut())
-                    .map(|(chunk, matcher)| scope.spawn(|| score_chunk(matcher, chunk)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            })
-        };
+        let mut scored = crate::parallel::chunked(
+            candidates,
+            &mut searcher.matchers,
+            PARALLEL_FROM,
+            score_chunk,
+        );
         // (inverted score, kind, index) is unique per item, so the unstable sort is stable.
         scored.sort_unstable();
         Matches {
@@ -217,9 +203,7 @@ pub struct Searcher {
 
 impl Searcher {
     pub fn new() -> Searcher {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZero::get)
-            .min(4);
+        let threads = crate::parallel::threads().min(4);
         Searcher {
             matchers: (0..threads).map(|_| matcher()).collect(),
         }

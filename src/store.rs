@@ -141,7 +141,7 @@ impl Workspace {
             }
         }
         register_paths.sort();
-        let components = parallel_map(&register_paths, |path| load_component(root, path));
+        let components = crate::parallel::map(&register_paths, |path| load_component(root, path));
         Ok(Workspace {
             root: root.to_path_buf(),
             components,
@@ -218,34 +218,12 @@ impl RunbookSet {
         collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
         paths.sort();
         let mut set = RunbookSet::default();
-        for (doc, finding) in parallel_map(&paths, |path| load_runbook(root, path)) {
+        for (doc, finding) in crate::parallel::map(&paths, |path| load_runbook(root, path)) {
             set.docs.push(doc);
             set.findings.extend(finding);
         }
         set
     }
-}
-
-/// Applies `f` to every item on all available cores, keeping order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if threads <= 1 || items.len() < 16 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
 }
 
 /// Every `*.md` below `dir`, skipping hidden entries; symlinked directories are not followed so

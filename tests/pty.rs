@@ -4,6 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(unix)]
 
+#[path = "support/harness.rs"]
+mod harness;
+
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -37,16 +40,8 @@ impl Session {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_faultline"));
-        command.arg("--workspace");
-        command.arg(workspace);
-        command.env("TERM", "xterm-256color");
-        command.env("FAULTLINE_TODAY", "2026-11-24");
-        // Keep the user's own keymap and data out of the test.
         let home = tempfile::tempdir().unwrap().keep();
-        command.env("HOME", &home);
-        command.env("XDG_CONFIG_HOME", home.join("config"));
-        command.env("XDG_DATA_HOME", home.join("data"));
+        let mut command = faultline_command(workspace, &home);
         // A test may pin the data directory, to find its recovery journal again.
         for (k, v) in envs {
             command.env(k, v);
@@ -141,6 +136,19 @@ impl Session {
             thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// faultline on `workspace`, with the user's own keymap and data kept out (a fresh `home`).
+fn faultline_command(workspace: &Path, home: &Path) -> CommandBuilder {
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_faultline"));
+    command.arg("--workspace");
+    command.arg(workspace);
+    command.env("TERM", "xterm-256color");
+    command.env("FAULTLINE_TODAY", "2026-11-24");
+    command.env("HOME", home);
+    command.env("XDG_CONFIG_HOME", home.join("config"));
+    command.env("XDG_DATA_HOME", home.join("data"));
+    command
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -251,25 +259,12 @@ fn sighup_restores_the_terminal() {
     assert_restored(&mut session);
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn edits_survive_sigkill_and_are_offered_back() {
     let workspace = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_tree(&root.join("registers"), &workspace.path().join("registers"));
-    copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
+    harness::copy_tree(&root.join("registers"), &workspace.path().join("registers"));
+    harness::copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().to_str().unwrap();
     let file = workspace.path().join("registers/api-gateway.json");
@@ -327,13 +322,8 @@ fn closing_the_terminal_ends_faultline() {
             pixel_height: 0,
         })
         .unwrap();
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_faultline"));
-    command.arg("--workspace");
-    command.arg(env!("CARGO_MANIFEST_DIR"));
     let home = tempfile::tempdir().unwrap();
-    command.env("HOME", home.path());
-    command.env("XDG_DATA_HOME", home.path().join("data"));
-    command.env("XDG_CONFIG_HOME", home.path().join("config"));
+    let command = faultline_command(Path::new(env!("CARGO_MANIFEST_DIR")), home.path());
     let mut child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);
     // Read until the first frame is drawn, then let go of the reader so that dropping the

@@ -86,7 +86,7 @@ impl App {
     }
 
     /// Why the file at `path` cannot be edited.
-    fn unloadable(&self, path: &Path) -> String {
+    pub(super) fn unloadable(&self, path: &Path) -> String {
         match self
             .ws
             .components
@@ -157,21 +157,22 @@ impl App {
             (None, Some(register)) => {
                 let text = to_canonical(&register);
                 let stem = register.component.clone();
-                let file = ComponentFile {
+                self.insert_component(ComponentFile {
                     path: path.to_path_buf(),
                     stem,
                     content: Ok(Arc::new(Loaded { register, text })),
                     disk: self.baseline.get(path).and_then(|b| b.stamp),
-                };
-                let at = self
-                    .ws
-                    .components
-                    .partition_point(|c| c.path.as_path() < path);
-                self.ws.components.insert(at, file);
+                });
             }
             (None, None) => {}
         }
         self.recheck(path);
+    }
+
+    /// Adds a component in path order.
+    fn insert_component(&mut self, file: ComponentFile) {
+        let at = self.ws.components.partition_point(|c| c.path < file.path);
+        self.ws.components.insert(at, file);
     }
 
     /// Re-checks one file after it changed: its findings and its runbook links.
@@ -265,13 +266,7 @@ impl App {
             (Some(i), None) => {
                 self.ws.components.remove(i);
             }
-            (None, Some(file)) => {
-                let at = self
-                    .ws
-                    .components
-                    .partition_point(|c| c.path.as_path() < path);
-                self.ws.components.insert(at, file);
-            }
+            (None, Some(file)) => self.insert_component(file),
             (None, None) => {}
         }
         self.baseline.remove(path);

@@ -150,7 +150,7 @@ impl App {
             return;
         };
         let Some(reg) = self.current(&path) else {
-            let reason = self.unloadable_reason(&path);
+            let reason = self.unloadable(&path);
             self.say(reason);
             return;
         };
@@ -198,19 +198,6 @@ impl App {
         self.say("new risk: type its title, Enter to keep, Esc to drop it");
     }
 
-    fn unloadable_reason(&self, path: &std::path::Path) -> String {
-        match self
-            .ws
-            .components
-            .iter()
-            .find(|c| c.path == path)
-            .map(|c| &c.content)
-        {
-            Some(Err(finding)) => format!("cannot edit a file that did not load: {finding}"),
-            _ => "nothing to edit here".into(),
-        }
-    }
-
     fn delete(&mut self) {
         let Some(path) = self.selected_path() else {
             return;
@@ -220,10 +207,7 @@ impl App {
             && let Some(row) = self.form_rows().get(self.row).copied()
             && row.item.is_some()
         {
-            let risk = self
-                .shows_risk()
-                .then(|| self.selected_risk_index())
-                .flatten();
+            let risk = self.form_risk();
             let result = self.change(format!("remove a {} item", row.field.key()), &path, |reg| {
                 form::remove_item(reg, risk, row);
                 Ok(())
@@ -234,7 +218,7 @@ impl App {
             return;
         }
         let Some(reg) = self.current(&path) else {
-            let reason = self.unloadable_reason(&path);
+            let reason = self.unloadable(&path);
             self.say(reason);
             return;
         };
@@ -336,10 +320,7 @@ impl App {
         let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
             return;
         };
-        let risk = self
-            .shows_risk()
-            .then(|| self.selected_risk_index())
-            .flatten();
+        let risk = self.form_risk();
         match row.field.kind() {
             Kind::Level => self.set_level(|l| Level::from_value(l.value() % 5 + 1), false),
             Kind::Status => self.update_edit(Action::CycleStatus),
@@ -396,10 +377,7 @@ impl App {
         let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
             return;
         };
-        let risk = self
-            .shows_risk()
-            .then(|| self.selected_risk_index())
-            .flatten();
+        let risk = self.form_risk();
         let error = form::validate(reg, risk, editing.row, editing.input.text(), self.today).err();
         if let Some(editing) = self.editing.as_mut() {
             editing.error = error;
@@ -411,10 +389,7 @@ impl App {
         let Some(path) = self.selected_path() else {
             return true;
         };
-        let risk = self
-            .shows_risk()
-            .then(|| self.selected_risk_index())
-            .flatten();
+        let risk = self.form_risk();
         let today = self.today;
         let row = editing.row;
         let text = editing.input.text().to_owned();

@@ -91,10 +91,7 @@ pub fn detail(app: &App, width: usize) -> DetailText {
             return out;
         }
     };
-    let risk = app
-        .shows_risk()
-        .then(|| app.selected_risk_index())
-        .flatten();
+    let risk = app.form_risk();
     header(app, file, reg, risk, width, &mut out.lines);
     let rows = match risk {
         Some(i) => form::rows(reg, Some(i), &form::RISK_FIELDS),
