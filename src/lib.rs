@@ -31,6 +31,7 @@ pub mod history;
 pub mod keymap;
 pub mod list;
 pub mod locate;
+pub mod markdown;
 pub mod model;
 pub mod parallel;
 pub mod parse;

@@ -151,12 +151,12 @@ pub fn slug(text: &str) -> String {
 
 /// Makes slugs unique the way GitHub does: the second `foo` is `foo-1`, the third `foo-2`.
 #[derive(Default)]
-struct SlugSet {
+pub struct SlugSet {
     seen: HashMap<String, usize>,
 }
 
 impl SlugSet {
-    fn claim(&mut self, base: &str) -> String {
+    pub fn claim(&mut self, base: &str) -> String {
         let mut candidate = base.to_owned();
         while self.seen.contains_key(&candidate) {
             let count = self.seen.entry(base.to_owned()).or_insert(0);

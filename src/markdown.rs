@@ -1,0 +1,929 @@
+//! Markdown to styled, wrapped lines for the runbook viewer, keeping what no crate exposes: where
+//! every heading, link, code block and task sits in the wrapped output. Every piece of text goes
+//! through the sanitiser, so escape sequences in a runbook (raw, or decoded from `&#27;`) are
+//! shown, never sent to the terminal. Nesting is tracked on a stack, not by recursion.
+
+use crate::runbook::{SlugSet, markdown_options, slug};
+use crate::sanitize::sanitize;
+use crate::ui::theme::Theme;
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// A rendered document: wrapped lines and where things are in them.
+#[derive(Debug, Default)]
+pub struct Document {
+    pub lines: Vec<Line<'static>>,
+    pub headings: Vec<DocHeading>,
+    pub links: Vec<DocLink>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub tasks: Vec<Task>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocHeading {
+    pub level: u8,
+    pub text: String,
+    pub anchor: String,
+    pub line: usize,
+}
+
+/// A link and where its text landed (a wrapped link has several segments).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocLink {
+    pub dest: String,
+    pub segments: Vec<Segment>,
+}
+
+/// Characters `start..end` of line `line`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    pub line: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    /// The block's text exactly as in the file: what `y` copies.
+    pub text: String,
+    pub first_line: usize,
+    pub last_line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Task {
+    pub line: usize,
+    pub checked: bool,
+}
+
+impl Document {
+    /// The plain text of line `n`.
+    pub fn plain(&self, n: usize) -> String {
+        self.lines
+            .get(n)
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The heading an anchor names.
+    pub fn heading(&self, anchor: &str) -> Option<&DocHeading> {
+        self.headings.iter().find(|h| h.anchor == anchor)
+    }
+
+    /// The section that line `n` is in: the last heading at or above it.
+    pub fn section_at(&self, n: usize) -> Option<usize> {
+        self.headings.iter().rposition(|h| h.line <= n)
+    }
+}
+
+/// Drawn instead of the indents of deeply nested blocks.
+const FOLD: &str = "⋯ ";
+
+/// A piece of inline text with its style and the link it belongs to.
+#[derive(Debug, Clone)]
+struct Frag {
+    text: String,
+    style: Style,
+    link: Option<usize>,
+}
+
+/// One level of block nesting: what starts its first line and what continues it.
+#[derive(Debug, Clone)]
+struct Prefix {
+    first: String,
+    rest: String,
+    used: bool,
+    style: Style,
+}
+
+/// An open list: the next number, or `None` for bullets.
+struct ListState {
+    next: Option<u64>,
+}
+
+struct Renderer<'t> {
+    theme: Theme,
+    width: usize,
+    doc: Document,
+    prefixes: Vec<Prefix>,
+    lists: Vec<ListState>,
+    inline: Vec<Frag>,
+    style: Vec<Style>,
+    link: Option<usize>,
+    heading: Option<(u8, Option<String>)>,
+    code: Option<(String, String)>,
+    image: Option<String>,
+    table: Option<Table>,
+    slugs: SlugSet,
+    _text: &'t str,
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<Vec<String>>,
+    row: Vec<String>,
+    cell: String,
+    header_rows: usize,
+}
+
+/// Renders markdown `text` at `width` columns.
+pub fn render(text: &str, width: u16, theme: Theme) -> Document {
+    let mut r = Renderer {
+        theme,
+        width: usize::from(width.max(8)),
+        doc: Document::default(),
+        prefixes: Vec::new(),
+        lists: Vec::new(),
+        inline: Vec::new(),
+        style: vec![Style::new()],
+        link: None,
+        heading: None,
+        code: None,
+        image: None,
+        table: None,
+        slugs: SlugSet::default(),
+        _text: text,
+    };
+    for event in Parser::new_ext(text, markdown_options()) {
+        r.event(event);
+    }
+    r.flush();
+    r.doc
+}
+
+impl Renderer<'_> {
+    fn current_style(&self) -> Style {
+        self.style.last().copied().unwrap_or_default()
+    }
+
+    fn push_style(&mut self, add: Style) {
+        let next = self.current_style().patch(add);
+        self.style.push(next);
+    }
+
+    fn pop_style(&mut self) {
+        if self.style.len() > 1 {
+            self.style.pop();
+        }
+    }
+
+    fn text(&mut self, text: &str, style: Style) {
+        if let Some(alt) = self.image.as_mut() {
+            alt.push_str(text);
+            return;
+        }
+        if let Some(table) = self.table.as_mut() {
+            table.cell.push_str(&sanitize(text));
+            return;
+        }
+        self.inline.push(Frag {
+            text: sanitize(text).into_owned(),
+            style,
+            link: self.link,
+        });
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => {
+                if let Some((_, code)) = self.code.as_mut() {
+                    code.push_str(&t);
+                } else {
+                    let style = self.current_style();
+                    self.text(&t, style);
+                }
+            }
+            Event::Code(t) => {
+                let style = self.current_style().patch(self.code_style());
+                self.text(&t, style);
+            }
+            Event::Html(t) | Event::InlineHtml(t) => {
+                if let Some((_, code)) = self.code.as_mut() {
+                    code.push_str(&t);
+                    return;
+                }
+                let style = self.current_style().patch(self.dim());
+                for (i, line) in t.split('\n').enumerate() {
+                    if i > 0 && !line.is_empty() {
+                        self.inline.push(Frag {
+                            text: "\n".into(),
+                            style,
+                            link: None,
+                        });
+                    }
+                    if !line.is_empty() {
+                        self.text(line, style);
+                    }
+                }
+            }
+            Event::SoftBreak => {
+                let style = self.current_style();
+                self.text(" ", style);
+            }
+            Event::HardBreak => self.inline.push(Frag {
+                text: "\n".into(),
+                style: Style::new(),
+                link: None,
+            }),
+            Event::Rule => {
+                self.flush();
+                let width = self.width.saturating_sub(self.prefix_width());
+                self.emit_line(vec![Span::styled("─".repeat(width), self.dim())]);
+                self.blank();
+            }
+            Event::TaskListMarker(checked) => {
+                let line = self.doc.lines.len();
+                self.doc.tasks.push(Task { line, checked });
+                let mark = if checked { "☑ " } else { "☐ " };
+                let style = if checked {
+                    self.dim()
+                } else {
+                    Style::new().add_modifier(Modifier::BOLD)
+                };
+                self.inline.push(Frag {
+                    text: mark.into(),
+                    style,
+                    link: None,
+                });
+            }
+            Event::FootnoteReference(t) => {
+                let style = self.current_style();
+                self.text(&format!("[^{t}]"), style);
+            }
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {}
+            Tag::Heading { level, id, .. } => {
+                self.flush();
+                self.heading = Some((heading_level(level), id.map(|s| s.to_string())));
+            }
+            Tag::BlockQuote(_) => {
+                self.flush();
+                let style = self.dim();
+                self.prefixes.push(Prefix {
+                    first: "│ ".into(),
+                    rest: "│ ".into(),
+                    used: false,
+                    style,
+                });
+            }
+            Tag::CodeBlock(kind) => {
+                self.flush();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => {
+                        lang.split_whitespace().next().unwrap_or("").to_owned()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Tag::List(start) => {
+                self.flush();
+                self.lists.push(ListState { next: start });
+            }
+            Tag::Item => {
+                self.flush();
+                let depth = self.lists.len();
+                let marker = match self.lists.last_mut().and_then(|l| l.next.as_mut()) {
+                    Some(n) => {
+                        let m = format!("{n}. ");
+                        *n += 1;
+                        m
+                    }
+                    None => match depth % 3 {
+                        1 => "• ".into(),
+                        2 => "◦ ".into(),
+                        _ => "▪ ".into(),
+                    },
+                };
+                let rest = " ".repeat(marker.width());
+                self.prefixes.push(Prefix {
+                    first: marker,
+                    rest,
+                    used: false,
+                    style: self.dim(),
+                });
+            }
+            Tag::Emphasis => self.push_style(Style::new().add_modifier(Modifier::ITALIC)),
+            Tag::Strong => self.push_style(Style::new().add_modifier(Modifier::BOLD)),
+            Tag::Strikethrough => self.push_style(Style::new().add_modifier(Modifier::CROSSED_OUT)),
+            Tag::Link { dest_url, .. } => {
+                self.link = Some(self.doc.links.len());
+                self.doc.links.push(DocLink {
+                    dest: dest_url.to_string(),
+                    segments: Vec::new(),
+                });
+                let style = if self.theme.color {
+                    Style::new()
+                        .fg(Color::Blue)
+                        .add_modifier(Modifier::UNDERLINED)
+                } else {
+                    Style::new().add_modifier(Modifier::UNDERLINED)
+                };
+                self.push_style(style);
+            }
+            Tag::Image { .. } => self.image = Some(String::new()),
+            Tag::Table(_) => {
+                self.flush();
+                self.table = Some(Table::default());
+            }
+            Tag::TableHead | Tag::TableRow | Tag::TableCell => {}
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                self.flush();
+                if !self.in_item() {
+                    self.blank();
+                }
+            }
+            TagEnd::Heading(_) => self.end_heading(),
+            TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.prefixes.pop();
+                if !self.in_item() {
+                    self.blank();
+                }
+            }
+            TagEnd::CodeBlock => self.end_code(),
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+                if self.lists.is_empty() {
+                    self.blank();
+                }
+            }
+            TagEnd::Item => {
+                self.flush();
+                self.prefixes.pop();
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_style(),
+            TagEnd::Link => {
+                self.pop_style();
+                if let Some(i) = self.link.take() {
+                    let dest = self.doc.links[i].dest.clone();
+                    if is_web(&dest) && self.table.is_none() && self.image.is_none() {
+                        self.inline.push(Frag {
+                            text: format!(" <{}>", sanitize(&dest)),
+                            style: self.dim(),
+                            link: None,
+                        });
+                    }
+                }
+            }
+            TagEnd::Image => {
+                if let Some(alt) = self.image.take() {
+                    let style = self.current_style().patch(self.dim());
+                    self.text(&format!("[image: {alt}]"), style);
+                }
+            }
+            TagEnd::TableCell => {
+                if let Some(t) = self.table.as_mut() {
+                    let cell = std::mem::take(&mut t.cell);
+                    t.row.push(cell.trim().to_owned());
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    let row = std::mem::take(&mut t.row);
+                    t.rows.push(row);
+                    t.header_rows = t.rows.len();
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some(t) = self.table.as_mut() {
+                    let row = std::mem::take(&mut t.row);
+                    t.rows.push(row);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(table) = self.table.take() {
+                    self.emit_table(&table);
+                    self.blank();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn in_item(&self) -> bool {
+        !self.lists.is_empty()
+    }
+
+    fn dim(&self) -> Style {
+        self.theme.dim()
+    }
+
+    fn code_style(&self) -> Style {
+        if self.theme.color {
+            Style::new().fg(Color::Yellow)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    /// Columns taken by quote bars and list indents; deep nesting is folded so that text keeps
+    /// at least half the width.
+    fn prefix_width(&self) -> usize {
+        let full: usize = self.prefixes.iter().map(|p| p.rest.width()).sum();
+        if full > self.width / 2 {
+            self.folded_width()
+        } else {
+            full
+        }
+    }
+
+    fn folded_width(&self) -> usize {
+        self.prefixes.last().map_or(0, |p| p.rest.width()) + FOLD.width()
+    }
+
+    /// The prefix spans for the next line; the first line of an item uses its marker once.
+    fn take_prefix(&mut self) -> Vec<Span<'static>> {
+        let full: usize = self.prefixes.iter().map(|p| p.rest.width()).sum();
+        let fold = full > self.width / 2;
+        let mut spans = Vec::with_capacity(if fold { 2 } else { self.prefixes.len() });
+        if fold {
+            spans.push(Span::styled(FOLD, self.dim()));
+        }
+        let last = self.prefixes.len().saturating_sub(1);
+        for (i, p) in self.prefixes.iter_mut().enumerate() {
+            let text = if p.used {
+                p.rest.clone()
+            } else {
+                p.first.clone()
+            };
+            p.used = true;
+            if !fold || i == last {
+                spans.push(Span::styled(text, p.style));
+            }
+        }
+        spans
+    }
+
+    /// The columns of the prefix actually drawn at the start of the next line.
+    fn prefix_columns(&self) -> usize {
+        let full: usize = self.prefixes.iter().map(|p| p.rest.width()).sum();
+        if full > self.width / 2 {
+            FOLD.chars().count()
+                + self.prefixes.last().map_or(0, |p| {
+                    if p.used {
+                        p.rest.chars().count()
+                    } else {
+                        p.first.chars().count()
+                    }
+                })
+        } else {
+            self.prefixes
+                .iter()
+                .map(|p| {
+                    if p.used {
+                        p.rest.chars().count()
+                    } else {
+                        p.first.chars().count()
+                    }
+                })
+                .sum()
+        }
+    }
+
+    fn emit_line(&mut self, mut content: Vec<Span<'static>>) {
+        let mut spans = self.take_prefix();
+        spans.append(&mut content);
+        self.doc.lines.push(Line::from(spans));
+    }
+
+    /// One empty line between blocks, never two.
+    fn blank(&mut self) {
+        let last_blank = self.doc.lines.last().is_none_or(|l| {
+            l.spans
+                .iter()
+                .all(|s| s.content.trim().is_empty() || s.content.trim() == "│")
+        });
+        if !last_blank {
+            let rest: String = self
+                .prefixes
+                .iter()
+                .filter(|p| p.rest.starts_with('│'))
+                .map(|p| p.rest.clone())
+                .collect();
+            self.doc.lines.push(Line::from(Span::styled(
+                rest.trim_end().to_owned(),
+                self.dim(),
+            )));
+        }
+    }
+
+    /// Wraps the inline text gathered so far into lines.
+    fn flush(&mut self) {
+        if self.inline.is_empty() {
+            return;
+        }
+        let frags = std::mem::take(&mut self.inline);
+        let room = self.width.saturating_sub(self.prefix_width()).max(4);
+        for line in wrap_frags(&frags, room) {
+            let number = self.doc.lines.len();
+            let mut column = self.prefix_columns();
+            let mut spans = Vec::with_capacity(line.len());
+            for (text, style, link) in line {
+                let len = text.chars().count();
+                if let Some(link) = link {
+                    let segments = &mut self.doc.links[link].segments;
+                    match segments.last_mut() {
+                        Some(s) if s.line == number && s.end == column => s.end += len,
+                        _ => segments.push(Segment {
+                            line: number,
+                            start: column,
+                            end: column + len,
+                        }),
+                    }
+                }
+                column += len;
+                spans.push(Span::styled(text, style));
+            }
+            self.emit_line(spans);
+        }
+    }
+
+    fn end_heading(&mut self) {
+        let Some((level, id)) = self.heading.take() else {
+            return;
+        };
+        let frags = std::mem::take(&mut self.inline);
+        let text: String = frags
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect::<String>()
+            .trim()
+            .to_owned();
+        let anchor = match id {
+            Some(id) => self.slugs.claim(&id),
+            None => self.slugs.claim(&slug(&text)),
+        };
+        let line = self.doc.lines.len();
+        self.doc.headings.push(DocHeading {
+            level,
+            text: text.clone(),
+            anchor,
+            line,
+        });
+        let (marker, style) = match level {
+            1 => (
+                "█ ",
+                Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            ),
+            2 => ("▌ ", Style::new().add_modifier(Modifier::BOLD)),
+            3 => ("▸ ", Style::new().add_modifier(Modifier::BOLD)),
+            _ => (
+                "· ",
+                Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
+            ),
+        };
+        let style = if self.theme.color {
+            style.fg(match level {
+                1 => Color::Magenta,
+                2 => Color::Cyan,
+                _ => Color::Green,
+            })
+        } else {
+            style
+        };
+        let shown = if level == 1 {
+            text.to_uppercase()
+        } else {
+            text
+        };
+        let room = self.width.saturating_sub(self.prefix_width() + 2).max(4);
+        for (i, piece) in crate::ui::widgets::wrap(&shown, room)
+            .into_iter()
+            .enumerate()
+        {
+            let head = if i == 0 { marker } else { "  " };
+            self.emit_line(vec![Span::styled(head, style), Span::styled(piece, style)]);
+        }
+        if level <= 2 {
+            let rule = if level == 1 { "═" } else { "─" };
+            let width = (shown_width(&self.doc.lines[line..])).min(room + 2);
+            self.emit_line(vec![Span::styled(rule.repeat(width), self.dim())]);
+        }
+        self.blank();
+    }
+
+    fn end_code(&mut self) {
+        let Some((lang, text)) = self.code.take() else {
+            return;
+        };
+        let room = self.width.saturating_sub(self.prefix_width() + 2).max(4);
+        let first_line = self.doc.lines.len();
+        let code_style = self.code_style();
+        let label = if lang.is_empty() {
+            "code".to_owned()
+        } else {
+            sanitize(&lang).into_owned()
+        };
+        self.emit_line(vec![Span::styled(
+            format!("┌ {label} · y copies"),
+            self.dim(),
+        )]);
+        let body = text.strip_suffix('\n').unwrap_or(&text);
+        for raw in body.split('\n') {
+            let shown = sanitize(raw.trim_end_matches('\r'));
+            let (clipped, cut) = clip(&shown, room);
+            let mut spans = vec![
+                Span::styled("│ ", self.dim()),
+                Span::styled(clipped, code_style),
+            ];
+            if cut {
+                spans.push(Span::styled("›", self.dim()));
+            }
+            self.emit_line(spans);
+        }
+        let last_line = self.doc.lines.len().saturating_sub(1);
+        self.doc.code_blocks.push(CodeBlock {
+            text: body.to_owned(),
+            first_line,
+            last_line,
+        });
+        if !self.in_item() {
+            self.blank();
+        }
+    }
+
+    /// Lays a table out in the width: columns shrink (widest first) and cells wrap within them.
+    fn emit_table(&mut self, table: &Table) {
+        let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0);
+        if columns == 0 {
+            return;
+        }
+        let room = self.width.saturating_sub(self.prefix_width());
+        let mut widths = vec![1usize; columns];
+        for row in &table.rows {
+            for (i, cell) in row.iter().enumerate() {
+                widths[i] = widths[i].max(cell.width());
+            }
+        }
+        // Separators: "│ " between columns.
+        let budget = room.saturating_sub(3 * (columns - 1)).max(columns * 3);
+        while widths.iter().sum::<usize>() > budget {
+            let Some((widest, _)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
+                break;
+            };
+            if widths[widest] <= 3 {
+                break;
+            }
+            widths[widest] -= 1;
+        }
+        let header = Style::new().add_modifier(Modifier::BOLD);
+        for (r, row) in table.rows.iter().enumerate() {
+            let cells: Vec<Vec<String>> = (0..columns)
+                .map(|i| crate::ui::widgets::wrap(row.get(i).map_or("", String::as_str), widths[i]))
+                .collect();
+            let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..height {
+                let mut spans = Vec::new();
+                for (i, cell) in cells.iter().enumerate() {
+                    if i > 0 {
+                        spans.push(Span::styled(" │ ", self.dim()));
+                    }
+                    let piece = cell.get(k).map_or("", String::as_str);
+                    let padded = format!(
+                        "{piece}{}",
+                        " ".repeat(widths[i].saturating_sub(piece.width()))
+                    );
+                    let style = if r < table.header_rows {
+                        header
+                    } else {
+                        Style::new()
+                    };
+                    spans.push(Span::styled(padded, style));
+                }
+                self.emit_line(spans);
+            }
+            if r + 1 == table.header_rows {
+                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+                self.emit_line(vec![Span::styled(rule.join("─┼─"), self.dim())]);
+            }
+        }
+    }
+}
+
+fn shown_width(lines: &[Line<'_>]) -> usize {
+    lines.iter().map(Line::width).max().unwrap_or(0)
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Web links (and other schemes) as opposed to paths in the workspace.
+pub fn is_web(dest: &str) -> bool {
+    let lower = dest.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+}
+
+/// Cuts `text` to `width` columns; whether anything was cut.
+fn clip(text: &str, width: usize) -> (String, bool) {
+    if text.width() <= width {
+        return (text.to_owned(), false);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width.saturating_sub(1) {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    (out, true)
+}
+
+/// Word-wraps styled fragments into lines of at most `width` columns. A `"\n"` fragment breaks
+/// the line; words longer than a line are cut.
+fn wrap_frags(frags: &[Frag], width: usize) -> Vec<Vec<(String, Style, Option<usize>)>> {
+    let mut lines: Vec<Vec<(String, Style, Option<usize>)>> = vec![Vec::new()];
+    let mut used = 0;
+    let push = |lines: &mut Vec<Vec<(String, Style, Option<usize>)>>,
+                text: &str,
+                style: Style,
+                link: Option<usize>| {
+        if lines.is_empty() {
+            lines.push(Vec::new());
+        }
+        let Some(line) = lines.last_mut() else { return };
+        match line.last_mut() {
+            Some((t, s, l)) if *s == style && *l == link => t.push_str(text),
+            _ => line.push((text.to_owned(), style, link)),
+        }
+    };
+    for frag in frags {
+        if frag.text == "\n" {
+            lines.push(Vec::new());
+            used = 0;
+            continue;
+        }
+        // Split into words, each keeping the spaces that follow it.
+        for word in frag.text.split_inclusive(' ') {
+            let bare = word.trim_end_matches(' ');
+            let w = bare.width();
+            if used > 0 && used + w > width {
+                // Drop the trailing space of the line being ended.
+                if let Some(line) = lines.last_mut()
+                    && let Some((t, _, _)) = line.last_mut()
+                {
+                    let trimmed = t.trim_end_matches(' ').len();
+                    t.truncate(trimmed);
+                }
+                lines.push(Vec::new());
+                used = 0;
+            }
+            if w > width {
+                for c in word.chars() {
+                    let cw = c.width().unwrap_or(0);
+                    if used + cw > width {
+                        lines.push(Vec::new());
+                        used = 0;
+                    }
+                    push(&mut lines, &c.to_string(), frag.style, frag.link);
+                    used += cw;
+                }
+                continue;
+            }
+            let word = if used == 0 {
+                word.trim_start_matches(' ')
+            } else {
+                word
+            };
+            push(&mut lines, word, frag.style, frag.link);
+            used += word.width();
+        }
+    }
+    if lines.last().is_some_and(Vec::is_empty) && lines.len() > 1 {
+        lines.pop();
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(doc: &Document) -> String {
+        (0..doc.lines.len())
+            .map(|n| doc.plain(n))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn positions_of_headings_links_and_code() {
+        let doc = render(
+            "# Title\n\nSee [the failover](db.md#reconnect) now.\n\n```sh\necho hi\n```\n\n## Steps\n\n- [ ] one\n- [x] two\n",
+            80,
+            Theme::new(false),
+        );
+        assert_eq!(doc.headings.len(), 2);
+        assert_eq!(doc.headings[1].anchor, "steps");
+        assert!(doc.plain(doc.headings[1].line).contains("Steps"));
+        let link = &doc.links[0];
+        assert_eq!(link.dest, "db.md#reconnect");
+        let seg = link.segments[0];
+        let text: String = doc
+            .plain(seg.line)
+            .chars()
+            .skip(seg.start)
+            .take(seg.end - seg.start)
+            .collect();
+        assert_eq!(text, "the failover");
+        assert_eq!(doc.code_blocks[0].text, "echo hi");
+        assert!(
+            doc.plain(doc.code_blocks[0].first_line + 1)
+                .contains("echo hi")
+        );
+        assert_eq!(doc.tasks.len(), 2);
+        assert!(doc.tasks[1].checked);
+    }
+
+    #[test]
+    fn wrapped_links_keep_every_segment() {
+        let doc = render(
+            "[a link whose text is long enough to wrap twice](x.md)\n",
+            20,
+            Theme::new(false),
+        );
+        let segments = &doc.links[0].segments;
+        assert!(segments.len() >= 2, "{segments:?}");
+        let joined: String = segments
+            .iter()
+            .map(|s| {
+                doc.plain(s.line)
+                    .chars()
+                    .skip(s.start)
+                    .take(s.end - s.start)
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(joined, "a link whose text is long enough to wrap twice");
+    }
+
+    #[test]
+    fn no_line_is_wider_than_the_width() {
+        let text = "| a | b |\n|---|---|\n| a long cell that must wrap | another long cell that wraps too |\n\n> quote with a long line that wraps around\n\n- item\n  - nested item with more words than fit\n";
+        for width in [20u16, 40, 80] {
+            let doc = render(text, width, Theme::new(false));
+            for n in 0..doc.lines.len() {
+                assert!(
+                    doc.lines[n].width() <= usize::from(width),
+                    "{width}: {:?}",
+                    doc.plain(n)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_are_shown_not_sent() {
+        let doc = render(
+            "a \u{1b}[2J b &#27;[31m red \u{7} \u{202e}x\n\n```\n\u{1b}]52;c;aGk=\u{7}\n```\n",
+            80,
+            Theme::new(false),
+        );
+        let all = plain(&doc);
+        assert!(!all.chars().any(|c| c.is_control() && c != '\n'), "{all:?}");
+        assert!(all.contains("␛[2J") && all.contains("␛[31m") && all.contains("⟨U+202E⟩"));
+        // The copy keeps the real bytes; only the display is sanitised.
+        assert!(doc.code_blocks[0].text.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn deep_nesting_renders() {
+        let text = format!("{}item\n", "- ".repeat(10_000));
+        let doc = render(&text, 80, Theme::new(false));
+        assert!(!doc.lines.is_empty());
+        assert!(
+            doc.lines.iter().all(|l| l.width() <= 80),
+            "deep indents are folded"
+        );
+        let quotes = format!("{}deep\n", "> ".repeat(10_000));
+        let _ = render(&quotes, 80, Theme::new(false));
+    }
+}
