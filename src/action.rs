@@ -25,6 +25,20 @@ pub enum Action {
     Help,
     Back,
     Quit,
+    // The runbook viewer.
+    OpenRunbook,
+    Toc,
+    Backlinks,
+    Search,
+    SearchNext,
+    SearchPrev,
+    NextLink,
+    PrevLink,
+    GoBack,
+    GoForward,
+    OpenExternal,
+    Copy,
+    OpenEditor,
     // Editing the register.
     Edit,
     Level1,
@@ -70,7 +84,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 55] = [
+    pub const ALL: [Action; 68] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -88,6 +102,19 @@ impl Action {
         Action::Help,
         Action::Back,
         Action::Quit,
+        Action::OpenRunbook,
+        Action::Toc,
+        Action::Backlinks,
+        Action::Search,
+        Action::SearchNext,
+        Action::SearchPrev,
+        Action::NextLink,
+        Action::PrevLink,
+        Action::GoBack,
+        Action::GoForward,
+        Action::OpenExternal,
+        Action::Copy,
+        Action::OpenEditor,
         Action::Edit,
         Action::Level1,
         Action::Level2,
@@ -148,6 +175,19 @@ impl Action {
             Action::Help => "show this help",
             Action::Back => "close, clear the filter, or quit",
             Action::Quit => "quit faultline",
+            Action::OpenRunbook => "open the risk's runbook (or stub one)",
+            Action::Toc => "table of contents",
+            Action::Backlinks => "risks that link to this runbook",
+            Action::Search => "search in the document",
+            Action::SearchNext => "next match",
+            Action::SearchPrev => "previous match",
+            Action::NextLink => "focus the next link on screen",
+            Action::PrevLink => "focus the previous link on screen",
+            Action::GoBack => "back to the previous page",
+            Action::GoForward => "forward again",
+            Action::OpenExternal => "open the focused web link in the browser",
+            Action::Copy => "copy the code block on screen (OSC 52)",
+            Action::OpenEditor => "edit the runbook in $VISUAL / $EDITOR",
             Action::Edit => "edit the selected field",
             Action::Level1 => "set level 1 (very-low): likelihood, then impact",
             Action::Level2 => "set level 2 (low)",
@@ -210,6 +250,7 @@ impl Action {
                 | Action::Undo
                 | Action::Redo
                 | Action::Save
+                | Action::OpenEditor
         )
     }
 }

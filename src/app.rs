@@ -3,6 +3,7 @@
 
 mod changes;
 mod edit;
+pub mod runbook;
 
 use crate::action::Action;
 use crate::editor::TextInput;
@@ -55,6 +56,7 @@ pub enum Subject {
 pub enum View {
     Register,
     HeatMap,
+    Runbook,
 }
 
 /// Which level the digit keys set next.
@@ -67,8 +69,19 @@ pub enum LevelTarget {
 /// Something to do once the user says yes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
-    DeleteRisk { path: PathBuf, id: String },
-    DeleteComponent { path: PathBuf },
+    DeleteRisk {
+        path: PathBuf,
+        id: String,
+    },
+    DeleteComponent {
+        path: PathBuf,
+    },
+    /// Write a runbook from the template at `file` and link the risk `id` of `path` to it.
+    StubRunbook {
+        path: PathBuf,
+        id: String,
+        file: String,
+    },
 }
 
 /// The finder popup's state.
@@ -163,6 +176,10 @@ pub struct App {
     visible: Vec<usize>,
     /// Runbooks are still being indexed and the workspace checked, in the background.
     pub checking: bool,
+    /// The open runbook, if any.
+    pub viewer: Option<crate::viewer::Viewer>,
+    /// Work for the terminal owner: the clipboard, the editor, the browser.
+    pub terminal_requests: Vec<crate::effects::TerminalRequest>,
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
@@ -217,6 +234,8 @@ impl App {
             search: SearchIndex::default(),
             visible: Vec::new(),
             checking: true,
+            viewer: None,
+            terminal_requests: Vec::new(),
         };
         app.refresh_visible();
         app
@@ -242,10 +261,30 @@ impl App {
         }
     }
 
+    /// The terminal changed size: re-wrap the open runbook.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.area = Rect::new(0, 0, width, height);
+        if let Some(viewer) = self.viewer.as_mut() {
+            let (w, h) = runbook::viewer_size(self.area);
+            viewer.resize(w, h);
+        }
+    }
+
     /// The keymap context for the current state.
     pub fn context(&self) -> Context {
         if self.editing.is_some() {
             return Context::Editor;
+        }
+        if self.overlay.is_none()
+            && self.view == View::Runbook
+            && let Some(viewer) = &self.viewer
+        {
+            if viewer.search_input.is_some() {
+                return Context::Editor;
+            }
+            if viewer.popup.is_some() {
+                return Context::Popup;
+            }
         }
         match &self.overlay {
             Some(Overlay::Help { .. } | Overlay::Findings { .. }) => Context::Popup,
@@ -256,6 +295,7 @@ impl App {
             Some(Overlay::NewComponent { .. }) => Context::Editor,
             Some(Overlay::Finder(_)) => Context::Finder,
             None if self.view == View::HeatMap => Context::HeatMap,
+            None if self.view == View::Runbook => Context::Runbook,
             None => Context::Register,
         }
     }
@@ -349,6 +389,7 @@ impl App {
         match self.overlay.take() {
             Some(overlay) => self.update_overlay(overlay, action),
             None if self.view == View::HeatMap => self.update_heat_map(action),
+            None if self.view == View::Runbook => self.update_viewer(action),
             None => self.update_register(action),
         }
     }
@@ -358,6 +399,13 @@ impl App {
         if let Some(editing) = self.editing.as_mut() {
             editing.input.insert(text);
             self.validate_editing();
+            return;
+        }
+        if self.overlay.is_none()
+            && self.view == View::Runbook
+            && let Some(input) = self.viewer.as_mut().and_then(|v| v.search_input.as_mut())
+        {
+            input.insert(text);
             return;
         }
         match self.overlay.as_mut() {
@@ -485,8 +533,23 @@ impl App {
                     self.row = 0;
                 }
                 Pane::Risks => self.focus_to(Pane::Detail),
+                // Enter on the runbook row opens it; `i` edits the link.
+                Pane::Detail
+                    if self
+                        .form_rows()
+                        .get(self.row)
+                        .is_some_and(|r| r.field == form::Field::Runbook)
+                        && self.form_risk().is_some_and(|i| {
+                            self.selected_file()
+                                .and_then(ComponentFile::register)
+                                .is_some_and(|r| !r.risks[i].runbook.is_empty())
+                        }) =>
+                {
+                    self.open_selected_runbook();
+                }
                 Pane::Detail => self.start_edit(),
             },
+            Action::OpenRunbook => self.open_selected_runbook(),
             Action::Up
             | Action::Down
             | Action::PageUp

@@ -40,6 +40,12 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Open the runbook viewer at the best fuzzy match among runbook files and headings
+    Runbook {
+        /// What to look for, e.g. "aurora failover"
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
     /// Create registers/COMPONENT.json, an empty register for a new component
     New {
         /// The component id: lowercase letters, digits and hyphens

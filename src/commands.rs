@@ -54,6 +54,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::Check { format } => run_check(&ws, *format, out),
         Command::Fmt { check } => run_fmt(&ws, *check, out),
         Command::New { component } => run_new(&ws, component, out),
+        Command::Runbook { .. } => anyhow::bail!("`faultline runbook` opens the TUI"),
         Command::List { sort, format } => {
             for file in &ws.components {
                 if let Err(finding) = &file.content {

@@ -23,6 +23,34 @@ pub enum Effect {
     CheckDisk,
     /// Forget the recovery journal (unsaved edits discarded on purpose).
     ClearJournal,
+    /// Read a runbook and show it at an anchor; `remember` puts the current page on the back
+    /// stack.
+    OpenRunbook {
+        path: String,
+        anchor: Option<String>,
+        remember: bool,
+    },
+    /// Show a runbook at a scroll position (going back or forward).
+    OpenRunbookAt { location: crate::viewer::Location },
+    /// Write a runbook from the template and link a risk to it.
+    StubRunbook {
+        path: PathBuf,
+        id: String,
+        file: String,
+    },
+    /// Read a runbook again after it was edited.
+    ReloadRunbook(String),
+}
+
+/// What only the terminal owner can do: it holds the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TerminalRequest {
+    /// Put text on the clipboard with OSC 52.
+    Clipboard(String),
+    /// Hand the terminal to `$VISUAL`/`$EDITOR` on this file, then take it back.
+    Editor(PathBuf),
+    /// Open a web address with the system opener.
+    OpenUrl(String),
 }
 
 /// Performs queued effects until none are left.
@@ -66,7 +94,172 @@ fn perform(app: &mut App, effect: Effect) {
                 let _ = journal.clear();
             }
         }
+        Effect::OpenRunbook {
+            path,
+            anchor,
+            remember,
+        } => open_runbook(app, &path, anchor.as_deref(), remember, None),
+        Effect::OpenRunbookAt { location } => {
+            open_runbook(app, &location.path, None, false, Some(location.scroll));
+        }
+        Effect::StubRunbook { path, id, file } => stub_runbook(app, &path, &id, &file),
+        Effect::ReloadRunbook(path) => reload_runbook(app, &path),
     }
+}
+
+/// Reads a runbook for the viewer: over the size limit it is refused; invalid UTF-8 opens with
+/// replacement characters and a notice.
+fn read_runbook(app: &App, path: &str) -> Result<(String, Option<String>), String> {
+    let absolute = app.ws.root.join(path);
+    let meta = std::fs::metadata(&absolute).map_err(|e| format!("cannot open {path}: {e}"))?;
+    if meta.len() > crate::parse::MAX_FILE_BYTES {
+        #[allow(clippy::cast_precision_loss)]
+        let mib = meta.len() as f64 / (1024.0 * 1024.0);
+        return Err(format!(
+            "{path} is {mib:.1} MiB, over the 16 MiB limit: not opened"
+        ));
+    }
+    let bytes = std::fs::read(&absolute).map_err(|e| format!("cannot read {path}: {e}"))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(err) => (
+            String::from_utf8_lossy(err.as_bytes()).into_owned(),
+            Some(format!(
+                "{path} is not valid UTF-8: shown with replacement characters (�)"
+            )),
+        ),
+    })
+}
+
+fn open_runbook(
+    app: &mut App,
+    path: &str,
+    anchor: Option<&str>,
+    remember: bool,
+    scroll: Option<usize>,
+) {
+    let (source, notice) = match read_runbook(app, path) {
+        Ok(read) => read,
+        Err(message) => {
+            app.status = Some(message);
+            return;
+        }
+    };
+    let (width, height) = crate::app::runbook::viewer_size(app.area);
+    let previous = app
+        .viewer_location()
+        .filter(|_| app.view == crate::app::View::Runbook);
+    let viewer = match app.viewer.as_mut() {
+        Some(viewer) => {
+            viewer.resize(width, height);
+            viewer.replace(path.to_owned(), source);
+            viewer
+        }
+        None => app.viewer.insert(crate::viewer::Viewer::new(
+            path.to_owned(),
+            source,
+            width,
+            height,
+            app.theme,
+        )),
+    };
+    viewer.notice = notice;
+    if remember && let Some(previous) = previous {
+        viewer.back.push(previous);
+        viewer.forward.clear();
+    }
+    if let Some(scroll) = scroll {
+        viewer.scroll = scroll.min(viewer.max_scroll());
+    }
+    let missing = anchor.filter(|a| !a.is_empty() && !viewer.jump_to_anchor(a));
+    app.view = crate::app::View::Runbook;
+    app.status = match missing {
+        Some(anchor) => Some(format!("{path} has no heading #{anchor}: showing the top")),
+        None => viewer.notice.clone(),
+    };
+}
+
+/// The template a stubbed runbook starts from: what the risk already says, and empty steps.
+pub fn runbook_template(reg: &crate::model::Register, risk: &crate::model::Risk) -> String {
+    let or_todo = |text: &str, what: &str| {
+        if text.trim().is_empty() {
+            format!("_No {what} recorded yet._")
+        } else {
+            text.to_owned()
+        }
+    };
+    format!(
+        "# {title}
+
+Runbook for `{component}/{id}` ({component_title}). Score {score} ({band}).
+
+## Detection
+
+{detection}
+
+## Mitigation
+
+{mitigation}
+
+## Steps
+
+- [ ] 
+
+## Escalation
+
+- [ ] Page {owner} and follow [incident roles and severity](../incident/roles-and-severity.md) if it exists
+",
+        title = risk.title,
+        component = reg.component,
+        id = risk.id,
+        component_title = reg.title,
+        score = risk.score(),
+        band = risk.band(),
+        detection = or_todo(&risk.detection, "detection"),
+        mitigation = or_todo(&risk.mitigation, "mitigation"),
+        owner = if reg.owner.is_empty() { "the owning team" } else { reg.owner.as_str() },
+    )
+}
+
+/// Writes a runbook from the template (never over an existing file) and links the risk to it.
+fn stub_runbook(app: &mut App, path: &std::path::Path, id: &str, file: &str) {
+    let Some(reg) = app.current(path).cloned() else {
+        return;
+    };
+    let Some(risk) = reg.risks.iter().find(|r| r.id == id) else {
+        return;
+    };
+    let absolute = app.ws.root.join(file);
+    if !absolute.exists() {
+        let text = runbook_template(&reg, risk);
+        let written = absolute
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| store::save_atomic(&absolute, text.as_bytes()));
+        if let Err(err) = written {
+            app.status = Some(format!("cannot write {file}: {err}"));
+            return;
+        }
+        let doc = crate::runbook::RunbookDoc::index(file.to_owned(), &text);
+        app.ws.add_runbook(doc);
+    }
+    app.link_runbook(path, id, file);
+    open_runbook(app, file, None, true, None);
+    app.status = Some(format!(
+        "wrote {file} and linked {}/{id} to it (save the register to keep the link)",
+        reg.component
+    ));
+}
+
+/// Reads a runbook again after `$EDITOR`: the viewer, the index and the link checks follow.
+fn reload_runbook(app: &mut App, path: &str) {
+    let scroll = app.viewer.as_ref().map_or(0, |v| v.scroll);
+    if let Ok((text, _)) = read_runbook(app, path) {
+        app.ws
+            .add_runbook(crate::runbook::RunbookDoc::index(path.to_owned(), &text));
+        app.refresh_all_links();
+    }
+    open_runbook(app, path, None, false, Some(scroll));
 }
 
 /// Saves every changed file, unless it changed on disk since it was read: then the user is asked

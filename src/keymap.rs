@@ -18,6 +18,7 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.json");
 pub enum Context {
     Global,
     Register,
+    Runbook,
     HeatMap,
     Finder,
     Editor,
@@ -33,6 +34,7 @@ impl Context {
         match self {
             Context::Global => "Everywhere (except while typing)",
             Context::Register => "Register",
+            Context::Runbook => "Runbook viewer",
             Context::HeatMap => "Heat map",
             Context::Finder => "Finder (type to search; editing keys as below)",
             Context::Editor => "Editing a field (type to insert text)",

@@ -44,4 +44,5 @@ pub mod store;
 pub mod terminal;
 pub mod tui;
 pub mod ui;
+pub mod viewer;
 pub mod workspace_gen;

@@ -1,7 +1,7 @@
 //! faultline's entry point: parse the command line, run, print an error once, exit.
 
 use clap::Parser;
-use faultline::cli::Cli;
+use faultline::cli::{Cli, Command};
 use faultline::commands::{self, exit};
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -9,6 +9,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Some(Command::Runbook { query }) => faultline::tui::run_runbook(&cli, &query.join(" ")),
         Some(command) => {
             let mut out = BufWriter::new(io::stdout().lock());
             commands::run(&cli, command, &mut out).and_then(|code| {

@@ -239,6 +239,13 @@ impl Renderer<'_> {
                 let line = self.doc.lines.len();
                 self.doc.tasks.push(Task { line, checked });
                 let mark = if checked { "☑ " } else { "☐ " };
+                // The checkbox is the item's marker: no bullet before it.
+                if let Some(item) = self.prefixes.last_mut()
+                    && !item.used
+                    && self.lists.last().is_some_and(|l| l.next.is_none())
+                {
+                    item.first = String::new();
+                }
                 let style = if checked {
                     self.dim()
                 } else {

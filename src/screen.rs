@@ -7,6 +7,7 @@ pub mod heatmap;
 pub mod help;
 pub mod popup;
 pub mod register;
+pub mod runbook;
 
 use crate::app::{App, Overlay, View};
 use ratatui::Frame;
@@ -17,6 +18,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.view {
         View::Register => register::render(app, frame),
         View::HeatMap => heatmap::render(app, frame),
+        View::Runbook => runbook::render(app, frame),
     }
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::render(app, *scroll, frame),

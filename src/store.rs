@@ -171,6 +171,18 @@ impl Workspace {
         self.runbook_findings = set.findings;
     }
 
+    /// Adds or replaces one runbook in the index (a stub just written, a file just edited).
+    pub fn add_runbook(&mut self, doc: RunbookDoc) {
+        match self.runbook_by_path.get(&doc.path) {
+            Some(&i) => self.runbooks[i] = doc,
+            None => {
+                self.runbook_by_path
+                    .insert(doc.path.clone(), self.runbooks.len());
+                self.runbooks.push(doc);
+            }
+        }
+    }
+
     /// Takes the runbooks out (to hand them to another workspace value).
     pub fn take_runbooks(&mut self) -> RunbookSet {
         self.runbook_by_path.clear();

@@ -4,7 +4,7 @@
 use crate::app::{App, Checked, Overlay};
 use crate::check::check;
 use crate::cli::Cli;
-use crate::effects::{self, Effect};
+use crate::effects::{self, Effect, TerminalRequest};
 use crate::finding::{Finding, Pos};
 use crate::keymap::{Key, Keymap};
 use crate::recovery::Journal;
@@ -14,6 +14,7 @@ use crate::ui::theme::{Theme, use_color};
 use anyhow::Result;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, KeyModifiers};
 use std::io::IsTerminal;
+use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
@@ -156,8 +157,98 @@ pub fn check_in_background(app: &App) -> mpsc::Receiver<Checked> {
     receive
 }
 
+/// Does what only the terminal owner can: OSC 52 to the clipboard, handing the terminal to an
+/// editor and taking it back, starting the browser.
+fn perform_terminal_request(
+    app: &mut App,
+    guard: &mut TerminalGuard,
+    request: TerminalRequest,
+) -> Result<()> {
+    match request {
+        TerminalRequest::Clipboard(text) => {
+            let mut out = std::io::stdout();
+            out.write_all(crate::viewer::osc52(&text).as_bytes())?;
+            out.flush()?;
+        }
+        TerminalRequest::Editor(path) => {
+            let editor = std::env::var("VISUAL")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .or_else(|| {
+                    std::env::var("EDITOR")
+                        .ok()
+                        .filter(|v| !v.trim().is_empty())
+                })
+                .unwrap_or_else(|| "vi".into());
+            guard.suspend();
+            // Through sh, so an editor with arguments (`code --wait`) works; the path is passed
+            // as an argument, never spliced into the command.
+            let status = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("{editor} \"$1\""))
+                .arg("sh")
+                .arg(&path)
+                .status();
+            guard.resume()?;
+            app.status = Some(match status {
+                Ok(s) if s.success() => format!("back from {editor}; runbook reloaded"),
+                Ok(s) => format!("{editor} exited with {s}; runbook reloaded"),
+                Err(err) => format!("cannot start {editor}: {err}"),
+            });
+            let rel = crate::store::relative(&app.ws.root, &path);
+            app.effects.push_back(Effect::ReloadRunbook(rel));
+        }
+        TerminalRequest::OpenUrl(url) => {
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else {
+                "xdg-open"
+            };
+            let spawned = std::process::Command::new(opener)
+                .arg(&url)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+            if let Err(err) = spawned {
+                app.status = Some(format!("cannot run {opener} for {url}: {err}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The runbook or heading that best matches `query`: (path, anchor).
+pub fn find_runbook(root: &std::path::Path, query: &str) -> Result<(String, Option<String>)> {
+    let mut ws = Workspace::default();
+    ws.root = root.to_path_buf();
+    ws.attach_runbooks(crate::store::RunbookSet::index(root));
+    let index = crate::search::SearchIndex::build(&ws);
+    let mut searcher = crate::search::Searcher::new();
+    let found = index.search(&mut searcher, query, None);
+    found
+        .items
+        .iter()
+        .find_map(|&i| match &index.items[i as usize].target {
+            crate::search::Target::Runbook { path, anchor } => Some((path.clone(), anchor.clone())),
+            _ => None,
+        })
+        .ok_or_else(|| anyhow::anyhow!("no runbook or heading matches “{query}”"))
+}
+
+/// `faultline runbook QUERY`: the TUI, opened on the best match.
+pub fn run_runbook(cli: &Cli, query: &str) -> Result<i32> {
+    let root = crate::commands::workspace_root(cli)?;
+    let target = find_runbook(&root, query)?;
+    run_with(cli, Some(target))
+}
+
 /// Opens the TUI; returns the exit code (128 + signal number when a signal ended it).
 pub fn run(cli: &Cli) -> Result<i32> {
+    run_with(cli, None)
+}
+
+fn run_with(cli: &Cli, runbook: Option<(String, Option<String>)>) -> Result<i32> {
     let mut app = load_app(cli)?;
     let checked = check_in_background(&app);
     let signal = Arc::new(AtomicUsize::new(0));
@@ -176,7 +267,11 @@ pub fn run(cli: &Cli) -> Result<i32> {
     let mut guard = TerminalGuard::enter()?;
     let _watchdog = Watchdog::spawn(Arc::clone(&signal));
     let size = guard.terminal.size()?;
-    app.area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    app.resize(size.width, size.height);
+    if let Some((path, anchor)) = runbook {
+        app.open_runbook(&path, anchor.as_deref());
+        effects::run(&mut app);
+    }
     // A test hook: the pseudo-terminal tests check that a panic still restores the terminal.
     let panic_for_test = std::env::var_os("FAULTLINE_TEST_PANIC").is_some();
     let mut idle_since = Instant::now();
@@ -202,9 +297,7 @@ pub fn run(cli: &Cli) -> Result<i32> {
             match event::read()? {
                 Event::Key(key) if key.kind != KeyEventKind::Release => handle_key(&mut app, key),
                 Event::Paste(text) => app.type_text(&text),
-                Event::Resize(width, height) => {
-                    app.area = ratatui::layout::Rect::new(0, 0, width, height);
-                }
+                Event::Resize(width, height) => app.resize(width, height),
                 _ => {}
             }
         } else if idle_since.elapsed() >= DISK_CHECK
@@ -218,6 +311,10 @@ pub fn run(cli: &Cli) -> Result<i32> {
             && let Ok(result) = checked.try_recv()
         {
             app.attach_checked(result);
+        }
+        effects::run(&mut app);
+        for request in std::mem::take(&mut app.terminal_requests) {
+            perform_terminal_request(&mut app, &mut guard, request)?;
         }
         effects::run(&mut app);
         let sig = signal.load(Ordering::Relaxed);

@@ -204,6 +204,28 @@ impl App {
         self.broken_links.extend(broken);
     }
 
+    /// Recomputes the runbook links of every component (after a runbook changed).
+    pub fn refresh_all_links(&mut self) {
+        let paths: Vec<PathBuf> = self.ws.components.iter().map(|c| c.path.clone()).collect();
+        for path in &paths {
+            self.refresh_links(path);
+        }
+    }
+
+    /// Links risk `id` of the component at `path` to a runbook file (an undoable edit).
+    pub fn link_runbook(&mut self, path: &Path, id: &str, file: &str) {
+        let label = format!("link {id} to {file}");
+        let result = self.change(label, path, |reg| {
+            if let Some(risk) = reg.risks.iter_mut().find(|r| r.id == id) {
+                risk.runbook = file.to_owned();
+            }
+            Ok(())
+        });
+        if let Err(reason) = result {
+            self.say(reason);
+        }
+    }
+
     pub(super) fn undo(&mut self) {
         match self.history.undo() {
             Some(change) => {

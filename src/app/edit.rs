@@ -263,6 +263,10 @@ impl App {
                 self.risk = self.risk.min(self.risk_order().len().saturating_sub(1));
                 self.row = 0;
             }
+            Pending::StubRunbook { path, id, file } => {
+                self.effects
+                    .push_back(Effect::StubRunbook { path, id, file });
+            }
             Pending::DeleteComponent { path } => {
                 let before = self.current(&path).cloned();
                 let label = format!("delete component {}", path.display());

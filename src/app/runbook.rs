@@ -1,0 +1,382 @@
+//! The runbook viewer's actions: scrolling, links with a back stack, search, table of contents,
+//! backlinks, copying a code block, and opening runbooks from the register (or stubbing one).
+
+use super::{App, Overlay, Pending, View};
+use crate::action::Action;
+use crate::check::normalize;
+use crate::editor::TextInput;
+use crate::effects::{Effect, TerminalRequest};
+use crate::markdown::is_web;
+use crate::search::Target;
+use crate::store::ComponentFile;
+use crate::viewer::{Location, ViewerPopup};
+use ratatui::layout::Rect;
+
+/// Terminals at least this wide show the table of contents beside the document.
+pub const SIDE_TOC_FROM: u16 = 120;
+/// Width of the side table of contents.
+pub const SIDE_TOC_WIDTH: u16 = 32;
+
+/// The document's width and height on a screen of `area` (one title line, one status line).
+pub fn viewer_size(area: Rect) -> (u16, usize) {
+    let width = if area.width >= SIDE_TOC_FROM {
+        area.width - SIDE_TOC_WIDTH
+    } else {
+        area.width
+    };
+    (
+        width.saturating_sub(1).max(8),
+        usize::from(area.height.saturating_sub(2)).max(1),
+    )
+}
+
+/// One risk that links to a runbook: for the backlinks popup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlink {
+    pub component: String,
+    pub id: String,
+    pub title: String,
+    pub score: u8,
+    pub anchor: Option<String>,
+}
+
+impl App {
+    /// Opens a runbook (workspace-relative path) at an anchor, remembering where we were.
+    pub fn open_runbook(&mut self, path: &str, anchor: Option<&str>) {
+        self.effects.push_back(Effect::OpenRunbook {
+            path: path.to_owned(),
+            anchor: anchor.map(str::to_owned),
+            remember: true,
+        });
+    }
+
+    /// Risks whose runbook link points at `path` (any anchor).
+    pub fn backlinks(&self, path: &str) -> Vec<Backlink> {
+        let mut links: Vec<Backlink> = self
+            .ws
+            .components
+            .iter()
+            .filter_map(ComponentFile::register)
+            .flat_map(|reg| {
+                reg.risks.iter().filter_map(move |risk| {
+                    let (file, anchor) = risk.runbook_parts()?;
+                    (normalize("", file).as_deref() == Some(path)).then(|| Backlink {
+                        component: reg.component.clone(),
+                        id: risk.id.clone(),
+                        title: risk.title.clone(),
+                        score: risk.score(),
+                        anchor: anchor.map(str::to_owned),
+                    })
+                })
+            })
+            .collect();
+        links.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then_with(|| a.component.cmp(&b.component))
+        });
+        links
+    }
+
+    /// `r` on a risk: its runbook at the anchor, or the offer to stub one.
+    pub(super) fn open_selected_runbook(&mut self) {
+        let Some(path) = self.selected_path() else {
+            return;
+        };
+        let Some(index) = self.selected_risk_index() else {
+            self.say("select a risk to open its runbook");
+            return;
+        };
+        let Some(reg) = self.current(&path) else {
+            return;
+        };
+        let risk = &reg.risks[index];
+        match risk.runbook_parts() {
+            Some((file, anchor)) => match crate::check::resolve_link(&self.ws, "", &risk.runbook) {
+                Err((_, reason)) if !self.checking => {
+                    self.say(format!("cannot open the runbook: {reason}"));
+                }
+                _ => match normalize("", file) {
+                    Some(file) => {
+                        let anchor = anchor.map(str::to_owned);
+                        self.open_runbook(&file, anchor.as_deref());
+                    }
+                    None => self.say(format!(
+                        "runbook `{}` leads outside the workspace",
+                        risk.runbook
+                    )),
+                },
+            },
+            None if self.read_only => {
+                self.say("this risk has no runbook (read-only: cannot stub one)");
+            }
+            None => {
+                let file = format!(
+                    "{}/{}/{}.md",
+                    crate::store::RUNBOOKS_DIR,
+                    reg.component,
+                    risk.id
+                );
+                self.overlay = Some(Overlay::Confirm {
+                    question: format!(
+                        "{}/{} has no runbook. Create {file} from the template (title, detection, mitigation, empty steps) and link it?",
+                        reg.component, risk.id
+                    ),
+                    pending: Pending::StubRunbook {
+                        path,
+                        id: risk.id.clone(),
+                        file,
+                    },
+                });
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_lines)] // one match over the viewer's keys reads best whole
+    pub(super) fn update_viewer(&mut self, action: Action) {
+        let Some(viewer) = self.viewer.as_mut() else {
+            self.view = View::Register;
+            return;
+        };
+        if let Some(mut input) = viewer.search_input.take() {
+            match action {
+                Action::EditCommit => {
+                    let query = input.text().to_owned();
+                    let count = viewer.find(&query);
+                    let message = match count {
+                        0 => format!("no match for “{query}”"),
+                        n => format!(
+                            "{n} match{} for “{query}” (n next, N previous)",
+                            if n == 1 { "" } else { "es" }
+                        ),
+                    };
+                    self.say(message);
+                }
+                Action::EditCancel => {}
+                other => {
+                    super::edit_text(&mut input, other);
+                    viewer.search_input = Some(input);
+                }
+            }
+            return;
+        }
+        if let Some(popup) = viewer.popup.take() {
+            self.update_viewer_popup(popup, action);
+            return;
+        }
+        let page = isize::try_from(viewer.height.saturating_sub(2).max(1)).unwrap_or(1);
+        match action {
+            Action::Up => viewer.scroll_by(-1),
+            Action::Down => viewer.scroll_by(1),
+            Action::PageUp => viewer.scroll_by(-page),
+            Action::PageDown => viewer.scroll_by(page),
+            Action::Top => viewer.top(),
+            Action::Bottom => viewer.bottom(),
+            Action::NextLink | Action::PrevLink
+                if !viewer.cycle_link(action == Action::NextLink) =>
+            {
+                self.say("no link on screen");
+            }
+            Action::NextLink | Action::PrevLink => {}
+            Action::Select => self.follow_link(),
+            Action::GoBack => self.history_step(true),
+            Action::GoForward => self.history_step(false),
+            Action::Search => viewer.search_input = Some(TextInput::new("", false)),
+            Action::SearchNext | Action::SearchPrev => {
+                match viewer.next_match(action == Action::SearchNext) {
+                    Some(wrapped) => {
+                        let search = viewer
+                            .search
+                            .as_ref()
+                            .map(|s| (s.current + 1, s.matches.len()));
+                        if let Some((at, of)) = search {
+                            let note = if wrapped { " (wrapped around)" } else { "" };
+                            self.say(format!("match {at} of {of}{note}"));
+                        }
+                    }
+                    None => self.say("no search: press / to search"),
+                }
+            }
+            Action::Toc => {
+                let selected = viewer.current_section().unwrap_or(0);
+                viewer.popup = Some(ViewerPopup::Toc { selected });
+            }
+            Action::Backlinks => viewer.popup = Some(ViewerPopup::Backlinks { selected: 0 }),
+            Action::Copy => match viewer.visible_code_block() {
+                Some(block) => {
+                    let lines = block.text.lines().count();
+                    let text = block.text.clone();
+                    self.terminal_requests
+                        .push(TerminalRequest::Clipboard(text));
+                    self.say(format!(
+                        "copied the code block ({lines} line{}) to the clipboard",
+                        if lines == 1 { "" } else { "s" }
+                    ));
+                }
+                None => self.say("no code block on screen"),
+            },
+            Action::OpenExternal => match viewer.focused_link().map(str::to_owned) {
+                Some(url) if is_web(&url) => {
+                    self.say(format!("opening {url}"));
+                    self.terminal_requests.push(TerminalRequest::OpenUrl(url));
+                }
+                Some(_) => self.say("o opens web links; Enter follows a runbook link"),
+                None => self.say("focus a web link with Tab first"),
+            },
+            Action::OpenEditor => {
+                let path = self.ws.root.join(&viewer.path);
+                self.terminal_requests.push(TerminalRequest::Editor(path));
+            }
+            Action::Back | Action::Quit => {
+                self.view = View::Register;
+            }
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Finder => self.open_finder(),
+            Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
+            Action::HeatMap => self.view = View::HeatMap,
+            _ => {}
+        }
+    }
+
+    fn update_viewer_popup(&mut self, popup: ViewerPopup, action: Action) {
+        let Some(viewer) = self.viewer.as_mut() else {
+            return;
+        };
+        match popup {
+            ViewerPopup::Toc { selected } => match action {
+                Action::Select => {
+                    if let Some(heading) = viewer.doc.headings.get(selected) {
+                        let line = heading.line;
+                        let here = viewer.location();
+                        viewer.back.push(here);
+                        viewer.forward.clear();
+                        viewer.scroll = line.min(viewer.max_scroll());
+                    }
+                }
+                Action::Back | Action::Toc | Action::Quit => {}
+                other => {
+                    let n = viewer.doc.headings.len();
+                    viewer.popup = Some(ViewerPopup::Toc {
+                        selected: super::move_by(selected, other, n),
+                    });
+                }
+            },
+            ViewerPopup::Backlinks { selected } => {
+                let path = viewer.path.clone();
+                let links = self.backlinks(&path);
+                match action {
+                    Action::Select => {
+                        if let Some(link) = links.get(selected) {
+                            let target = Target::Risk {
+                                component: link.component.clone(),
+                                id: link.id.clone(),
+                            };
+                            self.go_to(&target);
+                        }
+                    }
+                    Action::Back | Action::Backlinks | Action::Quit => {}
+                    other => {
+                        if let Some(viewer) = self.viewer.as_mut() {
+                            viewer.popup = Some(ViewerPopup::Backlinks {
+                                selected: super::move_by(selected, other, links.len()),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Follows the focused link: a runbook (and anchor) in the workspace, or an anchor here.
+    /// Anything else is refused with the reason; web links wait for `o`.
+    fn follow_link(&mut self) {
+        let Some(viewer) = self.viewer.as_mut() else {
+            return;
+        };
+        let Some(dest) = viewer.focused_link().map(str::to_owned) else {
+            self.say("focus a link with Tab, then Enter follows it");
+            return;
+        };
+        if is_web(&dest) {
+            self.say(format!(
+                "web link {dest}: press o to open it in the browser"
+            ));
+            return;
+        }
+        let (file, anchor) = match dest.split_once('#') {
+            Some((f, a)) => (f.to_owned(), Some(a.to_owned())),
+            None => (dest.clone(), None),
+        };
+        if file.is_empty() {
+            let anchor = anchor.unwrap_or_default();
+            let here = viewer.location();
+            if viewer.jump_to_anchor(&anchor) {
+                viewer.back.push(here);
+                viewer.forward.clear();
+            } else {
+                self.say(format!("no heading #{anchor} in this runbook"));
+            }
+            return;
+        }
+        let dir = viewer
+            .path
+            .rsplit_once('/')
+            .map_or("", |(d, _)| d)
+            .to_owned();
+        if let Err((_, reason)) = crate::check::resolve_link(&self.ws, &dir, &dest) {
+            self.say(format!("not followed: {reason}"));
+            return;
+        }
+        let Some(target) = normalize(&dir, &file) else {
+            self.say(format!(
+                "not followed: `{dest}` leads outside the workspace"
+            ));
+            return;
+        };
+        if !std::path::Path::new(&target)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
+            self.say(format!("{target} is not a runbook"));
+            return;
+        }
+        self.open_runbook(&target, anchor.as_deref());
+    }
+
+    /// Back (or forward) through the pages visited.
+    fn history_step(&mut self, back: bool) {
+        let Some(viewer) = self.viewer.as_mut() else {
+            return;
+        };
+        let next = if back {
+            viewer.back.pop()
+        } else {
+            viewer.forward.pop()
+        };
+        let Some(next) = next else {
+            self.say(if back {
+                "nothing to go back to"
+            } else {
+                "nothing to go forward to"
+            });
+            return;
+        };
+        let here = viewer.location();
+        if back {
+            viewer.forward.push(here);
+        } else {
+            viewer.back.push(here);
+        }
+        if next.path == viewer.path {
+            viewer.scroll = next.scroll.min(viewer.max_scroll());
+        } else {
+            self.effects
+                .push_back(Effect::OpenRunbookAt { location: next });
+        }
+    }
+
+    /// Where the viewer is, for the back stack when another page opens.
+    pub fn viewer_location(&self) -> Option<Location> {
+        self.viewer.as_ref().map(crate::viewer::Viewer::location)
+    }
+}

@@ -1,0 +1,271 @@
+//! The runbook viewer: only the visible lines of the document are drawn, so a step costs the
+//! same at the top and at the bottom of a 10 MB file. Search matches and the focused link are
+//! highlighted; the table of contents sits beside the document on wide terminals.
+
+use crate::app::App;
+use crate::app::runbook::{SIDE_TOC_FROM, SIDE_TOC_WIDTH};
+use crate::markdown::Segment;
+use crate::sanitize::sanitize;
+use crate::screen::{popup_area, scroll_offset};
+use crate::viewer::{Viewer, ViewerPopup};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let Some(viewer) = &app.viewer else { return };
+    let area = frame.area();
+    let [title, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let (doc_area, toc_area) = if area.width >= SIDE_TOC_FROM {
+        let [toc, doc] =
+            Layout::horizontal([Constraint::Length(SIDE_TOC_WIDTH), Constraint::Min(10)])
+                .areas(body);
+        (doc, Some(toc))
+    } else {
+        (body, None)
+    };
+    render_title(app, viewer, frame, title);
+    if let Some(toc) = toc_area {
+        render_toc(
+            app,
+            viewer,
+            viewer.current_section().unwrap_or(0),
+            false,
+            frame,
+            toc,
+        );
+    }
+    render_document(app, viewer, frame, doc_area);
+    render_status(app, viewer, frame, status);
+    match viewer.popup {
+        Some(ViewerPopup::Toc { selected }) => {
+            let popup = popup_area(area, 60, area.height.saturating_sub(2));
+            frame.render_widget(Clear, popup);
+            let block = Block::bordered()
+                .title(" Contents ")
+                .title_bottom(" ↑↓ choose · Enter go · Esc close ");
+            let inner = block.inner(popup);
+            frame.render_widget(block, popup);
+            render_toc(app, viewer, selected, true, frame, inner);
+        }
+        Some(ViewerPopup::Backlinks { selected }) => render_backlinks(app, viewer, selected, frame),
+        None => {}
+    }
+}
+
+fn render_title(app: &App, viewer: &Viewer, frame: &mut Frame, area: Rect) {
+    let section = viewer
+        .current_section()
+        .and_then(|s| viewer.doc.headings.get(s))
+        .map(|h| format!(" · § {}", sanitize(&h.text)))
+        .unwrap_or_default();
+    let percent = if viewer.max_scroll() == 0 {
+        100
+    } else {
+        viewer.scroll * 100 / viewer.max_scroll()
+    };
+    let backlinks = app.backlinks(&viewer.path).len();
+    let text = format!(
+        " {}{section} · {percent}% · {backlinks} risk{} link here ",
+        sanitize(&viewer.path),
+        if backlinks == 1 { "" } else { "s" }
+    );
+    frame.render_widget(
+        Paragraph::new(crate::list::truncate(&text, usize::from(area.width)))
+            .style(Style::new().add_modifier(Modifier::REVERSED)),
+        area,
+    );
+}
+
+fn render_document(app: &App, viewer: &Viewer, frame: &mut Frame, area: Rect) {
+    let height = usize::from(area.height);
+    let mut marks: Vec<(Segment, Style)> = Vec::new();
+    let match_style = if app.theme.color {
+        Style::new().bg(Color::Yellow).fg(Color::Black)
+    } else {
+        Style::new().add_modifier(Modifier::REVERSED)
+    };
+    if let Some(search) = &viewer.search {
+        let current = viewer.current_match();
+        for m in search
+            .matches
+            .iter()
+            .filter(|m| m.line >= viewer.scroll && m.line < viewer.scroll + height)
+        {
+            let style = if Some(*m) == current {
+                match_style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            } else {
+                match_style
+            };
+            marks.push((*m, style));
+        }
+    }
+    if let Some(link) = viewer.link.and_then(|l| viewer.doc.links.get(l)) {
+        for s in &link.segments {
+            marks.push((
+                *s,
+                Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            ));
+        }
+    }
+    let lines: Vec<Line> = (viewer.scroll..(viewer.scroll + height).min(viewer.doc.lines.len()))
+        .map(|n| {
+            let line = &viewer.doc.lines[n];
+            let here: Vec<&(Segment, Style)> = marks.iter().filter(|(s, _)| s.line == n).collect();
+            if here.is_empty() {
+                line.clone()
+            } else {
+                highlight(line, &here)
+            }
+        })
+        .collect();
+    let doc_area = Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(1),
+        ..area
+    };
+    frame.render_widget(Paragraph::new(lines), doc_area);
+}
+
+/// Restyles character ranges of a line (matches, the focused link).
+fn highlight(line: &Line<'static>, marks: &[&(Segment, Style)]) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut column = 0;
+    for span in &line.spans {
+        let chars: Vec<char> = span.content.chars().collect();
+        let mut run = String::new();
+        let mut run_style = span.style;
+        for c in chars {
+            let style = marks
+                .iter()
+                .find(|(s, _)| column >= s.start && column < s.end)
+                .map_or(span.style, |(_, st)| span.style.patch(*st));
+            if style != run_style && !run.is_empty() {
+                spans.push(Span::styled(std::mem::take(&mut run), run_style));
+            }
+            run_style = style;
+            run.push(c);
+            column += 1;
+        }
+        if !run.is_empty() {
+            spans.push(Span::styled(run, run_style));
+        }
+    }
+    Line::from(spans)
+}
+
+fn render_toc(
+    app: &App,
+    viewer: &Viewer,
+    selected: usize,
+    popup: bool,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let list = if popup {
+        area
+    } else {
+        let block = Block::new().borders(Borders::RIGHT).title(" Contents (t) ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        inner
+    };
+    let rows = usize::from(list.height);
+    let current = viewer.current_section();
+    let offset = scroll_offset(selected, rows, viewer.doc.headings.len());
+    let lines: Vec<Line> = viewer
+        .doc
+        .headings
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, h)| {
+            let indent = "  ".repeat(usize::from(h.level.saturating_sub(1)).min(4));
+            let marker = if Some(i) == current { "▶ " } else { "  " };
+            let text = crate::list::truncate(
+                &format!("{marker}{indent}{}", sanitize(&h.text)),
+                usize::from(list.width),
+            );
+            let line = Line::from(text);
+            if popup && i == selected {
+                line.style(app.theme.selected(true))
+            } else if Some(i) == current {
+                line.style(app.theme.title())
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}
+
+fn render_backlinks(app: &App, viewer: &Viewer, selected: usize, frame: &mut Frame) {
+    let links = app.backlinks(&viewer.path);
+    let height = u16::try_from(links.len() + 3).unwrap_or(u16::MAX).max(5);
+    let area = popup_area(frame.area(), 72, height);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(format!(" Risks linking to {} ", sanitize(&viewer.path)))
+        .title_bottom(" ↑↓ choose · Enter go to the risk · Esc close ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if links.is_empty() {
+        frame.render_widget(Paragraph::new("No risk links to this runbook yet."), inner);
+        return;
+    }
+    let lines: Vec<Line> = links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let anchor = l
+                .anchor
+                .as_ref()
+                .map(|a| format!(" #{a}"))
+                .unwrap_or_default();
+            let text = format!(
+                "{:>2} {}/{}{anchor}  {}",
+                l.score, l.component, l.id, l.title
+            );
+            let line = Line::from(crate::list::truncate(
+                &sanitize(&text),
+                usize::from(inner.width),
+            ));
+            if i == selected {
+                line.style(app.theme.selected(true))
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_status(app: &App, viewer: &Viewer, frame: &mut Frame, area: Rect) {
+    if let Some(input) = &viewer.search_input {
+        let text = format!("/{}", sanitize(input.text()));
+        frame.render_widget(Paragraph::new(text), area);
+        let x = area.x + 1 + u16::try_from(input.cursor_column()).unwrap_or(0);
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+        return;
+    }
+    let text = match (&app.status, &viewer.notice) {
+        (Some(message), _) => sanitize(message).into_owned(),
+        (None, Some(notice)) => sanitize(notice).into_owned(),
+        (None, None) => {
+            " t contents · / search · Tab links · Enter follow · ⌫ back · y copy · b risks · e edit · q back".into()
+        }
+    };
+    frame.render_widget(
+        Paragraph::new(crate::list::truncate(&text, usize::from(area.width)))
+            .style(app.theme.dim()),
+        area,
+    );
+}
