@@ -815,12 +815,7 @@ impl App {
                     self.focus = Pane::Risks;
                 }
             }
-            Target::Runbook { path, anchor } => {
-                let at = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
-                self.say(format!(
-                    "runbook {path}{at} (the runbook viewer arrives with step 3)"
-                ));
-            }
+            Target::Runbook { path, anchor } => self.open_runbook(path, anchor.as_deref()),
         }
     }
 }

@@ -359,9 +359,17 @@ impl Renderer<'_> {
             TagEnd::BlockQuote(_) => {
                 self.flush();
                 self.prefixes.pop();
+                // The quote's own trailing blank line becomes a plain one.
+                if self.doc.lines.last().is_some_and(is_blank) {
+                    self.doc.lines.pop();
+                }
                 if !self.in_item() {
                     self.blank();
                 }
+            }
+            TagEnd::HtmlBlock => {
+                self.flush();
+                self.blank();
             }
             TagEnd::CodeBlock => self.end_code(),
             TagEnd::List(_) => {
@@ -722,6 +730,13 @@ impl Renderer<'_> {
             }
         }
     }
+}
+
+/// A line with nothing but quote bars and spaces.
+fn is_blank(line: &Line<'_>) -> bool {
+    line.spans
+        .iter()
+        .all(|s| s.content.chars().all(|c| c == '│' || c.is_whitespace()))
 }
 
 fn shown_width(lines: &[Line<'_>]) -> usize {

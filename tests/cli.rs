@@ -266,3 +266,35 @@ fn every_command_has_help() {
         assert!(stdout(&out).contains("--workspace"), "{command}");
     }
 }
+
+#[test]
+fn runbook_query_without_a_match_exits_2() {
+    let out = faultline(&repo(), &["runbook", "zzqqxx"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "faultline: no runbook or heading matches “zzqqxx”\n"
+    );
+}
+
+#[test]
+fn new_creates_an_empty_register_once() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("registers")).unwrap();
+    let out = faultline(dir.path(), &["new", "search-api"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("registers/search-api.json")).unwrap(),
+        "{\n  \"component\": \"search-api\",\n  \"title\": \"Search api\",\n  \"risks\": []\n}\n"
+    );
+    let again = faultline(dir.path(), &["new", "search-api"]);
+    assert_eq!(again.status.code(), Some(2));
+    let bad = faultline(dir.path(), &["new", "Search API"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("e.g. `search-api`")
+    );
+}

@@ -32,6 +32,10 @@ impl Session {
     }
 
     fn start_in(workspace: &Path, envs: &[(&str, &str)]) -> Session {
+        Session::start_with(workspace, &[], envs)
+    }
+
+    fn start_with(workspace: &Path, args: &[&str], envs: &[(&str, &str)]) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -42,6 +46,9 @@ impl Session {
             .unwrap();
         let home = tempfile::tempdir().unwrap().keep();
         let mut command = faultline_command(workspace, &home);
+        for arg in args {
+            command.arg(arg);
+        }
         // A test may pin the data directory, to find its recovery journal again.
         for (k, v) in envs {
             command.env(k, v);
@@ -360,4 +367,98 @@ fn closing_the_terminal_ends_faultline() {
         );
         thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Bytes a hostile runbook carries, each with a marker so the test can tell the file's bytes
+/// from faultline's own escape sequences.
+const HOSTILE: &[&[u8]] = &[
+    b"A\x1b]52;c;ZXZpbA==\x07",
+    b"B\x1b]0;pwned-title\x07",
+    b"C\x1b[2JD",
+    b"\x1b]8;;https://evil.example\x1b\\E-link\x1b]8;;\x1b\\",
+    b"\x1b[31mF-red",
+    b"G\x07H",
+    "I\u{202E}J".as_bytes(),
+];
+
+#[test]
+fn hostile_runbooks_never_reach_the_terminal_and_only_y_writes_osc52() {
+    let workspace = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(workspace.path().join("registers")).unwrap();
+    std::fs::create_dir_all(workspace.path().join("runbooks")).unwrap();
+    let mut text = b"# Evil runbook\n\n".to_vec();
+    for bytes in HOSTILE {
+        text.extend_from_slice(bytes);
+        text.extend_from_slice(b"\n\n");
+    }
+    text.extend_from_slice(b"Entity &#27;[31mK-entity and &#x1b;]0;L-title&#7;\n\n");
+    text.extend_from_slice(b"```sh\nkubectl rollout undo deploy/api\n```\n");
+    std::fs::write(workspace.path().join("runbooks/evil.md"), &text).unwrap();
+
+    let mut session = Session::start_in(workspace.path(), &[]);
+    // Open the runbook through the finder.
+    session.wait_for_screen("faultline");
+    session.send(":");
+    session.send("evil runbook");
+    session.wait_for_screen("evil.md");
+    session.send("\r");
+    session.wait_for_screen("EVIL RUNBOOK");
+    session.wait_for_screen("␛[31mK-entity");
+    let before = session.bytes();
+    for needle in HOSTILE {
+        assert!(
+            !contains(&before, needle),
+            "{:?} reached the terminal",
+            String::from_utf8_lossy(needle)
+        );
+    }
+    for needle in [
+        &b"\x1b[31mK-entity"[..],
+        b"\x1b]0;L-title",
+        b"\x1b]52",
+        b"\x1b]8;",
+        b"\x07",
+        "\u{202E}".as_bytes(),
+    ] {
+        assert!(
+            !contains(&before, needle),
+            "{:?} reached the terminal",
+            String::from_utf8_lossy(needle)
+        );
+    }
+    // Shown as text instead.
+    let screen = session.screen();
+    assert!(screen.contains("A␛]52;c;ZXZpbA==␇"), "{screen}");
+    assert!(screen.contains("I⟨U+202E⟩J"), "{screen}");
+
+    session.send("y");
+    let osc = format!(
+        "\x1b]52;c;{}\x07",
+        faultline::viewer::base64(b"kubectl rollout undo deploy/api")
+    );
+    session.wait_for_bytes(osc.as_bytes());
+    let after = session.bytes();
+    let count = after.windows(5).filter(|w| *w == b"\x1b]52;").count();
+    assert_eq!(count, 1, "exactly one OSC 52, after y");
+    session.send("q");
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+}
+
+#[test]
+fn runbook_query_opens_the_viewer_at_the_heading() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut session =
+        Session::start_with(root, &["runbook", "aurora", "failover", "reconnect"], &[]);
+    session.wait_for_screen("§ Reconnect the applications");
+    assert!(
+        session.screen().contains("▌ Reconnect the applications"),
+        "{}",
+        session.screen()
+    );
+    session.send("q");
+    session.wait_for_screen("Components (10)");
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+    assert_restored(&mut session);
 }

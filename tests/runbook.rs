@@ -1,0 +1,362 @@
+//! The runbook viewer: the markdown corpus as text snapshots (80 and 40 columns, with and
+//! without colour), links followed and refused with a back stack, search, the table of contents,
+//! OSC 52 copy, backlinks, stubbing a runbook from a risk, and a 10 MB runbook.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/harness.rs"]
+mod harness;
+
+use faultline::app::{Overlay, View};
+use faultline::effects::TerminalRequest;
+use faultline::markdown::render;
+use faultline::ui::theme::Theme;
+use harness::{app_for, copy_tree, press, repo, screen, type_text};
+use ratatui::text::Line;
+
+const CORPUS: &str = include_str!("fixtures/corpus.md");
+
+fn plain(width: u16) -> String {
+    let doc = render(CORPUS, width, Theme::new(false));
+    (0..doc.lines.len())
+        .map(|n| doc.plain(n).trim_end().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Each styled span as `⟦style:text⟧`, so colour and attributes show in a text snapshot.
+fn styled(line: &Line<'_>) -> String {
+    line.spans
+        .iter()
+        .map(|s| {
+            if s.style == ratatui::style::Style::default() {
+                s.content.to_string()
+            } else {
+                let mut parts = Vec::new();
+                if let Some(fg) = s.style.fg {
+                    parts.push(format!("fg={fg:?}"));
+                }
+                if let Some(bg) = s.style.bg {
+                    parts.push(format!("bg={bg:?}"));
+                }
+                if !s.style.add_modifier.is_empty() {
+                    parts.push(format!("{:?}", s.style.add_modifier));
+                }
+                format!("⟦{}:{}⟧", parts.join(","), s.content)
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn corpus_at_80_columns() {
+    insta::assert_snapshot!(plain(80));
+}
+
+#[test]
+fn corpus_at_40_columns() {
+    let text = plain(40);
+    for line in text.lines() {
+        assert!(unicode_width::UnicodeWidthStr::width(line) <= 40, "{line}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn corpus_with_colour() {
+    let doc = render(CORPUS, 80, Theme::new(true));
+    insta::assert_snapshot!(doc.lines.iter().map(styled).collect::<Vec<_>>().join("\n"));
+}
+
+#[test]
+fn corpus_without_colour_uses_no_colour() {
+    let doc = render(CORPUS, 80, Theme::new(false));
+    for line in &doc.lines {
+        for span in &line.spans {
+            assert!(
+                span.style.fg.is_none() && span.style.bg.is_none(),
+                "{line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn corpus_positions() {
+    let doc = render(CORPUS, 80, Theme::new(false));
+    let anchors: Vec<&str> = doc.headings.iter().map(|h| h.anchor.as_str()).collect();
+    assert_eq!(
+        anchors,
+        [
+            "database-failover",
+            "steps",
+            "check-the-writer",
+            "fourth-level",
+            "fifth-level",
+            "sixth-level",
+            "steps-1"
+        ]
+    );
+    let dests: Vec<&str> = doc.links.iter().map(|l| l.dest.as_str()).collect();
+    assert_eq!(
+        dests,
+        ["other.md#steps", "https://status.example.com/incidents"]
+    );
+    assert_eq!(doc.code_blocks.len(), 2);
+    assert!(
+        doc.code_blocks[0]
+            .text
+            .starts_with("aws rds describe-db-clusters")
+    );
+    assert_eq!(
+        doc.tasks.iter().map(|t| t.checked).collect::<Vec<_>>(),
+        [false, true]
+    );
+}
+
+fn viewer_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("tests/fixtures/viewer"), dir.path());
+    dir
+}
+
+fn open(app: &mut faultline::app::App, path: &str, anchor: Option<&str>) {
+    app.open_runbook(path, anchor);
+    faultline::effects::run(app);
+}
+
+#[test]
+fn links_are_followed_with_a_back_stack() {
+    let dir = viewer_workspace();
+    let mut app = app_for(dir.path(), false);
+    open(&mut app, "runbooks/db/failover.md", None);
+    assert_eq!(app.view, View::Runbook);
+    press(&mut app, "tab enter");
+    assert_eq!(app.viewer.as_ref().unwrap().path, "runbooks/db/backup.md");
+    assert!(
+        screen(&app).contains("Restore the snapshot"),
+        "opened at the anchor"
+    );
+    insta::assert_snapshot!("followed_link", screen(&app));
+    press(&mut app, "backspace");
+    assert_eq!(app.viewer.as_ref().unwrap().path, "runbooks/db/failover.md");
+    press(&mut app, "alt-right");
+    assert_eq!(app.viewer.as_ref().unwrap().path, "runbooks/db/backup.md");
+    press(&mut app, "h");
+    // The same-file anchor jumps within the document, and back returns to the top.
+    press(&mut app, "tab tab enter");
+    let viewer = app.viewer.as_ref().unwrap();
+    assert_eq!(viewer.path, "runbooks/db/failover.md");
+    assert_eq!(
+        viewer.back.last(),
+        Some(&faultline::viewer::Location {
+            path: "runbooks/db/failover.md".into(),
+            scroll: 0
+        }),
+        "a same-file jump is on the back stack"
+    );
+}
+
+#[test]
+fn bad_links_are_refused_with_the_reason() {
+    let dir = viewer_workspace();
+    let mut app = app_for(dir.path(), false);
+    open(&mut app, "runbooks/db/failover.md", None);
+    let expect = [
+        (3, "leads outside the workspace"),
+        (4, "does not exist"),
+        (5, "has no heading with anchor `#nowhere`"),
+        (6, "press o to open it"),
+    ];
+    for (tabs, reason) in expect {
+        press(&mut app, "esc");
+        open(&mut app, "runbooks/db/failover.md", None);
+        for _ in 0..tabs {
+            press(&mut app, "tab");
+        }
+        press(&mut app, "enter");
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.contains(reason), "link {tabs}: {status}");
+        assert_eq!(app.viewer.as_ref().unwrap().path, "runbooks/db/failover.md");
+    }
+    // `o` on the web link asks the terminal owner to open it; nothing else does.
+    press(&mut app, "o");
+    assert_eq!(
+        app.terminal_requests,
+        [TerminalRequest::OpenUrl(
+            "https://status.example.com".into()
+        )]
+    );
+}
+
+#[test]
+fn y_copies_the_code_block_on_screen() {
+    let dir = viewer_workspace();
+    let mut app = app_for(dir.path(), false);
+    open(&mut app, "runbooks/db/failover.md", None);
+    assert!(app.terminal_requests.is_empty());
+    press(&mut app, "y");
+    assert_eq!(
+        app.terminal_requests,
+        [TerminalRequest::Clipboard(
+            "aws rds failover-db-cluster --db-cluster-identifier orders-prod".into()
+        )]
+    );
+    assert!(app.status.clone().unwrap().contains("copied"));
+}
+
+#[test]
+fn search_counts_highlights_and_wraps() {
+    let mut app = harness::example();
+    open(&mut app, "runbooks/database/aurora-failover.md", None);
+    press(&mut app, "/");
+    type_text(&mut app, "writer");
+    press(&mut app, "enter");
+    let status = app.status.clone().unwrap();
+    assert!(status.starts_with("8 matches for “writer”"), "{status}");
+    insta::assert_snapshot!("search", screen(&app));
+    press(&mut app, "n");
+    assert_eq!(app.status.clone().unwrap(), "match 2 of 8");
+    press(&mut app, "N N");
+    assert_eq!(app.status.clone().unwrap(), "match 8 of 8 (wrapped around)");
+}
+
+#[test]
+fn table_of_contents_jumps_and_marks_the_section() {
+    let mut app = harness::example();
+    open(&mut app, "runbooks/database/aurora-failover.md", None);
+    press(&mut app, "t");
+    insta::assert_snapshot!("toc", screen(&app));
+    press(&mut app, "j j j enter");
+    let viewer = app.viewer.as_ref().unwrap();
+    assert_eq!(
+        viewer.doc.headings[viewer.current_section().unwrap()].anchor,
+        "reconnect-the-applications"
+    );
+}
+
+#[test]
+fn backlinks_lead_to_the_risk() {
+    let mut app = harness::example();
+    open(&mut app, "runbooks/lambda/lambda-throttling.md", None);
+    press(&mut app, "b");
+    insta::assert_snapshot!("backlinks", screen(&app));
+    press(&mut app, "enter");
+    assert_eq!(app.view, View::Register);
+    assert_eq!(app.selected_file().unwrap().stem, "payments-api");
+}
+
+#[test]
+fn r_opens_the_risks_runbook_at_its_anchor() {
+    let mut app = harness::example();
+    press(&mut app, "j j j j j j j j tab r");
+    assert_eq!(app.view, View::Runbook);
+    let viewer = app.viewer.as_ref().unwrap();
+    assert_eq!(viewer.path, "runbooks/lambda/lambda-throttling.md");
+    assert!(viewer.doc.plain(viewer.scroll).contains("Raise the limit"));
+    insta::assert_snapshot!("opened_from_the_register", screen(&app));
+    press(&mut app, "q");
+    assert_eq!(app.view, View::Register, "q goes back to the register");
+    assert!(!app.should_quit);
+}
+
+#[test]
+fn a_risk_without_a_runbook_gets_one_stubbed() {
+    let dir = viewer_workspace();
+    let mut app = app_for(dir.path(), false);
+    // cache-cold has no runbook.
+    press(&mut app, "tab j r");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
+    press(&mut app, "y");
+    let file = dir.path().join("runbooks/api/cache-cold.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("# Cold cache after deploy\n"), "{text}");
+    assert!(
+        text.contains("p99 above 2 s after a deploy")
+            && text.contains("Warm-up job before traffic")
+    );
+    assert!(text.contains("## Steps\n\n- [ ] \n"));
+    assert_eq!(app.view, View::Runbook);
+    let reg = app
+        .current(std::path::Path::new("registers/api.json"))
+        .unwrap();
+    assert_eq!(reg.risks[1].runbook, "runbooks/api/cache-cold.md");
+    assert_eq!(
+        app.dirty_paths().len(),
+        1,
+        "the link is an unsaved edit, undoable"
+    );
+}
+
+#[test]
+fn finder_opens_a_heading_in_the_viewer() {
+    let mut app = harness::example();
+    press(&mut app, ":");
+    type_text(&mut app, "restore-from-backup.md#restore-a-snapshot");
+    press(&mut app, "enter");
+    let viewer = app.viewer.as_ref().unwrap();
+    assert_eq!(viewer.path, "runbooks/database/restore-from-backup.md");
+    assert!(
+        viewer
+            .doc
+            .plain(viewer.scroll)
+            .contains("Restore a snapshot")
+    );
+}
+
+#[test]
+fn a_10_mb_runbook_opens_and_scrolls_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("registers")).unwrap();
+    std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();
+    let mut text = String::from("# Huge\n\n");
+    let mut n = 0;
+    while text.len() < 10 * 1024 * 1024 {
+        n += 1;
+        text.push_str(&format!("## Section {n}\n\nSome words about step {n} that fill the line.\n\n- [ ] do step {n}\n\n"));
+    }
+    text.push_str("## The end\n\nLast line of the runbook.\n");
+    std::fs::write(dir.path().join("runbooks/huge.md"), &text).unwrap();
+    let mut app = app_for(dir.path(), false);
+    open(&mut app, "runbooks/huge.md", None);
+    press(&mut app, "G");
+    let shown = screen(&app);
+    assert!(shown.contains("Last line of the runbook."), "{shown}");
+    press(&mut app, "g");
+    assert!(screen(&app).contains("HUGE"));
+}
+
+#[test]
+fn a_runbook_over_16_mb_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("registers")).unwrap();
+    std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();
+    let file = std::fs::File::create(dir.path().join("runbooks/big.md")).unwrap();
+    file.set_len(17 * 1024 * 1024).unwrap();
+    let mut app = app_for(dir.path(), false);
+    open(&mut app, "runbooks/big.md", None);
+    assert_ne!(app.view, View::Runbook);
+    assert!(
+        app.status
+            .clone()
+            .unwrap()
+            .contains("over the 16 MiB limit")
+    );
+}
+
+#[test]
+fn invalid_utf8_opens_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("registers")).unwrap();
+    std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();
+    std::fs::write(
+        dir.path().join("runbooks/latin1.md"),
+        b"# Caf\xe9\n\nText.\n",
+    )
+    .unwrap();
+    let mut app = app_for(dir.path(), false);
+    open(&mut app, "runbooks/latin1.md", None);
+    assert_eq!(app.view, View::Runbook);
+    let text = screen(&app);
+    assert!(text.contains("CAF�"), "{text}");
+    assert!(text.contains("not valid UTF-8"), "{text}");
+}
