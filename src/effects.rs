@@ -259,7 +259,11 @@ fn reload_runbook(app: &mut App, path: &str) {
             .add_runbook(crate::runbook::RunbookDoc::index(path.to_owned(), &text));
         app.refresh_all_links();
     }
+    let message = app.status.take();
     open_runbook(app, path, None, false, Some(scroll));
+    if app.status.is_none() {
+        app.status = message;
+    }
 }
 
 /// Saves every changed file, unless it changed on disk since it was read: then the user is asked
