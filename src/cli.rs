@@ -40,6 +40,41 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Semantic diff of the register between two git revisions (default: HEAD against the
+    /// working tree)
+    #[command(
+        long_about = "Semantic diff of the register between two git revisions.\n\nWith no revision: HEAD against the working tree. With BASE alone: BASE against the working tree. BASE may be `A...B` (the merge base of A and B against B). `--files OLD NEW` compares two workspace directories instead.\n\nExit status: 0, or with --exit-code 1 when something changed; 2 on a usage error, an unknown revision or outside a git repository."
+    )]
+    Diff {
+        /// The old revision (any revision git accepts; `A...B` uses the merge base)
+        base: Option<String>,
+        /// The new revision (default: the working tree)
+        head: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when the register changed, like `git diff --exit-code`
+        #[arg(long)]
+        exit_code: bool,
+        /// Compare two workspace directories instead of git revisions
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["base", "head"])]
+        files: Option<Vec<PathBuf>>,
+    },
+    /// Print one register file as stable line-per-field text (a git textconv driver)
+    #[command(
+        long_about = "Print one register file as stable line-per-field text, so that `git diff` and `git log -p` show readable changes.\n\nSet it up with:\n  echo 'registers/*.json diff=faultline' >> .gitattributes\n  git config diff.faultline.textconv 'faultline textconv'"
+    )]
+    Textconv {
+        /// The register file
+        file: PathBuf,
+    },
+    /// Print the JSON Schema of a register file, for editors to validate while typing
+    Schema,
+    /// Print shell completions
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
     /// Open the runbook viewer at the best fuzzy match among runbook files and headings
     Runbook {
         /// What to look for, e.g. "aurora failover"
@@ -65,6 +100,15 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
     Text,
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::message`)
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
     Json,
 }
 

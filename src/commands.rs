@@ -1,6 +1,8 @@
 //! The subcommands: each loads the workspace, does its one job, writes to `out`, and returns the
 //! process exit code (0 fine, 1 findings, 2 usage or I/O failure).
 
+pub mod review;
+
 use crate::check::check;
 use crate::cli::{CheckFormat, Cli, Command};
 use crate::finding::{Finding, count};
@@ -11,6 +13,9 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+
+/// The JSON Schema of a register file, embedded.
+pub const SCHEMA: &str = include_str!("../assets/register.schema.json");
 
 /// Exit codes shared by every command.
 pub mod exit {
@@ -48,13 +53,43 @@ pub fn today() -> jiff::civil::Date {
 
 /// Runs a subcommand, writing its output to `out`.
 pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
+    match command {
+        Command::Diff {
+            base,
+            head,
+            format,
+            exit_code,
+            files,
+        } => {
+            let old_new = match files {
+                Some(dirs) => review::from_dirs(&dirs[0], &dirs[1])?,
+                None => review::from_git(&workspace_root(cli)?, base.as_deref(), head.as_deref())?,
+            };
+            return review::print(&old_new.0, &old_new.1, *format, *exit_code, out);
+        }
+        Command::Textconv { file } => return review::textconv(file, out),
+        Command::Schema => {
+            out.write_all(SCHEMA.as_bytes())?;
+            return Ok(exit::OK);
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "faultline", out);
+            return Ok(exit::OK);
+        }
+        _ => {}
+    }
     let root = workspace_root(cli)?;
     let ws = Workspace::load(&root)?;
     match command {
         Command::Check { format } => run_check(&ws, *format, out),
         Command::Fmt { check } => run_fmt(&ws, *check, out),
         Command::New { component } => run_new(&ws, component, out),
-        Command::Runbook { .. } => anyhow::bail!("`faultline runbook` opens the TUI"),
+        Command::Runbook { .. }
+        | Command::Diff { .. }
+        | Command::Textconv { .. }
+        | Command::Schema
+        | Command::Completions { .. } => anyhow::bail!("handled above"),
         Command::List { sort, format } => {
             for file in &ws.components {
                 if let Err(finding) = &file.content {
@@ -92,6 +127,11 @@ fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
+        CheckFormat::Github => {
+            for f in &findings {
+                writeln!(out, "{}", github_annotation(f))?;
+            }
+        }
         CheckFormat::Text => {
             let color = use_color(std::io::stdout().is_terminal());
             for f in &findings {
@@ -107,6 +147,25 @@ fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result
         }
     }
     Ok(if errors > 0 { exit::FINDINGS } else { exit::OK })
+}
+
+/// A finding as a GitHub Actions workflow command, escaped as the runner expects.
+pub fn github_annotation(f: &Finding) -> String {
+    let data = |t: &str| {
+        t.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let property = |t: &str| data(t).replace(':', "%3A").replace(',', "%2C");
+    let level = if f.is_error() { "error" } else { "warning" };
+    format!(
+        "::{level} file={},line={},col={},title={}::{}",
+        property(&f.path.to_string_lossy()),
+        f.line,
+        f.column,
+        property(&format!("faultline {}", f.rule)),
+        data(&f.message)
+    )
 }
 
 /// "1 register", "2 runbooks".

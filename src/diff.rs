@@ -1,0 +1,856 @@
+//! The semantic diff of a register between two states (two git revisions, a revision and the
+//! working tree, or two directories): components matched by id, risks by `component/id`, moves
+//! and renames recognised, and the changes a reviewer should see first flagged.
+
+pub mod format;
+
+use crate::check::normalize;
+use crate::finding::Finding;
+use crate::model::{BUDGET_SHARE_LIMIT, Band, Register, Risk, Status};
+use crate::parse::{decode, parse_register};
+use crate::runbook::RunbookDoc;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// One side of a diff: the registers that parsed, the files that did not, and the runbooks'
+/// anchors (to tell whether a link resolves on that side).
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// By component id (the file stem).
+    pub registers: BTreeMap<String, Register>,
+    pub unreadable: Vec<Finding>,
+    /// Runbook path → its text, indexed only when a link into it needs checking.
+    sources: HashMap<String, Vec<u8>>,
+    /// Runbook path → its anchors, once known.
+    anchors: std::cell::RefCell<HashMap<String, Vec<String>>>,
+}
+
+impl Snapshot {
+    /// Builds a snapshot from files: `(workspace-relative path, bytes)`.
+    pub fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        let mut registers = Vec::new();
+        for (path, bytes) in files {
+            if path.ends_with(".md") {
+                snapshot.sources.insert(path, bytes);
+            } else {
+                registers.push((path, bytes));
+            }
+        }
+        let parsed = crate::parallel::map(&registers, |(path, bytes)| {
+            let stem = Path::new(path)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let parsed = decode(Path::new(path), bytes.clone())
+                .and_then(|text| parse_register(Path::new(path), &text));
+            (stem, parsed)
+        });
+        for (stem, parsed) in parsed {
+            match parsed {
+                Ok(register) => {
+                    snapshot.registers.insert(stem, register);
+                }
+                Err(finding) => snapshot.unreadable.push(finding),
+            }
+        }
+        snapshot
+    }
+
+    /// Adds runbook files (indexed only if a link into them is checked).
+    pub fn add_runbooks(&mut self, files: impl IntoIterator<Item = (String, Vec<u8>)>) {
+        self.sources.extend(files);
+    }
+
+    /// A snapshot of a workspace on disk.
+    pub fn from_workspace(ws: &crate::store::Workspace) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        for file in &ws.components {
+            match &file.content {
+                Ok(loaded) => {
+                    snapshot
+                        .registers
+                        .insert(file.stem.clone(), loaded.register.clone());
+                }
+                Err(finding) => snapshot.unreadable.push(finding.clone()),
+            }
+        }
+        let anchors = ws
+            .runbooks
+            .iter()
+            .map(|doc| {
+                (
+                    doc.path.clone(),
+                    doc.headings.iter().map(|h| h.anchor.clone()).collect(),
+                )
+            })
+            .collect();
+        snapshot.anchors = std::cell::RefCell::new(anchors);
+        snapshot
+    }
+
+    /// Whether a risk's runbook link resolves on this side.
+    pub fn resolves(&self, link: &str) -> bool {
+        let (file, anchor) = match link.split_once('#') {
+            Some((f, a)) => (f, Some(a)),
+            None => (link, None),
+        };
+        let Some(path) = normalize("", file) else {
+            return false;
+        };
+        let mut known = self.anchors.borrow_mut();
+        if !known.contains_key(&path)
+            && let Some(bytes) = self.sources.get(&path)
+        {
+            let doc = RunbookDoc::index(path.clone(), &String::from_utf8_lossy(bytes));
+            known.insert(
+                path.clone(),
+                doc.headings.into_iter().map(|h| h.anchor).collect(),
+            );
+        }
+        match (known.get(&path), anchor) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(anchors), Some(a)) => a.is_empty() || anchors.iter().any(|x| x == a),
+        }
+    }
+
+    fn total_score(&self) -> i64 {
+        self.registers
+            .values()
+            .flat_map(|r| &r.risks)
+            .map(|r| i64::from(r.score()))
+            .sum()
+    }
+}
+
+/// The whole diff, in the shape `--format json` prints (see docs/diff-json.md).
+#[derive(Debug, Default, Serialize)]
+pub struct Diff {
+    pub summary: Summary,
+    /// What a reviewer should look at first.
+    pub flags: Vec<Flag>,
+    pub components_added: Vec<ComponentSummary>,
+    pub components_removed: Vec<ComponentSummary>,
+    pub components_changed: Vec<ComponentDiff>,
+    /// Risks whose reference changed with the same content (or the same id in another
+    /// component).
+    pub risks_moved: Vec<Moved>,
+    /// Files that could not be read on either side, with the finding.
+    pub unreadable: Vec<Unreadable>,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub components_changed: usize,
+    pub components_added: usize,
+    pub components_removed: usize,
+    pub risks_added: usize,
+    pub risks_removed: usize,
+    pub risks_changed: usize,
+    pub risks_moved: usize,
+    pub score_before: i64,
+    pub score_after: i64,
+    pub net_score_change: i64,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Flag {
+    pub risk: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ComponentSummary {
+    pub component: String,
+    pub title: String,
+    pub risks: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ComponentDiff {
+    pub component: String,
+    pub title: String,
+    pub fields: Vec<FieldChange>,
+    pub risks_added: Vec<RiskSummary>,
+    pub risks_removed: Vec<RiskSummary>,
+    pub risks_changed: Vec<RiskDiff>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RiskSummary {
+    pub risk: String,
+    pub title: String,
+    pub score: u8,
+    pub band: Band,
+    pub status: Status,
+    pub runbook: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RiskDiff {
+    pub risk: String,
+    pub title: String,
+    pub fields: Vec<FieldChange>,
+    /// Score and band before → after, when likelihood or impact changed.
+    pub score: Option<(u8, u8)>,
+    pub band: Option<(Band, Band)>,
+    pub questions_added: Vec<String>,
+    /// Questions gone from the list: answered (or dropped).
+    pub questions_answered: Vec<String>,
+    pub tickets_added: Vec<String>,
+    pub tickets_removed: Vec<String>,
+    /// Expected bad minutes a year before → after, when the estimate changed.
+    pub bad_minutes: Option<(Option<f64>, Option<f64>)>,
+    /// Share of the component's error budget before → after (0.25 = 25 %).
+    pub budget_share: Option<(Option<f64>, Option<f64>)>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Moved {
+    pub from: String,
+    pub to: String,
+    /// `renamed` (same component) or `moved` (another component).
+    pub kind: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Unreadable {
+    /// `old` or `new`.
+    pub side: String,
+    pub finding: String,
+}
+
+fn summary_of(reg: &Register, risk: &Risk) -> RiskSummary {
+    RiskSummary {
+        risk: format!("{}/{}", reg.component, risk.id),
+        title: risk.title.clone(),
+        score: risk.score(),
+        band: risk.band(),
+        status: risk.status,
+        runbook: risk.runbook.clone(),
+    }
+}
+
+/// The same risk apart from its id.
+fn same_content(a: &Risk, b: &Risk) -> bool {
+    let mut a = a.clone();
+    a.id.clone_from(&b.id);
+    a == *b
+}
+
+/// The runbook files that risks changed or added between `old` and `new` link to: the only
+/// ones the diff needs to read.
+pub fn runbooks_to_check(old: &Snapshot, new: &Snapshot) -> std::collections::BTreeSet<String> {
+    let mut paths = std::collections::BTreeSet::new();
+    for (id, reg) in &new.registers {
+        let before = old.registers.get(id);
+        for risk in &reg.risks {
+            let same = before
+                .and_then(|b| b.risks.iter().find(|r| r.id == risk.id))
+                .is_some_and(|r| r == risk);
+            if same {
+                continue;
+            }
+            let old_link = before
+                .and_then(|b| b.risks.iter().find(|r| r.id == risk.id))
+                .map(|r| r.runbook.as_str());
+            for link in [Some(risk.runbook.as_str()), old_link]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(path) = link
+                    .split('#')
+                    .next()
+                    .and_then(|f| normalize("", f))
+                    .filter(|p| !p.is_empty())
+                {
+                    paths.insert(path);
+                }
+            }
+        }
+    }
+    paths
+}
+
+/// Computes the diff from `old` to `new`.
+pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
+    let mut out = Diff::default();
+    for (side, snapshot) in [("old", old), ("new", new)] {
+        out.unreadable
+            .extend(snapshot.unreadable.iter().map(|f| Unreadable {
+                side: side.into(),
+                finding: f.to_string(),
+            }));
+    }
+    // Every risk by reference, on each side.
+    let refs = |s: &Snapshot| -> BTreeMap<String, (String, Risk)> {
+        s.registers
+            .iter()
+            .flat_map(|(id, reg)| {
+                reg.risks
+                    .iter()
+                    .map(move |r| (format!("{id}/{}", r.id), (id.clone(), r.clone())))
+            })
+            .collect()
+    };
+    let old_refs = refs(old);
+    let new_refs = refs(new);
+    let mut removed: Vec<&String> = old_refs
+        .keys()
+        .filter(|k| !new_refs.contains_key(*k))
+        .collect();
+    let mut added: Vec<&String> = new_refs
+        .keys()
+        .filter(|k| !old_refs.contains_key(*k))
+        .collect();
+    // Moves and renames: the same id in another component, or the same content under another id.
+    let mut moved_pairs: Vec<(String, String)> = Vec::new();
+    for by_id in [true, false] {
+        let mut i = 0;
+        while i < removed.len() {
+            let (old_comp, old_risk) = &old_refs[removed[i]];
+            let found = added.iter().position(|a| {
+                let (new_comp, new_risk) = &new_refs[*a];
+                if by_id {
+                    new_risk.id == old_risk.id && new_comp != old_comp
+                } else {
+                    same_content(old_risk, new_risk)
+                }
+            });
+            match found {
+                Some(j) => {
+                    moved_pairs.push((removed.remove(i).clone(), added.remove(j).clone()));
+                }
+                None => i += 1,
+            }
+        }
+    }
+    for (from, to) in &moved_pairs {
+        let same_component = old_refs[from].0 == new_refs[to].0;
+        out.risks_moved.push(Moved {
+            from: from.clone(),
+            to: to.clone(),
+            kind: if same_component { "renamed" } else { "moved" }.into(),
+        });
+    }
+    let ids: std::collections::BTreeSet<&String> =
+        old.registers.keys().chain(new.registers.keys()).collect();
+    for id in ids {
+        match (old.registers.get(id), new.registers.get(id)) {
+            (None, Some(reg)) => out.components_added.push(ComponentSummary {
+                component: id.clone(),
+                title: reg.title.clone(),
+                risks: reg.risks.len(),
+            }),
+            (Some(reg), None) => out.components_removed.push(ComponentSummary {
+                component: id.clone(),
+                title: reg.title.clone(),
+                risks: reg.risks.len(),
+            }),
+            (Some(a), Some(b)) if a != b => {
+                let component = component_diff(a, b, &removed, &added);
+                if !component.fields.is_empty()
+                    || !component.risks_added.is_empty()
+                    || !component.risks_removed.is_empty()
+                    || !component.risks_changed.is_empty()
+                {
+                    out.components_changed.push(component);
+                }
+            }
+            _ => {}
+        }
+    }
+    // Risks changed in a move are reported with the move's destination.
+    for (from, to) in &moved_pairs {
+        let (_, old_risk) = &old_refs[from];
+        let (comp, new_risk) = &new_refs[to];
+        let (Some(old_reg), Some(new_reg)) = (
+            old.registers.get(&old_refs[from].0),
+            new.registers.get(comp),
+        ) else {
+            continue;
+        };
+        let mut renamed = old_risk.clone();
+        renamed.id.clone_from(&new_risk.id);
+        if renamed != *new_risk {
+            let change = risk_diff(old_reg, old_risk, new_reg, new_risk);
+            if let Some(c) = out
+                .components_changed
+                .iter_mut()
+                .find(|c| &c.component == comp)
+            {
+                c.risks_changed.push(change);
+            }
+        }
+    }
+    // Risks added to or removed from whole components count too.
+    for c in &out.components_added {
+        if let Some(reg) = new.registers.get(&c.component) {
+            for risk in &reg.risks {
+                flag_new_risk(&mut out.flags, reg, risk, new);
+            }
+        }
+    }
+    for c in &out.components_changed {
+        for r in &c.risks_added {
+            if let (Some(reg), Some((_, risk))) =
+                (new.registers.get(&c.component), new_refs.get(&r.risk))
+            {
+                flag_new_risk(&mut out.flags, reg, risk, new);
+            }
+        }
+        for r in &c.risks_changed {
+            flag_changed_risk(&mut out.flags, &old_refs, &new_refs, old, new, r);
+        }
+    }
+    // A component counts as changed when its fields or risks changed, or a risk moved in or out.
+    let mut touched: std::collections::BTreeSet<&str> = out
+        .components_changed
+        .iter()
+        .map(|c| c.component.as_str())
+        .collect();
+    for m in &out.risks_moved {
+        for reference in [&m.from, &m.to] {
+            if let Some((component, _)) = reference.split_once('/')
+                && old.registers.contains_key(component)
+                && new.registers.contains_key(component)
+            {
+                touched.insert(component);
+            }
+        }
+    }
+    out.summary = Summary {
+        components_changed: touched.len(),
+        components_added: out.components_added.len(),
+        components_removed: out.components_removed.len(),
+        risks_added: out
+            .components_changed
+            .iter()
+            .map(|c| c.risks_added.len())
+            .sum::<usize>()
+            + out.components_added.iter().map(|c| c.risks).sum::<usize>(),
+        risks_removed: out
+            .components_changed
+            .iter()
+            .map(|c| c.risks_removed.len())
+            .sum::<usize>()
+            + out
+                .components_removed
+                .iter()
+                .map(|c| c.risks)
+                .sum::<usize>(),
+        risks_changed: out
+            .components_changed
+            .iter()
+            .map(|c| c.risks_changed.len())
+            .sum(),
+        risks_moved: out.risks_moved.len(),
+        score_before: old.total_score(),
+        score_after: new.total_score(),
+        net_score_change: new.total_score() - old.total_score(),
+    };
+    out
+}
+
+fn flag_new_risk(flags: &mut Vec<Flag>, reg: &Register, risk: &Risk, new: &Snapshot) {
+    let reference = format!("{}/{}", reg.component, risk.id);
+    if risk.band().is_severe() {
+        let missing: Vec<&str> = [
+            ("mitigation", risk.mitigation.is_empty()),
+            ("runbook", risk.runbook.is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(what, empty)| empty.then_some(what))
+        .collect();
+        if !missing.is_empty() {
+            flags.push(Flag {
+                risk: reference.clone(),
+                message: format!(
+                    "new {} risk (score {}) without {}",
+                    risk.band(),
+                    risk.score(),
+                    missing.join(" or ")
+                ),
+            });
+        }
+    }
+    if !risk.runbook.is_empty() && !new.resolves(&risk.runbook) {
+        flags.push(Flag {
+            risk: reference.clone(),
+            message: format!("runbook link `{}` does not resolve", risk.runbook),
+        });
+    }
+    if let Some(share) = reg.budget_share(risk).filter(|s| *s > BUDGET_SHARE_LIMIT) {
+        flags.push(Flag {
+            risk: reference,
+            message: format!("takes {:.0}% of the error budget on its own", share * 100.0),
+        });
+    }
+}
+
+fn flag_changed_risk(
+    flags: &mut Vec<Flag>,
+    old_refs: &BTreeMap<String, (String, Risk)>,
+    new_refs: &BTreeMap<String, (String, Risk)>,
+    old: &Snapshot,
+    new: &Snapshot,
+    change: &RiskDiff,
+) {
+    let Some((comp, risk)) = new_refs.get(&change.risk) else {
+        return;
+    };
+    let Some(reg) = new.registers.get(comp) else {
+        return;
+    };
+    let before = old_refs.get(&change.risk);
+    if let Some((old_band, new_band)) = change.band
+        && new_band > old_band
+        && new_band.is_severe()
+    {
+        let missing: Vec<&str> = [
+            ("mitigation", risk.mitigation.is_empty()),
+            ("runbook", risk.runbook.is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(what, empty)| empty.then_some(what))
+        .collect();
+        if !missing.is_empty() {
+            flags.push(Flag {
+                risk: change.risk.clone(),
+                message: format!(
+                    "raised to {new_band} (score {}) without {}",
+                    risk.score(),
+                    missing.join(" or ")
+                ),
+            });
+        }
+    }
+    let was_ok = before.is_some_and(|(_, r)| r.runbook == risk.runbook && old.resolves(&r.runbook));
+    if !risk.runbook.is_empty() && !new.resolves(&risk.runbook) && !was_ok {
+        flags.push(Flag {
+            risk: change.risk.clone(),
+            message: format!("runbook link `{}` is now broken", risk.runbook),
+        });
+    } else if risk.runbook.is_empty()
+        && before.is_some_and(|(_, r)| !r.runbook.is_empty())
+        && risk.band().is_severe()
+    {
+        flags.push(Flag {
+            risk: change.risk.clone(),
+            message: format!("{} risk lost its runbook", risk.band()),
+        });
+    }
+    if let Some((_, Some(after))) = change.budget_share
+        && after > BUDGET_SHARE_LIMIT
+        && change
+            .budget_share
+            .and_then(|(b, _)| b)
+            .is_none_or(|b| b <= BUDGET_SHARE_LIMIT)
+    {
+        let _ = reg;
+        flags.push(Flag {
+            risk: change.risk.clone(),
+            message: format!(
+                "now takes {:.0}% of the error budget on its own",
+                after * 100.0
+            ),
+        });
+    }
+}
+
+fn list_text(items: &[String]) -> String {
+    items.join(", ")
+}
+
+fn push_change(fields: &mut Vec<FieldChange>, field: &str, old: String, new: String) {
+    if old != new {
+        fields.push(FieldChange {
+            field: field.into(),
+            old,
+            new,
+        });
+    }
+}
+
+fn num(n: Option<crate::model::Num>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+fn component_diff(
+    a: &Register,
+    b: &Register,
+    removed: &[&String],
+    added: &[&String],
+) -> ComponentDiff {
+    let mut fields = Vec::new();
+    push_change(&mut fields, "title", a.title.clone(), b.title.clone());
+    push_change(&mut fields, "owner", a.owner.clone(), b.owner.clone());
+    push_change(
+        &mut fields,
+        "description",
+        a.description.clone(),
+        b.description.clone(),
+    );
+    push_change(
+        &mut fields,
+        "depends_on",
+        list_text(&a.depends_on),
+        list_text(&b.depends_on),
+    );
+    push_change(
+        &mut fields,
+        "availability",
+        num(a.objectives.availability),
+        num(b.objectives.availability),
+    );
+    push_change(
+        &mut fields,
+        "rto_minutes",
+        num(a.objectives.rto_minutes),
+        num(b.objectives.rto_minutes),
+    );
+    push_change(
+        &mut fields,
+        "rpo_minutes",
+        num(a.objectives.rpo_minutes),
+        num(b.objectives.rpo_minutes),
+    );
+    let prefix = format!("{}/", b.component);
+    let risks_added = b
+        .risks
+        .iter()
+        .filter(|r| added.iter().any(|x| **x == format!("{prefix}{}", r.id)))
+        .map(|r| summary_of(b, r))
+        .collect();
+    let risks_removed = a
+        .risks
+        .iter()
+        .filter(|r| removed.iter().any(|x| **x == format!("{prefix}{}", r.id)))
+        .map(|r| summary_of(a, r))
+        .collect();
+    let mut risks_changed: Vec<RiskDiff> = Vec::new();
+    for old_risk in &a.risks {
+        if let Some(new_risk) = b.risks.iter().find(|r| r.id == old_risk.id)
+            && old_risk != new_risk
+        {
+            risks_changed.push(risk_diff(a, old_risk, b, new_risk));
+        }
+    }
+    // The budget moves for every risk when availability changes: those risks count as changed.
+    ComponentDiff {
+        component: b.component.clone(),
+        title: b.title.clone(),
+        fields,
+        risks_added,
+        risks_removed,
+        risks_changed,
+    }
+}
+
+fn risk_diff(old_reg: &Register, a: &Risk, new_reg: &Register, b: &Risk) -> RiskDiff {
+    let mut fields = Vec::new();
+    push_change(&mut fields, "title", a.title.clone(), b.title.clone());
+    push_change(
+        &mut fields,
+        "description",
+        a.description.clone(),
+        b.description.clone(),
+    );
+    push_change(
+        &mut fields,
+        "likelihood",
+        a.likelihood.to_string(),
+        b.likelihood.to_string(),
+    );
+    push_change(
+        &mut fields,
+        "impact",
+        a.impact.to_string(),
+        b.impact.to_string(),
+    );
+    push_change(
+        &mut fields,
+        "detection",
+        a.detection.clone(),
+        b.detection.clone(),
+    );
+    push_change(
+        &mut fields,
+        "mitigation",
+        a.mitigation.clone(),
+        b.mitigation.clone(),
+    );
+    push_change(&mut fields, "runbook", a.runbook.clone(), b.runbook.clone());
+    push_change(
+        &mut fields,
+        "status",
+        a.status.to_string(),
+        b.status.to_string(),
+    );
+    push_change(
+        &mut fields,
+        "last_rehearsed",
+        a.last_rehearsed.map(|d| d.to_string()).unwrap_or_default(),
+        b.last_rehearsed.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    for (field, x, y) in [
+        (
+            "ettd_minutes",
+            a.estimate.ettd_minutes,
+            b.estimate.ettd_minutes,
+        ),
+        (
+            "ettr_minutes",
+            a.estimate.ettr_minutes,
+            b.estimate.ettr_minutes,
+        ),
+        ("per_year", a.estimate.per_year, b.estimate.per_year),
+        (
+            "users_affected_percent",
+            a.estimate.users_affected_percent,
+            b.estimate.users_affected_percent,
+        ),
+    ] {
+        push_change(&mut fields, field, num(x), num(y));
+    }
+    let diff_list = |x: &[String], y: &[String]| -> (Vec<String>, Vec<String>) {
+        (
+            y.iter().filter(|q| !x.contains(q)).cloned().collect(),
+            x.iter().filter(|q| !y.contains(q)).cloned().collect(),
+        )
+    };
+    let (questions_added, questions_answered) = diff_list(&a.questions, &b.questions);
+    let (tickets_added, tickets_removed) = diff_list(&a.tickets, &b.tickets);
+    let levels_changed = a.likelihood != b.likelihood || a.impact != b.impact;
+    let bad = (
+        a.estimate.bad_minutes_per_year(),
+        b.estimate.bad_minutes_per_year(),
+    );
+    let share = (old_reg.budget_share(a), new_reg.budget_share(b));
+    RiskDiff {
+        risk: format!("{}/{}", new_reg.component, b.id),
+        title: b.title.clone(),
+        fields,
+        score: levels_changed.then(|| (a.score(), b.score())),
+        band: (a.band() != b.band()).then(|| (a.band(), b.band())),
+        questions_added,
+        questions_answered,
+        tickets_added,
+        tickets_removed,
+        bad_minutes: (bad.0 != bad.1).then_some(bad),
+        budget_share: (share.0 != share.1).then_some(share),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(files: &[(&str, &str)]) -> Snapshot {
+        Snapshot::from_files(
+            files
+                .iter()
+                .map(|(p, t)| ((*p).to_owned(), t.as_bytes().to_vec())),
+        )
+    }
+
+    const BASE: &str = r#"{"component":"api","title":"API","objectives":{"availability":99.9},"risks":[
+        {"id":"limit","title":"Limit reached","likelihood":"medium","impact":"medium","mitigation":"Raise it","runbook":"runbooks/a.md#raise","status":"open","questions":["Retries?"]},
+        {"id":"cert","title":"Certificate expires","likelihood":"low","impact":"high","status":"open"}]}"#;
+
+    #[test]
+    fn level_change_reports_score_band_and_flags() {
+        let old = snapshot(&[
+            ("registers/api.json", BASE),
+            ("runbooks/a.md", "# A\n\n## Raise\n"),
+        ]);
+        let raised = BASE
+            .replace(
+                r#""likelihood":"medium","impact":"medium""#,
+                r#""likelihood":"high","impact":"high""#,
+            )
+            .replace(r#""runbook":"runbooks/a.md#raise","#, "")
+            .replace(r#""questions":["Retries?"]"#, r#""questions":[]"#);
+        let new = snapshot(&[
+            ("registers/api.json", &raised),
+            ("runbooks/a.md", "# A\n\n## Raise\n"),
+        ]);
+        let d = diff(&old, &new);
+        let change = &d.components_changed[0].risks_changed[0];
+        assert_eq!(change.risk, "api/limit");
+        assert_eq!(change.score, Some((9, 16)));
+        assert_eq!(change.band, Some((Band::Medium, Band::High)));
+        assert_eq!(change.questions_answered, ["Retries?"]);
+        assert_eq!(
+            d.flags,
+            [Flag {
+                risk: "api/limit".into(),
+                message: "raised to high (score 16) without runbook".into()
+            }]
+        );
+        assert_eq!(d.summary.net_score_change, 7);
+    }
+
+    #[test]
+    fn renames_and_moves_are_not_add_and_remove() {
+        let old = snapshot(&[
+            ("registers/api.json", BASE),
+            (
+                "registers/web.json",
+                r#"{"component":"web","title":"Web","risks":[]}"#,
+            ),
+        ]);
+        let renamed = BASE.replace(r#""id":"cert""#, r#""id":"cert-expiry""#);
+        let new = snapshot(&[
+            ("registers/api.json", &renamed),
+            (
+                "registers/web.json",
+                r#"{"component":"web","title":"Web","risks":[]}"#,
+            ),
+        ]);
+        let d = diff(&old, &new);
+        assert_eq!(
+            d.risks_moved,
+            [Moved {
+                from: "api/cert".into(),
+                to: "api/cert-expiry".into(),
+                kind: "renamed".into()
+            }]
+        );
+        assert_eq!(d.summary.risks_added, 0);
+        assert_eq!(d.summary.risks_removed, 0);
+    }
+
+    #[test]
+    fn broken_links_on_the_new_side_are_flagged() {
+        let old = snapshot(&[
+            ("registers/api.json", BASE),
+            ("runbooks/a.md", "# A\n\n## Raise\n"),
+        ]);
+        let new = snapshot(&[
+            ("registers/api.json", BASE),
+            ("runbooks/a.md", "# A\n\n## Raised limit\n"),
+        ]);
+        // The register did not change, but its link broke: only a changed risk is reported.
+        assert!(diff(&old, &new).flags.is_empty());
+        let relinked = BASE.replace("#raise", "#raise-it");
+        let new = snapshot(&[
+            ("registers/api.json", &relinked),
+            ("runbooks/a.md", "# A\n\n## Raise\n"),
+        ]);
+        let d = diff(&old, &new);
+        assert_eq!(
+            d.flags[0].message,
+            "runbook link `runbooks/a.md#raise-it` is now broken"
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! Reading a workspace at a git revision through the `git` command: one `git ls-tree`, then every
+//! file through a single `git cat-file --batch`, not one process per file.
+
+use anyhow::{Context, Result, bail};
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn git(dir: &Path, args: &[&str]) -> Result<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .context("cannot run git (is it installed?)")?;
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_owned())
+}
+
+/// The repository holding `workspace`, and the workspace's path inside it (`""` at the top).
+pub fn repository(workspace: &Path) -> Result<(PathBuf, String)> {
+    let top = git(workspace, &["rev-parse", "--show-toplevel"])
+        .map_err(|_| anyhow::anyhow!("{} is not in a git repository: `faultline diff` compares git revisions (or use --files OLD NEW)", workspace.display()))?;
+    let top = PathBuf::from(top).canonicalize()?;
+    let inside = workspace
+        .canonicalize()?
+        .strip_prefix(&top)
+        .map(crate::store::relative_components)
+        .unwrap_or_default();
+    Ok((top, inside))
+}
+
+/// The commit a revision names; an unknown revision is an error naming it.
+pub fn resolve(repo: &Path, rev: &str) -> Result<String> {
+    git(
+        repo,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .ok()
+    .filter(|s| !s.is_empty())
+    .ok_or_else(|| anyhow::anyhow!("unknown revision `{rev}`"))
+}
+
+/// The merge base of two revisions (for `A...B`).
+pub fn merge_base(repo: &Path, a: &str, b: &str) -> Result<String> {
+    git(repo, &["merge-base", a, b])
+        .with_context(|| format!("no merge base between `{a}` and `{b}`"))
+}
+
+/// The register files and the runbook files of the workspace at `commit`, as workspace-relative
+/// paths (one `git ls-tree`).
+pub fn list(repo: &Path, commit: &str, inside: &str) -> Result<(Vec<String>, Vec<String>)> {
+    let prefix = if inside.is_empty() {
+        String::new()
+    } else {
+        format!("{inside}/")
+    };
+    let listing = git(
+        repo,
+        &[
+            "ls-tree",
+            "-r",
+            "-z",
+            "--name-only",
+            commit,
+            "--",
+            &format!("{prefix}registers"),
+            &format!("{prefix}runbooks"),
+        ],
+    )?;
+    let mut registers = Vec::new();
+    let mut runbooks = Vec::new();
+    for path in listing.split('\0').filter(|p| !p.is_empty()) {
+        let rel = path.strip_prefix(&prefix).unwrap_or(path).to_owned();
+        if rel.starts_with("registers/") && rel.ends_with(".json") && rel.matches('/').count() == 1
+        {
+            registers.push(rel);
+        } else if rel.starts_with("runbooks/") && rel.ends_with(".md") {
+            runbooks.push(rel);
+        }
+    }
+    Ok((registers, runbooks))
+}
+
+/// The contents of workspace-relative `paths` at `commit`, through one `git cat-file --batch`.
+pub fn read(
+    repo: &Path,
+    commit: &str,
+    inside: &str,
+    paths: &[String],
+) -> Result<Vec<(String, Vec<u8>)>> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let prefix = if inside.is_empty() {
+        String::new()
+    } else {
+        format!("{inside}/")
+    };
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot run git cat-file")?;
+    let mut stdin = child.stdin.take().context("git stdin")?;
+    let requests: String = paths
+        .iter()
+        .map(|p| format!("{commit}:{prefix}{p}\n"))
+        .collect();
+    // Write on another thread so a large answer cannot block the request.
+    let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+    let mut reader = BufReader::new(child.stdout.take().context("git stdout")?);
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let mut header = String::new();
+        reader.read_line(&mut header)?;
+        let size: usize = header
+            .split_whitespace()
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .with_context(|| format!("git cat-file: unexpected answer for {path}: {header}"))?;
+        let mut bytes = vec![0; size];
+        reader.read_exact(&mut bytes)?;
+        let mut newline = [0u8; 1];
+        reader.read_exact(&mut newline)?;
+        files.push((path.clone(), bytes));
+    }
+    let _ = writer.join();
+    child.wait()?;
+    Ok(files)
+}
