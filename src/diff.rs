@@ -512,6 +512,7 @@ fn flag_changed_risk(
         return;
     };
     let before = old_refs.get(&change.risk);
+    let flagged = flags.len();
     if let Some((old_band, new_band)) = change.band
         && new_band > old_band
         && new_band.is_severe()
@@ -540,7 +541,8 @@ fn flag_changed_risk(
             risk: change.risk.clone(),
             message: format!("runbook link `{}` is now broken", risk.runbook),
         });
-    } else if risk.runbook.is_empty()
+    } else if flags.len() == flagged
+        && risk.runbook.is_empty()
         && before.is_some_and(|(_, r)| !r.runbook.is_empty())
         && risk.band().is_severe()
     {

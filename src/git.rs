@@ -114,10 +114,10 @@ pub fn read(
         .spawn()
         .context("cannot run git cat-file")?;
     let mut stdin = child.stdin.take().context("git stdin")?;
-    let requests: String = paths
-        .iter()
-        .map(|p| format!("{commit}:{prefix}{p}\n"))
-        .collect();
+    let requests = paths.iter().fold(String::new(), |mut requests, p| {
+        let _ = writeln!(requests, "{commit}:{prefix}{p}");
+        requests
+    });
     // Write on another thread so a large answer cannot block the request.
     let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
     let mut reader = BufReader::new(child.stdout.take().context("git stdout")?);

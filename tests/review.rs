@@ -113,7 +113,7 @@ fn repository() -> tempfile::TempDir {
         moved = Some(risks.remove(i));
     });
     edit(dir.path(), "cdn-static", |v| {
-        v["risks"].as_array_mut().unwrap().push(moved.unwrap())
+        v["risks"].as_array_mut().unwrap().push(moved.unwrap());
     });
     git(dir.path(), &["commit", "-q", "-am", "workshop"]);
     dir
@@ -180,7 +180,7 @@ fn working_tree_merge_base_and_exit_codes() {
     let clean = faultline(repo.path(), &["diff", "--exit-code"]);
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
     edit(repo.path(), "orders-db", |v| {
-        v["owner"] = "team-storage".into()
+        v["owner"] = "team-storage".into();
     });
     let dirty = faultline(repo.path(), &["diff", "--exit-code"]);
     assert_eq!(dirty.status.code(), Some(1));
@@ -232,7 +232,7 @@ fn an_unreadable_file_at_one_revision_is_reported_and_the_rest_diffed() {
     )
     .unwrap();
     edit(repo.path(), "api-gateway", |v| {
-        v["owner"] = "team-edge".into()
+        v["owner"] = "team-edge".into();
     });
     let out = faultline(repo.path(), &["diff"]);
     let text = stdout(&out);
