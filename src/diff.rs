@@ -660,50 +660,24 @@ fn component_diff(
 
 fn risk_diff(old_reg: &Register, a: &Risk, new_reg: &Register, b: &Risk) -> RiskDiff {
     let mut fields = Vec::new();
-    push_change(&mut fields, "title", a.title.clone(), b.title.clone());
-    push_change(
-        &mut fields,
-        "description",
-        a.description.clone(),
-        b.description.clone(),
-    );
-    push_change(
-        &mut fields,
-        "likelihood",
-        a.likelihood.to_string(),
-        b.likelihood.to_string(),
-    );
-    push_change(
-        &mut fields,
-        "impact",
-        a.impact.to_string(),
-        b.impact.to_string(),
-    );
-    push_change(
-        &mut fields,
-        "detection",
-        a.detection.clone(),
-        b.detection.clone(),
-    );
-    push_change(
-        &mut fields,
-        "mitigation",
-        a.mitigation.clone(),
-        b.mitigation.clone(),
-    );
-    push_change(&mut fields, "runbook", a.runbook.clone(), b.runbook.clone());
-    push_change(
-        &mut fields,
-        "status",
-        a.status.to_string(),
-        b.status.to_string(),
-    );
-    push_change(
-        &mut fields,
-        "last_rehearsed",
-        a.last_rehearsed.map(|d| d.to_string()).unwrap_or_default(),
-        b.last_rehearsed.map(|d| d.to_string()).unwrap_or_default(),
-    );
+    let date = |r: &Risk| r.last_rehearsed.map(|d| d.to_string()).unwrap_or_default();
+    for (field, old, new) in [
+        ("title", a.title.clone(), b.title.clone()),
+        ("description", a.description.clone(), b.description.clone()),
+        (
+            "likelihood",
+            a.likelihood.to_string(),
+            b.likelihood.to_string(),
+        ),
+        ("impact", a.impact.to_string(), b.impact.to_string()),
+        ("detection", a.detection.clone(), b.detection.clone()),
+        ("mitigation", a.mitigation.clone(), b.mitigation.clone()),
+        ("runbook", a.runbook.clone(), b.runbook.clone()),
+        ("status", a.status.to_string(), b.status.to_string()),
+        ("last_rehearsed", date(a), date(b)),
+    ] {
+        push_change(&mut fields, field, old, new);
+    }
     for (field, x, y) in [
         (
             "ettd_minutes",

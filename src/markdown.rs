@@ -3,10 +3,10 @@
 //! through the sanitiser, so escape sequences in a runbook (raw, or decoded from `&#27;`) are
 //! shown, never sent to the terminal. Nesting is tracked on a stack, not by recursion.
 
-use crate::runbook::{SlugSet, markdown_options, slug};
+use crate::runbook::{SlugSet, heading_level, markdown_options, slug};
 use crate::sanitize::sanitize;
 use crate::ui::theme::Theme;
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -741,17 +741,6 @@ fn is_blank(line: &Line<'_>) -> bool {
 
 fn shown_width(lines: &[Line<'_>]) -> usize {
     lines.iter().map(Line::width).max().unwrap_or(0)
-}
-
-fn heading_level(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
 }
 
 /// Web links (and other schemes) as opposed to paths in the workspace.

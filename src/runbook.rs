@@ -119,7 +119,8 @@ impl RunbookDoc {
     }
 }
 
-fn heading_level(level: HeadingLevel) -> u8 {
+/// A heading's level, 1 to 6.
+pub fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
         HeadingLevel::H2 => 2,

@@ -99,25 +99,20 @@ pub fn text(d: &Diff, color: bool) -> String {
     if !d.flags.is_empty() {
         out.push('\n');
     }
-    for c in &d.components_added {
-        let _ = writeln!(
-            out,
-            "{} component {} ({}), {} risks",
-            paint("32", "+"),
-            c.component,
-            c.title,
-            c.risks
-        );
-    }
-    for c in &d.components_removed {
-        let _ = writeln!(
-            out,
-            "{} component {} ({}), {} risks",
-            paint("31", "-"),
-            c.component,
-            c.title,
-            c.risks
-        );
+    for (list, sign, code) in [
+        (&d.components_added, "+", "32"),
+        (&d.components_removed, "-", "31"),
+    ] {
+        for c in list {
+            let _ = writeln!(
+                out,
+                "{} component {} ({}), {} risks",
+                paint(code, sign),
+                c.component,
+                c.title,
+                c.risks
+            );
+        }
     }
     for m in &d.risks_moved {
         let _ = writeln!(out, "{} {} {} → {}", paint("36", "→"), m.kind, m.from, m.to);
@@ -241,23 +236,19 @@ pub fn markdown(d: &Diff) -> String {
         }
         out.push('\n');
     }
-    for c in &d.components_added {
-        let _ = writeln!(
-            out,
-            "- ➕ new component `{}` ({}), {} risks",
-            cell(&c.component),
-            cell(&c.title),
-            c.risks
-        );
-    }
-    for c in &d.components_removed {
-        let _ = writeln!(
-            out,
-            "- ➖ removed component `{}` ({}), {} risks",
-            cell(&c.component),
-            cell(&c.title),
-            c.risks
-        );
+    for (list, what) in [
+        (&d.components_added, "➕ new"),
+        (&d.components_removed, "➖ removed"),
+    ] {
+        for c in list {
+            let _ = writeln!(
+                out,
+                "- {what} component `{}` ({}), {} risks",
+                cell(&c.component),
+                cell(&c.title),
+                c.risks
+            );
+        }
     }
     for m in &d.risks_moved {
         let _ = writeln!(
