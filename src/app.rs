@@ -3,6 +3,8 @@
 
 mod changes;
 mod edit;
+mod finder;
+mod popups;
 pub mod runbook;
 
 use crate::action::Action;
@@ -13,7 +15,7 @@ use crate::form::{self, Row};
 use crate::keymap::{Context, Keymap};
 use crate::model::{Level, Register};
 use crate::recovery::{Entry, Journal};
-use crate::search::{Matches, SearchIndex, Target};
+use crate::search::SearchIndex;
 use crate::store::{ComponentFile, Workspace};
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 pub use changes::Baseline;
 pub use edit::new_register;
+pub use finder::FinderState;
 
 /// The three panes of the register view, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,14 +85,6 @@ pub enum Pending {
         id: String,
         file: String,
     },
-}
-
-/// The finder popup's state.
-pub struct FinderState {
-    pub input: TextInput,
-    pub matches: Matches,
-    pub selected: usize,
-    pub searcher: crate::search::Searcher,
 }
 
 /// A popup over the register view.
@@ -421,94 +416,6 @@ impl App {
         }
     }
 
-    fn update_overlay(&mut self, overlay: Overlay, action: Action) {
-        let keep = match (overlay, action) {
-            (Overlay::Unsaved, Action::Save) => {
-                self.effects.push_back(Effect::Save {
-                    overwrite: None,
-                    then_quit: true,
-                });
-                None
-            }
-            (Overlay::Unsaved, Action::Discard) => {
-                self.effects.push_back(Effect::ClearJournal);
-                self.should_quit = true;
-                None
-            }
-            (Overlay::Unsaved, _) => None,
-            (o @ (Overlay::Help { .. } | Overlay::Findings { .. }), Action::Quit) => {
-                drop(o);
-                self.request_quit();
-                None
-            }
-            (Overlay::Help { .. }, Action::Back | Action::Help)
-            | (Overlay::Findings { .. }, Action::Back | Action::Findings) => None,
-            (Overlay::Help { scroll }, a) => Some(Overlay::Help {
-                scroll: move_by(scroll, a, usize::MAX),
-            }),
-            (Overlay::Findings { selected }, Action::Select) => {
-                if let Some(f) = self.findings.get(selected) {
-                    let path = f.path.clone();
-                    self.select_path(&path);
-                    self.focus = Pane::Components;
-                }
-                None
-            }
-            (Overlay::Findings { selected }, a) => Some(Overlay::Findings {
-                selected: move_by(selected, a, self.findings.len()),
-            }),
-            (Overlay::Confirm { pending, .. }, Action::Yes) => {
-                self.confirmed(pending);
-                None
-            }
-            (o @ Overlay::Confirm { .. }, a) if a != Action::No => Some(o),
-            (Overlay::Conflict { path, .. }, Action::Reload) => {
-                self.effects.push_back(Effect::Reload(path));
-                None
-            }
-            (Overlay::Conflict { path, .. }, Action::Overwrite) => {
-                self.effects.push_back(Effect::Save {
-                    overwrite: Some(path),
-                    then_quit: false,
-                });
-                None
-            }
-            (Overlay::Conflict { path, .. }, Action::No) => {
-                self.say(format!(
-                    "{} changed on disk: your edits are kept unsaved",
-                    path.display()
-                ));
-                None
-            }
-            (Overlay::Recovery { entries }, Action::Restore) => {
-                self.restore(entries);
-                None
-            }
-            (Overlay::Recovery { .. }, Action::Discard) => {
-                self.effects.push_back(Effect::ClearJournal);
-                self.say("discarded the unsaved edits of the previous session");
-                None
-            }
-            (Overlay::Recovery { .. }, Action::No) => {
-                self.say("unsaved edits kept in the recovery journal for next time");
-                None
-            }
-            (Overlay::NewComponent { input, .. }, Action::EditCommit) => {
-                self.create_component(&input)
-            }
-            (Overlay::NewComponent { .. }, Action::EditCancel) => None,
-            (Overlay::NewComponent { mut input, error }, a) => {
-                edit_text(&mut input, a);
-                Some(Overlay::NewComponent { input, error })
-            }
-            (Overlay::Finder(finder), action) => self.update_finder(finder, action),
-            (o, _) => Some(o),
-        };
-        if self.overlay.is_none() {
-            self.overlay = keep;
-        }
-    }
-
     fn update_register(&mut self, action: Action) {
         match action {
             Action::Quit => self.request_quit(),
@@ -703,119 +610,6 @@ impl App {
         f(self);
         if let Some(id) = id {
             self.select_risk(&id);
-        }
-    }
-
-    fn open_finder(&mut self) {
-        let mut searcher = crate::search::Searcher::new();
-        let matches = self.search.search(&mut searcher, "", None);
-        self.overlay = Some(Overlay::Finder(Box::new(FinderState {
-            input: TextInput::new("", false),
-            matches,
-            selected: 0,
-            searcher,
-        })));
-    }
-
-    fn refresh_finder(&mut self) {
-        let Some(Overlay::Finder(finder)) = self.overlay.as_mut() else {
-            return;
-        };
-        let query = finder.input.text().to_owned();
-        let matches = self
-            .search
-            .search(&mut finder.searcher, &query, Some(&finder.matches));
-        finder.matches = matches;
-        finder.selected = 0;
-    }
-
-    fn update_finder(&mut self, mut finder: Box<FinderState>, action: Action) -> Option<Overlay> {
-        match action {
-            Action::Back | Action::EditCancel => None,
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
-                finder.selected = move_by(finder.selected, action, finder.matches.items.len());
-                Some(Overlay::Finder(finder))
-            }
-            Action::Select | Action::EditCommit => {
-                let query = finder.input.text().trim();
-                if let Some(command) = self.finder_command(query) {
-                    command(self);
-                    return None;
-                }
-                let target = finder
-                    .matches
-                    .items
-                    .get(finder.selected)
-                    .map(|&i| self.search.items[i as usize].target.clone());
-                if let Some(target) = target {
-                    self.go_to(&target);
-                }
-                None
-            }
-            other => {
-                let before = finder.input.text().to_owned();
-                edit_text(&mut finder.input, other);
-                let changed = finder.input.text() != before;
-                self.overlay = Some(Overlay::Finder(finder));
-                if changed {
-                    // Deleting text widens the search: start from scratch.
-                    if let Some(Overlay::Finder(f)) = self.overlay.as_mut() {
-                        f.matches = Matches::default();
-                    }
-                    self.refresh_finder();
-                }
-                None
-            }
-        }
-    }
-
-    /// Vim's `:w`, `:q`, `:wq`, `:q!` typed in the finder.
-    fn finder_command(&self, query: &str) -> Option<fn(&mut App)> {
-        match query {
-            "w" => Some(|app| app.update_edit(Action::Save)),
-            "q" => Some(App::request_quit),
-            "wq" | "x" => Some(|app| {
-                if app.read_only {
-                    app.request_quit();
-                } else {
-                    app.effects.push_back(Effect::Save {
-                        overwrite: None,
-                        then_quit: true,
-                    });
-                }
-            }),
-            "q!" => Some(|app| {
-                app.effects.push_back(Effect::ClearJournal);
-                app.should_quit = true;
-            }),
-            _ => None,
-        }
-    }
-
-    /// Shows a finder result.
-    pub fn go_to(&mut self, target: &Target) {
-        self.view = View::Register;
-        match target {
-            Target::Component { id } | Target::Risk { component: id, .. } => {
-                let path = PathBuf::from(format!("{}/{id}.json", crate::store::REGISTERS_DIR));
-                if !self
-                    .visible
-                    .iter()
-                    .any(|&i| self.ws.components[i].path == path)
-                {
-                    self.filter = None;
-                    self.refresh_visible();
-                }
-                self.select_path(&path);
-                self.risk = 0;
-                self.row = 0;
-                self.focus = Pane::Components;
-                if let Target::Risk { id, .. } = target {
-                    self.select_risk(id);
-                    self.focus = Pane::Risks;
-                }
-            }
-            Target::Runbook { path, anchor } => self.open_runbook(path, anchor.as_deref()),
         }
     }
 }

@@ -1,0 +1,96 @@
+//! Answers to popups: help and findings lists, confirmations, unsaved changes on quit, a file
+//! changed on disk, recovered edits, a new component's id, and the finder.
+
+use super::{App, Overlay, Pane, edit_text, move_by};
+use crate::action::Action;
+use crate::effects::Effect;
+
+impl App {
+    pub(super) fn update_overlay(&mut self, overlay: Overlay, action: Action) {
+        let keep = match (overlay, action) {
+            (Overlay::Unsaved, Action::Save) => {
+                self.effects.push_back(Effect::Save {
+                    overwrite: None,
+                    then_quit: true,
+                });
+                None
+            }
+            (Overlay::Unsaved, Action::Discard) => {
+                self.effects.push_back(Effect::ClearJournal);
+                self.should_quit = true;
+                None
+            }
+            (Overlay::Unsaved, _) => None,
+            (o @ (Overlay::Help { .. } | Overlay::Findings { .. }), Action::Quit) => {
+                drop(o);
+                self.request_quit();
+                None
+            }
+            (Overlay::Help { .. }, Action::Back | Action::Help)
+            | (Overlay::Findings { .. }, Action::Back | Action::Findings) => None,
+            (Overlay::Help { scroll }, a) => Some(Overlay::Help {
+                scroll: move_by(scroll, a, usize::MAX),
+            }),
+            (Overlay::Findings { selected }, Action::Select) => {
+                if let Some(f) = self.findings.get(selected) {
+                    let path = f.path.clone();
+                    self.select_path(&path);
+                    self.focus = Pane::Components;
+                }
+                None
+            }
+            (Overlay::Findings { selected }, a) => Some(Overlay::Findings {
+                selected: move_by(selected, a, self.findings.len()),
+            }),
+            (Overlay::Confirm { pending, .. }, Action::Yes) => {
+                self.confirmed(pending);
+                None
+            }
+            (o @ Overlay::Confirm { .. }, a) if a != Action::No => Some(o),
+            (Overlay::Conflict { path, .. }, Action::Reload) => {
+                self.effects.push_back(Effect::Reload(path));
+                None
+            }
+            (Overlay::Conflict { path, .. }, Action::Overwrite) => {
+                self.effects.push_back(Effect::Save {
+                    overwrite: Some(path),
+                    then_quit: false,
+                });
+                None
+            }
+            (Overlay::Conflict { path, .. }, Action::No) => {
+                self.say(format!(
+                    "{} changed on disk: your edits are kept unsaved",
+                    path.display()
+                ));
+                None
+            }
+            (Overlay::Recovery { entries }, Action::Restore) => {
+                self.restore(entries);
+                None
+            }
+            (Overlay::Recovery { .. }, Action::Discard) => {
+                self.effects.push_back(Effect::ClearJournal);
+                self.say("discarded the unsaved edits of the previous session");
+                None
+            }
+            (Overlay::Recovery { .. }, Action::No) => {
+                self.say("unsaved edits kept in the recovery journal for next time");
+                None
+            }
+            (Overlay::NewComponent { input, .. }, Action::EditCommit) => {
+                self.create_component(&input)
+            }
+            (Overlay::NewComponent { .. }, Action::EditCancel) => None,
+            (Overlay::NewComponent { mut input, error }, a) => {
+                edit_text(&mut input, a);
+                Some(Overlay::NewComponent { input, error })
+            }
+            (Overlay::Finder(finder), action) => self.update_finder(finder, action),
+            (o, _) => Some(o),
+        };
+        if self.overlay.is_none() {
+            self.overlay = keep;
+        }
+    }
+}
