@@ -82,7 +82,12 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
         .take(line.saturating_sub(1))
         .map(str::len)
         .sum::<usize>();
-    (line_start + column.saturating_sub(1)).min(text.len())
+    let mut offset = (line_start + column.saturating_sub(1)).min(text.len());
+    // serde_json counts bytes; the error may sit inside a multi-byte character.
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 fn json_error(path: &Path, text: &str, err: &serde_json::Error) -> Finding {

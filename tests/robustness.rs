@@ -54,6 +54,13 @@ proptest! {
 }
 
 #[test]
+fn inputs_found_by_the_fuzzer() {
+    // An unterminated string ending inside a multi-byte character: serde_json's column pointed
+    // into the middle of the BOM character (found by `cargo fuzz run parse_register`).
+    check_bytes(b" [\"\xef\xbb\xbf");
+}
+
+#[test]
 fn deeply_nested_input_is_an_error_not_a_crash() {
     let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     check_bytes(text.as_bytes());
