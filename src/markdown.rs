@@ -224,11 +224,19 @@ impl Renderer<'_> {
                 let style = self.current_style();
                 self.text(" ", style);
             }
-            Event::HardBreak => self.inline.push(Frag {
-                text: "\n".into(),
-                style: Style::new(),
-                link: None,
-            }),
+            Event::HardBreak => {
+                // Inside a table cell, a heading or an image's alt text a line break is a space.
+                if self.table.is_some() || self.heading.is_some() || self.image.is_some() {
+                    let style = self.current_style();
+                    self.text(" ", style);
+                } else {
+                    self.inline.push(Frag {
+                        text: "\n".into(),
+                        style: Style::new(),
+                        link: None,
+                    });
+                }
+            }
             Event::Rule => {
                 self.flush();
                 let width = self.width.saturating_sub(self.prefix_width());
@@ -923,6 +931,24 @@ mod tests {
         assert!(all.contains("␛[2J") && all.contains("␛[31m") && all.contains("⟨U+202E⟩"));
         // The copy keeps the real bytes; only the display is sanitised.
         assert!(doc.code_blocks[0].text.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn line_breaks_inside_headings_stay_spaces() {
+        // Found by the render_markdown fuzz target: a hard break inside a setext heading.
+        let doc = render("a\\\nb\n-\n\n| x\\\ny |\n|---|\n", 40, Theme::new(false));
+        for n in 0..doc.lines.len() {
+            assert!(!doc.plain(n).contains('\n'), "{:?}", doc.plain(n));
+        }
+        let fuzzed = String::from_utf8_lossy(b"\xff[\x00\xff\x00\\\n\xe3\xff\xe1\x14\n-");
+        let doc = render(&fuzzed, 20, Theme::new(false));
+        for n in 0..doc.lines.len() {
+            assert!(
+                !doc.plain(n).chars().any(char::is_control),
+                "{:?}",
+                doc.plain(n)
+            );
+        }
     }
 
     #[test]
