@@ -2,11 +2,12 @@
 //! working tree, or two directories): components matched by id, risks by `component/id`, moves
 //! and renames recognised, and the changes a reviewer should see first flagged.
 
+mod flags;
 pub mod format;
 
 use crate::check::normalize;
 use crate::finding::Finding;
-use crate::model::{BUDGET_SHARE_LIMIT, Band, Register, Risk, Status};
+use crate::model::{Band, Register, Risk, Status};
 use crate::parse::{decode, parse_register};
 use crate::runbook::RunbookDoc;
 use serde::Serialize;
@@ -396,7 +397,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
     for c in &out.components_added {
         if let Some(reg) = new.registers.get(&c.component) {
             for risk in &reg.risks {
-                flag_new_risk(&mut out.flags, reg, risk, new);
+                flags::new_risk(&mut out.flags, reg, risk, new);
             }
         }
     }
@@ -405,11 +406,11 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
             if let (Some(reg), Some((_, risk))) =
                 (new.registers.get(&c.component), new_refs.get(&r.risk))
             {
-                flag_new_risk(&mut out.flags, reg, risk, new);
+                flags::new_risk(&mut out.flags, reg, risk, new);
             }
         }
         for r in &c.risks_changed {
-            flag_changed_risk(&mut out.flags, &old_refs, &new_refs, old, new, r);
+            flags::changed_risk(&mut out.flags, &old_refs, &new_refs, old, new, r);
         }
     }
     // A component counts as changed when its fields or risks changed, or a risk moved in or out.
@@ -459,114 +460,6 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
         net_score_change: new.total_score() - old.total_score(),
     };
     out
-}
-
-fn flag_new_risk(flags: &mut Vec<Flag>, reg: &Register, risk: &Risk, new: &Snapshot) {
-    let reference = format!("{}/{}", reg.component, risk.id);
-    if risk.band().is_severe() {
-        let missing: Vec<&str> = [
-            ("mitigation", risk.mitigation.is_empty()),
-            ("runbook", risk.runbook.is_empty()),
-        ]
-        .into_iter()
-        .filter_map(|(what, empty)| empty.then_some(what))
-        .collect();
-        if !missing.is_empty() {
-            flags.push(Flag {
-                risk: reference.clone(),
-                message: format!(
-                    "new {} risk (score {}) without {}",
-                    risk.band(),
-                    risk.score(),
-                    missing.join(" or ")
-                ),
-            });
-        }
-    }
-    if !risk.runbook.is_empty() && !new.resolves(&risk.runbook) {
-        flags.push(Flag {
-            risk: reference.clone(),
-            message: format!("runbook link `{}` does not resolve", risk.runbook),
-        });
-    }
-    if let Some(share) = reg.budget_share(risk).filter(|s| *s > BUDGET_SHARE_LIMIT) {
-        flags.push(Flag {
-            risk: reference,
-            message: format!("takes {:.0}% of the error budget on its own", share * 100.0),
-        });
-    }
-}
-
-fn flag_changed_risk(
-    flags: &mut Vec<Flag>,
-    old_refs: &BTreeMap<String, (String, Risk)>,
-    new_refs: &BTreeMap<String, (String, Risk)>,
-    old: &Snapshot,
-    new: &Snapshot,
-    change: &RiskDiff,
-) {
-    let Some((comp, risk)) = new_refs.get(&change.risk) else {
-        return;
-    };
-    let Some(reg) = new.registers.get(comp) else {
-        return;
-    };
-    let before = old_refs.get(&change.risk);
-    let flagged = flags.len();
-    if let Some((old_band, new_band)) = change.band
-        && new_band > old_band
-        && new_band.is_severe()
-    {
-        let missing: Vec<&str> = [
-            ("mitigation", risk.mitigation.is_empty()),
-            ("runbook", risk.runbook.is_empty()),
-        ]
-        .into_iter()
-        .filter_map(|(what, empty)| empty.then_some(what))
-        .collect();
-        if !missing.is_empty() {
-            flags.push(Flag {
-                risk: change.risk.clone(),
-                message: format!(
-                    "raised to {new_band} (score {}) without {}",
-                    risk.score(),
-                    missing.join(" or ")
-                ),
-            });
-        }
-    }
-    let was_ok = before.is_some_and(|(_, r)| r.runbook == risk.runbook && old.resolves(&r.runbook));
-    if !risk.runbook.is_empty() && !new.resolves(&risk.runbook) && !was_ok {
-        flags.push(Flag {
-            risk: change.risk.clone(),
-            message: format!("runbook link `{}` is now broken", risk.runbook),
-        });
-    } else if flags.len() == flagged
-        && risk.runbook.is_empty()
-        && before.is_some_and(|(_, r)| !r.runbook.is_empty())
-        && risk.band().is_severe()
-    {
-        flags.push(Flag {
-            risk: change.risk.clone(),
-            message: format!("{} risk lost its runbook", risk.band()),
-        });
-    }
-    if let Some((_, Some(after))) = change.budget_share
-        && after > BUDGET_SHARE_LIMIT
-        && change
-            .budget_share
-            .and_then(|(b, _)| b)
-            .is_none_or(|b| b <= BUDGET_SHARE_LIMIT)
-    {
-        let _ = reg;
-        flags.push(Flag {
-            risk: change.risk.clone(),
-            message: format!(
-                "now takes {:.0}% of the error budget on its own",
-                after * 100.0
-            ),
-        });
-    }
 }
 
 fn list_text(items: &[String]) -> String {

@@ -9,7 +9,10 @@ use crate::ui::theme::Theme;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
+use wrap::{clip, wrap_frags};
+
+mod wrap;
 
 /// A rendered document: wrapped lines and where things are in them.
 #[derive(Debug, Default)]
@@ -83,7 +86,7 @@ const FOLD: &str = "⋯ ";
 
 /// A piece of inline text with its style and the link it belongs to.
 #[derive(Debug, Clone)]
-struct Frag {
+pub(crate) struct Frag {
     text: String,
     style: Style,
     link: Option<usize>,
@@ -755,90 +758,6 @@ fn shown_width(lines: &[Line<'_>]) -> usize {
 pub fn is_web(dest: &str) -> bool {
     let lower = dest.to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
-}
-
-/// Cuts `text` to `width` columns; whether anything was cut.
-fn clip(text: &str, width: usize) -> (String, bool) {
-    if text.width() <= width {
-        return (text.to_owned(), false);
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width.saturating_sub(1) {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    (out, true)
-}
-
-/// Word-wraps styled fragments into lines of at most `width` columns. A `"\n"` fragment breaks
-/// the line; words longer than a line are cut.
-fn wrap_frags(frags: &[Frag], width: usize) -> Vec<Vec<(String, Style, Option<usize>)>> {
-    let mut lines: Vec<Vec<(String, Style, Option<usize>)>> = vec![Vec::new()];
-    let mut used = 0;
-    let push = |lines: &mut Vec<Vec<(String, Style, Option<usize>)>>,
-                text: &str,
-                style: Style,
-                link: Option<usize>| {
-        if lines.is_empty() {
-            lines.push(Vec::new());
-        }
-        let Some(line) = lines.last_mut() else { return };
-        match line.last_mut() {
-            Some((t, s, l)) if *s == style && *l == link => t.push_str(text),
-            _ => line.push((text.to_owned(), style, link)),
-        }
-    };
-    for frag in frags {
-        if frag.text == "\n" {
-            lines.push(Vec::new());
-            used = 0;
-            continue;
-        }
-        // Split into words, each keeping the spaces that follow it.
-        for word in frag.text.split_inclusive(' ') {
-            let bare = word.trim_end_matches(' ');
-            let w = bare.width();
-            if used > 0 && used + w > width {
-                // Drop the trailing space of the line being ended.
-                if let Some(line) = lines.last_mut()
-                    && let Some((t, _, _)) = line.last_mut()
-                {
-                    let trimmed = t.trim_end_matches(' ').len();
-                    t.truncate(trimmed);
-                }
-                lines.push(Vec::new());
-                used = 0;
-            }
-            if w > width {
-                for c in word.chars() {
-                    let cw = c.width().unwrap_or(0);
-                    if used + cw > width {
-                        lines.push(Vec::new());
-                        used = 0;
-                    }
-                    push(&mut lines, &c.to_string(), frag.style, frag.link);
-                    used += cw;
-                }
-                continue;
-            }
-            let word = if used == 0 {
-                word.trim_start_matches(' ')
-            } else {
-                word
-            };
-            push(&mut lines, word, frag.style, frag.link);
-            used += word.width();
-        }
-    }
-    if lines.last().is_some_and(Vec::is_empty) && lines.len() > 1 {
-        lines.pop();
-    }
-    lines
 }
 
 #[cfg(test)]
