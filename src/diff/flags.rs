@@ -5,16 +5,21 @@ use super::{Flag, RiskDiff, Snapshot};
 use crate::model::{BUDGET_SHARE_LIMIT, Register, Risk};
 use std::collections::BTreeMap;
 
+/// What a high or critical risk should have and does not: "mitigation", "runbook".
+fn missing_cover(risk: &Risk) -> Vec<&'static str> {
+    [
+        ("mitigation", risk.mitigation.is_empty()),
+        ("runbook", risk.runbook.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(what, empty)| empty.then_some(what))
+    .collect()
+}
+
 pub(super) fn new_risk(flags: &mut Vec<Flag>, reg: &Register, risk: &Risk, new: &Snapshot) {
     let reference = format!("{}/{}", reg.component, risk.id);
     if risk.band().is_severe() {
-        let missing: Vec<&str> = [
-            ("mitigation", risk.mitigation.is_empty()),
-            ("runbook", risk.runbook.is_empty()),
-        ]
-        .into_iter()
-        .filter_map(|(what, empty)| empty.then_some(what))
-        .collect();
+        let missing = missing_cover(risk);
         if !missing.is_empty() {
             flags.push(Flag {
                 risk: reference.clone(),
@@ -61,13 +66,7 @@ pub(super) fn changed_risk(
         && new_band > old_band
         && new_band.is_severe()
     {
-        let missing: Vec<&str> = [
-            ("mitigation", risk.mitigation.is_empty()),
-            ("runbook", risk.runbook.is_empty()),
-        ]
-        .into_iter()
-        .filter_map(|(what, empty)| empty.then_some(what))
-        .collect();
+        let missing = missing_cover(risk);
         if !missing.is_empty() {
             flags.push(Flag {
                 risk: change.risk.clone(),

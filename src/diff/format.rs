@@ -45,25 +45,14 @@ pub fn risk_changes(r: &RiskDiff) -> Vec<String> {
         }
         parts.push(text);
     }
-    if !r.questions_added.is_empty() {
-        parts.push(format!(
-            "question added: {}",
-            r.questions_added
-                .iter()
-                .map(|q| shorten(q, 60))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ));
-    }
-    if !r.questions_answered.is_empty() {
-        parts.push(format!(
-            "question answered: {}",
-            r.questions_answered
-                .iter()
-                .map(|q| shorten(q, 60))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ));
+    for (label, questions) in [
+        ("question added", &r.questions_added),
+        ("question answered", &r.questions_answered),
+    ] {
+        if !questions.is_empty() {
+            let shown: Vec<String> = questions.iter().map(|q| shorten(q, 60)).collect();
+            parts.push(format!("{label}: {}", shown.join("; ")));
+        }
     }
     if !r.tickets_added.is_empty() {
         parts.push(format!("tickets + {}", r.tickets_added.join(", ")));
