@@ -187,7 +187,7 @@ impl Action {
             Action::GoForward => "forward again",
             Action::OpenExternal => "open the focused web link in the browser",
             Action::Copy => "copy the code block on screen (OSC 52)",
-            Action::OpenEditor => "edit the runbook in $VISUAL / $EDITOR",
+            Action::OpenEditor => "edit the file (runbook or register) in $VISUAL / $EDITOR",
             Action::Edit => "edit the selected field",
             Action::Level1 => "set level 1 (very-low): likelihood, then impact",
             Action::Level2 => "set level 2 (low)",

@@ -457,6 +457,7 @@ impl App {
                 Pane::Detail => self.start_edit(),
             },
             Action::OpenRunbook => self.open_selected_runbook(),
+            Action::OpenEditor => self.edit_register_file(),
             Action::Up
             | Action::Down
             | Action::PageUp
@@ -555,6 +556,25 @@ impl App {
         } else {
             self.overlay = Some(Overlay::Unsaved);
         }
+    }
+
+    /// `e` on a component: its register file in `$EDITOR`, reloaded after. Unsaved edits would
+    /// be lost by the reload, so they must be saved or undone first.
+    fn edit_register_file(&mut self) {
+        let Some(path) = self.selected_path() else {
+            return;
+        };
+        if self.is_dirty(&path) {
+            self.say(format!(
+                "{} has unsaved edits: save (Ctrl-S) or undo them before editing the file",
+                path.display()
+            ));
+            return;
+        }
+        self.terminal_requests
+            .push(crate::effects::TerminalRequest::Editor(
+                self.ws.root.join(&path),
+            ));
     }
 
     /// Recomputes which components the list shows, keeping the selection on the same file.

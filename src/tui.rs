@@ -191,12 +191,17 @@ fn perform_terminal_request(
                 .status();
             guard.resume()?;
             app.status = Some(match status {
-                Ok(s) if s.success() => format!("back from {editor}; runbook reloaded"),
-                Ok(s) => format!("{editor} exited with {s}; runbook reloaded"),
+                Ok(s) if s.success() => format!("back from {editor}; file reloaded"),
+                Ok(s) => format!("{editor} exited with {s}; file reloaded"),
                 Err(err) => format!("cannot start {editor}: {err}"),
             });
             let rel = crate::store::relative(&app.ws.root, &path);
-            app.effects.push_back(Effect::ReloadRunbook(rel));
+            if rel.ends_with(".md") {
+                app.effects.push_back(Effect::ReloadRunbook(rel));
+            } else {
+                app.effects
+                    .push_back(Effect::Reload(std::path::PathBuf::from(rel)));
+            }
         }
         TerminalRequest::OpenUrl(url) => {
             let opener = if cfg!(target_os = "macos") {

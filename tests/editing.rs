@@ -462,3 +462,19 @@ fn list_items_are_added_and_removed() {
     press(&mut app, "k d");
     assert_eq!(risk(&app).tickets, ["PAY-142"]);
 }
+
+#[test]
+fn e_hands_the_register_file_to_the_editor_unless_it_has_unsaved_edits() {
+    let mut app = example();
+    press(&mut app, "j e");
+    assert_eq!(
+        app.terminal_requests,
+        [faultline::effects::TerminalRequest::Editor(
+            harness::repo().join("registers/card-provider.json")
+        )]
+    );
+    app.terminal_requests.clear();
+    press(&mut app, "tab 5 e");
+    assert!(app.terminal_requests.is_empty());
+    assert!(app.status.clone().unwrap().contains("has unsaved edits"));
+}
