@@ -243,16 +243,11 @@ impl App {
         self.findings = checked.findings;
         self.search = checked.search;
         self.checking = false;
-        let paths: Vec<PathBuf> = self.ws.components.iter().map(|c| c.path.clone()).collect();
-        for path in &paths {
-            self.refresh_links(path);
-        }
+        self.refresh_all_links();
         let touched: Vec<PathBuf> = self.baseline.keys().cloned().collect();
         for path in &touched {
             self.recheck(path);
-        }
-        if !touched.is_empty() {
-            self.search = SearchIndex::build(&self.ws);
+            self.reindex(path);
         }
     }
 

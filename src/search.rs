@@ -66,38 +66,16 @@ pub struct Matches {
 
 impl SearchIndex {
     pub fn build(ws: &Workspace) -> SearchIndex {
-        let mut items = Vec::new();
-        let mut push = |kind, text: String, target| {
-            let haystack = Utf32String::from(text.as_str());
-            items.push(Item {
-                kind,
-                text,
-                haystack,
-                target,
-            });
-        };
-        for file in &ws.components {
-            let Some(reg) = file.register() else { continue };
-            push(
-                ItemKind::Component,
-                format!("{}  {}", reg.component, reg.title),
-                Target::Component {
-                    id: reg.component.clone(),
-                },
-            );
-            for risk in &reg.risks {
-                push(
-                    ItemKind::Risk,
-                    format!("{}/{}  {}", reg.component, risk.id, risk.title),
-                    Target::Risk {
-                        component: reg.component.clone(),
-                        id: risk.id.clone(),
-                    },
-                );
-            }
+        let mut index = SearchIndex::default();
+        for reg in ws
+            .components
+            .iter()
+            .filter_map(crate::store::ComponentFile::register)
+        {
+            index.push_register(reg);
         }
         for doc in &ws.runbooks {
-            push(
+            index.push(
                 ItemKind::Runbook,
                 format!("{}  {}", doc.path, doc.title()),
                 Target::Runbook {
@@ -106,7 +84,7 @@ impl SearchIndex {
                 },
             );
             for heading in &doc.headings {
-                push(
+                index.push(
                     ItemKind::Heading,
                     format!("{}  {}#{}", heading.text, doc.path, heading.anchor),
                     Target::Runbook {
@@ -116,7 +94,50 @@ impl SearchIndex {
                 );
             }
         }
-        SearchIndex { items }
+        index
+    }
+
+    fn push(&mut self, kind: ItemKind, text: String, target: Target) {
+        let haystack = Utf32String::from(text.as_str());
+        self.items.push(Item {
+            kind,
+            text,
+            haystack,
+            target,
+        });
+    }
+
+    /// The items of one register: the component and each of its risks.
+    fn push_register(&mut self, reg: &crate::model::Register) {
+        self.push(
+            ItemKind::Component,
+            format!("{}  {}", reg.component, reg.title),
+            Target::Component {
+                id: reg.component.clone(),
+            },
+        );
+        for risk in &reg.risks {
+            self.push(
+                ItemKind::Risk,
+                format!("{}/{}  {}", reg.component, risk.id, risk.title),
+                Target::Risk {
+                    component: reg.component.clone(),
+                    id: risk.id.clone(),
+                },
+            );
+        }
+    }
+
+    /// Replaces one component's items after an edit (`None`: the component is gone), instead of
+    /// rebuilding the whole index.
+    pub fn replace_component(&mut self, id: &str, register: Option<&crate::model::Register>) {
+        self.items.retain(|item| match &item.target {
+            Target::Component { id: c } | Target::Risk { component: c, .. } => c != id,
+            Target::Runbook { .. } => true,
+        });
+        if let Some(reg) = register {
+            self.push_register(reg);
+        }
     }
 
     /// The items matching `query`, best first (ties: components, risks, runbooks, headings, in

@@ -478,3 +478,36 @@ fn e_hands_the_register_file_to_the_editor_unless_it_has_unsaved_edits() {
     assert!(app.terminal_requests.is_empty());
     assert!(app.status.clone().unwrap().contains("has unsaved edits"));
 }
+
+#[test]
+fn the_finder_follows_edits() {
+    let mut app = example();
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "enter enter ctrl-u");
+    type_text(&mut app, "Quota of parallel invocations exhausted");
+    press(&mut app, "enter");
+    let texts: Vec<&str> = app.search.items.iter().map(|i| i.text.as_str()).collect();
+    assert!(
+        texts.contains(&"payments-api/concurrency-limit  Quota of parallel invocations exhausted")
+    );
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("Lambda concurrency limit reached"))
+    );
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|t| t.starts_with("payments-api/"))
+            .count(),
+        5,
+        "no duplicates"
+    );
+    press(&mut app, "u");
+    let texts: Vec<&str> = app.search.items.iter().map(|i| i.text.as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Lambda concurrency limit reached"))
+    );
+}

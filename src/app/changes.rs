@@ -125,7 +125,23 @@ impl App {
             (None, Some(path)) => self.select_path(&path),
             (None, None) => {}
         }
-        self.search = crate::search::SearchIndex::build(&self.ws);
+        for file in &change.files {
+            self.reindex(&file.path);
+        }
+    }
+
+    /// Puts one component's current state into the finder's index.
+    pub(super) fn reindex(&mut self, path: &Path) {
+        let Some(id) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+            return;
+        };
+        let register = self
+            .ws
+            .components
+            .iter()
+            .find(|c| c.path == path)
+            .and_then(ComponentFile::register);
+        self.search.replace_component(&id, register);
     }
 
     /// Notes what is on disk for `path` before its first change this session.
@@ -297,7 +313,7 @@ impl App {
         if let Some(selected) = selected {
             self.select_path(&selected);
         }
-        self.search = crate::search::SearchIndex::build(&self.ws);
+        self.reindex(path);
     }
 
     /// Restores the edits of a previous session from the journal, as one undoable change.
