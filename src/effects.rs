@@ -146,6 +146,7 @@ fn open_runbook(
         }
     };
     let (width, height) = crate::app::runbook::viewer_size(app.area);
+    let backlink_count = app.backlinks(path).len();
     let previous = app
         .viewer_location()
         .filter(|_| app.view == crate::app::View::Runbook);
@@ -164,6 +165,7 @@ fn open_runbook(
         )),
     };
     viewer.notice = notice;
+    viewer.backlink_count = backlink_count;
     if remember && let Some(previous) = previous {
         viewer.back.push(previous);
         viewer.forward.clear();

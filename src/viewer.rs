@@ -47,6 +47,9 @@ pub struct Viewer {
     pub forward: Vec<Location>,
     /// Shown above the document (a file that was not valid UTF-8).
     pub notice: Option<String>,
+    /// How many risks link here: counted when the runbook opens and after each edit, not on
+    /// every frame.
+    pub backlink_count: usize,
 }
 
 impl Viewer {
@@ -67,6 +70,7 @@ impl Viewer {
             back: Vec::new(),
             forward: Vec::new(),
             notice: None,
+            backlink_count: 0,
         }
     }
 

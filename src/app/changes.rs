@@ -128,6 +128,12 @@ impl App {
         for file in &change.files {
             self.reindex(&file.path);
         }
+        if let Some(path) = self.viewer.as_ref().map(|v| v.path.clone()) {
+            let count = self.backlinks(&path).len();
+            if let Some(viewer) = self.viewer.as_mut() {
+                viewer.backlink_count = count;
+            }
+        }
     }
 
     /// Puts one component's current state into the finder's index.

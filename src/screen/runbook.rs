@@ -31,7 +31,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     } else {
         (body, None)
     };
-    render_title(app, viewer, frame, title);
+    render_title(viewer, frame, title);
     if let Some(toc) = toc_area {
         render_toc(
             app,
@@ -60,7 +60,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
 }
 
-fn render_title(app: &App, viewer: &Viewer, frame: &mut Frame, area: Rect) {
+fn render_title(viewer: &Viewer, frame: &mut Frame, area: Rect) {
     let section = viewer
         .current_section()
         .and_then(|s| viewer.doc.headings.get(s))
@@ -71,7 +71,7 @@ fn render_title(app: &App, viewer: &Viewer, frame: &mut Frame, area: Rect) {
     } else {
         viewer.scroll * 100 / viewer.max_scroll()
     };
-    let backlinks = app.backlinks(&viewer.path).len();
+    let backlinks = viewer.backlink_count;
     let text = format!(
         " {}{section} · {percent}% · {backlinks} risk{} link here ",
         sanitize(&viewer.path),
