@@ -511,3 +511,39 @@ fn the_finder_follows_edits() {
             .any(|t| t.contains("Lambda concurrency limit reached"))
     );
 }
+
+#[test]
+fn digits_after_adding_a_risk_set_likelihood_then_impact() {
+    // The workshop flow: `a`, the title, Enter, two digits; the form keeps focus on the title row.
+    let mut app = example();
+    press(&mut app, "tab a");
+    type_text(&mut app, "Reindex blocks writes");
+    press(&mut app, "enter 4 5");
+    let reg = app.selected_file().unwrap().register().unwrap();
+    let risk = reg
+        .risks
+        .iter()
+        .find(|r| r.id == "reindex-blocks-writes")
+        .unwrap();
+    assert_eq!(
+        (risk.likelihood, risk.impact),
+        (Level::High, Level::VeryHigh)
+    );
+    // On the Impact row, a digit sets impact only, every time.
+    let impact_row = app
+        .form_rows()
+        .iter()
+        .position(|r| r.field == faultline::form::Field::Impact)
+        .unwrap();
+    for _ in 0..impact_row {
+        press(&mut app, "j");
+    }
+    press(&mut app, "2 3");
+    let reg = app.selected_file().unwrap().register().unwrap();
+    let risk = reg
+        .risks
+        .iter()
+        .find(|r| r.id == "reindex-blocks-writes")
+        .unwrap();
+    assert_eq!((risk.likelihood, risk.impact), (Level::High, Level::Medium));
+}

@@ -130,7 +130,10 @@ impl App {
             Ok(())
         });
         if let Some((new, score)) = set_to {
-            let next = if advance && row_field.is_none() && target == LevelTarget::Likelihood {
+            // On the Likelihood or Impact row a digit sets that field only; anywhere else digits
+            // go likelihood, then impact.
+            let on_level_row = matches!(row_field, Some(Field::Likelihood | Field::Impact));
+            let next = if advance && !on_level_row && target == LevelTarget::Likelihood {
                 self.level_target = LevelTarget::Impact;
                 "; next digit sets impact"
             } else {
