@@ -163,13 +163,14 @@ impl Risk {
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Num(pub f64);
 
-/// Below 2^53 every integer is exact in an f64, so it can be written without a fraction.
-const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+/// A whole f64 below 2^63 in size converts to i64 exactly, so it is written as an integer
+/// (`9198577353371784`, not `9198577353371784.0`); larger ones are written in exponent form.
+const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let v = self.0;
-        if v.fract() == 0.0 && v.abs() < EXACT_INTEGER_LIMIT {
+        if v.fract() == 0.0 && v.abs() < I64_LIMIT {
             #[allow(clippy::cast_possible_truncation)]
             serializer.serialize_i64(v as i64)
         } else {
@@ -319,6 +320,8 @@ mod tests {
         assert_eq!(text(99.9), "99.9");
         assert_eq!(text(-0.0), "0");
         assert_eq!(text(1e20), "1e+20");
+        // Found by proptest: a whole number above 2^53 was written with `.0`.
+        assert_eq!(text(-9_198_577_353_371_784.0), "-9198577353371784");
     }
 
     #[test]
