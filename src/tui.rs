@@ -67,7 +67,11 @@ impl Watchdog {
                 if sig != 0 || hung_up {
                     let since = *signalled_at.get_or_insert_with(Instant::now);
                     if since.elapsed() >= GRACE && !finished.load(Ordering::Relaxed) {
-                        crate::terminal::restore();
+                        // A hung-up terminal has nothing to restore, and writing to it could
+                        // block on the lock the stuck loop holds: only restore a live one.
+                        if !hung_up {
+                            crate::terminal::restore();
+                        }
                         let code = if sig != 0 {
                             128 + i32::try_from(sig).unwrap_or(0)
                         } else {
