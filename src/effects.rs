@@ -110,16 +110,9 @@ fn perform(app: &mut App, effect: Effect) {
 /// Reads a runbook for the viewer: over the size limit it is refused; invalid UTF-8 opens with
 /// replacement characters and a notice.
 fn read_runbook(app: &App, path: &str) -> Result<(String, Option<String>), String> {
-    let absolute = app.ws.root.join(path);
-    let meta = std::fs::metadata(&absolute).map_err(|e| format!("cannot open {path}: {e}"))?;
-    if meta.len() > crate::parse::MAX_FILE_BYTES {
-        #[allow(clippy::cast_precision_loss)]
-        let mib = meta.len() as f64 / (1024.0 * 1024.0);
-        return Err(format!(
-            "{path} is {mib:.1} MiB, over the 16 MiB limit: not opened"
-        ));
-    }
-    let bytes = std::fs::read(&absolute).map_err(|e| format!("cannot read {path}: {e}"))?;
+    // The same size limit and messages as loading the workspace.
+    let bytes = store::read_limited(&app.ws.root, &app.ws.root.join(path))
+        .map_err(|f| format!("{path}: {}", f.message))?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(err) => (
@@ -152,8 +145,7 @@ fn open_runbook(
         .filter(|_| app.view == crate::app::View::Runbook);
     let viewer = match app.viewer.as_mut() {
         Some(viewer) => {
-            viewer.resize(width, height);
-            viewer.replace(path.to_owned(), source);
+            viewer.replace(path.to_owned(), source, width, height);
             viewer
         }
         None => app.viewer.insert(crate::viewer::Viewer::new(

@@ -278,7 +278,7 @@ pub fn relative(root: &Path, path: &Path) -> String {
 }
 
 /// Reads a file unless it is over the size limit; the refusal is a finding.
-fn read_limited(root: &Path, path: &Path) -> Result<Vec<u8>, Finding> {
+pub fn read_limited(root: &Path, path: &Path) -> Result<Vec<u8>, Finding> {
     let rel = relative(root, path);
     let io_finding = |err: io::Error| {
         Finding::error(

@@ -74,9 +74,12 @@ impl Viewer {
         }
     }
 
-    /// Replaces the document (another file, or the same one reloaded after an edit).
-    pub fn replace(&mut self, path: String, source: String) {
-        self.doc = render(&source, self.width, self.theme);
+    /// Replaces the document (another file, or the same one reloaded after an edit), rendered
+    /// once at the current size.
+    pub fn replace(&mut self, path: String, source: String, width: u16, height: usize) {
+        self.width = width;
+        self.height = height.max(1);
+        self.doc = render(&source, width, self.theme);
         self.path = path;
         self.source = source;
         self.scroll = 0;
