@@ -188,10 +188,7 @@ impl App {
     pub fn new(ws: Workspace, findings: Vec<Finding>, keymap: Keymap, theme: Theme) -> App {
         let mut app = App::loading(ws, findings, keymap, theme);
         app.checking = false;
-        let paths: Vec<PathBuf> = app.ws.components.iter().map(|c| c.path.clone()).collect();
-        for path in &paths {
-            app.refresh_links(path);
-        }
+        app.refresh_all_links();
         app.search = SearchIndex::build(&app.ws);
         app
     }
@@ -334,9 +331,9 @@ impl App {
         let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
             return Vec::new();
         };
-        match (self.shows_risk(), self.selected_risk_index()) {
-            (true, Some(i)) => form::rows(reg, Some(i), &form::RISK_FIELDS),
-            _ => form::rows(reg, None, &form::COMPONENT_FIELDS),
+        match self.form_risk() {
+            Some(i) => form::rows(reg, Some(i), &form::RISK_FIELDS),
+            None => form::rows(reg, None, &form::COMPONENT_FIELDS),
         }
     }
 

@@ -93,10 +93,7 @@ pub fn detail(app: &App, width: usize) -> DetailText {
     };
     let risk = app.form_risk();
     header(app, file, reg, risk, width, &mut out.lines);
-    let rows = match risk {
-        Some(i) => form::rows(reg, Some(i), &form::RISK_FIELDS),
-        None => form::rows(reg, None, &form::COMPONENT_FIELDS),
-    };
+    let rows = app.form_rows();
     let selected = (app.focus == Pane::Detail).then_some(app.row);
     let mut previous_field = None;
     for (n, row) in rows.iter().enumerate() {
