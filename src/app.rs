@@ -6,6 +6,7 @@ mod edit;
 mod finder;
 mod popups;
 pub mod runbook;
+mod selection;
 
 use crate::action::Action;
 use crate::editor::TextInput;
@@ -46,6 +47,15 @@ impl Pane {
             (i + n - 1) % n
         }]
     }
+}
+
+/// Where the person was before a jump to another view, for Backspace to return to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The runbook viewer at a page and scroll position.
+    Runbook(crate::viewer::Location),
+    /// The register with this selection and focus.
+    Register(selection::Selection, Pane),
 }
 
 /// What the detail pane shows: the selected component's fields or the selected risk's.
@@ -124,6 +134,9 @@ pub struct Editing {
     pub new_risk: bool,
 }
 
+/// How many places Backspace can go back through.
+pub const PLACES_KEPT: usize = 50;
+
 /// Rows a page key moves.
 pub const PAGE: usize = 10;
 
@@ -175,6 +188,8 @@ pub struct App {
     pub viewer: Option<crate::viewer::Viewer>,
     /// Work for the terminal owner: the clipboard, the editor, the browser.
     pub terminal_requests: Vec<crate::effects::TerminalRequest>,
+    /// Places left by jumps between views (backlinks to a risk, a risk to its runbook).
+    pub places: Vec<Place>,
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
@@ -228,6 +243,7 @@ impl App {
             checking: true,
             viewer: None,
             terminal_requests: Vec::new(),
+            places: Vec::new(),
         };
         app.refresh_visible();
         app
@@ -411,14 +427,17 @@ impl App {
     fn update_register(&mut self, action: Action) {
         match action {
             Action::Quit => self.request_quit(),
+            // Esc closes and clears, but never quits: q does (as in lazygit, k9s, gitui).
             Action::Back => {
-                if self.filter.take().is_some() {
-                    self.refresh_visible();
+                if self.filter.is_some() {
+                    self.set_filter(None);
                     self.say("filter cleared");
                 } else {
-                    self.request_quit();
+                    let quit = self.key_hint(Action::Quit);
+                    self.say(format!("nothing to close ({quit} quits)"));
                 }
             }
+            Action::GoBack => self.go_back(),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
             Action::HeatMap => self.view = View::HeatMap,
@@ -467,6 +486,29 @@ impl App {
                 });
             }
             _ => self.update_edit(action),
+        }
+    }
+
+    /// The first key bound to `action` where the person is now, for hints in messages.
+    pub fn key_hint(&self, action: Action) -> String {
+        self.keymap
+            .key_for(self.context(), action)
+            .map_or_else(|| action.describe().to_owned(), |k| k.to_string())
+    }
+
+    /// Backspace in the register: back to the place a jump left (the runbook whose backlinks
+    /// led here).
+    fn go_back(&mut self) {
+        match self.places.pop() {
+            Some(Place::Runbook(location)) => {
+                self.effects.push_back(Effect::OpenRunbookAt { location });
+            }
+            Some(Place::Register(selection, pane)) => {
+                self.view = View::Register;
+                self.focus = pane;
+                self.reselect(selection);
+            }
+            None => self.say("nothing to go back to"),
         }
     }
 
@@ -521,17 +563,16 @@ impl App {
             Action::FocusRight => self.heat_cursor = (l, step(i, true)),
             Action::FocusLeft => self.heat_cursor = (l, step(i, false)),
             Action::Select => {
-                self.filter = Some(self.heat_cursor);
+                self.set_filter(Some(self.heat_cursor));
                 self.view = View::Register;
                 self.focus = Pane::Risks;
-                self.refresh_visible();
                 let count = self.visible.len();
                 self.say(format!(
                     "likelihood {l} × impact {i}: {count} component{} (Esc clears the filter)",
                     if count == 1 { "" } else { "s" }
                 ));
             }
-            Action::HeatMap | Action::Back => self.view = View::Register,
+            Action::HeatMap | Action::Back | Action::GoBack => self.view = View::Register,
             Action::Quit => self.request_quit(),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Finder => self.open_finder(),
@@ -567,62 +608,6 @@ impl App {
             .push(crate::effects::TerminalRequest::Editor(
                 self.ws.root.join(&path),
             ));
-    }
-
-    /// Recomputes which components the list shows, keeping the selection on the same file.
-    fn refresh_visible(&mut self) {
-        let selected = self.selected_path();
-        self.visible = (0..self.ws.components.len())
-            .filter(|&i| match (self.filter, self.ws.components[i].register()) {
-                (None, _) => true,
-                (Some((l, im)), Some(reg)) => reg
-                    .risks
-                    .iter()
-                    .any(|r| r.likelihood == l && r.impact == im),
-                (Some(_), None) => false,
-            })
-            .collect();
-        if let Some(path) = selected {
-            self.select_path(&path);
-        }
-        self.component = self.component.min(self.visible.len().saturating_sub(1));
-    }
-
-    /// Selects the component whose file is `path`, if it is shown.
-    fn select_path(&mut self, path: &Path) {
-        if let Some(pos) = self
-            .visible
-            .iter()
-            .position(|&i| self.ws.components[i].path == path)
-        {
-            if pos != self.component {
-                self.risk = 0;
-                self.row = 0;
-            }
-            self.component = pos;
-        }
-    }
-
-    /// Selects the risk with `id` in the selected component, if shown.
-    fn select_risk(&mut self, id: &str) {
-        let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
-            return;
-        };
-        let order = self.order_of(reg);
-        if let Some(pos) = order.iter().position(|&r| reg.risks[r].id == id) {
-            self.risk = pos;
-        }
-    }
-
-    /// Runs `f`, then puts the selection back on the same risk (its place in the order may move).
-    fn keep_risk_selected(&mut self, f: impl FnOnce(&mut App)) {
-        let id = self
-            .selected_risk_index()
-            .and_then(|i| Some(self.selected_file()?.register()?.risks[i].id.clone()));
-        f(self);
-        if let Some(id) = id {
-            self.select_risk(&id);
-        }
     }
 }
 

@@ -215,7 +215,9 @@ fn keys_move_the_selection() {
     session.wait_for_screen("API Gateway");
     session.send("j");
     session.wait_for_screen("Card payment provider");
-    session.send("\x1b"); // Esc quits from the register view
+    session.send("\x1b"); // Esc never quits: it says how to
+    session.wait_for_screen("q quits");
+    session.send("q");
     assert_eq!(session.wait_exit(), 0);
     assert_restored(&mut session);
 }
@@ -456,7 +458,7 @@ fn runbook_query_opens_the_viewer_at_the_heading() {
         "{}",
         session.screen()
     );
-    session.send("q");
+    session.send("\x1b"); // Esc goes back to the register; q quits from anywhere
     session.wait_for_screen("Components (10)");
     session.send("q");
     assert_eq!(session.wait_exit(), 0);

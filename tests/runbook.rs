@@ -254,9 +254,34 @@ fn r_opens_the_risks_runbook_at_its_anchor() {
     assert_eq!(viewer.path, "runbooks/lambda/lambda-throttling.md");
     assert!(viewer.doc.plain(viewer.scroll).contains("Raise the limit"));
     insta::assert_snapshot!("opened_from_the_register", screen(&app));
-    press(&mut app, "q");
-    assert_eq!(app.view, View::Register, "q goes back to the register");
+    press(&mut app, "esc");
+    assert_eq!(app.view, View::Register, "Esc goes back to the register");
     assert!(!app.should_quit);
+    assert_eq!(app.selected_risk_id().as_deref(), Some("concurrency-limit"));
+    press(&mut app, "r q");
+    assert!(app.should_quit, "q quits, from the viewer too");
+}
+
+#[test]
+fn backspace_returns_from_a_backlink_to_the_runbook() {
+    let mut app = harness::example();
+    open(&mut app, "runbooks/lambda/lambda-throttling.md", None);
+    press(&mut app, "j j j j j");
+    let scroll = app.viewer.as_ref().unwrap().scroll;
+    press(&mut app, "b enter");
+    assert_eq!(app.view, View::Register);
+    assert_eq!(app.selected_risk_id().as_deref(), Some("concurrency-limit"));
+    press(&mut app, "backspace");
+    assert_eq!(
+        app.view,
+        View::Runbook,
+        "back where the backlink was followed"
+    );
+    let viewer = app.viewer.as_ref().unwrap();
+    assert_eq!(viewer.path, "runbooks/lambda/lambda-throttling.md");
+    assert_eq!(viewer.scroll, scroll);
+    press(&mut app, "backspace");
+    assert_eq!(app.view, View::Register, "and back again to the register");
 }
 
 #[test]

@@ -106,25 +106,24 @@ impl App {
         self.history.record(change);
     }
 
-    /// Applies a change to the loaded registers (no history): used by edits, undo and redo.
+    /// Applies a change to the loaded registers (no history): used by edits, undo and redo. The
+    /// selection stays on the same risk; a renamed component is followed.
     pub(super) fn apply(&mut self, change: &Change) {
-        let selected = self.selected_path();
+        let mut selection = self.selection();
         for file in &change.files {
             self.remember_baseline(&file.path);
             self.set_state(&file.path, file.after.clone());
             self.effects.push_back(Effect::Journal(file.path.clone()));
         }
-        self.refresh_visible();
-        // Follow a renamed component; otherwise stay on the same file.
-        let renamed = change
+        if let Some(file) = change
             .files
             .iter()
-            .find(|f| f.before.is_none() && f.after.is_some());
-        match (renamed, selected) {
-            (Some(file), _) => self.select_path(&file.path.clone()),
-            (None, Some(path)) => self.select_path(&path),
-            (None, None) => {}
+            .find(|f| f.before.is_none() && f.after.is_some())
+        {
+            selection.path = Some(file.path.clone());
         }
+        self.recompute_visible();
+        self.reselect(selection);
         for file in &change.files {
             self.reindex(&file.path);
         }
@@ -132,6 +131,30 @@ impl App {
             let count = self.backlinks(&path).len();
             if let Some(viewer) = self.viewer.as_mut() {
                 viewer.backlink_count = count;
+            }
+        }
+    }
+
+    /// After undo or redo: the selection moves to what the change touched, so the person sees
+    /// what came back (or went).
+    fn show_change(&mut self, change: &Change) {
+        let Some(file) = change.files.iter().rev().find(|f| f.after.is_some()) else {
+            self.focus = super::Pane::Components;
+            return;
+        };
+        let path = file.path.clone();
+        match super::selection::changed_risk(file.before.as_ref(), file.after.as_ref()) {
+            Some(id) => self.show_risk(&path, &id),
+            None => {
+                if self.filter.is_some()
+                    && !self
+                        .visible()
+                        .iter()
+                        .any(|&i| self.ws.components[i].path == path)
+                {
+                    self.set_filter(None);
+                }
+                self.select_path(&path);
             }
         }
     }
@@ -252,6 +275,7 @@ impl App {
         match self.history.undo() {
             Some(change) => {
                 self.apply(&change);
+                self.show_change(&change);
                 self.say(format!("undid: {}", change.label));
             }
             None => self.say("nothing to undo"),
@@ -262,6 +286,7 @@ impl App {
         match self.history.redo() {
             Some(change) => {
                 self.apply(&change);
+                self.show_change(&change);
                 self.say(format!("redid: {}", change.label));
             }
             None => self.say("nothing to redo"),
@@ -303,7 +328,7 @@ impl App {
     /// Replaces a component with what is on disk now (after a conflict, or a change on disk to
     /// a file without unsaved edits).
     pub fn replace_from_disk(&mut self, file: Option<ComponentFile>, path: &Path) {
-        let selected = self.selected_path();
+        let selection = self.selection();
         let position = self.ws.components.iter().position(|c| c.path == path);
         match (position, file) {
             (Some(i), Some(file)) => self.ws.components[i] = file,
@@ -315,10 +340,8 @@ impl App {
         }
         self.baseline.remove(path);
         self.recheck(path);
-        self.refresh_visible();
-        if let Some(selected) = selected {
-            self.select_path(&selected);
-        }
+        self.recompute_visible();
+        self.reselect(selection);
         self.reindex(path);
     }
 

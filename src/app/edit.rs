@@ -7,7 +7,7 @@ use crate::action::Action;
 use crate::editor::TextInput;
 use crate::effects::Effect;
 use crate::form::{self, Field, Kind, Row};
-use crate::model::{Level, Register, Risk, Status};
+use crate::model::{Level, Register, Risk};
 use crate::store::ComponentFile;
 
 impl App {
@@ -160,21 +160,7 @@ impl App {
         let taken: Vec<&str> = reg.risks.iter().map(|r| r.id.as_str()).collect();
         let id = form::unique_id("new risk", &taken);
         let component = reg.component.clone();
-        let risk = Risk {
-            id: id.clone(),
-            title: "New risk".into(),
-            description: String::new(),
-            likelihood: Level::Medium,
-            impact: Level::Medium,
-            detection: String::new(),
-            mitigation: String::new(),
-            runbook: String::new(),
-            status: Status::Open,
-            tickets: Vec::new(),
-            questions: Vec::new(),
-            last_rehearsed: None,
-            estimate: crate::model::Estimate::default(),
-        };
+        let risk = Risk::new(&id, "New risk");
         if let Err(reason) = self.change(format!("add risk to {component}"), &path, |reg| {
             reg.risks.push(risk);
             Ok(())
@@ -183,8 +169,7 @@ impl App {
             return;
         }
         // Show it where it lands, and type its title straight away.
-        self.filter = None;
-        self.refresh_visible();
+        self.set_filter(None);
         self.select_risk(&id);
         self.focus = Pane::Detail;
         self.subject = Subject::Risk;
@@ -297,7 +282,8 @@ impl App {
         };
         let Some(target) = target else { return };
         let name = self.risk_name(index);
-        self.file_order = true;
+        // Moving is in file order: show that order, still on the same risk.
+        self.keep_risk_selected(|app| app.file_order = true);
         let result = self.keep_risk_selected_result(|app| {
             app.change(
                 format!("move {name} {}", if up { "up" } else { "down" }),
@@ -492,8 +478,7 @@ impl App {
                 after: Some(register),
             }],
         });
-        self.filter = None;
-        self.refresh_visible();
+        self.set_filter(None);
         self.select_path(&path);
         self.focus = Pane::Detail;
         self.subject = Subject::Component;

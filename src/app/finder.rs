@@ -6,7 +6,6 @@ use crate::action::Action;
 use crate::editor::TextInput;
 use crate::effects::Effect;
 use crate::search::{Matches, Target};
-use std::path::PathBuf;
 
 /// The finder popup's state.
 pub struct FinderState {
@@ -109,26 +108,32 @@ impl App {
 
     /// Shows a finder result.
     pub fn go_to(&mut self, target: &Target) {
+        // From a runbook to the register: Backspace there comes back to this page.
+        if self.view == View::Runbook
+            && !matches!(target, Target::Runbook { .. })
+            && let Some(location) = self.viewer_location()
+        {
+            self.places.push(super::Place::Runbook(location));
+        }
         self.view = View::Register;
         match target {
-            Target::Component { id } | Target::Risk { component: id, .. } => {
-                let path = PathBuf::from(format!("{}/{id}.json", crate::store::REGISTERS_DIR));
-                if !self
-                    .visible
-                    .iter()
-                    .any(|&i| self.ws.components[i].path == path)
+            Target::Component { id } => {
+                let path = super::changes::register_path(id);
+                if self.filter.is_some()
+                    && !self
+                        .visible
+                        .iter()
+                        .any(|&i| self.ws.components[i].path == path)
                 {
-                    self.filter = None;
-                    self.refresh_visible();
+                    self.set_filter(None);
                 }
                 self.select_path(&path);
-                self.risk = 0;
-                self.row = 0;
                 self.focus = Pane::Components;
-                if let Target::Risk { id, .. } = target {
-                    self.select_risk(id);
-                    self.focus = Pane::Risks;
-                }
+            }
+            Target::Risk { component, id } => {
+                let path = super::changes::register_path(component);
+                self.focus = Pane::Risks;
+                self.show_risk(&path, id);
             }
             Target::Runbook { path, anchor } => self.open_runbook(path, anchor.as_deref()),
         }

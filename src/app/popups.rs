@@ -46,7 +46,11 @@ impl App {
                 self.confirmed(pending);
                 None
             }
-            (o @ Overlay::Confirm { .. }, a) if a != Action::No => Some(o),
+            (Overlay::Confirm { .. }, Action::No) => {
+                self.say("cancelled: nothing changed");
+                None
+            }
+            (o @ Overlay::Confirm { .. }, _) => Some(o),
             (Overlay::Conflict { path, .. }, Action::Reload) => {
                 self.effects.push_back(Effect::Reload(path));
                 None

@@ -43,6 +43,14 @@ pub struct Backlink {
 impl App {
     /// Opens a runbook (workspace-relative path) at an anchor, remembering where we were.
     pub fn open_runbook(&mut self, path: &str, anchor: Option<&str>) {
+        if self.view == View::Register {
+            let place = super::Place::Register(self.selection(), self.focus);
+            self.places.retain(|p| *p != place);
+            self.places.push(place);
+            if self.places.len() > super::PLACES_KEPT {
+                self.places.remove(0);
+            }
+        }
         self.effects.push_back(Effect::OpenRunbook {
             path: path.to_owned(),
             anchor: anchor.map(str::to_owned),
@@ -227,9 +235,8 @@ impl App {
                 let path = self.ws.root.join(&viewer.path);
                 self.terminal_requests.push(TerminalRequest::Editor(path));
             }
-            Action::Back | Action::Quit => {
-                self.view = View::Register;
-            }
+            Action::Back => self.leave_viewer(),
+            Action::Quit => self.request_quit(),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Finder => self.open_finder(),
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
@@ -343,6 +350,16 @@ impl App {
         self.open_runbook(&target, anchor.as_deref());
     }
 
+    /// Esc in the viewer: back to the register, where the runbook was opened from.
+    fn leave_viewer(&mut self) {
+        self.view = View::Register;
+        if let Some(super::Place::Register(selection, pane)) = self.places.last().cloned() {
+            self.places.pop();
+            self.focus = pane;
+            self.reselect(selection);
+        }
+    }
+
     /// Back (or forward) through the pages visited.
     fn history_step(&mut self, back: bool) {
         let Some(viewer) = self.viewer.as_mut() else {
@@ -353,6 +370,21 @@ impl App {
         } else {
             viewer.forward.pop()
         };
+        if next.is_none()
+            && back
+            && self
+                .places
+                .last()
+                .is_some_and(|p| matches!(p, super::Place::Register(..)))
+        {
+            // The first page opened from the register: back is the register.
+            if let Some(super::Place::Register(selection, pane)) = self.places.pop() {
+                self.view = View::Register;
+                self.focus = pane;
+                self.reselect(selection);
+            }
+            return;
+        }
         let Some(next) = next else {
             self.say(if back {
                 "nothing to go back to"

@@ -139,6 +139,25 @@ impl Register {
 }
 
 impl Risk {
+    /// A new risk: medium × medium, open, everything else empty.
+    pub fn new(id: &str, title: &str) -> Risk {
+        Risk {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            description: String::new(),
+            likelihood: Level::Medium,
+            impact: Level::Medium,
+            detection: String::new(),
+            mitigation: String::new(),
+            runbook: String::new(),
+            status: Status::Open,
+            tickets: Vec::new(),
+            questions: Vec::new(),
+            last_rehearsed: None,
+            estimate: Estimate::default(),
+        }
+    }
+
     pub fn score(&self) -> u8 {
         score(self.likelihood, self.impact)
     }

@@ -51,19 +51,13 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Presses keys named as in the keymap (`j`, `tab`, `ctrl-s`), separated by spaces; a key with
-/// no action types its character, as in the terminal.
+/// Presses keys named as in the keymap (`j`, `tab`, `ctrl-s`), separated by spaces, through the
+/// event loop's own key handler: a key with no action types its character, as in the terminal.
 pub fn press(app: &mut App, keys: &str) {
     for name in keys.split_whitespace() {
         let key = Key::parse(name).unwrap();
-        match app.keymap.action(app.context(), key) {
-            Some(action) => app.update(action),
-            None => {
-                if let ratatui::crossterm::event::KeyCode::Char(c) = key.code {
-                    app.type_text(&c.to_string());
-                }
-            }
-        }
+        let event = ratatui::crossterm::event::KeyEvent::new(key.code, key.modifiers);
+        faultline::tui::handle_key(app, event);
         faultline::effects::run(app);
     }
 }

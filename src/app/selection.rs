@@ -1,0 +1,213 @@
+//! The selection follows identity, not rows: the component by its file, the risk by its id. Every
+//! change to what the lists show (a filter, the sort order, a move, an edit, undo and redo, a
+//! reload from disk, a finder jump) goes through `reselect`, so the form below always shows the
+//! risk the person was looking at; when that risk is gone, the one now in its place.
+
+use super::{App, Pane};
+use crate::model::Register;
+use crate::store::ComponentFile;
+use std::path::{Path, PathBuf};
+
+/// What is selected, by identity.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    pub path: Option<PathBuf>,
+    /// The selected risk's id, when the component has one selected.
+    pub risk: Option<String>,
+    /// Where that risk was shown, for choosing the nearest one when it is gone.
+    pub position: usize,
+}
+
+impl App {
+    /// The selection as identities.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            path: self.selected_path(),
+            risk: self.selected_risk_id(),
+            position: self.risk,
+        }
+    }
+
+    /// The selected risk's id.
+    pub fn selected_risk_id(&self) -> Option<String> {
+        let reg = self.selected_file().and_then(ComponentFile::register)?;
+        let index = self.order_of(reg).get(self.risk).copied()?;
+        Some(reg.risks[index].id.clone())
+    }
+
+    /// Selects again what `selection` names, as far as it is still shown: the same component
+    /// (else the one now at its place), the same risk (else the nearest one by position).
+    #[allow(clippy::needless_pass_by_value)] // a selection is taken, then used up
+    pub(super) fn reselect(&mut self, selection: Selection) {
+        if let Some(pos) = selection.path.as_deref().and_then(|p| self.position_of(p)) {
+            self.component = pos;
+        }
+        self.component = self.component.min(self.visible.len().saturating_sub(1));
+        let same_component = selection.path.is_some() && self.selected_path() == selection.path;
+        let shown = self.risk_order().len();
+        let found = selection
+            .risk
+            .as_deref()
+            .filter(|_| same_component)
+            .is_some_and(|id| self.select_risk(id));
+        if !found {
+            self.risk = if same_component {
+                selection.position.min(shown.saturating_sub(1))
+            } else {
+                0
+            };
+        }
+        if !same_component || (!found && selection.risk.is_some()) {
+            self.row = 0;
+        }
+    }
+
+    /// Recomputes which components the list shows, keeping the selection on the same risk.
+    pub(super) fn refresh_visible(&mut self) {
+        let selection = self.selection();
+        self.recompute_visible();
+        self.reselect(selection);
+    }
+
+    /// Sets or clears the heat-map filter, keeping the selected risk if it is still shown.
+    pub(super) fn set_filter(
+        &mut self,
+        filter: Option<(crate::model::Level, crate::model::Level)>,
+    ) {
+        let selection = self.selection();
+        self.filter = filter;
+        self.recompute_visible();
+        self.reselect(selection);
+    }
+
+    /// Which components the list shows: all, or those with a risk in the heat-map filter.
+    pub(super) fn recompute_visible(&mut self) {
+        self.visible = (0..self.ws.components.len())
+            .filter(|&i| match (self.filter, self.ws.components[i].register()) {
+                (None, _) => true,
+                (Some(_), Some(reg)) => !self.order_of(reg).is_empty(),
+                (Some(_), None) => false,
+            })
+            .collect();
+    }
+
+    fn position_of(&self, path: &Path) -> Option<usize> {
+        self.visible
+            .iter()
+            .position(|&i| self.ws.components[i].path == path)
+    }
+
+    /// Selects the component whose file is `path`, if it is shown; a different component
+    /// starts at its first risk.
+    pub(super) fn select_path(&mut self, path: &Path) {
+        if let Some(pos) = self.position_of(path) {
+            if pos != self.component {
+                self.risk = 0;
+                self.row = 0;
+            }
+            self.component = pos;
+        }
+    }
+
+    /// Selects the risk with `id` in the selected component; false when it is not shown.
+    pub(super) fn select_risk(&mut self, id: &str) -> bool {
+        let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
+            return false;
+        };
+        let order = self.order_of(reg);
+        match order.iter().position(|&r| reg.risks[r].id == id) {
+            Some(pos) => {
+                self.risk = pos;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Runs `f`, then puts the selection back on the same risk (its place in the order may move).
+    pub(super) fn keep_risk_selected(&mut self, f: impl FnOnce(&mut App)) {
+        let selection = self.selection();
+        f(self);
+        self.reselect(selection);
+    }
+
+    /// Shows the risk `id` of the component at `path`: clears a filter that hides it, and
+    /// focuses the risks list if the components list had the focus.
+    pub(super) fn show_risk(&mut self, path: &Path, id: &str) {
+        if self.filter.is_some() && !self.is_shown(path, id) {
+            self.set_filter(None);
+        }
+        self.select_path(path);
+        if self.selected_path().as_deref() == Some(path) && self.select_risk(id) {
+            if self.focus == Pane::Components {
+                self.focus = Pane::Risks;
+            }
+            if self.focus == Pane::Detail {
+                self.subject = super::Subject::Risk;
+            }
+        }
+    }
+
+    fn is_shown(&self, path: &Path, id: &str) -> bool {
+        self.position_of(path).is_some()
+            && self
+                .current(path)
+                .is_some_and(|reg| self.order_of(reg).iter().any(|&r| reg.risks[r].id == id))
+    }
+}
+
+/// The risk a change is about: the first one added or changed by it, else (a pure reorder) the
+/// first that moved; `None` when it only removed risks or touched the component's own fields.
+pub fn changed_risk(before: Option<&Register>, after: Option<&Register>) -> Option<String> {
+    let after = after?;
+    let changed = after.risks.iter().find(|risk| {
+        before.is_none_or(|b| b.risks.iter().find(|r| r.id == risk.id) != Some(*risk))
+    });
+    let moved = || {
+        let before = before?;
+        (before.risks.len() == after.risks.len())
+            .then(|| {
+                after
+                    .risks
+                    .iter()
+                    .zip(&before.risks)
+                    .find(|(a, b)| a.id != b.id)
+                    .map(|(a, _)| a)
+            })
+            .flatten()
+    };
+    changed.or_else(moved).map(|risk| risk.id.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg(ids: &[&str]) -> Register {
+        let mut reg = crate::app::new_register("x");
+        for id in ids {
+            reg.risks.push(crate::model::Risk::new(id, id));
+        }
+        reg
+    }
+
+    #[test]
+    fn the_changed_risk_is_the_first_that_differs() {
+        let a = reg(&["one", "two", "three"]);
+        let mut b = a.clone();
+        b.risks[2].title = "Three".into();
+        assert_eq!(changed_risk(Some(&a), Some(&b)).as_deref(), Some("three"));
+        assert_eq!(changed_risk(Some(&b), Some(&a)).as_deref(), Some("three"));
+        let removed = reg(&["one", "three"]);
+        assert_eq!(changed_risk(Some(&a), Some(&removed)), None);
+        assert_eq!(
+            changed_risk(Some(&removed), Some(&a)).as_deref(),
+            Some("two")
+        );
+        let swapped = reg(&["two", "one", "three"]);
+        assert_eq!(
+            changed_risk(Some(&a), Some(&swapped)).as_deref(),
+            Some("two")
+        );
+    }
+}
