@@ -7,6 +7,7 @@ mod finder;
 mod popups;
 pub mod runbook;
 mod selection;
+mod stub;
 
 use crate::action::Action;
 use crate::editor::TextInput;
@@ -26,6 +27,7 @@ use std::path::{Path, PathBuf};
 pub use changes::Baseline;
 pub use edit::new_register;
 pub use finder::FinderState;
+pub use stub::{relative_link, runbook_template, stub_path};
 
 /// The three panes of the register view, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +192,8 @@ pub struct App {
     pub terminal_requests: Vec<crate::effects::TerminalRequest>,
     /// Places left by jumps between views (backlinks to a risk, a risk to its runbook).
     pub places: Vec<Place>,
+    /// Runbooks stubbed but not yet written (path → text): written on save with the link.
+    pub drafts: HashMap<String, String>,
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
@@ -244,6 +248,7 @@ impl App {
             viewer: None,
             terminal_requests: Vec::new(),
             places: Vec::new(),
+            drafts: HashMap::new(),
         };
         app.refresh_visible();
         app
@@ -584,7 +589,7 @@ impl App {
 
     /// Quits, or asks what to do with unsaved changes first.
     fn request_quit(&mut self) {
-        if self.dirty_paths().is_empty() {
+        if self.unsaved_count() == 0 {
             self.should_quit = true;
         } else {
             self.overlay = Some(Overlay::Unsaved);

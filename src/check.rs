@@ -41,6 +41,15 @@ pub fn check_component(ws: &Workspace, path: &Path, today: Date) -> Vec<Finding>
     findings
 }
 
+/// Checks one runbook's links, for a re-check after it was written or stubbed.
+pub fn check_runbook(ws: &Workspace, path: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(doc) = ws.runbook(path) {
+        check_runbook_links(ws, doc, &mut findings);
+    }
+    findings
+}
+
 /// The component ids that exist, for `depends_on`, as a set and as a sorted list for
 /// "did you mean".
 struct ComponentNames<'a> {

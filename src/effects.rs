@@ -32,12 +32,6 @@ pub enum Effect {
     },
     /// Show a runbook at a scroll position (going back or forward).
     OpenRunbookAt { location: crate::viewer::Location },
-    /// Write a runbook from the template and link a risk to it.
-    StubRunbook {
-        path: PathBuf,
-        id: String,
-        file: String,
-    },
     /// Read a runbook again after it was edited.
     ReloadRunbook(String),
 }
@@ -102,7 +96,6 @@ fn perform(app: &mut App, effect: Effect) {
         Effect::OpenRunbookAt { location } => {
             open_runbook(app, &location.path, None, false, Some(location.scroll));
         }
-        Effect::StubRunbook { path, id, file } => stub_runbook(app, &path, &id, &file),
         Effect::ReloadRunbook(path) => reload_runbook(app, &path),
     }
 }
@@ -110,6 +103,12 @@ fn perform(app: &mut App, effect: Effect) {
 /// Reads a runbook for the viewer: over the size limit it is refused; invalid UTF-8 opens with
 /// replacement characters and a notice.
 fn read_runbook(app: &App, path: &str) -> Result<(String, Option<String>), String> {
+    if let Some(draft) = app.drafts.get(path) {
+        return Ok((
+            draft.clone(),
+            Some(format!("{path} is a stub, written when you save")),
+        ));
+    }
     // The same size limit and messages as loading the workspace.
     let bytes = store::read_limited(&app.ws.root, &app.ws.root.join(path))
         .map_err(|f| format!("{path}: {}", f.message))?;
@@ -173,85 +172,13 @@ fn open_runbook(
     };
 }
 
-/// The template a stubbed runbook starts from: what the risk already says, and empty steps.
-pub fn runbook_template(reg: &crate::model::Register, risk: &crate::model::Risk) -> String {
-    let or_todo = |text: &str, what: &str| {
-        if text.trim().is_empty() {
-            format!("_No {what} recorded yet._")
-        } else {
-            text.to_owned()
-        }
-    };
-    format!(
-        "# {title}
-
-Runbook for `{component}/{id}` ({component_title}). Score {score} ({band}).
-
-## Detection
-
-{detection}
-
-## Mitigation
-
-{mitigation}
-
-## Steps
-
-- [ ] 
-
-## Escalation
-
-- [ ] Page {owner} and follow [incident roles and severity](../incident/roles-and-severity.md) if it exists
-",
-        title = risk.title,
-        component = reg.component,
-        id = risk.id,
-        component_title = reg.title,
-        score = risk.score(),
-        band = risk.band(),
-        detection = or_todo(&risk.detection, "detection"),
-        mitigation = or_todo(&risk.mitigation, "mitigation"),
-        owner = if reg.owner.is_empty() { "the owning team" } else { reg.owner.as_str() },
-    )
-}
-
-/// Writes a runbook from the template (never over an existing file) and links the risk to it.
-fn stub_runbook(app: &mut App, path: &std::path::Path, id: &str, file: &str) {
-    let Some(reg) = app.current(path).cloned() else {
-        return;
-    };
-    let Some(risk) = reg.risks.iter().find(|r| r.id == id) else {
-        return;
-    };
-    let absolute = app.ws.root.join(file);
-    if !absolute.exists() {
-        let text = runbook_template(&reg, risk);
-        let written = absolute
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| store::save_atomic(&absolute, text.as_bytes()));
-        if let Err(err) = written {
-            app.status = Some(format!("cannot write {file}: {err}"));
-            return;
-        }
-        let doc = crate::runbook::RunbookDoc::index(file.to_owned(), &text);
-        app.ws.add_runbook(doc);
-    }
-    app.link_runbook(path, id, file);
-    open_runbook(app, file, None, true, None);
-    app.status = Some(format!(
-        "wrote {file} and linked {}/{id} to it (save the register to keep the link)",
-        reg.component
-    ));
-}
-
 /// Reads a runbook again after `$EDITOR`: the viewer, the index and the link checks follow.
 fn reload_runbook(app: &mut App, path: &str) {
     let scroll = app.viewer.as_ref().map_or(0, |v| v.scroll);
     if let Ok((text, _)) = read_runbook(app, path) {
         app.ws
             .add_runbook(crate::runbook::RunbookDoc::index(path.to_owned(), &text));
-        app.refresh_all_links();
+        app.recheck_runbook(path);
     }
     let message = app.status.take();
     open_runbook(app, path, None, false, Some(scroll));
@@ -264,15 +191,40 @@ fn reload_runbook(app: &mut App, path: &str) {
 /// (reload, overwrite, keep editing) and that file is left alone.
 fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
     let dirty = app.dirty_paths();
-    if dirty.is_empty() {
+    let mut saved = Vec::new();
+    let mut failed = None;
+    // Stubbed runbooks first, so a saved link never points at a file not yet written.
+    let mut drafts: Vec<String> = app.drafts.keys().cloned().collect();
+    drafts.sort();
+    for path in drafts {
+        let absolute = app.ws.root.join(&path);
+        if absolute.exists() {
+            failed = Some(format!(
+                "{path} appeared on disk meanwhile: the stub was not written over it"
+            ));
+            app.drafts.remove(&path);
+            continue;
+        }
+        let text = app.drafts[&path].clone();
+        let written = absolute
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| store::save_atomic(&absolute, text.as_bytes()));
+        match written {
+            Ok(()) => {
+                app.drafts.remove(&path);
+                saved.push(path);
+            }
+            Err(err) => failed = Some(format!("cannot write {path}: {err}")),
+        }
+    }
+    if dirty.is_empty() && saved.is_empty() && failed.is_none() {
         app.status = Some("nothing to save".into());
         if then_quit {
             app.should_quit = true;
         }
         return;
     }
-    let mut saved = Vec::new();
-    let mut failed = None;
     for path in dirty {
         let absolute = app.ws.root.join(&path);
         let known = app.baseline.get(&path).and_then(|b| b.stamp);

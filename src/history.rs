@@ -13,12 +13,24 @@ pub struct FileChange {
     pub after: Option<Register>,
 }
 
-/// One user edit, possibly touching more than one file (a rename).
+/// A runbook written by faultline (a stub from the template), before and after: `None` where
+/// faultline has not written it.
 #[derive(Debug, Clone, PartialEq)]
+pub struct RunbookChange {
+    /// Workspace-relative path: `runbooks/payments-api/concurrency-limit.md`.
+    pub path: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One user edit, possibly touching more than one file (a rename, a risk and its new runbook).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Change {
     /// What the edit did, for the status line: "set likelihood of payments-api/x".
     pub label: String,
     pub files: Vec<FileChange>,
+    /// Runbooks the change writes: a stub and the risk's link to it are one change.
+    pub runbooks: Vec<RunbookChange>,
 }
 
 impl Change {
@@ -34,6 +46,15 @@ impl Change {
                     path: f.path.clone(),
                     before: f.after.clone(),
                     after: f.before.clone(),
+                })
+                .collect(),
+            runbooks: self
+                .runbooks
+                .iter()
+                .map(|r| RunbookChange {
+                    path: r.path.clone(),
+                    before: r.after.clone(),
+                    after: r.before.clone(),
                 })
                 .collect(),
         }

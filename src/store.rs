@@ -183,6 +183,19 @@ impl Workspace {
         }
     }
 
+    /// Takes one runbook out of the index (a stub undone before it was written).
+    pub fn remove_runbook(&mut self, path: &str) {
+        if self.runbook_by_path.remove(path).is_some() {
+            self.runbooks.retain(|doc| doc.path != path);
+            self.runbook_by_path = self
+                .runbooks
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.path.clone(), i))
+                .collect();
+        }
+    }
+
     /// Takes the runbooks out (to hand them to another workspace value).
     pub fn take_runbooks(&mut self) -> RunbookSet {
         self.runbook_by_path.clear();

@@ -284,15 +284,45 @@ fn backspace_returns_from_a_backlink_to_the_runbook() {
     assert_eq!(app.view, View::Register, "and back again to the register");
 }
 
+fn errors(app: &faultline::app::App) -> Vec<String> {
+    app.findings
+        .iter()
+        .filter(|f| f.severity == faultline::finding::Severity::Error)
+        .map(ToString::to_string)
+        .collect()
+}
+
+fn check_errors(root: &std::path::Path) -> Vec<String> {
+    let ws = faultline::store::Workspace::load(root).unwrap();
+    faultline::check::check(&ws, harness::today())
+        .iter()
+        .filter(|f| f.severity == faultline::finding::Severity::Error)
+        .map(ToString::to_string)
+        .collect()
+}
+
 #[test]
 fn a_risk_without_a_runbook_gets_one_stubbed() {
     let dir = viewer_workspace();
     let mut app = app_for(dir.path(), false);
-    // cache-cold has no runbook.
+    // The fixture's runbooks have broken links on purpose: the stub adds none.
+    let known = errors(&app);
+    let known_on_disk = check_errors(dir.path());
+    // cache-cold has no runbook; runbooks live in folders here, so it gets one of its own.
     press(&mut app, "tab j r");
     assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
     press(&mut app, "y");
     let file = dir.path().join("runbooks/api/cache-cold.md");
+    assert!(!file.exists(), "written on save, with the link, not before");
+    assert_eq!(app.view, View::Runbook);
+    assert!(screen(&app).contains("Cold cache after deploy"));
+    let reg = app
+        .current(std::path::Path::new("registers/api.json"))
+        .unwrap();
+    assert_eq!(reg.risks[1].runbook, "runbooks/api/cache-cold.md");
+    assert_eq!(app.unsaved_count(), 2, "the link and the stub");
+    assert_eq!(errors(&app), known);
+    press(&mut app, "ctrl-s");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with("# Cold cache after deploy\n"), "{text}");
     assert!(
@@ -300,16 +330,104 @@ fn a_risk_without_a_runbook_gets_one_stubbed() {
             && text.contains("Warm-up job before traffic")
     );
     assert!(text.contains("## Steps\n\n- [ ] \n"));
-    assert_eq!(app.view, View::Runbook);
+    assert_eq!(app.unsaved_count(), 0);
+    assert_eq!(check_errors(dir.path()), known_on_disk);
+}
+
+#[test]
+fn one_undo_takes_back_the_stub_and_its_link() {
+    let dir = viewer_workspace();
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, "tab j r y esc u");
     let reg = app
         .current(std::path::Path::new("registers/api.json"))
         .unwrap();
-    assert_eq!(reg.risks[1].runbook, "runbooks/api/cache-cold.md");
-    assert_eq!(
-        app.dirty_paths().len(),
-        1,
-        "the link is an unsaved edit, undoable"
+    assert_eq!(reg.risks[1].runbook, "");
+    assert_eq!(app.unsaved_count(), 0);
+    assert!(app.ws.runbook("runbooks/api/cache-cold.md").is_none());
+    press(&mut app, "ctrl-s");
+    assert!(!dir.path().join("runbooks/api").exists());
+    // Redo brings both back.
+    press(&mut app, "ctrl-r ctrl-s");
+    assert!(dir.path().join("runbooks/api/cache-cold.md").exists());
+}
+
+#[test]
+fn a_stub_in_a_flat_workspace_passes_check() {
+    // A workspace the example never saw: flat runbooks/, other names, no incident runbook.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("registers")).unwrap();
+    std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();
+    std::fs::write(
+        dir.path().join("runbooks/search-outage.md"),
+        "# Search outage\n\n- [ ] Fail over to the replica\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("registers/search.json"),
+        r#"{
+  "component": "search",
+  "title": "Search",
+  "risks": [
+    {
+      "id": "index-corrupt",
+      "title": "Index corrupted by a bad reindex",
+      "likelihood": "low",
+      "impact": "high",
+      "status": "open"
+    }
+  ]
+}
+"#,
+    )
+    .unwrap();
+    assert_eq!(check_errors(dir.path()), Vec::<String>::new());
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, "tab r y ctrl-s");
+    let file = dir.path().join("runbooks/search-index-corrupt.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !text.contains("incident/"),
+        "no link that does not resolve: {text}"
     );
+    assert_eq!(check_errors(dir.path()), Vec::<String>::new());
+    assert!(errors(&app).is_empty(), "{:?}", errors(&app));
+}
+
+#[test]
+fn a_link_to_a_missing_runbook_offers_the_stub_at_that_path() {
+    let dir = harness::example_copy();
+    let path = dir.path().join("registers/session-cache.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "runbooks/cache/redis-eviction-storm.md#stop-the-bleeding",
+        "runbooks/cache/eviction.md#steps",
+    );
+    std::fs::write(&path, text).unwrap();
+    let mut app = app_for(dir.path(), false);
+    assert!(errors(&app).iter().any(|e| e.contains("runbook-missing")));
+    // session-cache is the last component; eviction-storm its first risk by score.
+    press(&mut app, "G tab r");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
+    press(&mut app, "y");
+    assert!(errors(&app).is_empty(), "{:?}", errors(&app));
+    press(&mut app, "ctrl-s");
+    assert!(dir.path().join("runbooks/cache/eviction.md").exists());
+    assert_eq!(check_errors(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_stub_links_the_escalation_runbook_when_there_is_one() {
+    let dir = harness::example_copy();
+    let mut app = app_for(dir.path(), false);
+    // api-gateway/throttle-limits has no runbook.
+    press(&mut app, "tab j r y ctrl-s");
+    let file = dir.path().join("runbooks/api-gateway/throttle-limits.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("(../incident/roles-and-severity.md)"),
+        "{text}"
+    );
+    assert_eq!(check_errors(dir.path()), Vec::<String>::new());
 }
 
 #[test]

@@ -95,13 +95,19 @@ fn broken_files_still_open_with_their_finding() {
 }
 
 #[test]
-fn q_quits_and_esc_quits_from_the_register() {
+fn q_and_ctrl_c_quit_but_esc_never_does() {
     let mut app = example();
     press(&mut app, "q");
     assert!(app.should_quit);
     let mut app = example();
-    press(&mut app, "esc");
+    press(&mut app, "ctrl-c");
     assert!(app.should_quit);
+    let mut app = example();
+    for keys in ["esc", "m esc esc", "j tab esc esc esc", "ctrl-p esc esc", "? esc esc"] {
+        press(&mut app, keys);
+        assert!(!app.should_quit, "{keys}");
+    }
+    assert!(app.status.clone().unwrap().contains("q quits"));
 }
 
 #[test]

@@ -40,6 +40,11 @@ impl App {
         paths
     }
 
+    /// Files with unsaved changes: registers and stubbed runbooks.
+    pub fn unsaved_count(&self) -> usize {
+        self.dirty_paths().len() + self.drafts.len()
+    }
+
     pub fn is_dirty(&self, path: &Path) -> bool {
         self.baseline
             .get(path)
@@ -81,7 +86,11 @@ impl App {
         } else {
             files[0].after = Some(after);
         }
-        self.record(Change { label, files });
+        self.record(Change {
+            label,
+            files,
+            ..Change::default()
+        });
         Ok(())
     }
 
@@ -114,6 +123,9 @@ impl App {
             self.remember_baseline(&file.path);
             self.set_state(&file.path, file.after.clone());
             self.effects.push_back(Effect::Journal(file.path.clone()));
+        }
+        for runbook in &change.runbooks {
+            self.apply_runbook(runbook);
         }
         if let Some(file) = change
             .files
@@ -364,6 +376,7 @@ impl App {
             .collect();
         let count = files.len();
         self.record(Change {
+            runbooks: Vec::new(),
             label: format!(
                 "restored unsaved edits to {count} file{}",
                 if count == 1 { "" } else { "s" }

@@ -251,14 +251,12 @@ impl App {
                 self.risk = self.risk.min(self.risk_order().len().saturating_sub(1));
                 self.row = 0;
             }
-            Pending::StubRunbook { path, id, file } => {
-                self.effects
-                    .push_back(Effect::StubRunbook { path, id, file });
-            }
+            Pending::StubRunbook { path, id, file } => self.stub_runbook(&path, &id, &file),
             Pending::DeleteComponent { path } => {
                 let before = self.current(&path).cloned();
                 let label = format!("delete component {}", path.display());
                 self.record(crate::history::Change {
+                    runbooks: Vec::new(),
                     label,
                     files: vec![crate::history::FileChange {
                         path,
@@ -409,6 +407,7 @@ impl App {
                     after.risks[i].id = form::unique_id(&after.risks[i].title, &taken);
                 }
                 let change = crate::history::Change {
+                    runbooks: Vec::new(),
                     label: String::new(),
                     files: vec![crate::history::FileChange {
                         path: path.clone(),
@@ -468,6 +467,7 @@ impl App {
         }
         let register = new_register(&id);
         self.record(crate::history::Change {
+            runbooks: Vec::new(),
             label: format!(
                 "add component {id} ({} is written when you save)",
                 path.display()

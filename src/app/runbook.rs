@@ -101,6 +101,25 @@ impl App {
         let risk = &reg.risks[index];
         match risk.runbook_parts() {
             Some((file, anchor)) => match crate::check::resolve_link(&self.ws, "", &risk.runbook) {
+                // A link to a runbook nobody wrote yet (or one lost in a crash): offer the stub
+                // at that very path, so the link starts resolving.
+                Err(("runbook-missing", reason))
+                    if !self.checking && !self.read_only && file.ends_with(".md") =>
+                {
+                    if let Some(target) = normalize("", file) {
+                        self.overlay = Some(Overlay::Confirm {
+                            question: format!(
+                                "{reason}. Stub it from the template for {}/{}? It is written when you save; u undoes it.",
+                                reg.component, risk.id
+                            ),
+                            pending: Pending::StubRunbook {
+                                path,
+                                id: risk.id.clone(),
+                                file: target,
+                            },
+                        });
+                    }
+                }
                 Err((_, reason)) if !self.checking => {
                     self.say(format!("cannot open the runbook: {reason}"));
                 }
@@ -119,15 +138,10 @@ impl App {
                 self.say("this risk has no runbook (read-only: cannot stub one)");
             }
             None => {
-                let file = format!(
-                    "{}/{}/{}.md",
-                    crate::store::RUNBOOKS_DIR,
-                    reg.component,
-                    risk.id
-                );
+                let file = super::stub_path(&self.ws, &self.drafts, reg, risk);
                 self.overlay = Some(Overlay::Confirm {
                     question: format!(
-                        "{}/{} has no runbook. Create {file} from the template (title, detection, mitigation, empty steps) and link it?",
+                        "{}/{} has no runbook. Stub {file} from the template (title, detection, mitigation, empty steps) and link it? Both are written when you save; u undoes both.",
                         reg.component, risk.id
                     ),
                     pending: Pending::StubRunbook {
@@ -241,6 +255,7 @@ impl App {
             Action::Finder => self.open_finder(),
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
             Action::HeatMap => self.view = View::HeatMap,
+            Action::Save | Action::Undo | Action::Redo => self.update_edit(action),
             _ => {}
         }
     }

@@ -25,7 +25,15 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             (" Confirm ", "y yes · n no")
         }
         Overlay::Unsaved => {
-            let dirty = app.dirty_paths();
+            let mut dirty: Vec<String> = app
+                .dirty_paths()
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            let mut drafts: Vec<String> =
+                app.drafts.keys().map(|p| format!("{p} (stub)")).collect();
+            drafts.sort();
+            dirty.extend(drafts);
             text(
                 &format!(
                     "{} file{} with unsaved changes:",
@@ -35,7 +43,7 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
                 &mut lines,
             );
             for path in dirty.iter().take(8) {
-                text(&format!("  {}", path.display()), &mut lines);
+                text(&format!("  {path}"), &mut lines);
             }
             (" Quit ", "s save and quit · d discard and quit · c cancel")
         }

@@ -213,7 +213,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     if app.read_only {
         spans.push(Span::styled(" READ-ONLY", app.theme.title()));
     }
-    let unsaved = app.dirty_paths().len();
+    let unsaved = app.unsaved_count();
     if unsaved > 0 {
         spans.push(Span::styled(
             format!(" {unsaved} unsaved"),
