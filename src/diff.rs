@@ -4,6 +4,7 @@
 
 mod flags;
 pub mod format;
+pub mod words;
 
 use crate::check::normalize;
 use crate::finding::Finding;
@@ -177,6 +178,30 @@ pub struct ComponentDiff {
     pub risks_added: Vec<RiskSummary>,
     pub risks_removed: Vec<RiskSummary>,
     pub risks_changed: Vec<RiskDiff>,
+    /// The risks kept on both sides, in each side's file order, when that order changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_order: Option<Reorder>,
+}
+
+/// A change in the order of a component's risks (the order the team gave them in the file).
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Reorder {
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+}
+
+impl Reorder {
+    /// The risks whose place changed: (id, place before, place after), 1-based.
+    pub fn moved(&self) -> Vec<(&str, usize, usize)> {
+        self.after
+            .iter()
+            .enumerate()
+            .filter_map(|(to, id)| {
+                let from = self.before.iter().position(|x| x == id)?;
+                (from != to).then_some((id.as_str(), from + 1, to + 1))
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -363,6 +388,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
                     || !component.risks_added.is_empty()
                     || !component.risks_removed.is_empty()
                     || !component.risks_changed.is_empty()
+                    || component.risk_order.is_some()
                 {
                     out.components_changed.push(component);
                 }
@@ -540,7 +566,21 @@ fn component_diff(
             risks_changed.push(risk_diff(a, old_risk, b, new_risk));
         }
     }
-    // The budget moves for every risk when availability changes: those risks count as changed.
+    // The order of the risks both sides keep: a reordering is a change a reviewer should see
+    // (it is most of the lines of `git diff`).
+    let before: Vec<String> = a
+        .risks
+        .iter()
+        .filter(|r| b.risks.iter().any(|x| x.id == r.id))
+        .map(|r| r.id.clone())
+        .collect();
+    let after: Vec<String> = b
+        .risks
+        .iter()
+        .filter(|r| a.risks.iter().any(|x| x.id == r.id))
+        .map(|r| r.id.clone())
+        .collect();
+    let risk_order = (before != after).then_some(Reorder { before, after });
     ComponentDiff {
         component: b.component.clone(),
         title: b.title.clone(),
@@ -548,6 +588,7 @@ fn component_diff(
         risks_added,
         risks_removed,
         risks_changed,
+        risk_order,
     }
 }
 

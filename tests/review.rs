@@ -518,3 +518,112 @@ fn the_ci_workflow_is_valid_yaml_and_runs_the_checks() {
     );
     assert!(runs.iter().any(|r| r.contains("--format markdown")));
 }
+
+/// A repository with the example committed and nothing else.
+fn committed_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    harness::copy_tree(
+        &harness::repo().join("registers"),
+        &dir.path().join("registers"),
+    );
+    harness::copy_tree(
+        &harness::repo().join("runbooks"),
+        &dir.path().join("runbooks"),
+    );
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "register"]);
+    dir
+}
+
+#[test]
+fn reordering_risks_is_a_change() {
+    let repo = committed_example();
+    edit(repo.path(), "payments-api", |v| {
+        v["risks"].as_array_mut().unwrap().reverse();
+    });
+    let out = faultline(repo.path(), &["diff", "--exit-code"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("1 component changed"), "{text}");
+    assert!(
+        text.contains("risk order changed: idempotency-key-collision 5 → 1"),
+        "{text}"
+    );
+    let md = stdout(&faultline(repo.path(), &["diff", "--format", "markdown"]));
+    assert!(md.contains("risk order changed"), "{md}");
+    let json = stdout(&faultline(repo.path(), &["diff", "--format", "json"]));
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let order = &value["components_changed"][0]["risk_order"];
+    assert_eq!(order["after"][0], "idempotency-key-collision");
+}
+
+#[test]
+fn long_text_changes_are_shown_whole_with_the_changed_words_marked() {
+    let repo = committed_example();
+    let old = "Key kept in Secrets Manager, rotated by hand every year after the audit; gitleaks pre-commit hook and a CI scan";
+    let new = "Key kept in Secrets Manager, rotated by hand every year after the audit; gitleaks pre-commit hook, a CI scan and a weekly history scan";
+    edit(repo.path(), "card-provider", |v| {
+        risk(v, "api-key-leak")["mitigation"] = old.into();
+    });
+    git(repo.path(), &["commit", "-q", "-am", "mitigation"]);
+    edit(repo.path(), "card-provider", |v| {
+        risk(v, "api-key-leak")["mitigation"] = new.into();
+    });
+    let text = stdout(&faultline(repo.path(), &["diff"]));
+    assert!(!text.contains('…'), "nothing cut off: {text}");
+    assert!(
+        text.contains("      mitigation:\n        − Key kept in Secrets Manager"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hook and a [-CI-] scan"),
+        "removed words marked: {text}"
+    );
+    assert!(
+        text.contains("hook{+, a CI scan+} and a {+weekly history+} scan"),
+        "added words marked as phrases: {text}"
+    );
+    for line in text.lines().filter(|l| l.starts_with("        ")) {
+        assert!(line.chars().count() <= 100, "wrapped: {line}");
+    }
+    let md = stdout(&faultline(repo.path(), &["diff", "--format", "markdown"]));
+    assert!(md.contains("a <del>CI</del> scan"), "{md}");
+    assert!(
+        md.contains("hook<ins>, a CI scan</ins> and a <ins>weekly history</ins> scan"),
+        "{md}"
+    );
+    insta::assert_snapshot!("diff_word_level", text);
+}
+
+#[test]
+fn coloured_text_never_carries_escape_sequences_from_the_register() {
+    let file = |mitigation: &str| {
+        let json = serde_json::json!({
+            "component": "api", "title": "API", "risks": [{
+                "id": "r", "title": "R", "likelihood": "low", "impact": "low",
+                "mitigation": mitigation, "status": "open"
+            }]
+        });
+        vec![(
+            "registers/api.json".to_owned(),
+            json.to_string().into_bytes(),
+        )]
+    };
+    let old =
+        faultline::diff::Snapshot::from_files(file("plain text that is long enough to be a block"));
+    let new = faultline::diff::Snapshot::from_files(file(
+        "plain text \u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7} that is long \u{E000}31\u{E001}enough",
+    ));
+    let d = faultline::diff::diff(&old, &new);
+    let text = faultline::diff::format::text(&d, true);
+    assert!(
+        !text.contains("\u{1b}[2J") && !text.contains("\u{1b}]52"),
+        "{text:?}"
+    );
+    assert!(text.contains("␛[2J"), "{text:?}");
+    assert!(
+        !text.contains("\u{1b}[31m"),
+        "forged colour codes are not turned into escapes"
+    );
+}

@@ -103,7 +103,13 @@ fn q_and_ctrl_c_quit_but_esc_never_does() {
     press(&mut app, "ctrl-c");
     assert!(app.should_quit);
     let mut app = example();
-    for keys in ["esc", "m esc esc", "j tab esc esc esc", "ctrl-p esc esc", "? esc esc"] {
+    for keys in [
+        "esc",
+        "m esc esc",
+        "j tab esc esc esc",
+        "ctrl-p esc esc",
+        "? esc esc",
+    ] {
         press(&mut app, keys);
         assert!(!app.should_quit, "{keys}");
     }

@@ -1,7 +1,6 @@
 //! The diff as text for a terminal, as markdown for a pull-request comment.
 
 use super::{Diff, FieldChange, RiskDiff};
-use crate::sanitize::sanitize;
 use std::fmt::Write as _;
 
 fn pct(share: Option<f64>) -> String {
@@ -12,9 +11,26 @@ fn minutes(m: Option<f64>) -> String {
     m.map_or_else(|| "—".into(), |m| format!("{m:.0}"))
 }
 
-fn shorten(text: &str, max: usize) -> String {
-    let one_line = text.replace('\n', " ");
-    crate::list::truncate(&one_line, max)
+/// Fields whose values are prose: shown whole, and as a word diff on lines of their own when
+/// they are long, so the words that changed are never the ones cut off.
+const PROSE: [&str; 5] = ["title", "owner", "description", "detection", "mitigation"];
+
+/// Prose up to this many characters on both sides stays on the change's line.
+const INLINE_UP_TO: usize = 40;
+
+/// Columns the text format wraps long values at.
+const WIDTH: usize = 100;
+
+/// Whether a field change is shown as a block (old and new on lines of their own).
+pub fn is_block(f: &FieldChange) -> bool {
+    PROSE.contains(&f.field.as_str())
+        && [&f.old, &f.new]
+            .iter()
+            .any(|v| v.chars().count() > INLINE_UP_TO || v.contains('\n'))
+}
+
+fn one_line(text: &str) -> String {
+    text.split('\n').collect::<Vec<_>>().join(" ⏎ ")
 }
 
 fn field_text(f: &FieldChange) -> String {
@@ -22,16 +38,165 @@ fn field_text(f: &FieldChange) -> String {
         if v.is_empty() {
             "∅".to_owned()
         } else {
-            shorten(v, 60)
+            one_line(v)
         }
     };
     format!("{} {} → {}", f.field, show(&f.old), show(&f.new))
 }
 
+/// Colour (or plain markers) in the text format. Colour codes are written as private-use
+/// characters first and turned into escape sequences only after the line was sanitised, so
+/// nothing from a register can act on the terminal.
+struct Paint {
+    color: bool,
+}
+
+const START: char = '\u{E000}';
+const END_CODE: char = '\u{E001}';
+const RESET: char = '\u{E002}';
+
+impl Paint {
+    fn paint(&self, code: &str, t: &str) -> String {
+        if self.color {
+            format!("{START}{code}{END_CODE}{t}{RESET}")
+        } else {
+            t.to_owned()
+        }
+    }
+
+    /// A changed word run: coloured, or marked as `git diff --word-diff` does.
+    fn changed(&self, added: bool, t: &str) -> String {
+        match (self.color, added) {
+            (true, true) => self.paint("1;32", t),
+            (true, false) => self.paint("1;31;9", t),
+            (false, true) => format!("{{+{t}+}}"),
+            (false, false) => format!("[-{t}-]"),
+        }
+    }
+
+    fn finish(&self, line: &str) -> String {
+        let safe = crate::sanitize::sanitize(line);
+        if self.color {
+            safe.replace(START, "\x1b[")
+                .replace(END_CODE, "m")
+                .replace(RESET, "\x1b[0m")
+        } else {
+            safe.into_owned()
+        }
+    }
+}
+
+/// One side of a block change, wrapped: `        − text` with continuation lines indented.
+/// Neighbouring changed words are marked as one phrase.
+fn block_lines(paint: &Paint, sign: &str, side: &super::words::Side, added: bool) -> Vec<String> {
+    let indent = "        ";
+    let hang = format!("{indent}  ");
+    // Words (with the space after them) and whether each changed.
+    let mut words: Vec<(String, String, bool)> = Vec::new();
+    for (text, changed) in &side.pieces {
+        for word in text.split_inclusive(char::is_whitespace) {
+            let trimmed = word.trim_end();
+            let space = if word.len() > trimmed.len() { " " } else { "" };
+            match words.last_mut() {
+                // A space alone (between two changes) belongs to the word before it.
+                Some(last) if trimmed.is_empty() => last.1 = space.to_owned(),
+                _ => words.push((trimmed.replace('\n', " ⏎ "), space.to_owned(), *changed)),
+            }
+        }
+    }
+    if words.is_empty() {
+        words.push(("∅".into(), String::new(), false));
+    }
+    // Greedy line filling.
+    let mut lines: Vec<Vec<(String, String, bool)>> = vec![Vec::new()];
+    let mut width = indent.len() + 2;
+    for word in words {
+        let w = unicode_width::UnicodeWidthStr::width(word.0.as_str());
+        if width + w > WIDTH && lines.last().is_some_and(|l| !l.is_empty()) {
+            lines.push(Vec::new());
+            width = hang.len();
+        }
+        width += w + word.1.len();
+        if let Some(line) = lines.last_mut() {
+            line.push(word);
+        }
+    }
+    let mut out = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        let mut text = if n == 0 {
+            format!("{indent}{sign} ")
+        } else {
+            hang.clone()
+        };
+        let mut k = 0;
+        while k < line.len() {
+            let changed = line[k].2;
+            let mut end = k;
+            while end + 1 < line.len() && line[end + 1].2 == changed {
+                end += 1;
+            }
+            let mut phrase = String::new();
+            for (i, (word, space, _)) in line[k..=end].iter().enumerate() {
+                phrase.push_str(word);
+                if i + k < end {
+                    phrase.push_str(space);
+                }
+            }
+            if changed && !phrase.is_empty() {
+                text.push_str(&paint.changed(added, &phrase));
+            } else {
+                text.push_str(&phrase);
+            }
+            text.push_str(&line[end].1);
+            k = end + 1;
+        }
+        out.push(text.trim_end().to_owned());
+    }
+    out
+}
+
+/// A long prose change as text: the field's name, then the whole old and new values with the
+/// changed words marked.
+fn block_text(paint: &Paint, f: &FieldChange) -> Vec<String> {
+    let (old, new) = super::words::sides(&f.old, &f.new);
+    let mut lines = vec![format!("      {}:", f.field)];
+    lines.extend(block_lines(paint, "−", &old, false));
+    lines.extend(block_lines(paint, "+", &new, true));
+    lines
+}
+
+/// A long prose change as markdown: the whole old and new values, removed words in `<del>` and
+/// added words in `<ins>` (GitHub renders both; `**` would not open after a word, before a comma).
+fn block_markdown(f: &FieldChange) -> String {
+    let (old, new) = super::words::sides(&f.old, &f.new);
+    let side = |s: &super::words::Side, tag: &str| -> String {
+        let mut out = String::new();
+        for (text, changed) in &s.pieces {
+            let text = text.replace('\n', " ");
+            let trimmed = text.trim();
+            if *changed && !trimmed.is_empty() {
+                let lead = &text[..text.len() - text.trim_start().len()];
+                let tail = &text[text.trim_end().len()..];
+                let _ = write!(out, "{lead}<{tag}>{}</{tag}>{tail}", cell(trimmed));
+            } else {
+                out.push_str(&cell(&text));
+            }
+        }
+        if out.is_empty() { "∅".into() } else { out }
+    };
+    format!(
+        "{}:<br>− {}<br>+ {}",
+        f.field,
+        side(&old, "del"),
+        side(&new, "ins")
+    )
+}
+
 /// One line per change of a risk: "likelihood medium → high, score 9 → 12 (medium → high)".
+/// Long prose changes are left to `block_text` and `block_markdown`.
 pub fn risk_changes(r: &RiskDiff) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
-    for f in &r.fields {
+    for f in r.fields.iter().filter(|f| !is_block(f)) {
         let mut text = field_text(f);
         if f.field == "impact"
             || (f.field == "likelihood" && !r.fields.iter().any(|g| g.field == "impact"))
@@ -50,7 +215,7 @@ pub fn risk_changes(r: &RiskDiff) -> Vec<String> {
         ("question answered", &r.questions_answered),
     ] {
         if !questions.is_empty() {
-            let shown: Vec<String> = questions.iter().map(|q| shorten(q, 60)).collect();
+            let shown: Vec<String> = questions.iter().map(|q| one_line(q)).collect();
             parts.push(format!("{label}: {}", shown.join("; ")));
         }
     }
@@ -74,13 +239,13 @@ pub fn risk_changes(r: &RiskDiff) -> Vec<String> {
 
 /// Plain text (coloured when `color`), ordered and stable.
 pub fn text(d: &Diff, color: bool) -> String {
-    let paint = |code: &str, t: &str| {
-        if color {
-            format!("\x1b[{code}m{t}\x1b[0m")
-        } else {
-            t.to_owned()
-        }
+    // A register that carries the private-use characters colour is built from gets no colour.
+    let forged =
+        serde_json::to_string(d).map_or(true, |json| json.contains([START, END_CODE, RESET]));
+    let painter = Paint {
+        color: color && !forged,
     };
+    let paint = |code: &str, t: &str| painter.paint(code, t);
     let mut out = String::new();
     for f in &d.flags {
         let _ = writeln!(out, "{} {}: {}", paint("1;31", "!"), f.risk, f.message);
@@ -109,7 +274,27 @@ pub fn text(d: &Diff, color: bool) -> String {
     for c in &d.components_changed {
         let _ = writeln!(out, "{} ({})", paint("1", &c.component), c.title);
         for f in &c.fields {
-            let _ = writeln!(out, "  {} {}", paint("33", "~"), field_text(f));
+            if is_block(f) {
+                let _ = writeln!(out, "  {} component:", paint("33", "~"));
+                for line in block_text(&painter, f) {
+                    let _ = writeln!(out, "{line}");
+                }
+            } else {
+                let _ = writeln!(out, "  {} {}", paint("33", "~"), field_text(f));
+            }
+        }
+        if let Some(order) = &c.risk_order {
+            let moved: Vec<String> = order
+                .moved()
+                .iter()
+                .map(|(id, from, to)| format!("{id} {from} → {to}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {} risk order changed: {}",
+                paint("36", "↕"),
+                moved.join(", ")
+            );
         }
         for r in &c.risks_added {
             let runbook = if r.runbook.is_empty() {
@@ -122,7 +307,7 @@ pub fn text(d: &Diff, color: bool) -> String {
                 "  {} {}: “{}” score {} {}{runbook}",
                 paint("32", "+"),
                 r.risk,
-                shorten(&r.title, 60),
+                one_line(&r.title),
                 r.score,
                 r.band
             );
@@ -133,18 +318,25 @@ pub fn text(d: &Diff, color: bool) -> String {
                 "  {} {}: “{}” score {}",
                 paint("31", "-"),
                 r.risk,
-                shorten(&r.title, 60),
+                one_line(&r.title),
                 r.score
             );
         }
         for r in &c.risks_changed {
+            let inline = risk_changes(r);
+            let sep = if inline.is_empty() { "" } else { " " };
             let _ = writeln!(
                 out,
-                "  {} {}: {}",
+                "  {} {}:{sep}{}",
                 paint("33", "~"),
                 r.risk,
-                risk_changes(r).join("; ")
+                inline.join("; ")
             );
+            for f in r.fields.iter().filter(|f| is_block(f)) {
+                for line in block_text(&painter, f) {
+                    let _ = writeln!(out, "{line}");
+                }
+            }
         }
     }
     for u in &d.unreadable {
@@ -174,13 +366,7 @@ pub fn text(d: &Diff, color: bool) -> String {
     );
     // Register text comes from pull requests: nothing in it may act on the terminal.
     out.lines()
-        .map(|l| {
-            if color {
-                l.to_owned()
-            } else {
-                sanitize(l).into_owned()
-            }
-        })
+        .map(|l| painter.finish(l))
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
@@ -257,7 +443,23 @@ pub fn markdown(d: &Diff) -> String {
     for c in &d.components_changed {
         let mut rows = Vec::new();
         for f in &c.fields {
-            rows.push(format!("| component | {} |", cell(&field_text(f))));
+            let change = if is_block(f) {
+                block_markdown(f)
+            } else {
+                cell(&field_text(f))
+            };
+            rows.push(format!("| component | {change} |"));
+        }
+        if let Some(order) = &c.risk_order {
+            let moved: Vec<String> = order
+                .moved()
+                .iter()
+                .map(|(id, from, to)| format!("`{}` {from} → {to}", cell(id)))
+                .collect();
+            rows.push(format!(
+                "| ↕ order | risk order changed: {} |",
+                moved.join(", ")
+            ));
         }
         for r in &c.risks_added {
             let runbook = if r.runbook.is_empty() {
@@ -282,14 +484,12 @@ pub fn markdown(d: &Diff) -> String {
             ));
         }
         for r in &c.risks_changed {
+            let mut changes: Vec<String> = risk_changes(r).iter().map(|t| cell(t)).collect();
+            changes.extend(r.fields.iter().filter(|f| is_block(f)).map(block_markdown));
             rows.push(format!(
                 "| `{}` | {} |",
                 cell(&r.risk),
-                risk_changes(r)
-                    .iter()
-                    .map(|t| cell(t))
-                    .collect::<Vec<_>>()
-                    .join("<br>")
+                changes.join("<br>")
             ));
         }
         let table = format!("| risk | change |\n|---|---|\n{}\n", rows.join("\n"));
