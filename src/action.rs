@@ -21,6 +21,9 @@ pub enum Action {
     // Views and popups.
     HeatMap,
     Finder,
+    CommandLine,
+    Filter,
+    Complete,
     Findings,
     Help,
     Back,
@@ -84,7 +87,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 68] = [
+    pub const ALL: [Action; 71] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -98,6 +101,9 @@ impl Action {
         Action::Select,
         Action::HeatMap,
         Action::Finder,
+        Action::CommandLine,
+        Action::Filter,
+        Action::Complete,
         Action::Findings,
         Action::Help,
         Action::Back,
@@ -171,6 +177,9 @@ impl Action {
             Action::Select => "open or edit the selected item",
             Action::HeatMap => "heat map: likelihood × impact",
             Action::Finder => "find a component, risk, runbook or heading",
+            Action::CommandLine => "command line (:w, :q, :wq, :q!, :new, :filter, :sort …)",
+            Action::Filter => "filter the list: only what contains the text",
+            Action::Complete => "complete the command",
             Action::Findings => "show load errors and check findings",
             Action::Help => "show this help",
             Action::Back => "close, go back or clear the filter (never quits)",

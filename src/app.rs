@@ -2,6 +2,7 @@
 //! here: `update` queues `Effect`s that `effects::run` performs and reports back.
 
 mod changes;
+mod command;
 mod edit;
 mod finder;
 mod popups;
@@ -25,6 +26,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 pub use changes::Baseline;
+pub use command::{COMMANDS, CommandLine};
 pub use edit::new_register;
 pub use finder::FinderState;
 pub use stub::{relative_link, runbook_template, stub_path};
@@ -124,6 +126,8 @@ pub enum Overlay {
         error: Option<String>,
     },
     Finder(Box<FinderState>),
+    /// The `:` command line.
+    Command(CommandLine),
 }
 
 /// A field being edited in the detail pane.
@@ -194,6 +198,10 @@ pub struct App {
     pub places: Vec<Place>,
     /// Runbooks stubbed but not yet written (path → text): written on save with the link.
     pub drafts: HashMap<String, String>,
+    /// `/` in the register: only components and risks containing this text are shown.
+    pub text_filter: Option<String>,
+    /// The `/` input line while it is open.
+    pub filter_input: Option<TextInput>,
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
@@ -249,6 +257,8 @@ impl App {
             terminal_requests: Vec::new(),
             places: Vec::new(),
             drafts: HashMap::new(),
+            text_filter: None,
+            filter_input: None,
         };
         app.refresh_visible();
         app
@@ -280,7 +290,7 @@ impl App {
 
     /// The keymap context for the current state.
     pub fn context(&self) -> Context {
-        if self.editing.is_some() {
+        if self.editing.is_some() || (self.filter_input.is_some() && self.overlay.is_none()) {
             return Context::Editor;
         }
         if self.overlay.is_none()
@@ -302,6 +312,7 @@ impl App {
             Some(Overlay::Recovery { .. }) => Context::Recovery,
             Some(Overlay::NewComponent { .. }) => Context::Editor,
             Some(Overlay::Finder(_)) => Context::Finder,
+            Some(Overlay::Command(_)) => Context::Command,
             None if self.view == View::HeatMap => Context::HeatMap,
             None if self.view == View::Runbook => Context::Runbook,
             None => Context::Register,
@@ -338,6 +349,11 @@ impl App {
         };
         if let Some((l, i)) = self.filter {
             order.retain(|&r| reg.risks[r].likelihood == l && reg.risks[r].impact == i);
+        }
+        if let Some(text) = self.text_filter.as_deref().map(str::to_lowercase)
+            && !selection::component_matches(reg, &text)
+        {
+            order.retain(|&r| selection::risk_matches(&reg.risks[r], &text));
         }
         order
     }
@@ -394,6 +410,12 @@ impl App {
             self.update_editor(action);
             return;
         }
+        if self.overlay.is_none()
+            && let Some(input) = self.filter_input.take()
+        {
+            self.update_filter_input(input, action);
+            return;
+        }
         match self.overlay.take() {
             Some(overlay) => self.update_overlay(overlay, action),
             None if self.view == View::HeatMap => self.update_heat_map(action),
@@ -425,6 +447,17 @@ impl App {
                 finder.input.insert(text);
                 self.refresh_finder();
             }
+            Some(Overlay::Command(line)) => {
+                line.input.insert(text);
+                line.error = None;
+            }
+            None => {
+                if let Some(input) = self.filter_input.as_mut() {
+                    input.insert(text);
+                    let text = input.text().to_owned();
+                    self.set_text_filter(Some(text));
+                }
+            }
             _ => {}
         }
     }
@@ -434,7 +467,10 @@ impl App {
             Action::Quit => self.request_quit(),
             // Esc closes and clears, but never quits: q does (as in lazygit, k9s, gitui).
             Action::Back => {
-                if self.filter.is_some() {
+                if self.text_filter.is_some() {
+                    self.set_text_filter(None);
+                    self.say("text filter cleared");
+                } else if self.filter.is_some() {
                     self.set_filter(None);
                     self.say("filter cleared");
                 } else {
@@ -447,6 +483,11 @@ impl App {
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
             Action::HeatMap => self.view = View::HeatMap,
             Action::Finder => self.open_finder(),
+            Action::CommandLine => self.open_command_line(),
+            Action::Filter => {
+                let text = self.text_filter.clone().unwrap_or_default();
+                self.filter_input = Some(TextInput::new(&text, false));
+            }
             Action::NextPane | Action::FocusRight => self.focus_to(self.focus.step(true)),
             Action::PrevPane | Action::FocusLeft => self.focus_to(self.focus.step(false)),
             Action::Select => match self.focus {
@@ -581,9 +622,36 @@ impl App {
             Action::Quit => self.request_quit(),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Finder => self.open_finder(),
+            Action::CommandLine => self.open_command_line(),
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
             Action::Save | Action::Undo | Action::Redo => self.update_edit(action),
             _ => {}
+        }
+    }
+
+    /// Keys while the `/` filter line is open: typing filters as you go, Enter keeps the
+    /// filter, Esc drops it.
+    fn update_filter_input(&mut self, mut input: TextInput, action: Action) {
+        match action {
+            Action::EditCommit => {
+                if input.text().trim().is_empty() {
+                    self.set_text_filter(None);
+                } else {
+                    let shown = self.visible.len();
+                    self.say(format!(
+                        "filter “{}”: {shown} component{} (Esc clears it)",
+                        input.text().trim(),
+                        if shown == 1 { "" } else { "s" }
+                    ));
+                }
+            }
+            Action::EditCancel => self.set_text_filter(None),
+            other => {
+                edit_text(&mut input, other);
+                let text = input.text().to_owned();
+                self.filter_input = Some(input);
+                self.set_text_filter(Some(text));
+            }
         }
     }
 

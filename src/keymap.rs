@@ -21,6 +21,7 @@ pub enum Context {
     Runbook,
     HeatMap,
     Finder,
+    Command,
     Editor,
     Popup,
     Confirm,
@@ -37,6 +38,7 @@ impl Context {
             Context::Runbook => "Runbook viewer",
             Context::HeatMap => "Heat map",
             Context::Finder => "Finder (type to search; editing keys as below)",
+            Context::Command => "Command line (`:` then a command; editing keys as below)",
             Context::Editor => "Editing a field (type to insert text)",
             Context::Popup => "Popups (help, findings)",
             Context::Confirm => "Confirmation",
@@ -51,7 +53,7 @@ impl Context {
     fn fallbacks(self) -> &'static [Context] {
         match self {
             Context::Editor => &[],
-            Context::Finder => &[Context::Editor],
+            Context::Finder | Context::Command => &[Context::Editor],
             Context::Confirm | Context::Unsaved | Context::Conflict | Context::Recovery => &[],
             _ => &[Context::Global],
         }

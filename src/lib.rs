@@ -39,6 +39,7 @@ pub mod parallel;
 pub mod parse;
 pub mod recovery;
 pub mod runbook;
+pub mod runbook_find;
 pub mod sanitize;
 pub mod screen;
 pub mod search;

@@ -1,5 +1,6 @@
 //! The screens: each draws from `App` state only, never loading or changing anything.
 
+pub mod command;
 pub mod detail;
 pub mod finder;
 pub mod findings;
@@ -24,8 +25,21 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Help { scroll }) => help::render(app, *scroll, frame),
         Some(Overlay::Findings { selected }) => findings::render(app, *selected, frame),
         Some(Overlay::Finder(finder)) => finder::render(app, finder, frame),
+        Some(Overlay::Command(line)) => {
+            let hint = "Tab completes · Enter runs · Esc closes";
+            let note = match &line.error {
+                Some(error) => (error.as_str(), app.theme.error()),
+                None => (hint, app.theme.dim()),
+            };
+            command::render(app, ":", &line.input, Some(note), frame);
+        }
         Some(overlay) => popup::render(app, overlay, frame),
-        None => {}
+        None => {
+            if let Some(input) = &app.filter_input {
+                let note = ("type to filter · Enter keeps · Esc clears", app.theme.dim());
+                command::render(app, "/", input, Some(note), frame);
+            }
+        }
     }
 }
 

@@ -251,6 +251,23 @@ impl RunbookSet {
     }
 }
 
+/// Every runbook's workspace-relative path and text (over the size limit or unreadable: left
+/// out; invalid UTF-8: with replacement characters), on all cores. For searching the full text.
+pub fn runbook_texts(root: &Path) -> Vec<(String, String)> {
+    let mut paths = Vec::new();
+    collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
+    paths.sort();
+    crate::parallel::map(&paths, |path| {
+        let text = read_limited(root, path)
+            .ok()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        (relative(root, path), text)
+    })
+    .into_iter()
+    .filter_map(|(path, text)| Some((path, text?)))
+    .collect()
+}
+
 /// Every `*.md` below `dir`, skipping hidden entries; symlinked directories are not followed so
 /// a link cannot loop or lead outside the workspace.
 fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -227,29 +227,50 @@ fn perform_terminal_request(
     Ok(())
 }
 
-/// The runbook or heading that best matches `query`: (path, anchor).
-pub fn find_runbook(root: &std::path::Path, query: &str) -> Result<(String, Option<String>)> {
-    let mut ws = Workspace::default();
-    ws.root = root.to_path_buf();
-    ws.attach_runbooks(crate::store::RunbookSet::index(root));
-    let index = crate::search::SearchIndex::build(&ws);
-    let mut searcher = crate::search::Searcher::new();
-    let found = index.search(&mut searcher, query, None);
-    found
-        .items
-        .iter()
-        .find_map(|&i| match &index.items[i as usize].target {
-            crate::search::Target::Runbook { path, anchor } => Some((path.clone(), anchor.clone())),
-            _ => None,
-        })
-        .ok_or_else(|| anyhow::anyhow!("no runbook or heading matches “{query}”"))
+/// The runbook or heading that matches every word of `query` (in a heading first, then in a
+/// section's text): (path, anchor); or, when none does, the closest candidates.
+pub fn find_runbook(root: &std::path::Path, query: &str) -> crate::runbook_find::Found {
+    crate::runbook_find::find(&crate::store::runbook_texts(root), query)
 }
 
-/// `faultline runbook QUERY`: the TUI, opened on the best match.
+/// `faultline runbook QUERY`: the TUI, opened on the match. A weak match opens nothing: the
+/// closest candidates are listed (exit 2), so the wrong runbook is never opened in silence.
 pub fn run_runbook(cli: &Cli, query: &str) -> Result<i32> {
+    use crate::runbook_find::Found;
     let root = crate::commands::workspace_root(cli)?;
-    let target = find_runbook(&root, query)?;
-    run_with(cli, Some(target))
+    match find_runbook(&root, query) {
+        Found::Match(c) => run_with(cli, Some((c.path, c.anchor))),
+        Found::Weak { words, closest } => {
+            let mut err = std::io::stderr().lock();
+            writeln!(
+                err,
+                "faultline: no runbook matches “{}” well: no heading or section has every word",
+                crate::sanitize::sanitize(query)
+            )?;
+            if closest.is_empty() {
+                writeln!(err, "  nothing shares a word with the query")?;
+            } else {
+                writeln!(err, "closest (words found of {words}):")?;
+                for c in &closest {
+                    writeln!(
+                        err,
+                        "  {}/{words}  {}",
+                        c.text_words,
+                        crate::sanitize::sanitize(&c.label)
+                    )?;
+                }
+                writeln!(
+                    err,
+                    "open one with: faultline runbook {}",
+                    closest[0].anchor.as_ref().map_or_else(
+                        || closest[0].path.clone(),
+                        |a| format!("{}#{a}", closest[0].path)
+                    )
+                )?;
+            }
+            Ok(crate::commands::exit::FAILURE)
+        }
+    }
 }
 
 /// Opens the TUI; returns the exit code (128 + signal number when a signal ended it).

@@ -50,6 +50,9 @@ pub struct Viewer {
     /// How many risks link here: counted when the runbook opens and after each edit, not on
     /// every frame.
     pub backlink_count: usize,
+    /// The heading line a jump landed on (an anchor, the table of contents): shown at the top of
+    /// the screen even near the end of the document, and marked in the gutter.
+    pub landed: Option<usize>,
 }
 
 impl Viewer {
@@ -71,6 +74,7 @@ impl Viewer {
             forward: Vec::new(),
             notice: None,
             backlink_count: 0,
+            landed: None,
         }
     }
 
@@ -86,6 +90,7 @@ impl Viewer {
         self.link = None;
         self.search = None;
         self.popup = None;
+        self.landed = None;
     }
 
     /// Re-wraps for a new size, keeping the reader in the same section.
@@ -109,8 +114,29 @@ impl Viewer {
         self.clamp();
     }
 
+    /// How far the document scrolls: to its last screen, or further down to the heading a jump
+    /// landed on, so that heading can be at the top.
     pub fn max_scroll(&self) -> usize {
+        self.end_scroll().max(self.landed.unwrap_or(0))
+    }
+
+    /// The scroll position that shows the document's last screen.
+    pub fn end_scroll(&self) -> usize {
         self.doc.lines.len().saturating_sub(self.height)
+    }
+
+    /// How far through the document the screen is, in percent.
+    pub fn percent(&self) -> usize {
+        match self.end_scroll() {
+            0 => 100,
+            end => (self.scroll * 100 / end).min(100),
+        }
+    }
+
+    /// Puts line `line` (a heading) at the top of the screen and marks it.
+    pub fn land_at(&mut self, line: usize) {
+        self.landed = Some(line.min(self.doc.lines.len().saturating_sub(1)));
+        self.scroll = self.landed.unwrap_or(0);
     }
 
     fn clamp(&mut self) {
@@ -141,8 +167,8 @@ impl Viewer {
     pub fn jump_to_anchor(&mut self, anchor: &str) -> bool {
         match self.doc.heading(anchor) {
             Some(h) => {
-                self.scroll = h.line;
-                self.clamp();
+                let line = h.line;
+                self.land_at(line);
                 true
             }
             None => false,

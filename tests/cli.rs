@@ -274,8 +274,29 @@ fn runbook_query_without_a_match_exits_2() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
         stderr,
-        "faultline: no runbook or heading matches “zzqqxx”\n"
+        "faultline: no runbook matches “zzqqxx” well: no heading or section has every word\n  nothing shares a word with the query\n"
     );
+}
+
+#[test]
+fn a_weak_runbook_match_lists_candidates_and_opens_nothing() {
+    // The trial: this opened the Redis eviction runbook without a word.
+    let out = faultline(
+        &repo(),
+        &["runbook", "aurora", "too", "many", "connections"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no TUI was started");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("no runbook matches “aurora too many connections” well"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("runbooks/database/aurora-failover.md#reconnect-the-applications"),
+        "the aurora runbook is a candidate: {stderr}"
+    );
+    assert!(!stderr.contains("redis-eviction"), "{stderr}");
 }
 
 #[test]

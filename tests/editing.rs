@@ -160,7 +160,7 @@ fn heat_map_filters_the_register() {
 #[test]
 fn finder_query_and_jump() {
     let mut app = example();
-    press(&mut app, ":");
+    press(&mut app, "ctrl-p");
     type_text(&mut app, "backup restored");
     insta::assert_snapshot!("finder", screen(&app));
     press(&mut app, "enter");
@@ -175,19 +175,89 @@ fn finder_query_and_jump() {
 }
 
 #[test]
-fn finder_w_saves_and_ctrl_p_opens_it() {
+fn typing_w_in_the_finder_never_saves_but_the_command_line_does() {
     let dir = example_copy();
     let mut app = app_for(dir.path(), false);
-    press(&mut app, "tab 2");
+    press(&mut app, "tab 5");
     press(&mut app, "ctrl-p");
     assert!(matches!(app.overlay, Some(Overlay::Finder(_))));
+    type_text(&mut app, "w");
+    press(&mut app, "enter");
+    assert_eq!(
+        app.dirty_paths().len(),
+        1,
+        "the finder went to a match; nothing saved"
+    );
+    assert_eq!(
+        register(dir.path(), "api-gateway").risks[0].likelihood,
+        Level::Low
+    );
+    press(&mut app, ":");
+    assert!(matches!(app.overlay, Some(Overlay::Command(_))));
     type_text(&mut app, "w");
     press(&mut app, "enter");
     assert!(app.dirty_paths().is_empty(), "{:?}", app.status);
     assert_eq!(
         register(dir.path(), "api-gateway").risks[0].likelihood,
-        Level::Low
+        Level::VeryHigh
     );
+}
+
+#[test]
+fn the_command_line_completes_and_explains() {
+    let mut app = example();
+    press(&mut app, ":");
+    type_text(&mut app, "fi");
+    press(&mut app, "tab");
+    let Some(Overlay::Command(line)) = &app.overlay else {
+        panic!("command line closed");
+    };
+    assert_eq!(line.input.text(), "fi");
+    assert_eq!(line.error.as_deref(), Some("find  filter  findings"));
+    type_text(&mut app, "lt");
+    press(&mut app, "tab");
+    let Some(Overlay::Command(line)) = &app.overlay else {
+        panic!("command line closed");
+    };
+    assert_eq!(line.input.text(), "filter ");
+    type_text(&mut app, "evict");
+    press(&mut app, "enter");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.visible().len(), 1, "only session-cache holds “evict”");
+    press(&mut app, ":");
+    type_text(&mut app, "frobnicate");
+    press(&mut app, "enter");
+    let Some(Overlay::Command(line)) = &app.overlay else {
+        panic!("an unknown command keeps the line open with the reason");
+    };
+    assert!(line.error.clone().unwrap().contains("unknown command"));
+    press(&mut app, "esc");
+    assert!(app.overlay.is_none() && !app.should_quit);
+    press(&mut app, ":");
+    type_text(&mut app, "q");
+    press(&mut app, "enter");
+    assert!(app.should_quit);
+}
+
+#[test]
+fn slash_filters_the_register_as_you_type() {
+    let mut app = example();
+    press(&mut app, "/");
+    type_text(&mut app, "certificate");
+    // dns-certs by its risks, card-provider by its mutual-TLS certificate risk.
+    let shown: Vec<String> = app
+        .visible()
+        .iter()
+        .map(|&i| app.ws.components[i].stem.clone())
+        .collect();
+    assert_eq!(shown, ["card-provider", "dns-certs"]);
+    insta::assert_snapshot!("text_filter", screen(&app));
+    press(&mut app, "enter tab");
+    assert_eq!(app.risk_order().len(), 1, "only the risk that matches");
+    press(&mut app, "esc");
+    assert!(app.text_filter.is_none(), "Esc clears the filter");
+    assert_eq!(app.visible().len(), 10);
+    assert!(!app.should_quit);
 }
 
 #[test]
@@ -405,7 +475,7 @@ fn quit_with_unsaved_changes_asks() {
 fn new_component_is_created_on_save() {
     let dir = example_copy();
     let mut app = app_for(dir.path(), false);
-    press(&mut app, "n");
+    press(&mut app, "A");
     type_text(&mut app, "Search API");
     press(&mut app, "enter");
     assert!(

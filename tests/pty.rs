@@ -400,7 +400,7 @@ fn hostile_runbooks_never_reach_the_terminal_and_only_y_writes_osc52() {
     let mut session = Session::start_in(workspace.path(), &[]);
     // Open the runbook through the finder.
     session.wait_for_screen("faultline");
-    session.send(":");
+    session.send("\x10"); // Ctrl-P: the finder
     session.send("evil runbook");
     session.wait_for_screen("evil.md");
     session.send("\r");
@@ -450,13 +450,18 @@ fn hostile_runbooks_never_reach_the_terminal_and_only_y_writes_osc52() {
 #[test]
 fn runbook_query_opens_the_viewer_at_the_heading() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut session =
-        Session::start_with(root, &["runbook", "aurora", "failover", "reconnect"], &[]);
+    let mut session = Session::start_with(
+        root,
+        &["runbook", "aurora", "reconnect", "applications"],
+        &[],
+    );
     session.wait_for_screen("§ Reconnect the applications");
+    // The heading it landed on is the first line of the document, marked in the gutter.
+    let screen = session.screen();
+    let second = screen.lines().nth(1).unwrap_or_default();
     assert!(
-        session.screen().contains("▌ Reconnect the applications"),
-        "{}",
-        session.screen()
+        second.starts_with("▶▌ Reconnect the applications"),
+        "{screen}"
     );
     session.send("\x1b"); // Esc goes back to the register; q quits from anywhere
     session.wait_for_screen("Components (10)");

@@ -433,7 +433,7 @@ fn a_stub_links_the_escalation_runbook_when_there_is_one() {
 #[test]
 fn finder_opens_a_heading_in_the_viewer() {
     let mut app = harness::example();
-    press(&mut app, ":");
+    press(&mut app, "ctrl-p");
     type_text(&mut app, "restore-from-backup.md#restore-a-snapshot");
     press(&mut app, "enter");
     let viewer = app.viewer.as_ref().unwrap();
@@ -502,4 +502,28 @@ fn invalid_utf8_opens_with_a_notice() {
     let text = screen(&app);
     assert!(text.contains("CAF�"), "{text}");
     assert!(text.contains("not valid UTF-8"), "{text}");
+}
+
+#[test]
+fn an_anchor_near_the_end_opens_at_the_top_of_the_screen_not_at_100_percent() {
+    let mut app = harness::example();
+    // The last heading of the runbook: the document ends a few lines after it.
+    open(
+        &mut app,
+        "runbooks/database/aurora-failover.md",
+        Some("if-it-does-not-recover"),
+    );
+    let viewer = app.viewer.as_ref().unwrap();
+    let heading = viewer.doc.heading("if-it-does-not-recover").unwrap().line;
+    assert_eq!(viewer.scroll, heading, "the heading is at the top");
+    assert!(
+        heading > viewer.end_scroll(),
+        "(the test needs a heading on the last screen)"
+    );
+    let text = screen(&app);
+    let first = text.lines().nth(1).unwrap();
+    assert!(first.contains("▶▌ If it does not recover"), "{text}");
+    // Scrolling up from there moves one line, as anywhere else.
+    press(&mut app, "k");
+    assert_eq!(app.viewer.as_ref().unwrap().scroll, heading - 1);
 }

@@ -1,10 +1,9 @@
 //! The finder popup: typing narrows the matches, Enter goes to the component, risk, runbook or
-//! heading; `:w`, `:q`, `:wq` and `:q!` typed there act like vim's.
+//! heading. Commands live on the `:` command line, never here: typing `w` Enter finds "w".
 
 use super::{App, Overlay, Pane, View, edit_text, move_by};
 use crate::action::Action;
 use crate::editor::TextInput;
-use crate::effects::Effect;
 use crate::search::{Matches, Target};
 
 /// The finder popup's state.
@@ -13,7 +12,12 @@ pub struct FinderState {
     pub matches: Matches,
     pub selected: usize,
     pub searcher: crate::search::Searcher,
+    /// No match holds every word of the query: the list is a set of guesses, and says so.
+    pub weak: bool,
 }
+
+/// How many of the best matches are looked at for one that holds every word.
+const FULL_MATCH_WINDOW: usize = 50;
 
 impl App {
     pub(super) fn open_finder(&mut self) {
@@ -24,6 +28,7 @@ impl App {
             matches,
             selected: 0,
             searcher,
+            weak: false,
         })));
     }
 
@@ -35,6 +40,12 @@ impl App {
         let matches = self
             .search
             .search(&mut finder.searcher, &query, Some(&finder.matches));
+        let words = crate::runbook_find::words(&query);
+        finder.weak = !words.is_empty()
+            && !matches.items.iter().take(FULL_MATCH_WINDOW).any(|&i| {
+                let text = self.search.items[i as usize].text.to_lowercase();
+                words.iter().all(|w| text.contains(w.as_str()))
+            });
         finder.matches = matches;
         finder.selected = 0;
     }
@@ -51,11 +62,6 @@ impl App {
                 Some(Overlay::Finder(finder))
             }
             Action::Select | Action::EditCommit => {
-                let query = finder.input.text().trim();
-                if let Some(command) = self.finder_command(query) {
-                    command(self);
-                    return None;
-                }
                 let target = finder
                     .matches
                     .items
@@ -80,29 +86,6 @@ impl App {
                 }
                 None
             }
-        }
-    }
-
-    /// Vim's `:w`, `:q`, `:wq`, `:q!` typed in the finder.
-    fn finder_command(&self, query: &str) -> Option<fn(&mut App)> {
-        match query {
-            "w" => Some(|app| app.update_edit(Action::Save)),
-            "q" => Some(App::request_quit),
-            "wq" | "x" => Some(|app| {
-                if app.read_only {
-                    app.request_quit();
-                } else {
-                    app.effects.push_back(Effect::Save {
-                        overwrite: None,
-                        then_quit: true,
-                    });
-                }
-            }),
-            "q!" => Some(|app| {
-                app.effects.push_back(Effect::ClearJournal);
-                app.should_quit = true;
-            }),
-            _ => None,
         }
     }
 

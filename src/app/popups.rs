@@ -91,6 +91,7 @@ impl App {
                 Some(Overlay::NewComponent { input, error })
             }
             (Overlay::Finder(finder), action) => self.update_finder(finder, action),
+            (Overlay::Command(line), action) => self.update_command_line(line, action),
             (o, _) => Some(o),
         };
         if self.overlay.is_none() {

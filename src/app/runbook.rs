@@ -253,6 +253,7 @@ impl App {
             Action::Quit => self.request_quit(),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Finder => self.open_finder(),
+            Action::CommandLine => self.open_command_line(),
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
             Action::HeatMap => self.view = View::HeatMap,
             Action::Save | Action::Undo | Action::Redo => self.update_edit(action),
@@ -272,7 +273,7 @@ impl App {
                         let here = viewer.location();
                         viewer.back.push(here);
                         viewer.forward.clear();
-                        viewer.scroll = line.min(viewer.max_scroll());
+                        viewer.land_at(line);
                     }
                 }
                 Action::Back | Action::Toc | Action::Quit => {}

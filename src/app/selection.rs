@@ -80,13 +80,34 @@ impl App {
         self.reselect(selection);
     }
 
-    /// Which components the list shows: all, or those with a risk in the heat-map filter.
+    /// Sets or clears the `/` text filter, keeping the selected risk if it is still shown.
+    pub(super) fn set_text_filter(&mut self, text: Option<String>) {
+        let selection = self.selection();
+        self.text_filter = text.filter(|t| !t.trim().is_empty());
+        self.recompute_visible();
+        self.reselect(selection);
+    }
+
+    /// Which components the list shows: all, or those with a risk in the heat-map filter, and
+    /// those whose name or risks contain the `/` text.
     pub(super) fn recompute_visible(&mut self) {
+        let text = self.text_filter.as_deref().map(str::to_lowercase);
         self.visible = (0..self.ws.components.len())
-            .filter(|&i| match (self.filter, self.ws.components[i].register()) {
-                (None, _) => true,
-                (Some(_), Some(reg)) => !self.order_of(reg).is_empty(),
-                (Some(_), None) => false,
+            .filter(|&i| {
+                let file = &self.ws.components[i];
+                let Some(reg) = file.register() else {
+                    // A file that did not load is shown unless a filter asks for risks.
+                    return self.filter.is_none()
+                        && text
+                            .as_deref()
+                            .is_none_or(|t| file.stem.to_lowercase().contains(t));
+                };
+                let has_risks = !self.order_of(reg).is_empty();
+                match (self.filter, &text) {
+                    (None, None) => true,
+                    (Some(_), _) => has_risks,
+                    (None, Some(t)) => has_risks || component_matches(reg, t),
+                }
             })
             .collect();
     }
@@ -154,6 +175,18 @@ impl App {
                 .current(path)
                 .is_some_and(|reg| self.order_of(reg).iter().any(|&r| reg.risks[r].id == id))
     }
+}
+
+/// Whether the component's own id or title contains `text` (lowercase).
+pub fn component_matches(reg: &Register, text: &str) -> bool {
+    reg.component.to_lowercase().contains(text) || reg.title.to_lowercase().contains(text)
+}
+
+/// Whether a risk's id, title, detection or mitigation contains `text` (lowercase).
+pub fn risk_matches(risk: &crate::model::Risk, text: &str) -> bool {
+    [&risk.id, &risk.title, &risk.detection, &risk.mitigation]
+        .iter()
+        .any(|field| field.to_lowercase().contains(text))
 }
 
 /// The risk a change is about: the first one added or changed by it, else (a pure reorder) the

@@ -79,7 +79,7 @@ pub fn detail(app: &App, width: usize) -> DetailText {
         let text = if app.filter.is_some() {
             "Nothing matches the heat-map filter: Esc clears it."
         } else {
-            "No register files yet: press n to add a component."
+            "No register files yet: press A (or :new NAME) to add a component."
         };
         out.lines.push(Line::from(text));
         return out;

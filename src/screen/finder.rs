@@ -21,10 +21,15 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
     let total = app.search.items.len();
     let block = Block::bordered()
         .title(format!(
-            " Find · {} of {total} ",
-            finder.matches.items.len()
+            " Find · {} of {total}{} ",
+            finder.matches.items.len(),
+            if finder.weak {
+                " · no close match: none has every word"
+            } else {
+                ""
+            }
         ))
-        .title_bottom(" type to search · ↑↓ choose · Enter go · Esc close · :w save · :q quit ");
+        .title_bottom(" type to search · ↑↓ choose · Enter go · Esc close ");
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);

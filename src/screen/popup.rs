@@ -102,7 +102,12 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             }
             (" New component ", "Enter create · Esc cancel")
         }
-        Overlay::Help { .. } | Overlay::Findings { .. } | Overlay::Finder(_) => return,
+        Overlay::Help { .. }
+        | Overlay::Findings { .. }
+        | Overlay::Finder(_)
+        | Overlay::Command(_) => {
+            return;
+        }
     };
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let area = popup_area(frame.area(), width, height);

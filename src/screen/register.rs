@@ -146,7 +146,9 @@ fn render_risks(app: &App, frame: &mut Frame, area: Rect) {
         let text = match (file, app.filter) {
             (Some(_), _) => "This file could not be loaded: see below.",
             (None, Some(_)) => "No risk is in this heat-map cell. Esc clears the filter.",
-            (None, None) => "No register files in registers/: press n to add a component.",
+            (None, None) => {
+                "No register files in registers/: press A (or :new NAME) to add a component."
+            }
         };
         frame.render_widget(Paragraph::new(text).style(app.theme.dim()), inner);
         return;

@@ -66,11 +66,7 @@ fn render_title(viewer: &Viewer, frame: &mut Frame, area: Rect) {
         .and_then(|s| viewer.doc.headings.get(s))
         .map(|h| format!(" · § {}", sanitize(&h.text)))
         .unwrap_or_default();
-    let percent = if viewer.max_scroll() == 0 {
-        100
-    } else {
-        viewer.scroll * 100 / viewer.max_scroll()
-    };
+    let percent = viewer.percent();
     let backlinks = viewer.backlink_count;
     let text = format!(
         " {}{section} · {percent}% · {backlinks} risk{} link here ",
@@ -132,6 +128,18 @@ fn render_document(app: &App, viewer: &Viewer, frame: &mut Frame, area: Rect) {
         ..area
     };
     frame.render_widget(Paragraph::new(lines), doc_area);
+    // The heading a jump landed on, marked in the gutter (it reads without colour).
+    if let Some(landed) = viewer.landed
+        && landed >= viewer.scroll
+        && landed < viewer.scroll + height
+        && area.width > 0
+    {
+        let y = area.y + u16::try_from(landed - viewer.scroll).unwrap_or(0);
+        frame.render_widget(
+            Paragraph::new("▶").style(Style::new().add_modifier(Modifier::BOLD)),
+            Rect::new(area.x, y, 1, 1),
+        );
+    }
 }
 
 /// Restyles character ranges of a line (matches, the focused link).
