@@ -71,6 +71,8 @@ pub enum Action {
     // The line editor.
     EditCommit,
     EditCancel,
+    NextField,
+    PrevField,
     EditNewline,
     CursorLeft,
     CursorRight,
@@ -87,7 +89,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 71] = [
+    pub const ALL: [Action; 73] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -147,6 +149,8 @@ impl Action {
         Action::Restore,
         Action::EditCommit,
         Action::EditCancel,
+        Action::NextField,
+        Action::PrevField,
         Action::EditNewline,
         Action::CursorLeft,
         Action::CursorRight,
@@ -223,6 +227,8 @@ impl Action {
             Action::Restore => "restore the unsaved edits",
             Action::EditCommit => "keep the value",
             Action::EditCancel => "cancel the edit",
+            Action::NextField => "keep the value and edit the next field",
+            Action::PrevField => "keep the value and edit the previous field",
             Action::EditNewline => "new line (descriptions)",
             Action::CursorLeft => "cursor left",
             Action::CursorRight => "cursor right",

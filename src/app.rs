@@ -202,6 +202,8 @@ pub struct App {
     pub text_filter: Option<String>,
     /// The `/` input line while it is open.
     pub filter_input: Option<TextInput>,
+    /// The workshop flow of a risk just added: title, two digits, detection, Tab, mitigation.
+    pub quick_add: bool,
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
@@ -259,6 +261,7 @@ impl App {
             drafts: HashMap::new(),
             text_filter: None,
             filter_input: None,
+            quick_add: false,
         };
         app.refresh_visible();
         app
@@ -463,6 +466,13 @@ impl App {
     }
 
     fn update_register(&mut self, action: Action) {
+        // The workshop flow of a new risk goes on through its two digits only.
+        if !matches!(
+            action,
+            Action::Level1 | Action::Level2 | Action::Level3 | Action::Level4 | Action::Level5
+        ) {
+            self.quick_add = false;
+        }
         match action {
             Action::Quit => self.request_quit(),
             // Esc closes and clears, but never quits: q does (as in lazygit, k9s, gitui).
@@ -572,6 +582,7 @@ impl App {
 
     fn navigate(&mut self, action: Action) {
         self.level_target = LevelTarget::Likelihood;
+        self.quick_add = false;
         match self.focus {
             Pane::Components => {
                 let moved = move_by(self.component, action, self.visible.len());

@@ -307,31 +307,34 @@ pub fn set(
     let text_trimmed = text.trim();
     match field {
         Field::ComponentId => {
-            check_id(text_trimmed)?;
-            reg.component = text_trimmed.to_owned();
+            // "Search API" is taken as `search-api`: an id is made, not refused.
+            let id = crate::check::suggest_id(text_trimmed);
+            check_id(&id)?;
+            reg.component = id;
         }
         Field::ComponentTitle => reg.title = non_empty(text_trimmed, "title")?,
         Field::Owner => reg.owner = text_trimmed.to_owned(),
         Field::ComponentDescription => reg.description = text.trim_end().to_owned(),
         _ => {
             let index = risk.ok_or("no risk selected")?;
+            let id = crate::check::suggest_id(text_trimmed);
             if field == Field::RiskId {
-                check_id(text_trimmed)?;
+                check_id(&id)?;
                 if reg
                     .risks
                     .iter()
                     .enumerate()
-                    .any(|(i, r)| i != index && r.id == text_trimmed)
+                    .any(|(i, r)| i != index && r.id == id)
                 {
                     return Err(format!(
-                        "another risk in {} already has id `{text_trimmed}`",
+                        "another risk in {} already has id `{id}`",
                         reg.component
                     ));
                 }
             }
             let r = reg.risks.get_mut(index).ok_or("no such risk")?;
             match field {
-                Field::RiskId => r.id = text_trimmed.to_owned(),
+                Field::RiskId => r.id = id,
                 Field::RiskTitle => r.title = non_empty(text_trimmed, "title")?,
                 Field::RiskDescription => r.description = text.trim_end().to_owned(),
                 Field::Detection => r.detection = text_trimmed.to_owned(),
@@ -459,7 +462,7 @@ pub fn next_status(status: Status) -> Status {
 
 /// A risk id from a title: its slug, made unique among `taken` with `-2`, `-3`…
 pub fn unique_id(title: &str, taken: &[&str]) -> String {
-    let base = suggest_id(title);
+    let base = short_id(title);
     let base = if base.is_empty() {
         "risk".to_owned()
     } else {
@@ -472,6 +475,31 @@ pub fn unique_id(title: &str, taken: &[&str]) -> String {
         n += 1;
     }
     candidate
+}
+
+/// Words an id can do without.
+const FILLER: [&str; 16] = [
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "by", "at",
+    "that",
+];
+
+/// Words an id suggested from a title keeps.
+const ID_WORDS: usize = 3;
+
+/// A short id from a title: its first few significant words (`Lambda concurrency limit
+/// reached` → `lambda-concurrency-limit`).
+pub fn short_id(title: &str) -> String {
+    let full = suggest_id(title);
+    let words: Vec<&str> = full
+        .split('-')
+        .filter(|w| !FILLER.contains(w))
+        .take(ID_WORDS)
+        .collect();
+    if words.is_empty() {
+        full
+    } else {
+        words.join("-")
+    }
 }
 
 #[cfg(test)]
@@ -500,7 +528,7 @@ mod tests {
         let mut r = reg();
         let refuse =
             |r: &mut Register, f, text| set(r, Some(0), row(f), text, today()).unwrap_err();
-        assert!(refuse(&mut r, Field::RiskId, "has space").contains("not a valid id"));
+        assert!(refuse(&mut r, Field::RiskId, "!!!").contains("not a valid id"));
         assert!(refuse(&mut r, Field::RiskId, "b").contains("already has id"));
         assert!(refuse(&mut r, Field::Ettd, "ten").contains("not a number"));
         assert!(refuse(&mut r, Field::Availability, "100.5").contains("at most 100"));
@@ -580,5 +608,13 @@ mod tests {
             "disk-fills-up-2"
         );
         assert_eq!(unique_id("!!!", &[]), "risk");
+        assert_eq!(
+            unique_id("Backup that was never restored", &[]),
+            "backup-never-restored"
+        );
+        assert_eq!(
+            unique_id("Lambda concurrency limit reached", &[]),
+            "lambda-concurrency-limit"
+        );
     }
 }

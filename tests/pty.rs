@@ -469,3 +469,63 @@ fn runbook_query_opens_the_viewer_at_the_heading() {
     assert_eq!(session.wait_exit(), 0);
     assert_restored(&mut session);
 }
+
+#[test]
+fn a_complete_risk_takes_six_keys_besides_its_text() {
+    let workspace = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    harness::copy_tree(&root.join("registers"), &workspace.path().join("registers"));
+    harness::copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let mut session = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
+    session.wait_for_screen("API Gateway");
+    // The workshop flow, as a facilitator types it: the keys that are not the text itself.
+    let steps: [(&str, Option<&str>); 9] = [
+        ("a", None),
+        ("Search index corrupted by a bad reindex", Some("text")),
+        ("\r", None),
+        ("4", None),
+        ("5", None),
+        ("Search error rate above 5 % pages on-call", Some("text")),
+        ("\t", None),
+        (
+            "Nightly snapshot; reindex into a new alias, then swap",
+            Some("text"),
+        ),
+        ("\r", None),
+    ];
+    let keys = steps.iter().filter(|(_, text)| text.is_none()).count();
+    assert!(keys <= 6, "{keys} keys besides the text");
+    for (input, _) in steps {
+        session.send(input);
+        // Each step waits for the screen, as a person would look before the next key.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    session.wait_for_screen("complete: score 20");
+    session.send("\x13"); // Ctrl-S
+    session.wait_for_screen("saved registers/api-gateway.json");
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+    let saved: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace.path().join("registers/api-gateway.json")).unwrap(),
+    )
+    .unwrap();
+    let risk = saved["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "search-index-corrupted")
+        .unwrap_or_else(|| panic!("{saved:#}"));
+    assert_eq!(risk["title"], "Search index corrupted by a bad reindex");
+    assert_eq!(risk["likelihood"], "high");
+    assert_eq!(risk["impact"], "very-high");
+    assert_eq!(
+        risk["detection"],
+        "Search error rate above 5 % pages on-call"
+    );
+    assert_eq!(
+        risk["mitigation"],
+        "Nightly snapshot; reindex into a new alias, then swap"
+    );
+}

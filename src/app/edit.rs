@@ -144,6 +144,50 @@ impl App {
                 "{what} {new} ({}), score {score}{next}",
                 new.value()
             ));
+            if self.quick_add && target == LevelTarget::Impact {
+                // The workshop flow goes on: detection, then Tab, mitigation.
+                self.edit_field(Field::Detection);
+                self.say(format!(
+                    "score {score}: now detection, Tab: mitigation, Enter: done, Esc: stop here"
+                ));
+            }
+        }
+    }
+
+    /// Opens the line editor on a field of the selected risk or component.
+    fn edit_field(&mut self, field: Field) {
+        if let Some(row) = self.form_rows().iter().position(|r| r.field == field) {
+            self.focus = Pane::Detail;
+            self.subject = if field.is_component_field() {
+                Subject::Component
+            } else {
+                Subject::Risk
+            };
+            self.row = row;
+            self.start_edit();
+        }
+    }
+
+    /// Tab / Shift-Tab while editing: the value is kept, and the next (previous) field that
+    /// takes text opens; levels and status are stepped over.
+    fn edit_next_field(&mut self, forward: bool) {
+        let rows = self.form_rows();
+        let editable = |r: &Row| !matches!(r.field.kind(), Kind::Level | Kind::Status);
+        let next = if forward {
+            rows.iter()
+                .enumerate()
+                .skip(self.row + 1)
+                .find(|(_, r)| editable(r))
+        } else {
+            rows.iter()
+                .enumerate()
+                .take(self.row)
+                .rev()
+                .find(|(_, r)| editable(r))
+        };
+        if let Some((row, _)) = next {
+            self.row = row;
+            self.start_edit();
         }
     }
 
@@ -183,6 +227,7 @@ impl App {
             error: None,
             new_risk: true,
         });
+        self.quick_add = true;
         self.say("new risk: type its title, Enter to keep, Esc to drop it");
     }
 
@@ -340,9 +385,28 @@ impl App {
             Action::EditCommit => {
                 if !self.commit(&editing) {
                     self.editing = Some(editing);
+                } else if self.quick_add && editing.new_risk {
+                    // The title is in: two digits set likelihood and impact, then detection.
+                    self.level_target = LevelTarget::Likelihood;
+                    let added = self.status.clone().unwrap_or_default();
+                    self.say(format!(
+                        "{added}: likelihood 1–5, then impact 1–5 (then detection); Esc stops"
+                    ));
+                } else if self.quick_add {
+                    self.quick_done();
+                }
+            }
+            Action::NextField | Action::PrevField => {
+                if self.commit(&editing) {
+                    let keep = self.quick_add;
+                    self.edit_next_field(action == Action::NextField);
+                    self.quick_add = keep && self.editing.is_some();
+                } else {
+                    self.editing = Some(editing);
                 }
             }
             Action::EditCancel => {
+                self.quick_add = false;
                 if editing.new_risk {
                     // The risk was never named: take it away again, without a redo entry.
                     if let Some(change) = self.history.forget_last() {
@@ -357,6 +421,21 @@ impl App {
                 self.editing = Some(editing);
                 self.validate_editing();
             }
+        }
+    }
+
+    /// The end of the workshop flow: what the new risk now says.
+    fn quick_done(&mut self) {
+        if !std::mem::take(&mut self.quick_add) {
+            return;
+        }
+        if let Some(i) = self.selected_risk_index() {
+            let name = self.risk_name(i);
+            let score = self
+                .selected_file()
+                .and_then(ComponentFile::register)
+                .map_or(0, |r| r.risks[i].score());
+            self.say(format!("{name} complete: score {score}; a adds the next"));
         }
     }
 
@@ -448,7 +527,9 @@ impl App {
 
     /// Creates a component from the id typed in the "new component" popup.
     pub(super) fn create_component(&mut self, input: &TextInput) -> Option<Overlay> {
-        let id = input.text().trim().to_owned();
+        let typed = input.text().trim().to_owned();
+        // "Search API" becomes `search-api`: an id is made from what was typed, not refused.
+        let id = crate::check::suggest_id(&typed);
         let refuse = |error: String| {
             Some(Overlay::NewComponent {
                 input: input.clone(),
@@ -457,8 +538,7 @@ impl App {
         };
         if !crate::check::is_valid_id(&id) {
             return refuse(format!(
-                "`{id}` is not a valid id: lowercase letters, digits and hyphens (e.g. `{}`)",
-                crate::check::suggest_id(&id)
+                "`{typed}` makes no id: use letters or digits (e.g. `search-api`)"
             ));
         }
         let path = register_path(&id);
