@@ -105,6 +105,8 @@ pub enum Pending {
 pub enum Overlay {
     Help {
         scroll: usize,
+        /// Where help was asked for: its keys come first.
+        from: Context,
     },
     Findings {
         selected: usize,
@@ -489,7 +491,7 @@ impl App {
                 }
             }
             Action::GoBack => self.go_back(),
-            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Help => self.open_help(),
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
             Action::HeatMap => self.view = View::HeatMap,
             Action::Finder => self.open_finder(),
@@ -543,6 +545,12 @@ impl App {
             }
             _ => self.update_edit(action),
         }
+    }
+
+    /// Help, for the keys of where the person is now.
+    pub(crate) fn open_help(&mut self) {
+        let from = self.context();
+        self.overlay = Some(Overlay::Help { scroll: 0, from });
     }
 
     /// The first key bound to `action` where the person is now, for hints in messages.
@@ -631,7 +639,7 @@ impl App {
             }
             Action::HeatMap | Action::Back | Action::GoBack => self.view = View::Register,
             Action::Quit => self.request_quit(),
-            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Help => self.open_help(),
             Action::Finder => self.open_finder(),
             Action::CommandLine => self.open_command_line(),
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),

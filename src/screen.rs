@@ -22,7 +22,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::Runbook => runbook::render(app, frame),
     }
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => help::render(app, *scroll, frame),
+        Some(Overlay::Help { scroll, from }) => help::render(app, *scroll, *from, frame),
         Some(Overlay::Findings { selected }) => findings::render(app, *selected, frame),
         Some(Overlay::Finder(finder)) => finder::render(app, finder, frame),
         Some(Overlay::Command(line)) => {

@@ -57,13 +57,57 @@ fn help_lists_every_binding_from_the_keymap() {
 }
 
 #[test]
+fn help_starts_with_the_current_view_and_hides_edits_when_read_only() {
+    let mut app = example();
+    press(&mut app, "m ?");
+    let text = screen(&app);
+    assert!(text.contains("Help · Heat map"), "{text}");
+    assert!(
+        text.lines().nth(2).unwrap_or_default().contains("Heat map"),
+        "the heat map's keys first: {text}"
+    );
+    let mut app = example();
+    app.open_runbook("runbooks/database/aurora-failover.md", None);
+    faultline::effects::run(&mut app);
+    press(&mut app, "?");
+    let text = screen(&app);
+    assert!(text.contains("Runbook viewer"), "{text}");
+    for line in text.lines() {
+        assert_eq!(
+            line.chars().count(),
+            82,
+            "fits 80 columns (and quotes): {line}"
+        );
+    }
+    // Read-only: no editing keys at all.
+    let mut app = example();
+    app.read_only = true;
+    let help: String =
+        faultline::screen::help::help_lines(&app, faultline::keymap::Context::Register, 76)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
+    for action in faultline::action::Action::ALL {
+        if action.is_edit() {
+            assert!(
+                !help.contains(action.describe()),
+                "{action:?} shown under --read-only"
+            );
+        }
+    }
+    assert!(help.contains("quit faultline"));
+}
+
+#[test]
 fn help_mentions_every_action() {
     let app = example();
-    let help: String = faultline::screen::help::help_lines(&app)
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let help: String =
+        faultline::screen::help::help_lines(&app, faultline::keymap::Context::Register, 76)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
     for action in faultline::action::Action::ALL {
         assert!(
             help.contains(action.describe()),
@@ -193,4 +237,82 @@ fn control_characters_from_files_never_reach_the_screen() {
         let text = terminal.backend().to_string();
         assert!(text.contains('␛'), "escape shown visibly: {text}");
     }
+}
+
+#[test]
+fn small_screens_keep_titles_and_the_finder_input() {
+    let mut app = example();
+    app.resize(40, 12);
+    let text = terminal(&app, 40, 12).backend().to_string();
+    insta::assert_snapshot!("at_40x12", text);
+    let mut app = example();
+    app.resize(20, 5);
+    press(&mut app, "ctrl-p");
+    harness::type_text(&mut app, "aurora");
+    let text = terminal(&app, 20, 5).backend().to_string();
+    assert!(
+        text.contains("> aurora"),
+        "the finder's input line is visible: {text}"
+    );
+}
+
+#[test]
+fn counts_follow_filters_and_long_status_messages_end_with_an_ellipsis() {
+    let mut app = example();
+    press(&mut app, "/");
+    harness::type_text(&mut app, "maxLifetime");
+    press(&mut app, "enter");
+    let text = screen(&app);
+    assert!(text.contains("Components (1 of 10)"), "{text}");
+    press(&mut app, "tab");
+    let text = screen(&app);
+    assert!(
+        text.contains("(1 of 5)"),
+        "the risks pane counts what it shows: {text}"
+    );
+    app.status = Some("a very long message ".repeat(10));
+    let text = screen(&app);
+    let status = text.lines().last().unwrap();
+    assert!(
+        status.trim_end_matches([' ', '"']).ends_with('…'),
+        "{status}"
+    );
+}
+
+#[test]
+fn the_heat_map_names_its_axes() {
+    let mut app = example();
+    press(&mut app, "m");
+    let text = screen(&app);
+    assert!(
+        text.contains("likelihood ↑") && text.contains("impact →"),
+        "{text}"
+    );
+    assert!(text.contains("↑ L    I →"), "{text}");
+}
+
+#[test]
+fn on_a_wide_screen_t_moves_into_the_side_contents_instead_of_a_second_one() {
+    let mut app = example();
+    app.resize(130, 30);
+    app.open_runbook("runbooks/database/aurora-failover.md", None);
+    faultline::effects::run(&mut app);
+    press(&mut app, "t j");
+    let text = terminal(&app, 130, 30).backend().to_string();
+    assert_eq!(
+        text.matches(" Contents ").count(),
+        0,
+        "no popup over the side pane: {text}"
+    );
+    assert!(
+        app.viewer.as_ref().unwrap().popup.is_some(),
+        "the side pane has the choice"
+    );
+    press(&mut app, "enter");
+    let viewer = app.viewer.as_ref().unwrap();
+    assert_eq!(
+        viewer.current_section(),
+        Some(1),
+        "Enter went to the chosen heading"
+    );
 }

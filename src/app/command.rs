@@ -185,7 +185,10 @@ impl App {
                 Ok(())
             }
             "help" => {
-                self.overlay = Some(Overlay::Help { scroll: 0 });
+                self.overlay = Some(Overlay::Help {
+                    scroll: 0,
+                    from: crate::keymap::Context::Register,
+                });
                 Ok(())
             }
             other => {

@@ -28,8 +28,9 @@ impl App {
             }
             (Overlay::Help { .. }, Action::Back | Action::Help)
             | (Overlay::Findings { .. }, Action::Back | Action::Findings) => None,
-            (Overlay::Help { scroll }, a) => Some(Overlay::Help {
+            (Overlay::Help { scroll, from }, a) => Some(Overlay::Help {
                 scroll: move_by(scroll, a, usize::MAX),
+                from,
             }),
             (Overlay::Findings { selected }, Action::Select) => {
                 if let Some(f) = self.findings.get(selected) {

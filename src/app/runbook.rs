@@ -251,7 +251,7 @@ impl App {
             }
             Action::Back => self.leave_viewer(),
             Action::Quit => self.request_quit(),
-            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Help => self.open_help(),
             Action::Finder => self.open_finder(),
             Action::CommandLine => self.open_command_line(),
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),

@@ -13,11 +13,13 @@ use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
     let screen = frame.area();
-    let area = popup_area(
-        screen,
-        screen.width.saturating_sub(4).max(20),
-        screen.height.saturating_sub(2),
-    );
+    // On a tiny screen the finder takes all of it, so the input line always shows.
+    let height = if screen.height < 10 {
+        screen.height
+    } else {
+        screen.height.saturating_sub(2)
+    };
+    let area = popup_area(screen, screen.width.saturating_sub(4).max(20), height);
     let total = app.search.items.len();
     let block = Block::bordered()
         .title(format!(
@@ -34,7 +36,7 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
     let [input_area, list] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     let query = sanitize(finder.input.text()).into_owned();
     frame.render_widget(
         Paragraph::new(Line::from(vec![

@@ -27,7 +27,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let [main, status] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
     let block = Block::bordered()
-        .title(" Heat map · likelihood × impact ")
+        .title(" Heat map · likelihood ↑ × impact → ")
         .title_bottom(" arrows/hjkl move · Enter filter the register · Esc back ");
     let inner = block.inner(main);
     frame.render_widget(block, main);
@@ -38,7 +38,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         Layout::vertical([Constraint::Length(1 + 5 * 3), Constraint::Min(0)]).areas(inner);
     let cell_height = (grid_area.height.saturating_sub(1) / 5).max(1);
     // Impact labels along the top.
-    let mut header = vec![Span::raw(" ".repeat(usize::from(label_width)))];
+    // The axes: likelihood up the side, impact along the top.
+    let mut header = vec![Span::styled(
+        format!("{:<width$}", "↑ L    I →", width = usize::from(label_width)),
+        app.theme.title(),
+    )];
     for impact in Level::ALL {
         header.push(Span::styled(
             centre(&format!("{} {}", short(impact), impact.value()), cell_width),

@@ -29,7 +29,7 @@ pub struct Areas {
 pub fn layout(area: Rect) -> Areas {
     let [main, status] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
     let [components, right] = Layout::horizontal([
-        Constraint::Length(COMPONENTS_WIDTH.min(main.width / 3)),
+        Constraint::Length(COMPONENTS_WIDTH.min(main.width * 2 / 5)),
         Constraint::Min(10),
     ])
     .areas(main);
@@ -58,6 +58,29 @@ pub fn pane_block(app: &App, pane: Pane, title: Line<'static>) -> Block<'static>
         .border_style(app.theme.border(focused))
 }
 
+/// A pane title that fits `width` columns: the first prefix that fits with `name` and the
+/// `(count)`; when none does, the name is cut with `…` and the count is kept.
+fn fit_title(prefixes: &[&str], name: &str, count: &str, width: u16) -> String {
+    let room = usize::from(width).saturating_sub(4);
+    let join = |prefix: &str, name: &str| {
+        let space = if prefix.is_empty() || name.is_empty() || prefix.ends_with(' ') {
+            ""
+        } else {
+            " "
+        };
+        format!("{prefix}{space}{name} ({count})").trim().to_owned()
+    };
+    for prefix in prefixes {
+        let title = join(prefix, name);
+        if title.chars().count() <= room {
+            return format!(" {title} ");
+        }
+    }
+    let tail = format!(" ({count})");
+    let name_room = room.saturating_sub(tail.chars().count());
+    format!(" {}{tail} ", crate::list::truncate(name, name_room))
+}
+
 /// A four-character band marker, or a stand-in for components without a band.
 pub fn band_span(app: &App, band: Option<Band>) -> Span<'static> {
     match band {
@@ -68,20 +91,19 @@ pub fn band_span(app: &App, band: Option<Band>) -> Span<'static> {
 
 fn render_components(app: &App, frame: &mut Frame, area: Rect) {
     let visible = app.visible();
-    let title = if app.filter.is_some() {
-        format!(
-            " Components ({} of {}) ",
-            visible.len(),
-            app.ws.components.len()
-        )
+    let count = if app.filter.is_some() || app.text_filter.is_some() {
+        format!("{} of {}", visible.len(), app.ws.components.len())
     } else {
-        format!(" Components ({}) ", app.ws.components.len())
+        app.ws.components.len().to_string()
     };
+    let title = fit_title(&["Components", "Comps", ""], "", &count, area.width);
     let block = pane_block(app, Pane::Components, Line::from(title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height);
     let offset = scroll_offset(app.component, rows, visible.len());
+    // On a narrow screen the band is one letter, so the names stay readable.
+    let compact = inner.width < 20;
     let lines: Vec<Line> = visible
         .iter()
         .enumerate()
@@ -89,10 +111,13 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
         .take(rows)
         .map(|(pos, &i)| {
             let file = &app.ws.components[i];
-            let marker = match &file.content {
+            let mut marker = match &file.content {
                 Ok(loaded) => band_span(app, loaded.register.highest_band()),
                 Err(_) => Span::styled("ERR!", app.theme.error()),
             };
+            if compact {
+                marker.content = marker.content.chars().take(1).collect::<String>().into();
+            }
             let errors = app
                 .findings_for(&file.path)
                 .filter(|f| f.is_error())
@@ -129,12 +154,20 @@ fn render_risks(app: &App, frame: &mut Frame, area: Rect) {
             content: Ok(loaded),
             ..
         }) => {
-            format!(
-                " Risks · {} ({}){} ",
-                sanitize(&loaded.register.title),
-                loaded.register.risks.len(),
-                if app.file_order { " · file order" } else { "" }
-            )
+            let total = loaded.register.risks.len();
+            let shown = app.risk_order().len();
+            let count = if shown == total {
+                total.to_string()
+            } else {
+                format!("{shown} of {total}")
+            };
+            let count = if app.file_order {
+                format!("{count}, file order")
+            } else {
+                count
+            };
+            let name = sanitize(&loaded.register.title).into_owned();
+            fit_title(&["Risks · ", ""], &name, &count, area.width)
         }
         Some(file) => format!(" Risks · {} ", sanitize(&file.stem)),
         None => " Risks ".into(),
@@ -177,18 +210,26 @@ fn render_risks(app: &App, frame: &mut Frame, area: Rect) {
         .take(rows)
         .map(|(pos, &i)| {
             let risk = &register.risks[i];
-            let line = Line::from(vec![
-                Span::raw(format!("{:>2} ", risk.score())),
-                band_span(app, Some(risk.band())),
-                Span::raw(format!(
+            // Narrow: score, band and title only, so the title stays readable.
+            let narrow = inner.width < 48;
+            let middle = if narrow {
+                " ".to_owned()
+            } else {
+                format!(
                     " {}×{} {:<10} ",
                     risk.likelihood.value(),
                     risk.impact.value(),
                     risk.status.name()
-                )),
+                )
+            };
+            let used = 7 + middle.chars().count();
+            let line = Line::from(vec![
+                Span::raw(format!("{:>2} ", risk.score())),
+                band_span(app, Some(risk.band())),
+                Span::raw(middle),
                 Span::raw(crate::list::truncate(
                     &sanitize(&risk.title),
-                    usize::from(inner.width).saturating_sub(23),
+                    usize::from(inner.width).saturating_sub(used),
                 )),
             ]);
             if pos == app.risk {
@@ -228,6 +269,12 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             app.theme.title(),
         ));
     }
+    if let Some(text) = &app.text_filter {
+        spans.push(Span::styled(
+            format!(" /{}", sanitize(text)),
+            app.theme.title(),
+        ));
+    }
     if app.checking && app.status.is_none() {
         spans.push(Span::styled(
             " checking runbooks and links…",
@@ -261,5 +308,6 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             app.theme.dim(),
         ));
     }
+    let spans = crate::ui::widgets::fit(spans, usize::from(area.width));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -32,12 +32,18 @@ pub fn render(app: &App, frame: &mut Frame) {
         (body, None)
     };
     render_title(viewer, frame, title);
+    // On a wide screen the table of contents is the side pane: `t` moves into it rather than
+    // opening a second one over it.
+    let side_choice = match viewer.popup {
+        Some(ViewerPopup::Toc { selected }) if toc_area.is_some() => Some(selected),
+        _ => None,
+    };
     if let Some(toc) = toc_area {
         render_toc(
             app,
             viewer,
-            viewer.current_section().unwrap_or(0),
-            false,
+            side_choice.unwrap_or_else(|| viewer.current_section().unwrap_or(0)),
+            side_choice.is_some(),
             frame,
             toc,
         );
@@ -45,6 +51,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_document(app, viewer, frame, doc_area);
     render_status(app, viewer, frame, status);
     match viewer.popup {
+        Some(ViewerPopup::Toc { .. }) if side_choice.is_some() => {}
         Some(ViewerPopup::Toc { selected }) => {
             let popup = popup_area(area, 60, area.height.saturating_sub(2));
             frame.render_widget(Clear, popup);

@@ -39,6 +39,43 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Spans cut to `width` columns; when anything is cut, the line ends with `…` so the reader
+/// knows there is more.
+pub fn fit(
+    spans: Vec<ratatui::text::Span<'static>>,
+    width: usize,
+) -> Vec<ratatui::text::Span<'static>> {
+    let total: usize = spans.iter().map(|s| s.content.width()).sum();
+    if total <= width {
+        return spans;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let w = span.content.width();
+        if used + w < width {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let room = width.saturating_sub(used + 1);
+        let mut cut = String::new();
+        let mut cut_width = 0;
+        for c in span.content.chars() {
+            let cw = c.width().unwrap_or(0);
+            if cut_width + cw > room {
+                break;
+            }
+            cut_width += cw;
+            cut.push(c);
+        }
+        cut.push('…');
+        out.push(ratatui::text::Span::styled(cut, span.style));
+        break;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
