@@ -97,7 +97,11 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
                 }
             }
             let rows = crate::list::rows(&ws, *sort);
-            crate::list::write(out, &rows, *format, std::io::stdout().is_terminal())?;
+            let terminal = std::io::stdout().is_terminal();
+            let width = ratatui::crossterm::terminal::size()
+                .ok()
+                .map(|(columns, _)| usize::from(columns));
+            crate::list::write(out, &rows, *format, terminal, width)?;
             Ok(exit::OK)
         }
     }

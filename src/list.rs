@@ -76,15 +76,17 @@ pub fn rows(ws: &Workspace, sort: ListSort) -> Vec<Row<'_>> {
 }
 
 /// Writes the rows. `terminal` is whether the output is a terminal: text from files is then
-/// sanitised in every format.
+/// sanitised in every format, and the table fits `width` columns (at least 80). Into a file or
+/// a pipe, the table's rows are whole.
 pub fn write(
     out: &mut dyn Write,
     rows: &[Row<'_>],
     format: ListFormat,
     terminal: bool,
+    width: Option<usize>,
 ) -> io::Result<()> {
     match format {
-        ListFormat::Table => write_table(out, rows),
+        ListFormat::Table => write_table(out, rows, terminal.then(|| width.unwrap_or(TABLE_WIDTH))),
         ListFormat::Csv => write_csv(out, rows, terminal),
         ListFormat::Json => {
             // serde_json escapes every control character, so JSON is safe on a terminal as is.
@@ -94,18 +96,36 @@ pub fn write(
     }
 }
 
-/// Table width: fits a standard 80-column terminal.
+/// Table width on the narrowest terminal.
 const TABLE_WIDTH: usize = 80;
 const RISK_WIDTH: usize = 30;
 
-fn write_table(out: &mut dyn Write, rows: &[Row<'_>]) -> io::Result<()> {
+/// The table. `width`: the terminal's columns (the table fits them; never under 80); `None`:
+/// not a terminal, every row whole.
+fn write_table(out: &mut dyn Write, rows: &[Row<'_>], width: Option<usize>) -> io::Result<()> {
+    let longest = rows
+        .iter()
+        .map(|r| sanitize(&r.reference).width())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     // SCORE BAND L×I STATUS RISK TITLE: fixed columns, the title takes the rest.
-    let fixed = 5 + 1 + 4 + 1 + 3 + 1 + 10 + 1 + RISK_WIDTH + 1;
-    let title_width = TABLE_WIDTH - fixed;
+    let fixed = 5 + 1 + 4 + 1 + 3 + 1 + 10 + 1 + 1;
+    let (risk_width, title_width) = match width {
+        Some(width) => {
+            let width = width.max(TABLE_WIDTH);
+            // Wider terminals give the reference room first (up to whole), then the title.
+            let risk = longest
+                .min((width - fixed) / 2)
+                .max(RISK_WIDTH.min(longest));
+            (risk, width - fixed - risk)
+        }
+        None => (longest, usize::MAX),
+    };
     writeln!(
         out,
         "SCORE BAND L×I STATUS     {} TITLE",
-        pad("RISK", RISK_WIDTH)
+        pad("RISK", risk_width)
     )?;
     for row in rows {
         writeln!(
@@ -116,7 +136,7 @@ fn write_table(out: &mut dyn Write, rows: &[Row<'_>]) -> io::Result<()> {
             row.likelihood.value(),
             row.impact.value(),
             row.status.name(),
-            pad(&truncate(&sanitize(&row.reference), RISK_WIDTH), RISK_WIDTH),
+            pad(&truncate(&sanitize(&row.reference), risk_width), risk_width),
             truncate(&sanitize(row.title), title_width).trim_end()
         )?;
     }
@@ -194,6 +214,29 @@ mod tests {
         assert_eq!(truncate("exactly-10", 10), "exactly-10");
         assert_eq!(truncate("much longer than ten", 10), "much long…");
         assert_eq!(truncate("日本語テキスト", 7).width(), 7);
+    }
+
+    fn table(width: Option<usize>) -> String {
+        let ws = Workspace::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let rows = rows(&ws, ListSort::Score);
+        let mut out = Vec::new();
+        write_table(&mut out, &rows, width).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_table_fits_the_terminal_and_is_whole_in_a_pipe() {
+        for width in [80, 100, 120] {
+            let text = table(Some(width));
+            assert!(text.lines().all(|l| l.width() <= width), "{width}: {text}");
+        }
+        assert!(table(Some(80)).contains('…'), "long titles are cut at 80");
+        let wide = table(Some(200));
+        assert!(!wide.contains('…'), "{wide}");
+        let piped = table(None);
+        assert!(!piped.contains('…'));
+        assert!(piped.contains("Application does not reconnect after a failover"));
+        assert!(piped.lines().any(|l| l.width() > 80));
     }
 
     #[test]

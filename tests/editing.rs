@@ -616,3 +616,44 @@ fn digits_after_adding_a_risk_set_likelihood_then_impact() {
         .unwrap();
     assert_eq!((risk.likelihood, risk.impact), (Level::High, Level::Medium));
 }
+
+#[test]
+fn deleting_a_component_removes_the_references_to_it_in_one_change() {
+    let dir = example_copy();
+    let mut app = app_for(dir.path(), false);
+    // orders-db is the eighth component; payments-api and order-queue depend on it.
+    press(&mut app, "j j j j j j j d");
+    let Some(Overlay::Confirm { question, .. }) = &app.overlay else {
+        panic!("no confirmation");
+    };
+    assert!(
+        question.contains("order-queue, payments-api depend on it"),
+        "{question}"
+    );
+    press(&mut app, "y ctrl-s");
+    assert!(!dir.path().join("registers/orders-db.json").exists());
+    assert!(
+        !register(dir.path(), "payments-api")
+            .depends_on
+            .contains(&"orders-db".to_owned())
+    );
+    assert!(register(dir.path(), "order-queue").depends_on.is_empty());
+    let ws = faultline::store::Workspace::load(dir.path()).unwrap();
+    let findings = faultline::check::check(&ws, harness::today());
+    assert!(
+        findings.iter().all(|f| f.rule != "unknown-dependency"),
+        "{findings:?}"
+    );
+    // One undo brings the component and both references back.
+    press(&mut app, "u ctrl-s");
+    assert!(dir.path().join("registers/orders-db.json").exists());
+    assert!(
+        register(dir.path(), "payments-api")
+            .depends_on
+            .contains(&"orders-db".to_owned())
+    );
+    assert_eq!(
+        register(dir.path(), "order-queue").depends_on,
+        ["orders-db"]
+    );
+}

@@ -269,15 +269,27 @@ impl App {
                     },
                 )
             }
-            _ => (
-                format!(
-                    "Delete component {} and its {} risk{}? Its file is removed when you save.",
-                    reg.component,
-                    reg.risks.len(),
-                    if reg.risks.len() == 1 { "" } else { "s" }
-                ),
-                Pending::DeleteComponent { path },
-            ),
+            _ => {
+                let dependents = self.dependents(&reg.component);
+                let references = if dependents.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " {} depend{} on it: their depends_on loses it too, in the same change.",
+                        dependents.join(", "),
+                        if dependents.len() == 1 { "s" } else { "" }
+                    )
+                };
+                (
+                    format!(
+                        "Delete component {} and its {} risk{}? Its file is removed when you save.{references}",
+                        reg.component,
+                        reg.risks.len(),
+                        if reg.risks.len() == 1 { "" } else { "s" }
+                    ),
+                    Pending::DeleteComponent { path },
+                )
+            }
         };
         self.overlay = Some(Overlay::Confirm { question, pending });
     }
@@ -299,19 +311,53 @@ impl App {
             Pending::StubRunbook { path, id, file } => self.stub_runbook(&path, &id, &file),
             Pending::DeleteComponent { path } => {
                 let before = self.current(&path).cloned();
-                let label = format!("delete component {}", path.display());
+                let id = before
+                    .as_ref()
+                    .map(|r| r.component.clone())
+                    .unwrap_or_default();
+                let mut files = vec![crate::history::FileChange {
+                    path: path.clone(),
+                    before,
+                    after: None,
+                }];
+                // Components that depend on it lose the reference, so `check` stays clean.
+                let dependents = self.dependents(&id);
+                for dependent in &dependents {
+                    let dep_path = register_path(dependent);
+                    if let Some(reg) = self.current(&dep_path).cloned() {
+                        let mut after = reg.clone();
+                        after.depends_on.retain(|d| *d != id);
+                        files.push(crate::history::FileChange {
+                            path: dep_path,
+                            before: Some(reg),
+                            after: Some(after),
+                        });
+                    }
+                }
+                let also = if dependents.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and its references in {}", dependents.join(", "))
+                };
                 self.record(crate::history::Change {
                     runbooks: Vec::new(),
-                    label,
-                    files: vec![crate::history::FileChange {
-                        path,
-                        before,
-                        after: None,
-                    }],
+                    label: format!("delete component {id}{also}"),
+                    files,
                 });
                 self.focus = Pane::Components;
             }
         }
+    }
+
+    /// The components whose `depends_on` names `id`.
+    fn dependents(&self, id: &str) -> Vec<String> {
+        self.ws
+            .components
+            .iter()
+            .filter_map(ComponentFile::register)
+            .filter(|reg| reg.component != id && reg.depends_on.iter().any(|d| d == id))
+            .map(|reg| reg.component.clone())
+            .collect()
     }
 
     fn move_risk(&mut self, up: bool) {
