@@ -434,6 +434,7 @@ impl App {
         if let Some(editing) = self.editing.as_mut() {
             editing.input.insert(text);
             self.validate_editing();
+            self.effects.push_back(Effect::JournalTyping);
             return;
         }
         if self.overlay.is_none()

@@ -11,6 +11,9 @@ use std::path::PathBuf;
 pub enum Effect {
     /// Append the file's current state to the recovery journal.
     Journal(PathBuf),
+    /// Append the file as it would be with the text typed so far in the open field, so a kill
+    /// while typing loses nothing.
+    JournalTyping,
     /// Save every changed file; `overwrite` is one whose change on disk the user chose to
     /// overwrite; `then_quit` quits when everything saved.
     Save {
@@ -59,6 +62,14 @@ fn perform(app: &mut App, effect: Effect) {
         Effect::Journal(path) => {
             let entry = app.journal_entry(&path);
             if let Some(journal) = &app.journal
+                && let Err(err) = journal.append(&entry)
+            {
+                app.status = Some(format!("recovery journal not written: {err:#}"));
+            }
+        }
+        Effect::JournalTyping => {
+            if let Some(entry) = app.typing_entry()
+                && let Some(journal) = &app.journal
                 && let Err(err) = journal.append(&entry)
             {
                 app.status = Some(format!("recovery journal not written: {err:#}"));

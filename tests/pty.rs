@@ -529,3 +529,46 @@ fn a_complete_risk_takes_six_keys_besides_its_text() {
         "Nightly snapshot; reindex into a new alias, then swap"
     );
 }
+
+#[test]
+fn text_typed_in_an_open_field_survives_sigkill() {
+    let workspace = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    harness::copy_tree(&root.join("registers"), &workspace.path().join("registers"));
+    harness::copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let mut first = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
+    first.wait_for_screen("API Gateway");
+    // The first risk's title, in the editor, with text typed but not kept with Enter.
+    first.send("\t\r\r");
+    first.wait_for_screen("Enter keep");
+    first.send(" (new)");
+    first.wait_for_screen("traffic (new)");
+    let pid = first.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    first.wait_exit();
+
+    let mut second = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
+    second.wait_for_screen("Recover unsaved edits");
+    second.send("r");
+    second.wait_for_screen("1 unsaved");
+    assert!(
+        !second.screen().contains("changed on disk"),
+        "{}",
+        second.screen()
+    );
+    second.send("\x13"); // Ctrl-S
+    second.wait_for_screen("saved registers/api-gateway.json");
+    second.send("q");
+    assert_eq!(second.wait_exit(), 0);
+    let saved =
+        std::fs::read_to_string(workspace.path().join("registers/api-gateway.json")).unwrap();
+    assert!(
+        saved.contains("\"WAF rule blocks legitimate traffic (new)\""),
+        "{saved}"
+    );
+}

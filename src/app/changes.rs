@@ -309,13 +309,43 @@ impl App {
     pub fn journal_entry(&self, path: &Path) -> Entry {
         Entry {
             path: path.to_path_buf(),
+            // The file as read: its baseline once edited, else what was loaded (a field being
+            // typed into before the first edit of the file).
             base_hash: self
                 .baseline
                 .get(path)
-                .and_then(|b| b.stamp)
+                .map_or_else(
+                    || {
+                        self.ws
+                            .components
+                            .iter()
+                            .find(|c| c.path == path)
+                            .and_then(|c| c.disk)
+                    },
+                    |b| b.stamp,
+                )
                 .map(|s| s.hash),
             register: self.current(path).cloned(),
         }
+    }
+
+    /// The journal entry for the selected file with the text being typed put in its field; `None`
+    /// when nothing is being edited or the text is not a value the field takes yet.
+    pub fn typing_entry(&self) -> Option<Entry> {
+        let editing = self.editing.as_ref()?;
+        let path = self.selected_file()?.path.clone();
+        let mut register = self.current(&path)?.clone();
+        crate::form::set(
+            &mut register,
+            self.form_risk(),
+            editing.row,
+            editing.input.text(),
+            self.today,
+        )
+        .ok()?;
+        let mut entry = self.journal_entry(&path);
+        entry.register = Some(register);
+        Some(entry)
     }
 
     /// Entries for every unsaved file, for rewriting the journal after a save.

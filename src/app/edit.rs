@@ -453,6 +453,10 @@ impl App {
             }
             Action::EditCancel => {
                 self.quick_add = false;
+                // What was typed is dropped from the journal too: the file as it is now.
+                if let Some(path) = self.selected_path() {
+                    self.effects.push_back(Effect::Journal(path));
+                }
                 if editing.new_risk {
                     // The risk was never named: take it away again, without a redo entry.
                     if let Some(change) = self.history.forget_last() {
@@ -463,9 +467,14 @@ impl App {
                 }
             }
             other => {
+                let before = editing.input.text().to_owned();
                 edit_text(&mut editing.input, other);
+                let changed = editing.input.text() != before;
                 self.editing = Some(editing);
                 self.validate_editing();
+                if changed {
+                    self.effects.push_back(Effect::JournalTyping);
+                }
             }
         }
     }
