@@ -199,7 +199,7 @@ impl Action {
             Action::GoBack => "back to where you were (the previous page or view)",
             Action::GoForward => "forward again",
             Action::OpenExternal => "open the focused web link in the browser",
-            Action::Copy => "copy the code block on screen (OSC 52)",
+            Action::Copy => "copy code on screen (OSC 52); several: letters pick one",
             Action::OpenEditor => "edit the file (runbook or register) in $VISUAL / $EDITOR",
             Action::Edit => "edit the selected field",
             Action::Level1 => "set level 1 (very-low): likelihood, then impact",

@@ -305,6 +305,9 @@ impl App {
             if viewer.search_input.is_some() {
                 return Context::Editor;
             }
+            if viewer.popup == Some(crate::viewer::ViewerPopup::CopyHints) {
+                return Context::Hints;
+            }
             if viewer.popup.is_some() {
                 return Context::Popup;
             }
@@ -442,6 +445,13 @@ impl App {
             && let Some(input) = self.viewer.as_mut().and_then(|v| v.search_input.as_mut())
         {
             input.insert(text);
+            return;
+        }
+        if self.overlay.is_none() && self.view == View::Runbook && self.context() == Context::Hints
+        {
+            if let Some(letter) = text.chars().next() {
+                self.pick_copy_hint(letter);
+            }
             return;
         }
         match self.overlay.as_mut() {

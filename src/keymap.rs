@@ -24,6 +24,7 @@ pub enum Context {
     Command,
     Editor,
     Popup,
+    Hints,
     Confirm,
     Unsaved,
     Conflict,
@@ -41,6 +42,7 @@ impl Context {
             Context::Command => "Command line (`:` then a command; editing keys as below)",
             Context::Editor => "Editing a field (type to insert text)",
             Context::Popup => "Popups (help, findings)",
+            Context::Hints => "Copy labels (type a label's letter to copy it)",
             Context::Confirm => "Confirmation",
             Context::Unsaved => "Quit with unsaved changes",
             Context::Conflict => "File changed on disk",
@@ -54,7 +56,11 @@ impl Context {
         match self {
             Context::Editor => &[],
             Context::Finder | Context::Command => &[Context::Editor],
-            Context::Confirm | Context::Unsaved | Context::Conflict | Context::Recovery => &[],
+            Context::Confirm
+            | Context::Unsaved
+            | Context::Conflict
+            | Context::Recovery
+            | Context::Hints => &[],
             _ => &[Context::Global],
         }
     }

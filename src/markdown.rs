@@ -21,6 +21,7 @@ pub struct Document {
     pub headings: Vec<DocHeading>,
     pub links: Vec<DocLink>,
     pub code_blocks: Vec<CodeBlock>,
+    pub code_spans: Vec<CodeSpan>,
     pub tasks: Vec<Task>,
 }
 
@@ -45,6 +46,13 @@ pub struct Segment {
     pub line: usize,
     pub start: usize,
     pub end: usize,
+}
+
+/// An inline code span (`` `aws rds …` ``) and where it landed: `y` copies it too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeSpan {
+    pub text: String,
+    pub segments: Vec<Segment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +100,16 @@ const FOLD: &str = "⋯ ";
 pub(crate) struct Frag {
     text: String,
     style: Style,
-    link: Option<usize>,
+    mark: Option<Mark>,
+}
+
+/// What a fragment of text belongs to, so its place on screen is known after wrapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mark {
+    /// `doc.links[i]`.
+    Link(usize),
+    /// `doc.code_spans[i]`.
+    Code(usize),
 }
 
 /// One level of block nesting: what starts its first line and what continues it.
@@ -187,7 +204,7 @@ impl Renderer<'_> {
         self.inline.push(Frag {
             text: sanitize(text).into_owned(),
             style,
-            link: self.link,
+            mark: self.link.map(Mark::Link),
         });
     }
 
@@ -205,7 +222,19 @@ impl Renderer<'_> {
             }
             Event::Code(t) => {
                 let style = self.current_style().patch(self.code_style());
+                let before = self.inline.len();
                 self.text(&t, style);
+                // Outside a link, the span is its own mark: `y` can copy it.
+                if self.link.is_none() && self.inline.len() > before {
+                    let index = self.doc.code_spans.len();
+                    self.doc.code_spans.push(CodeSpan {
+                        text: t.to_string(),
+                        segments: Vec::new(),
+                    });
+                    if let Some(frag) = self.inline.last_mut() {
+                        frag.mark = Some(Mark::Code(index));
+                    }
+                }
             }
             Event::Html(t) | Event::InlineHtml(t) => {
                 if let Some((_, code)) = self.code.as_mut() {
@@ -218,7 +247,7 @@ impl Renderer<'_> {
                         self.inline.push(Frag {
                             text: "\n".into(),
                             style,
-                            link: None,
+                            mark: None,
                         });
                     }
                     if !line.is_empty() {
@@ -239,7 +268,7 @@ impl Renderer<'_> {
                     self.inline.push(Frag {
                         text: "\n".into(),
                         style: Style::new(),
-                        link: None,
+                        mark: None,
                     });
                 }
             }
@@ -268,7 +297,7 @@ impl Renderer<'_> {
                 self.inline.push(Frag {
                     text: mark.into(),
                     style,
-                    link: None,
+                    mark: None,
                 });
             }
             Event::FootnoteReference(t) => {
@@ -406,7 +435,7 @@ impl Renderer<'_> {
                         self.inline.push(Frag {
                             text: format!(" <{}>", sanitize(&dest)),
                             style: self.dim(),
-                            link: None,
+                            mark: None,
                         });
                     }
                 }
@@ -564,10 +593,14 @@ impl Renderer<'_> {
             let number = self.doc.lines.len();
             let mut column = self.prefix_columns();
             let mut spans = Vec::with_capacity(line.len());
-            for (text, style, link) in line {
+            for (text, style, mark) in line {
                 let len = text.chars().count();
-                if let Some(link) = link {
-                    let segments = &mut self.doc.links[link].segments;
+                let segments = match mark {
+                    Some(Mark::Link(i)) => Some(&mut self.doc.links[i].segments),
+                    Some(Mark::Code(i)) => Some(&mut self.doc.code_spans[i].segments),
+                    None => None,
+                };
+                if let Some(segments) = segments {
                     match segments.last_mut() {
                         Some(s) if s.line == number && s.end == column => s.end += len,
                         _ => segments.push(Segment {

@@ -23,9 +23,27 @@ pub struct DocSearch {
 /// A popup inside the viewer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ViewerPopup {
-    Toc { selected: usize },
-    Backlinks { selected: usize },
+    Toc {
+        selected: usize,
+    },
+    Backlinks {
+        selected: usize,
+    },
+    /// Several code blocks or spans on screen: each has a letter; typing it copies that one.
+    CopyHints,
 }
+
+/// Something on screen `y` can copy: a code block or an inline code span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyTarget {
+    pub text: String,
+    /// Where its label goes: document line and character column.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Labels for copy targets, in screen order.
+pub const HINTS: &str = "asdfghjklqwertyuiopzxcvbnm";
 
 pub struct Viewer {
     /// Workspace-relative path of the runbook.
@@ -286,6 +304,34 @@ impl Viewer {
             .code_blocks
             .iter()
             .find(|b| b.last_line >= self.scroll && b.first_line < self.scroll + self.height)
+    }
+
+    /// The code blocks and inline code spans on screen, top to bottom, at most one label each.
+    pub fn copy_targets(&self) -> Vec<CopyTarget> {
+        let on_screen = |line: usize| line >= self.scroll && line < self.scroll + self.height;
+        let mut targets: Vec<CopyTarget> = self
+            .doc
+            .code_blocks
+            .iter()
+            .filter(|b| b.last_line >= self.scroll && b.first_line < self.scroll + self.height)
+            .map(|b| CopyTarget {
+                text: b.text.clone(),
+                line: b.first_line.max(self.scroll),
+                column: 0,
+            })
+            .collect();
+        for span in &self.doc.code_spans {
+            if let Some(seg) = span.segments.iter().find(|s| on_screen(s.line)) {
+                targets.push(CopyTarget {
+                    text: span.text.clone(),
+                    line: seg.line,
+                    column: seg.start,
+                });
+            }
+        }
+        targets.sort_by_key(|t| (t.line, t.column));
+        targets.truncate(HINTS.chars().count());
+        targets
     }
 
     /// The heading whose section is on screen now, for the table of contents.

@@ -527,3 +527,50 @@ fn an_anchor_near_the_end_opens_at_the_top_of_the_screen_not_at_100_percent() {
     press(&mut app, "k");
     assert_eq!(app.viewer.as_ref().unwrap().scroll, heading - 1);
 }
+
+#[test]
+fn y_labels_several_snippets_and_a_letter_copies_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("registers")).unwrap();
+    std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();
+    std::fs::write(
+        dir.path().join("runbooks/redis.md"),
+        "# Redis\n\nFind the keys without a TTL with `redis-cli --bigkeys`, then run `CONFIG SET maxmemory-policy allkeys-lru`.\n\n```sh\nredis-cli info memory\n```\n",
+    )
+    .unwrap();
+    let mut app = app_for(dir.path(), false);
+    open(&mut app, "runbooks/redis.md", None);
+    press(&mut app, "y");
+    assert!(app.terminal_requests.is_empty(), "a choice first, no guess");
+    let text = screen(&app);
+    insta::assert_snapshot!("copy_labels", text);
+    // Labels in screen order: the two spans, then the block.
+    press(&mut app, "s");
+    assert_eq!(
+        app.terminal_requests,
+        [TerminalRequest::Clipboard(
+            "CONFIG SET maxmemory-policy allkeys-lru".into()
+        )]
+    );
+    assert!(app.viewer.as_ref().unwrap().popup.is_none());
+    // Esc takes the labels away and copies nothing.
+    app.terminal_requests.clear();
+    press(&mut app, "y esc");
+    assert!(app.terminal_requests.is_empty());
+    assert!(app.viewer.as_ref().unwrap().popup.is_none());
+    assert_eq!(app.view, View::Runbook);
+    // A single inline span on screen is copied at once.
+    std::fs::write(
+        dir.path().join("runbooks/one.md"),
+        "# One\n\nRun `kubectl rollout undo deploy/api`.\n",
+    )
+    .unwrap();
+    open(&mut app, "runbooks/one.md", None);
+    press(&mut app, "y");
+    assert_eq!(
+        app.terminal_requests,
+        [TerminalRequest::Clipboard(
+            "kubectl rollout undo deploy/api".into()
+        )]
+    );
+}

@@ -224,19 +224,23 @@ impl App {
                 viewer.popup = Some(ViewerPopup::Toc { selected });
             }
             Action::Backlinks => viewer.popup = Some(ViewerPopup::Backlinks { selected: 0 }),
-            Action::Copy => match viewer.visible_code_block() {
-                Some(block) => {
-                    let lines = block.text.lines().count();
-                    let text = block.text.clone();
-                    self.terminal_requests
-                        .push(TerminalRequest::Clipboard(text));
-                    self.say(format!(
-                        "copied the code block ({lines} line{}) to the clipboard",
-                        if lines == 1 { "" } else { "s" }
-                    ));
+            Action::Copy => {
+                let targets = viewer.copy_targets();
+                match targets.as_slice() {
+                    [] => self.say("no code on screen"),
+                    [one] => {
+                        let text = one.text.clone();
+                        self.copy(text);
+                    }
+                    _ => {
+                        viewer.popup = Some(ViewerPopup::CopyHints);
+                        self.say(format!(
+                            "{} snippets on screen: press the letter shown to copy one, Esc cancels",
+                            targets.len()
+                        ));
+                    }
                 }
-                None => self.say("no code block on screen"),
-            },
+            }
             Action::OpenExternal => match viewer.focused_link().map(str::to_owned) {
                 Some(url) if is_web(&url) => {
                     self.say(format!("opening {url}"));
@@ -261,11 +265,45 @@ impl App {
         }
     }
 
+    /// Puts code on the clipboard (OSC 52, through the terminal owner) and says what it was.
+    fn copy(&mut self, text: String) {
+        let lines = text.lines().count().max(1);
+        let what = if lines == 1 {
+            format!(
+                "“{}”",
+                crate::list::truncate(&crate::sanitize::sanitize(&text), 40)
+            )
+        } else {
+            format!("{lines} lines")
+        };
+        self.terminal_requests
+            .push(TerminalRequest::Clipboard(text));
+        self.say(format!("copied {what} to the clipboard"));
+    }
+
+    /// A letter typed while copy labels are shown: copies that target.
+    pub(super) fn pick_copy_hint(&mut self, letter: char) {
+        let Some(viewer) = self.viewer.as_mut() else {
+            return;
+        };
+        viewer.popup = None;
+        let targets = viewer.copy_targets();
+        match crate::viewer::HINTS.chars().position(|c| c == letter) {
+            Some(i) if i < targets.len() => {
+                let text = targets[i].text.clone();
+                self.copy(text);
+            }
+            _ => self.say(format!("no snippet labelled {letter}: nothing copied")),
+        }
+    }
+
     fn update_viewer_popup(&mut self, popup: ViewerPopup, action: Action) {
         let Some(viewer) = self.viewer.as_mut() else {
             return;
         };
         match popup {
+            // Any key but a label closes the labels (letters arrive as typed text).
+            ViewerPopup::CopyHints => self.say("nothing copied"),
             ViewerPopup::Toc { selected } => match action {
                 Action::Select => {
                     if let Some(heading) = viewer.doc.headings.get(selected) {

@@ -1,7 +1,7 @@
 //! Fitting text into columns: word-wrapping styled fragments (keeping which link each piece
 //! belongs to) and cutting code lines with a marker.
 
-use super::Frag;
+use super::{Frag, Mark};
 use ratatui::style::Style;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -25,20 +25,20 @@ pub(super) fn clip(text: &str, width: usize) -> (String, bool) {
 
 /// Word-wraps styled fragments into lines of at most `width` columns. A `"\n"` fragment breaks
 /// the line; words longer than a line are cut.
-pub(super) fn wrap_frags(frags: &[Frag], width: usize) -> Vec<Vec<(String, Style, Option<usize>)>> {
-    let mut lines: Vec<Vec<(String, Style, Option<usize>)>> = vec![Vec::new()];
+pub(super) fn wrap_frags(frags: &[Frag], width: usize) -> Vec<Vec<(String, Style, Option<Mark>)>> {
+    let mut lines: Vec<Vec<(String, Style, Option<Mark>)>> = vec![Vec::new()];
     let mut used = 0;
-    let push = |lines: &mut Vec<Vec<(String, Style, Option<usize>)>>,
+    let push = |lines: &mut Vec<Vec<(String, Style, Option<Mark>)>>,
                 text: &str,
                 style: Style,
-                link: Option<usize>| {
+                mark: Option<Mark>| {
         if lines.is_empty() {
             lines.push(Vec::new());
         }
         let Some(line) = lines.last_mut() else { return };
         match line.last_mut() {
-            Some((t, s, l)) if *s == style && *l == link => t.push_str(text),
-            _ => line.push((text.to_owned(), style, link)),
+            Some((t, s, l)) if *s == style && *l == mark => t.push_str(text),
+            _ => line.push((text.to_owned(), style, mark)),
         }
     };
     for frag in frags {
@@ -69,7 +69,7 @@ pub(super) fn wrap_frags(frags: &[Frag], width: usize) -> Vec<Vec<(String, Style
                         lines.push(Vec::new());
                         used = 0;
                     }
-                    push(&mut lines, &c.to_string(), frag.style, frag.link);
+                    push(&mut lines, &c.to_string(), frag.style, frag.mark);
                     used += cw;
                 }
                 continue;
@@ -79,7 +79,7 @@ pub(super) fn wrap_frags(frags: &[Frag], width: usize) -> Vec<Vec<(String, Style
             } else {
                 word
             };
-            push(&mut lines, word, frag.style, frag.link);
+            push(&mut lines, word, frag.style, frag.mark);
             used += word.width();
         }
     }

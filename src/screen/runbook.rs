@@ -63,7 +63,30 @@ pub fn render(app: &App, frame: &mut Frame) {
             render_toc(app, viewer, selected, true, frame, inner);
         }
         Some(ViewerPopup::Backlinks { selected }) => render_backlinks(app, viewer, selected, frame),
+        Some(ViewerPopup::CopyHints) => render_copy_hints(viewer, frame, doc_area),
         None => {}
+    }
+}
+
+/// A letter over the start of each code block and span on screen, as browsers' link hints.
+fn render_copy_hints(viewer: &Viewer, frame: &mut Frame, area: Rect) {
+    let style = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
+    for (target, letter) in viewer
+        .copy_targets()
+        .iter()
+        .zip(crate::viewer::HINTS.chars())
+    {
+        let row = target.line - viewer.scroll;
+        // The document is drawn one column in from the pane's edge: the label goes in the column
+        // just before the snippet (a space, or the gutter), so the snippet stays readable.
+        let x = area.x + u16::try_from(target.column).unwrap_or(0);
+        let y = area.y + u16::try_from(row).unwrap_or(0);
+        if x < area.right() && y < area.bottom() {
+            frame.render_widget(
+                Paragraph::new(letter.to_string()).style(style),
+                Rect::new(x, y, 1, 1),
+            );
+        }
     }
 }
 
