@@ -67,6 +67,7 @@ pub enum Action {
     Discard,
     Reload,
     Overwrite,
+    Merge,
     Restore,
     // The line editor.
     EditCommit,
@@ -89,7 +90,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 73] = [
+    pub const ALL: [Action; 74] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -146,6 +147,7 @@ impl Action {
         Action::Discard,
         Action::Reload,
         Action::Overwrite,
+        Action::Merge,
         Action::Restore,
         Action::EditCommit,
         Action::EditCancel,
@@ -223,7 +225,8 @@ impl Action {
             Action::No => "no, cancel",
             Action::Discard => "discard the changes",
             Action::Reload => "reload the file from disk",
-            Action::Overwrite => "overwrite the file on disk",
+            Action::Overwrite => "overwrite the file on disk (drops theirs)",
+            Action::Merge => "merge their changes with yours",
             Action::Restore => "restore the unsaved edits",
             Action::EditCommit => "keep the value",
             Action::EditCancel => "cancel the edit",

@@ -119,6 +119,8 @@ pub enum Overlay {
     Conflict {
         path: PathBuf,
         deleted: bool,
+        /// What changed on disk and here since the file was read, and a merge if one is clean.
+        details: Box<ConflictDetails>,
     },
     Recovery {
         entries: Vec<Entry>,
@@ -130,6 +132,24 @@ pub enum Overlay {
     Finder(Box<FinderState>),
     /// The `:` command line.
     Command(CommandLine),
+}
+
+/// What a person needs to decide about a file changed on disk while it had unsaved edits.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConflictDetails {
+    /// The changes on disk since the file was read, one line each (as `faultline diff` says).
+    pub theirs: Vec<String>,
+    /// The unsaved changes made here.
+    pub mine: Vec<String>,
+    /// Both sides' changes together, when they touch different risks and fields.
+    pub merged: Option<Register>,
+    /// What both sides changed differently (no merge then).
+    pub clashes: Vec<String>,
+    /// The file on disk now: the new base once merged.
+    pub on_disk: Option<Register>,
+    pub stamp: Option<crate::store::DiskStamp>,
+    /// The file on disk could not be read as a register (the reason).
+    pub unreadable: Option<String>,
 }
 
 /// A field being edited in the detail pane.

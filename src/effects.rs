@@ -248,10 +248,7 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
         };
         if on_disk.map(|s| s.hash) != known.map(|s| s.hash) && overwrite != Some(&path) {
             if app.overlay.is_none() {
-                app.overlay = Some(Overlay::Conflict {
-                    path: path.clone(),
-                    deleted: on_disk.is_none(),
-                });
+                app.overlay = Some(conflict(app, &path, on_disk.is_none()));
             }
             failed.get_or_insert_with(|| format!("{} changed on disk: not saved", path.display()));
             continue;
@@ -286,6 +283,53 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
     });
     if then_quit && failed.is_none() {
         app.should_quit = true;
+    }
+}
+
+/// The conflict prompt for a file changed on disk while it had unsaved edits: what changed on
+/// each side since it was read, field by field as `faultline diff` says it, and a merge when
+/// the two sides touch different risks and fields.
+fn conflict(app: &App, path: &std::path::Path, deleted: bool) -> Overlay {
+    use crate::diff::{Snapshot, diff, format};
+    let mut details = crate::app::ConflictDetails::default();
+    let base = app.baseline.get(path).and_then(|b| b.register.clone());
+    let mine = app.current(path).cloned();
+    if !deleted {
+        let file = store::reload_component(&app.ws.root, path);
+        details.stamp = file.disk;
+        match &file.content {
+            Ok(loaded) => details.on_disk = Some(loaded.register.clone()),
+            Err(finding) => details.unreadable = Some(finding.to_string()),
+        }
+    }
+    let changes = |from: &Option<crate::model::Register>, to: &Option<crate::model::Register>| {
+        let snapshot = |reg: &Option<crate::model::Register>| {
+            let mut s = Snapshot::default();
+            if let Some(reg) = reg {
+                s.registers.insert(reg.component.clone(), reg.clone());
+            }
+            s
+        };
+        format::change_lines(&diff(&snapshot(from), &snapshot(to)))
+    };
+    details.theirs = if deleted {
+        vec!["the file was deleted".to_owned()]
+    } else if let Some(reason) = &details.unreadable {
+        vec![format!("the file no longer reads as a register: {reason}")]
+    } else {
+        changes(&base, &details.on_disk)
+    };
+    details.mine = changes(&base, &mine);
+    if let (Some(base), Some(mine), Some(theirs)) = (&base, &mine, &details.on_disk) {
+        match crate::merge::merge(base, mine, theirs) {
+            crate::merge::Merge::Clean(merged) => details.merged = Some(merged),
+            crate::merge::Merge::Clashes(clashes) => details.clashes = clashes,
+        }
+    }
+    Overlay::Conflict {
+        path: path.to_path_buf(),
+        deleted,
+        details: Box::new(details),
     }
 }
 
@@ -332,7 +376,7 @@ fn check_disk(app: &mut App) {
     for (path, deleted) in changed {
         if app.is_dirty(&path) {
             if app.overlay.is_none() && app.editing.is_none() {
-                app.overlay = Some(Overlay::Conflict { path, deleted });
+                app.overlay = Some(conflict(app, &path, deleted));
             }
         } else {
             let file = (!deleted).then(|| store::reload_component(&app.ws.root, &path));

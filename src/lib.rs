@@ -34,6 +34,7 @@ pub mod keymap;
 pub mod list;
 pub mod locate;
 pub mod markdown;
+pub mod merge;
 pub mod model;
 pub mod parallel;
 pub mod parse;

@@ -657,3 +657,77 @@ fn deleting_a_component_removes_the_references_to_it_in_one_change() {
         ["orders-db"]
     );
 }
+
+#[test]
+fn a_change_on_disk_to_another_risk_is_shown_and_merged() {
+    let dir = example_copy();
+    let path = dir.path().join("registers/payments-api.json");
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, TO_PAYMENTS_RISKS);
+    // Mine: concurrency-limit's likelihood to 5.
+    press(&mut app, "5");
+    // Theirs (a git pull): another risk's mitigation, and the owner.
+    let mut theirs: Register = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    theirs.owner = "team-checkout".into();
+    let slow = theirs
+        .risks
+        .iter_mut()
+        .find(|r| r.id == "slow-provider-timeouts")
+        .unwrap();
+    slow.mitigation = "Provider timeout 3 s; degraded mode flag checkout-pay-later".into();
+    fs::write(&path, faultline::model::to_canonical(&theirs)).unwrap();
+    press(&mut app, "ctrl-s");
+    let text = screen(&app);
+    assert!(text.contains("On disk:"), "{text}");
+    assert!(
+        text.contains("owner team-payments → team-checkout"),
+        "{text}"
+    );
+    assert!(
+        text.contains("payments-api/slow-provider-timeouts"),
+        "{text}"
+    );
+    assert!(
+        text.contains("likelihood medium → very-high"),
+        "mine: {text}"
+    );
+    assert!(text.contains("m merges both"), "{text}");
+    insta::assert_snapshot!("conflict_with_merge", text);
+    // Merge, then save: both changes are in the file.
+    press(&mut app, "m ctrl-s");
+    assert!(app.dirty_paths().is_empty(), "{:?}", app.status);
+    let saved = register(dir.path(), "payments-api");
+    assert_eq!(saved.owner, "team-checkout");
+    let risk = |id: &str| saved.risks.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!(risk("concurrency-limit").likelihood, Level::VeryHigh);
+    assert!(
+        risk("slow-provider-timeouts")
+            .mitigation
+            .starts_with("Provider timeout 3 s")
+    );
+    // One undo takes the merge back to my edits alone (on top of theirs as the base).
+    press(&mut app, "u");
+    assert!(app.status.clone().unwrap().contains("undid: merged"));
+}
+
+#[test]
+fn the_same_risk_changed_on_both_sides_is_not_merged() {
+    let dir = example_copy();
+    let path = dir.path().join("registers/payments-api.json");
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "5");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("Lambda concurrency limit reached", "Concurrency exhausted");
+    fs::write(&path, &text).unwrap();
+    press(&mut app, "ctrl-s");
+    let screen_text = screen(&app);
+    assert!(
+        screen_text.contains("Both changed payments-api/concurrency-limit"),
+        "{screen_text}"
+    );
+    press(&mut app, "m");
+    assert_eq!(fs::read_to_string(&path).unwrap(), text, "nothing written");
+    assert_eq!(app.dirty_paths().len(), 1, "my edit is kept");
+}

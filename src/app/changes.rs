@@ -387,6 +387,53 @@ impl App {
         self.reindex(path);
     }
 
+    /// `m` in the conflict prompt: their changes and mine together, as one undoable change on
+    /// top of the file as it is on disk now (which becomes the base). When no clean merge
+    /// exists, nothing changes and the reason is said.
+    pub(super) fn merge_from_disk(
+        &mut self,
+        path: &Path,
+        details: &super::ConflictDetails,
+    ) -> Option<super::Overlay> {
+        let Some(merged) = details.merged.clone() else {
+            self.say(if details.clashes.is_empty() {
+                "no merge: the file on disk is not a register".to_owned()
+            } else {
+                format!(
+                    "no merge: both sides changed {}",
+                    details.clashes.join(", ")
+                )
+            });
+            return None;
+        };
+        let before = self.current(path).cloned();
+        self.baseline.insert(
+            path.to_path_buf(),
+            Baseline {
+                register: details.on_disk.clone(),
+                stamp: details.stamp,
+            },
+        );
+        if let Some(file) = self.ws.components.iter_mut().find(|c| c.path == path) {
+            file.disk = details.stamp;
+        }
+        self.record(Change {
+            label: format!("merged {} with the version on disk", path.display()),
+            files: vec![FileChange {
+                path: path.to_path_buf(),
+                before,
+                after: Some(merged),
+            }],
+            ..Change::default()
+        });
+        let save = self.key_hint(crate::action::Action::Save);
+        self.say(format!(
+            "merged {}: their changes and yours; {save} saves",
+            path.display()
+        ));
+        None
+    }
+
     /// Restores the edits of a previous session from the journal, as one undoable change.
     pub(super) fn restore(&mut self, entries: Vec<Entry>) {
         let mut changed_on_disk = Vec::new();

@@ -63,6 +63,9 @@ impl App {
                 });
                 None
             }
+            (Overlay::Conflict { path, details, .. }, Action::Merge) => {
+                self.merge_from_disk(&path, &details)
+            }
             (Overlay::Conflict { path, .. }, Action::No) => {
                 self.say(format!(
                     "{} changed on disk: your edits are kept unsaved",

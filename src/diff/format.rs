@@ -237,6 +237,46 @@ pub fn risk_changes(r: &RiskDiff) -> Vec<String> {
     parts
 }
 
+/// The changes as short lines, one per change, without flags or summary: for a prompt that
+/// shows what changed on each side of a file.
+pub fn change_lines(d: &Diff) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &d.components_added {
+        out.push(format!("+ component {} ({} risks)", c.component, c.risks));
+    }
+    for c in &d.components_removed {
+        out.push(format!("- component {}", c.component));
+    }
+    for m in &d.risks_moved {
+        out.push(format!("{} {} → {}", m.kind, m.from, m.to));
+    }
+    for c in &d.components_changed {
+        for f in &c.fields {
+            out.push(field_text(f));
+        }
+        if let Some(order) = &c.risk_order {
+            let moved: Vec<String> = order
+                .moved()
+                .iter()
+                .map(|(id, from, to)| format!("{id} {from} → {to}"))
+                .collect();
+            out.push(format!("risk order: {}", moved.join(", ")));
+        }
+        for r in &c.risks_added {
+            out.push(format!("+ {} “{}”", r.risk, one_line(&r.title)));
+        }
+        for r in &c.risks_removed {
+            out.push(format!("- {}", r.risk));
+        }
+        for r in &c.risks_changed {
+            let mut parts = risk_changes(r);
+            parts.extend(r.fields.iter().filter(|f| is_block(f)).map(field_text));
+            out.push(format!("{}: {}", r.risk, parts.join("; ")));
+        }
+    }
+    out
+}
+
 /// Plain text (coloured when `color`), ordered and stable.
 pub fn text(d: &Diff, color: bool) -> String {
     // A register that carries the private-use characters colour is built from gets no colour.

@@ -47,23 +47,52 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             }
             (" Quit ", "s save and quit · d discard and quit · c cancel")
         }
-        Overlay::Conflict { path, deleted } => {
+        Overlay::Conflict {
+            path,
+            deleted,
+            details,
+        } => {
             let what = if *deleted { "was deleted" } else { "changed" };
             text(
                 &format!(
-                    "{} {what} on disk since faultline read it (a git pull, a checkout, another editor).",
+                    "{} {what} on disk since faultline read it (a git pull, a checkout, another editor). Nothing is overwritten unless you say so.",
                     path.display()
                 ),
                 &mut lines,
             );
-            text(
-                "Your edits to it are not saved. Nothing is overwritten unless you say so.",
-                &mut lines,
-            );
-            (
-                " File changed on disk ",
-                "r reload (drop mine) · o overwrite · k keep editing",
-            )
+            let list = |label: &str, items: &[String], lines: &mut Vec<Line>| {
+                lines.push(Line::styled(label.to_owned(), app.theme.title()));
+                for item in items.iter().take(6) {
+                    text(&format!("  {}", item.trim_start()), lines);
+                }
+                if items.len() > 6 {
+                    text(&format!("  … and {} more", items.len() - 6), lines);
+                }
+                if items.is_empty() {
+                    text("  nothing", lines);
+                }
+            };
+            list("On disk:", &details.theirs, &mut lines);
+            list("Yours (unsaved):", &details.mine, &mut lines);
+            let keys = if details.merged.is_some() {
+                text(
+                    "They touch different risks and fields: m merges both.",
+                    &mut lines,
+                );
+                "m merge both · r reload (drop mine) · o overwrite (drop theirs) · k keep editing"
+            } else {
+                if !details.clashes.is_empty() {
+                    text(
+                        &format!(
+                            "Both changed {}: no merge; choose a side.",
+                            details.clashes.join(", ")
+                        ),
+                        &mut lines,
+                    );
+                }
+                "r reload (drop mine) · o overwrite (drop theirs) · k keep editing"
+            };
+            (" File changed on disk ", keys)
         }
         Overlay::Recovery { entries } => {
             text(
@@ -109,12 +138,20 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             return;
         }
     };
+    // Keys that do not fit the bottom border are listed inside, so none is cut off.
+    let bottom = if keys.chars().count() + 2 > inner_width {
+        lines.push(Line::from(""));
+        for piece in wrap(keys, inner_width) {
+            lines.push(Line::styled(piece, app.theme.label()));
+        }
+        String::new()
+    } else {
+        format!(" {keys} ")
+    };
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let area = popup_area(frame.area(), width, height);
     frame.render_widget(Clear, area);
-    let block = Block::bordered()
-        .title(title)
-        .title_bottom(format!(" {keys} "));
+    let block = Block::bordered().title(title).title_bottom(bottom);
     if let Overlay::NewComponent { input, .. } = overlay {
         let x = area.x + 3 + u16::try_from(input.cursor_column()).unwrap_or(0);
         let y = area.y + 2;
