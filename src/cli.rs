@@ -19,6 +19,10 @@ pub struct Cli {
     #[arg(long)]
     pub read_only: bool,
 
+    /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -36,6 +36,7 @@ pub mod locate;
 pub mod markdown;
 pub mod merge;
 pub mod model;
+pub mod mouse;
 pub mod parallel;
 pub mod parse;
 pub mod recovery;

@@ -1,10 +1,12 @@
-//! The one owner of the terminal: raw mode, alternate screen and bracketed paste are switched on
+//! The one owner of the terminal: raw mode, alternate screen, bracketed paste and mouse capture are switched on
 //! here and undone here, on return, error, panic and signal.
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
-use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -17,16 +19,19 @@ pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 /// The terminal in TUI mode; dropping it gives the terminal back as it was.
 pub struct TerminalGuard {
     pub terminal: Tui,
+    mouse: bool,
 }
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<TerminalGuard> {
+    /// Takes the terminal; `mouse` also captures clicks and the wheel.
+    pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
         enable_raw_mode()?;
         let entered = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)
+            .and_then(|()| capture_mouse(mouse))
             .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())));
         match entered {
-            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Ok(terminal) => Ok(TerminalGuard { terminal, mouse }),
             Err(err) => {
                 restore();
                 Err(err)
@@ -45,6 +50,7 @@ impl TerminalGuard {
     pub fn resume(&mut self) -> io::Result<()> {
         enable_raw_mode()?;
         execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+        capture_mouse(self.mouse)?;
         self.terminal.clear()
     }
 }
@@ -52,6 +58,14 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
+    }
+}
+
+fn capture_mouse(mouse: bool) -> io::Result<()> {
+    if mouse {
+        execute!(stdout(), EnableMouseCapture)
+    } else {
+        Ok(())
     }
 }
 

@@ -294,7 +294,7 @@ fn run_with(cli: &Cli, runbook: Option<(String, Option<String>)>) -> Result<i32>
             usize::try_from(sig).unwrap_or(1),
         )?;
     }
-    let mut guard = TerminalGuard::enter()?;
+    let mut guard = TerminalGuard::enter(!cli.no_mouse)?;
     let _watchdog = Watchdog::spawn(Arc::clone(&signal));
     let size = guard.terminal.size()?;
     app.resize(size.width, size.height);
@@ -327,6 +327,7 @@ fn run_with(cli: &Cli, runbook: Option<(String, Option<String>)>) -> Result<i32>
             match event::read()? {
                 Event::Key(key) if key.kind != KeyEventKind::Release => handle_key(&mut app, key),
                 Event::Paste(text) => app.type_text(&text),
+                Event::Mouse(mouse) => crate::mouse::handle(&mut app, mouse),
                 Event::Resize(width, height) => app.resize(width, height),
                 _ => {}
             }

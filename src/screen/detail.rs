@@ -45,17 +45,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let text = detail(app, usize::from(inner.width));
     let height = usize::from(inner.height);
-    let offset = match text.rows.get(app.row) {
-        Some(&(start, end)) if app.focus == Pane::Detail => {
-            let offset = scroll_offset(start, height, text.lines.len());
-            if end > offset + height {
-                end.saturating_sub(height)
-            } else {
-                offset
-            }
-        }
-        _ => 0,
-    };
+    let offset = first_line(app, &text, height);
     if let Some((column, line)) = text.cursor
         && line >= offset
         && line < offset + height
@@ -66,6 +56,33 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     let lines: Vec<Line> = text.lines.into_iter().skip(offset).take(height).collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The first line of the pane's text on screen: the selected row stays in view.
+pub fn first_line(app: &App, text: &DetailText, height: usize) -> usize {
+    match text.rows.get(app.row) {
+        Some(&(start, end)) if app.focus == Pane::Detail => {
+            let offset = scroll_offset(start, height, text.lines.len());
+            if end > offset + height {
+                end.saturating_sub(height)
+            } else {
+                offset
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// The form row drawn at line `y` of the detail pane `area` (a mouse click).
+pub fn row_at(app: &App, area: Rect, y: u16) -> Option<usize> {
+    let inner = ratatui::widgets::Block::bordered().inner(area);
+    let line = usize::from(y.checked_sub(inner.y)?);
+    let text = detail(app, usize::from(inner.width));
+    let offset = first_line(app, &text, usize::from(inner.height));
+    let target = offset + line;
+    text.rows
+        .iter()
+        .position(|&(start, end)| target >= start && target < end)
 }
 
 /// Builds the detail pane's text for a pane `width` columns wide.

@@ -23,6 +23,45 @@ pub fn counts(app: &App) -> [[usize; 5]; 5] {
     grid
 }
 
+/// Where the grid's parts go inside the heat map's border.
+struct Geometry {
+    grid_area: Rect,
+    below: Rect,
+    label_width: u16,
+    cell_width: u16,
+    cell_height: u16,
+}
+
+fn geometry(inner: Rect) -> Geometry {
+    let label_width: u16 = 13;
+    let cell_width = inner.width.saturating_sub(label_width) / 5;
+    let [grid_area, below] =
+        Layout::vertical([Constraint::Length(1 + 5 * 3), Constraint::Min(0)]).areas(inner);
+    let cell_height = (grid_area.height.saturating_sub(1) / 5).max(1);
+    Geometry {
+        grid_area,
+        below,
+        label_width,
+        cell_width,
+        cell_height,
+    }
+}
+
+/// The cell (likelihood, impact) at screen position `x`, `y` on a screen of `screen`, for a
+/// mouse click.
+pub fn cell_at(screen: Rect, x: u16, y: u16) -> Option<(Level, Level)> {
+    let [main, _] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(screen);
+    let g = geometry(Block::bordered().inner(main));
+    let col = x.checked_sub(g.grid_area.x + g.label_width)? / g.cell_width.max(1);
+    let row = y.checked_sub(g.grid_area.y + 1)? / g.cell_height;
+    if col >= 5 || row >= 5 || y >= g.grid_area.bottom() {
+        return None;
+    }
+    let likelihood = Level::from_value(5 - u8::try_from(row).ok()?)?;
+    let impact = Level::from_value(u8::try_from(col).ok()? + 1)?;
+    Some((likelihood, impact))
+}
+
 pub fn render(app: &App, frame: &mut Frame) {
     let [main, status] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
@@ -32,11 +71,13 @@ pub fn render(app: &App, frame: &mut Frame) {
     let inner = block.inner(main);
     frame.render_widget(block, main);
     let grid = counts(app);
-    let label_width: u16 = 13;
-    let cell_width = inner.width.saturating_sub(label_width) / 5;
-    let [grid_area, below] =
-        Layout::vertical([Constraint::Length(1 + 5 * 3), Constraint::Min(0)]).areas(inner);
-    let cell_height = (grid_area.height.saturating_sub(1) / 5).max(1);
+    let Geometry {
+        grid_area,
+        below,
+        label_width,
+        cell_width,
+        cell_height,
+    } = geometry(inner);
     // Impact labels along the top.
     // The axes: likelihood up the side, impact along the top.
     let mut header = vec![Span::styled(
