@@ -202,6 +202,15 @@ impl Reorder {
             })
             .collect()
     }
+
+    /// The moves as text: `a 1 → 3, b 3 → 1`, each id through `show`.
+    pub fn describe(&self, show: impl Fn(&str) -> String) -> String {
+        self.moved()
+            .iter()
+            .map(|(id, from, to)| format!("{} {from} → {to}", show(id)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]

@@ -161,13 +161,8 @@ impl Workspace {
 
     /// Puts an indexed set of runbooks into the workspace.
     pub fn attach_runbooks(&mut self, set: RunbookSet) {
-        self.runbook_by_path = set
-            .docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.path.clone(), i))
-            .collect();
         self.runbooks = set.docs;
+        self.index_runbook_paths();
         self.runbook_findings = set.findings;
     }
 
@@ -187,13 +182,17 @@ impl Workspace {
     pub fn remove_runbook(&mut self, path: &str) {
         if self.runbook_by_path.remove(path).is_some() {
             self.runbooks.retain(|doc| doc.path != path);
-            self.runbook_by_path = self
-                .runbooks
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.path.clone(), i))
-                .collect();
+            self.index_runbook_paths();
         }
+    }
+
+    fn index_runbook_paths(&mut self) {
+        self.runbook_by_path = self
+            .runbooks
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.path.clone(), i))
+            .collect();
     }
 
     /// Takes the runbooks out (to hand them to another workspace value).

@@ -255,6 +255,15 @@ fn sigterm_restores_the_terminal() {
     assert_restored(&mut session);
 }
 
+/// A copy of the example workspace, and a data directory of its own for the recovery journal.
+fn example_with_data_dir() -> (tempfile::TempDir, tempfile::TempDir) {
+    let workspace = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    harness::copy_tree(&root.join("registers"), &workspace.path().join("registers"));
+    harness::copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
+    (workspace, tempfile::tempdir().unwrap())
+}
+
 #[test]
 fn sighup_restores_the_terminal() {
     let mut session = Session::start(&[]);
@@ -270,11 +279,7 @@ fn sighup_restores_the_terminal() {
 
 #[test]
 fn edits_survive_sigkill_and_are_offered_back() {
-    let workspace = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    harness::copy_tree(&root.join("registers"), &workspace.path().join("registers"));
-    harness::copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
-    let data = tempfile::tempdir().unwrap();
+    let (workspace, data) = example_with_data_dir();
     let data_dir = data.path().to_str().unwrap();
     let file = workspace.path().join("registers/api-gateway.json");
     let on_disk = std::fs::read_to_string(&file).unwrap();
@@ -472,11 +477,7 @@ fn runbook_query_opens_the_viewer_at_the_heading() {
 
 #[test]
 fn a_complete_risk_takes_six_keys_besides_its_text() {
-    let workspace = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    harness::copy_tree(&root.join("registers"), &workspace.path().join("registers"));
-    harness::copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
-    let data = tempfile::tempdir().unwrap();
+    let (workspace, data) = example_with_data_dir();
     let data_dir = data.path().to_str().unwrap();
     let mut session = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
     session.wait_for_screen("API Gateway");
@@ -532,11 +533,7 @@ fn a_complete_risk_takes_six_keys_besides_its_text() {
 
 #[test]
 fn text_typed_in_an_open_field_survives_sigkill() {
-    let workspace = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    harness::copy_tree(&root.join("registers"), &workspace.path().join("registers"));
-    harness::copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
-    let data = tempfile::tempdir().unwrap();
+    let (workspace, data) = example_with_data_dir();
     let data_dir = data.path().to_str().unwrap();
     let mut first = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
     first.wait_for_screen("API Gateway");

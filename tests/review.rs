@@ -65,8 +65,8 @@ fn risk<'a>(value: &'a mut serde_json::Value, id: &str) -> &'a mut serde_json::V
         .unwrap()
 }
 
-/// A repository with the example workspace committed, then one commit of typical changes.
-fn repository() -> tempfile::TempDir {
+/// A repository with the example workspace committed and nothing else.
+fn committed_example() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     harness::copy_tree(
         &harness::repo().join("registers"),
@@ -79,6 +79,12 @@ fn repository() -> tempfile::TempDir {
     git(dir.path(), &["init", "-q", "-b", "main"]);
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-q", "-m", "register"]);
+    dir
+}
+
+/// A repository with the example workspace committed, then one commit of typical changes.
+fn repository() -> tempfile::TempDir {
+    let dir = committed_example();
     edit(dir.path(), "payments-api", |v| {
         // A level change, a status transition, an answered question, an estimate change.
         let r = risk(v, "concurrency-limit");
@@ -517,23 +523,6 @@ fn the_ci_workflow_is_valid_yaml_and_runs_the_checks() {
             .any(|r| r.contains("faultline check --format github"))
     );
     assert!(runs.iter().any(|r| r.contains("--format markdown")));
-}
-
-/// A repository with the example committed and nothing else.
-fn committed_example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    harness::copy_tree(
-        &harness::repo().join("registers"),
-        &dir.path().join("registers"),
-    );
-    harness::copy_tree(
-        &harness::repo().join("runbooks"),
-        &dir.path().join("runbooks"),
-    );
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "register"]);
-    dir
 }
 
 #[test]

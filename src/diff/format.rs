@@ -255,12 +255,7 @@ pub fn change_lines(d: &Diff) -> Vec<String> {
             out.push(field_text(f));
         }
         if let Some(order) = &c.risk_order {
-            let moved: Vec<String> = order
-                .moved()
-                .iter()
-                .map(|(id, from, to)| format!("{id} {from} → {to}"))
-                .collect();
-            out.push(format!("risk order: {}", moved.join(", ")));
+            out.push(format!("risk order: {}", order.describe(str::to_owned)));
         }
         for r in &c.risks_added {
             out.push(format!("+ {} “{}”", r.risk, one_line(&r.title)));
@@ -324,16 +319,11 @@ pub fn text(d: &Diff, color: bool) -> String {
             }
         }
         if let Some(order) = &c.risk_order {
-            let moved: Vec<String> = order
-                .moved()
-                .iter()
-                .map(|(id, from, to)| format!("{id} {from} → {to}"))
-                .collect();
             let _ = writeln!(
                 out,
                 "  {} risk order changed: {}",
                 paint("36", "↕"),
-                moved.join(", ")
+                order.describe(str::to_owned)
             );
         }
         for r in &c.risks_added {
