@@ -95,32 +95,27 @@ fn click_register(app: &mut App, at: Position) {
     let Some(pane) = pane_at(app.area, at) else {
         return;
     };
-    let inner = |rect: Rect| ratatui::widgets::Block::bordered().inner(rect);
+    // The list row under the pointer, in a bordered list scrolled to keep `selected` in view.
+    let row_in = |rect: Rect, selected: usize, len: usize| -> Option<usize> {
+        let list = ratatui::widgets::Block::bordered().inner(rect);
+        let line = usize::from(at.y.checked_sub(list.y)?);
+        let target = scroll_offset(selected, usize::from(list.height), len) + line;
+        (target < len).then_some(target)
+    };
     match pane {
         Pane::Components => {
-            let list = inner(areas.components);
-            let Some(line) = at.y.checked_sub(list.y).map(usize::from) else {
-                return;
-            };
             let len = app.visible().len();
-            let offset = scroll_offset(app.component, usize::from(list.height), len);
-            let target = offset + line;
-            focus(app, Pane::Components);
-            step_to(app, app.component, target, len);
+            if let Some(target) = row_in(areas.components, app.component, len) {
+                focus(app, Pane::Components);
+                step_to(app, app.component, target, len);
+            }
         }
         Pane::Risks => {
-            let list = inner(areas.risks);
-            let Some(line) = at.y.checked_sub(list.y).map(usize::from) else {
-                return;
-            };
             let len = app.risk_order().len();
-            let offset = scroll_offset(app.risk, usize::from(list.height), len);
-            let target = offset + line;
-            if target >= len {
-                return;
+            if let Some(target) = row_in(areas.risks, app.risk, len) {
+                focus(app, Pane::Risks);
+                step_to(app, app.risk, target, len);
             }
-            focus(app, Pane::Risks);
-            step_to(app, app.risk, target, len);
         }
         Pane::Detail => {
             if let Some(row) = crate::screen::detail::row_at(app, areas.detail, at.y) {

@@ -82,12 +82,7 @@ fn help_starts_with_the_current_view_and_hides_edits_when_read_only() {
     // Read-only: no editing keys at all.
     let mut app = example();
     app.read_only = true;
-    let help: String =
-        faultline::screen::help::help_lines(&app, faultline::keymap::Context::Register, 76)
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n");
+    let help = help_text(&app);
     for action in faultline::action::Action::ALL {
         if action.is_edit() {
             assert!(
@@ -99,15 +94,19 @@ fn help_starts_with_the_current_view_and_hides_edits_when_read_only() {
     assert!(help.contains("quit faultline"));
 }
 
+/// Help as asked for from the register, 76 columns wide, as text.
+fn help_text(app: &faultline::app::App) -> String {
+    faultline::screen::help::help_lines(app, faultline::keymap::Context::Register, 76)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
 fn help_mentions_every_action() {
     let app = example();
-    let help: String =
-        faultline::screen::help::help_lines(&app, faultline::keymap::Context::Register, 76)
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n");
+    let help = help_text(&app);
     for action in faultline::action::Action::ALL {
         assert!(
             help.contains(action.describe()),
