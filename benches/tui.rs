@@ -91,3 +91,26 @@ fn main() {
     println!("finder index: {} items", index().items.len());
     divan::main();
 }
+
+/// `faultline runbook QUERY` before anything is drawn: every runbook read and searched for the
+/// words, headings first (Step 5's full-text search).
+#[divan::bench(sample_count = 10)]
+fn runbook_query(bencher: divan::Bencher) {
+    let root = workspace();
+    bencher.bench(|| faultline::tui::find_runbook(root, "failover reconnect"));
+}
+
+/// One keystroke of the `/` filter over 1,000 components and 20,000 risks, the selection kept.
+#[divan::bench(sample_count = 20)]
+fn text_filter_keystroke(bencher: divan::Bencher) {
+    let ws = Workspace::load_registers(workspace()).expect("load");
+    let mut app = App::new(ws, Vec::new(), Keymap::default_keymap(), Theme::new(true));
+    app.update(faultline::action::Action::Filter);
+    let mut n = 0usize;
+    bencher.bench_local(|| {
+        // Alternate between two queries so every sample really filters.
+        n += 1;
+        app.type_text(if n % 2 == 0 { "a" } else { "b" });
+        app.update(faultline::action::Action::DeleteBack);
+    });
+}
