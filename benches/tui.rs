@@ -110,7 +110,7 @@ fn text_filter_keystroke(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         // Alternate between two queries so every sample really filters.
         n += 1;
-        app.type_text(if n % 2 == 0 { "a" } else { "b" });
+        app.type_text(if n.is_multiple_of(2) { "a" } else { "b" });
         app.update(faultline::action::Action::DeleteBack);
     });
 }
