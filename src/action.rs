@@ -21,6 +21,7 @@ pub enum Action {
     // Views and popups.
     HeatMap,
     Finder,
+    SearchText,
     CommandLine,
     Filter,
     Complete,
@@ -90,7 +91,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 74] = [
+    pub const ALL: [Action; 75] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -104,6 +105,7 @@ impl Action {
         Action::Select,
         Action::HeatMap,
         Action::Finder,
+        Action::SearchText,
         Action::CommandLine,
         Action::Filter,
         Action::Complete,
@@ -183,6 +185,7 @@ impl Action {
             Action::Select => "open or edit the selected item",
             Action::HeatMap => "heat map: likelihood × impact",
             Action::Finder => "find a component, risk, runbook or heading",
+            Action::SearchText => "search the runbooks' full text for the query",
             Action::CommandLine => "command line (:w, :q, :wq, :q!, :new, :filter, :sort …)",
             Action::Filter => "filter the list: only what contains the text",
             Action::Complete => "complete the command",

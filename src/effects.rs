@@ -37,6 +37,8 @@ pub enum Effect {
     OpenRunbookAt { location: crate::viewer::Location },
     /// Read a runbook again after it was edited.
     ReloadRunbook(String),
+    /// Search every runbook's text for the finder's query (read from disk, drafts included).
+    SearchText(String),
 }
 
 /// What only the terminal owner can do: it holds the terminal.
@@ -108,6 +110,12 @@ fn perform(app: &mut App, effect: Effect) {
             open_runbook(app, &location.path, None, false, Some(location.scroll));
         }
         Effect::ReloadRunbook(path) => reload_runbook(app, &path),
+        Effect::SearchText(query) => {
+            let mut texts = store::runbook_texts(&app.ws.root);
+            texts.extend(app.drafts.iter().map(|(p, t)| (p.clone(), t.clone())));
+            let found = crate::runbook_find::find(&texts, &query);
+            app.show_text_hits(found);
+        }
     }
 }
 

@@ -731,3 +731,34 @@ fn the_same_risk_changed_on_both_sides_is_not_merged() {
     assert_eq!(fs::read_to_string(&path).unwrap(), text, "nothing written");
     assert_eq!(app.dirty_paths().len(), 1, "my edit is kept");
 }
+
+#[test]
+fn the_finder_says_when_nothing_holds_every_word_and_tab_searches_the_text() {
+    let mut app = example();
+    press(&mut app, "ctrl-p");
+    type_text(&mut app, "recycle workers");
+    let text = screen(&app);
+    assert!(
+        text.contains("no close match: Tab searches the text"),
+        "{text}"
+    );
+    press(&mut app, "tab");
+    let text = screen(&app);
+    assert!(
+        text.contains("text Reconnect the applications"),
+        "the section that says it leads the list: {text}"
+    );
+    press(&mut app, "enter");
+    let viewer = app.viewer.as_ref().unwrap();
+    assert_eq!(viewer.path, "runbooks/database/aurora-failover.md");
+    assert_eq!(
+        viewer.landed,
+        Some(
+            viewer
+                .doc
+                .heading("reconnect-the-applications")
+                .unwrap()
+                .line
+        )
+    );
+}

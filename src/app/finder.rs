@@ -4,6 +4,7 @@
 use super::{App, Overlay, Pane, View, edit_text, move_by};
 use crate::action::Action;
 use crate::editor::TextInput;
+use crate::effects::Effect;
 use crate::search::{Matches, Target};
 
 /// The finder popup's state.
@@ -14,6 +15,16 @@ pub struct FinderState {
     pub searcher: crate::search::Searcher,
     /// No match holds every word of the query: the list is a set of guesses, and says so.
     pub weak: bool,
+    /// Sections of runbook text found for the query by `Tab` (`None`: not searched since the
+    /// query last changed). Shown first.
+    pub text_hits: Option<Vec<crate::runbook_find::Candidate>>,
+}
+
+impl FinderState {
+    /// How many rows the list has: text hits first, then the fuzzy matches.
+    pub fn rows(&self) -> usize {
+        self.text_hits.as_ref().map_or(0, Vec::len) + self.matches.items.len()
+    }
 }
 
 /// How many of the best matches are looked at for one that holds every word.
@@ -29,6 +40,7 @@ impl App {
             selected: 0,
             searcher,
             weak: false,
+            text_hits: None,
         })));
     }
 
@@ -48,6 +60,7 @@ impl App {
             });
         finder.matches = matches;
         finder.selected = 0;
+        finder.text_hits = None;
     }
 
     pub(super) fn update_finder(
@@ -58,15 +71,31 @@ impl App {
         match action {
             Action::Back | Action::EditCancel => None,
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
-                finder.selected = move_by(finder.selected, action, finder.matches.items.len());
+                finder.selected = move_by(finder.selected, action, finder.rows());
+                Some(Overlay::Finder(finder))
+            }
+            Action::SearchText => {
+                let query = finder.input.text().trim().to_owned();
+                if query.is_empty() {
+                    self.say("type what to look for in the runbooks' text first");
+                } else {
+                    self.effects.push_back(Effect::SearchText(query));
+                }
                 Some(Overlay::Finder(finder))
             }
             Action::Select | Action::EditCommit => {
-                let target = finder
-                    .matches
-                    .items
-                    .get(finder.selected)
-                    .map(|&i| self.search.items[i as usize].target.clone());
+                let hits = finder.text_hits.as_deref().unwrap_or_default();
+                let target = match hits.get(finder.selected) {
+                    Some(hit) => Some(Target::Runbook {
+                        path: hit.path.clone(),
+                        anchor: hit.anchor.clone(),
+                    }),
+                    None => finder
+                        .matches
+                        .items
+                        .get(finder.selected - hits.len())
+                        .map(|&i| self.search.items[i as usize].target.clone()),
+                };
                 if let Some(target) = target {
                     self.go_to(&target);
                 }
@@ -87,6 +116,30 @@ impl App {
                 None
             }
         }
+    }
+
+    /// The full-text search of the runbooks came back: its sections lead the list.
+    pub fn show_text_hits(&mut self, found: crate::runbook_find::Found) {
+        let Some(Overlay::Finder(finder)) = self.overlay.as_mut() else {
+            return;
+        };
+        let (hits, message) = match found {
+            crate::runbook_find::Found::Match(hit) => (
+                vec![hit],
+                "in the text: the section that holds every word".to_owned(),
+            ),
+            crate::runbook_find::Found::Weak { closest, .. } if closest.is_empty() => (
+                Vec::new(),
+                "no runbook text shares a word with the query".to_owned(),
+            ),
+            crate::runbook_find::Found::Weak { closest, .. } => (
+                closest,
+                "no section holds every word: the closest first".to_owned(),
+            ),
+        };
+        finder.text_hits = Some(hits);
+        finder.selected = 0;
+        self.say(message);
     }
 
     /// Shows a finder result.

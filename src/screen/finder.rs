@@ -25,13 +25,13 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
         .title(format!(
             " Find · {} of {total}{} ",
             finder.matches.items.len(),
-            if finder.weak {
-                " · no close match: none has every word"
+            if finder.weak && finder.text_hits.is_none() {
+                " · no close match: Tab searches the text"
             } else {
                 ""
             }
         ))
-        .title_bottom(" type to search · ↑↓ choose · Enter go · Esc close ");
+        .title_bottom(" type to search · Tab full text · ↑↓ choose · Enter go · Esc close ");
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
@@ -52,7 +52,8 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
     ));
 
     let rows = usize::from(list.height);
-    let offset = scroll_offset(finder.selected, rows, finder.matches.items.len());
+    let offset = scroll_offset(finder.selected, rows, finder.rows());
+    let hits = finder.text_hits.as_deref().unwrap_or_default();
     let mut matcher = crate::search::matcher();
     let width = usize::from(list.width);
     let highlight = if app.theme.color {
@@ -60,41 +61,51 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
     } else {
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     };
-    let lines: Vec<Line> = finder
-        .matches
-        .items
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows)
-        .map(|(pos, &index)| {
-            let item = &app.search.items[index as usize];
-            let marks = if finder.input.text().trim().is_empty() {
-                Vec::new()
-            } else {
-                app.search
-                    .highlights(&mut matcher, finder.input.text(), index)
-            };
-            let mut spans = vec![Span::styled(
-                format!("{} ", item.kind.tag()),
-                app.theme.dim(),
-            )];
-            let mut used = 5;
-            for (n, c) in item.text.chars().enumerate() {
-                let shown = sanitize(&c.to_string()).into_owned();
-                used += shown.width();
-                if used > width {
-                    spans.push(Span::raw("…"));
-                    break;
-                }
-                let marked = u32::try_from(n).is_ok_and(|n| marks.binary_search(&n).is_ok());
-                spans.push(if marked {
-                    Span::styled(shown, highlight)
-                } else {
-                    Span::raw(shown)
-                });
+    let text_line = |hit: &crate::runbook_find::Candidate| {
+        Line::from(vec![
+            Span::styled("text ", app.theme.dim()),
+            Span::raw(crate::list::truncate(
+                &sanitize(&hit.label),
+                width.saturating_sub(5),
+            )),
+        ])
+    };
+    let mut match_line = |index: u32| {
+        let item = &app.search.items[index as usize];
+        let marks = if finder.input.text().trim().is_empty() {
+            Vec::new()
+        } else {
+            app.search
+                .highlights(&mut matcher, finder.input.text(), index)
+        };
+        let mut spans = vec![Span::styled(
+            format!("{} ", item.kind.tag()),
+            app.theme.dim(),
+        )];
+        let mut used = 5;
+        for (n, c) in item.text.chars().enumerate() {
+            let shown = sanitize(&c.to_string()).into_owned();
+            used += shown.width();
+            if used > width {
+                spans.push(Span::raw("…"));
+                break;
             }
-            let line = Line::from(spans);
+            let marked = u32::try_from(n).is_ok_and(|n| marks.binary_search(&n).is_ok());
+            spans.push(if marked {
+                Span::styled(shown, highlight)
+            } else {
+                Span::raw(shown)
+            });
+        }
+        Line::from(spans)
+    };
+    // Only the rows on screen are built: text hits first, then the fuzzy matches.
+    let lines: Vec<Line> = (offset..finder.rows().min(offset + rows))
+        .map(|pos| {
+            let line = match hits.get(pos) {
+                Some(hit) => text_line(hit),
+                None => match_line(finder.matches.items[pos - hits.len()]),
+            };
             if pos == finder.selected {
                 line.style(app.theme.selected(true))
             } else {
