@@ -28,6 +28,28 @@ const DISK_CHECK: Duration = Duration::from_secs(2);
 /// A key: its action in the current context, or, while typing, a character to insert.
 pub fn handle_key(app: &mut App, key: ratatui::crossterm::event::KeyEvent) {
     let key = Key::from_event(key);
+    // Esc then a key, typed quickly (or sent at once over SSH), arrives as Alt and the key.
+    // When Alt and that key mean nothing here, it is taken as the two keys it was. Not while
+    // typing, where Alt-letters are the line editor's (and an Esc would drop the text).
+    let typing = matches!(
+        app.context(),
+        crate::keymap::Context::Editor
+            | crate::keymap::Context::Finder
+            | crate::keymap::Context::Command
+    );
+    if !typing
+        && key.modifiers == KeyModifiers::ALT
+        && matches!(key.code, ratatui::crossterm::event::KeyCode::Char(_))
+        && app.keymap.action(app.context(), key).is_none()
+    {
+        let esc =
+            ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Esc);
+        handle_key(app, esc);
+        crate::effects::run(app);
+        let plain = ratatui::crossterm::event::KeyEvent::new(key.code, KeyModifiers::NONE);
+        handle_key(app, plain);
+        return;
+    }
     if let Some(action) = app.keymap.action(app.context(), key) {
         app.update(action);
     } else if let ratatui::crossterm::event::KeyCode::Char(c) = key.code

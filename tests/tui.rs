@@ -315,3 +315,13 @@ fn on_a_wide_screen_t_moves_into_the_side_contents_instead_of_a_second_one() {
         "Enter went to the chosen heading"
     );
 }
+
+#[test]
+fn esc_then_a_key_sent_together_is_both_keys() {
+    // Over SSH (or typed fast) Esc and q arrive as one Alt-q.
+    let mut app = example();
+    press(&mut app, "?");
+    press(&mut app, "alt-q");
+    assert!(app.overlay.is_none(), "Esc closed help");
+    assert!(app.should_quit, "and q quit");
+}
