@@ -262,7 +262,7 @@ impl App {
             editing: None,
             should_quit: false,
             area: Rect::new(0, 0, 80, 24),
-            today: crate::commands::today(),
+            today: crate::clock::today(),
             broken_links: HashMap::new(),
             read_only: false,
             status: None,

@@ -45,10 +45,7 @@ pub fn workspace_root(cli: &Cli) -> Result<PathBuf> {
 /// Today's date in the local time zone, for rehearsal ages. `FAULTLINE_TODAY=YYYY-MM-DD`
 /// pins it, so a CI job or a test gets the same findings on any day.
 pub fn today() -> jiff::civil::Date {
-    std::env::var("FAULTLINE_TODAY")
-        .ok()
-        .and_then(|d| crate::model::Date::parse(&d))
-        .map_or_else(|| jiff::ZonedDateTime::now().date(), |d| d.0)
+    crate::clock::today()
 }
 
 /// Runs a subcommand, writing its output to `out`.

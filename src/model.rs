@@ -2,6 +2,7 @@
 
 pub mod level;
 pub mod register;
+pub mod timeline;
 
 pub use level::{Band, Level, Status, score};
 pub use register::{

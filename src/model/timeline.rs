@@ -1,0 +1,319 @@
+//! A game day's or an incident's timeline: the header (line 1 of the file) and its events, with
+//! the times derived from them (elapsed, to detect, to mitigate, to resolve). No IO here: the
+//! append-only file lives in `crate::timeline`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimelineKind {
+    Incident,
+    Gameday,
+}
+
+impl TimelineKind {
+    /// The folder its files live in.
+    pub fn dir(self) -> &'static str {
+        match self {
+            TimelineKind::Incident => "incidents",
+            TimelineKind::Gameday => "gamedays",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TimelineKind::Incident => "incident",
+            TimelineKind::Gameday => "game day",
+        }
+    }
+}
+
+/// Severity `P1` (worst) to `P4`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Severity {
+    P1,
+    P2,
+    P3,
+    P4,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [Severity::P1, Severity::P2, Severity::P3, Severity::P4];
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|s| s.to_string().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// One step worse (towards P1), or better.
+    pub fn step(self, worse: bool) -> Severity {
+        let i = Severity::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        let j = if worse { i.saturating_sub(1) } else { (i + 1).min(3) };
+        Severity::ALL[j]
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::P1 => "P1",
+            Severity::P2 => "P2",
+            Severity::P3 => "P3",
+            Severity::P4 => "P4",
+        })
+    }
+}
+
+/// Who does what; free-text names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roles {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub lead: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub engineers: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub communications: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scribe: String,
+}
+
+/// Line 1 of a timeline file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub kind: TimelineKind,
+    pub title: String,
+    /// RFC 3339 with offset.
+    pub started: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub roles: Roles,
+    /// The risks in play, `component/risk-id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risks: Vec<String>,
+}
+
+/// What an event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventKind {
+    Hypothesis,
+    Action,
+    Observation,
+    Decision,
+    StepDone,
+    Detected,
+    Mitigated,
+    Resolved,
+    SeverityChanged,
+    RoleChanged,
+    Question,
+    Note,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 12] = [
+        EventKind::Hypothesis,
+        EventKind::Action,
+        EventKind::Observation,
+        EventKind::Decision,
+        EventKind::StepDone,
+        EventKind::Detected,
+        EventKind::Mitigated,
+        EventKind::Resolved,
+        EventKind::SeverityChanged,
+        EventKind::RoleChanged,
+        EventKind::Question,
+        EventKind::Note,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Hypothesis => "hypothesis",
+            EventKind::Action => "action",
+            EventKind::Observation => "observation",
+            EventKind::Decision => "decision",
+            EventKind::StepDone => "step-done",
+            EventKind::Detected => "detected",
+            EventKind::Mitigated => "mitigated",
+            EventKind::Resolved => "resolved",
+            EventKind::SeverityChanged => "severity-changed",
+            EventKind::RoleChanged => "role-changed",
+            EventKind::Question => "question",
+            EventKind::Note => "note",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.name() == text)
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One line after the header. The kind is kept as written, so a kind this version does not
+/// know survives (it is shown as a note); fields beyond the known ones are kept too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// RFC 3339 with offset.
+    pub at: String,
+    pub kind: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// `step-done`: the runbook, its heading and the step's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// `severity-changed`: the new severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// `role-changed`: which role (`lead`, `communications`, …) now held by `text`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl Event {
+    pub fn new(at: String, kind: EventKind, text: impl Into<String>) -> Event {
+        Event {
+            at,
+            kind: kind.name().to_owned(),
+            text: text.into(),
+            by: None,
+            runbook: None,
+            anchor: None,
+            step: None,
+            severity: None,
+            role: None,
+            extra: BTreeMap::new(),
+        }
+    }
+
+    /// The kind, if this version knows it (else the event reads as a note).
+    pub fn known_kind(&self) -> Option<EventKind> {
+        EventKind::parse(&self.kind)
+    }
+
+    pub fn timestamp(&self) -> Option<jiff::Timestamp> {
+        self.at.parse().ok()
+    }
+}
+
+/// A header and its events, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    pub header: Header,
+    pub events: Vec<Event>,
+}
+
+impl Timeline {
+    pub fn started(&self) -> Option<jiff::Timestamp> {
+        self.header.started.parse().ok()
+    }
+
+    /// The first event of a kind.
+    pub fn first(&self, kind: EventKind) -> Option<&Event> {
+        self.events.iter().find(|e| e.known_kind() == Some(kind))
+    }
+
+    /// Seconds from the start to the first event of `kind`.
+    pub fn seconds_to(&self, kind: EventKind) -> Option<i64> {
+        let start = self.started()?;
+        let at = self.first(kind)?.timestamp()?;
+        Some(at.duration_since(start).as_secs())
+    }
+
+    pub fn is_resolved(&self) -> bool {
+        self.first(EventKind::Resolved).is_some()
+    }
+
+    /// The severity now: the header's, changed by `severity-changed` events.
+    pub fn severity(&self) -> Severity {
+        self.events
+            .iter()
+            .filter(|e| e.known_kind() == Some(EventKind::SeverityChanged))
+            .filter_map(|e| e.severity)
+            .next_back()
+            .unwrap_or(self.header.severity)
+    }
+
+    /// The lead now: the header's, changed by `role-changed` events for `lead`.
+    pub fn lead(&self) -> String {
+        self.events
+            .iter()
+            .filter(|e| {
+                e.known_kind() == Some(EventKind::RoleChanged) && e.role.as_deref() == Some("lead")
+            })
+            .map(|e| e.text.clone())
+            .next_back()
+            .unwrap_or_else(|| self.header.roles.lead.clone())
+    }
+
+    /// Steps ticked: (runbook, step text) of every `step-done`.
+    pub fn steps_done(&self) -> Vec<(String, String)> {
+        self.events
+            .iter()
+            .filter(|e| e.known_kind() == Some(EventKind::StepDone))
+            .map(|e| {
+                (
+                    e.runbook.clone().unwrap_or_default(),
+                    e.step.clone().unwrap_or_else(|| e.text.clone()),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Words a file name takes from a title.
+const SLUG_WORDS: usize = 5;
+
+/// A file name's slug from a title: `Payments API down!` → `payments-api-down`.
+pub fn slug(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(SLUG_WORDS)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty() {
+        "timeline".to_owned()
+    } else {
+        words.join("-")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_keep_unknown_kinds_and_fields() {
+        let line = r#"{"at":"2026-11-24T10:00:00+01:00","kind":"paged","text":"x","pager":"ops"}"#;
+        let event: Event = serde_json::from_str(line).unwrap();
+        assert_eq!(event.known_kind(), None);
+        assert_eq!(event.extra["pager"], "ops");
+        let back = serde_json::to_string(&event).unwrap();
+        assert!(back.contains("\"pager\":\"ops\""), "{back}");
+    }
+
+    #[test]
+    fn severity_steps_and_parses() {
+        assert_eq!(Severity::P2.step(true), Severity::P1);
+        assert_eq!(Severity::P1.step(true), Severity::P1);
+        assert_eq!(Severity::P4.step(false), Severity::P4);
+        assert_eq!(Severity::parse("p3"), Some(Severity::P3));
+    }
+}

@@ -1,0 +1,228 @@
+//! Timeline files (`incidents/<date>-<slug>.jsonl`, `gamedays/…`): JSON Lines, append-only. The
+//! header is written once, with the file created exclusively; every event is one `write` of a
+//! whole line on an `O_APPEND` descriptor, `fsync`'d before the caller says it is recorded.
+//! Reading tolerates damage: a torn last line (a crash mid-write) or a corrupt line in the
+//! middle is reported with its line number, and every valid event still loads.
+
+use crate::finding::{Finding, Pos};
+use crate::model::timeline::{Event, Header, Timeline, TimelineKind};
+use anyhow::{Context, Result, bail};
+use std::fs::{self, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Timeline files over this size are not read.
+pub const MAX_TIMELINE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A timeline as read from its file, with what could not be read.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub timeline: Timeline,
+    /// Damaged lines, each at its `path:line`.
+    pub problems: Vec<Finding>,
+}
+
+/// Creates `dir/<date>-<slug>.jsonl` under the workspace (a `-2`, `-3` … suffix when taken) with
+/// the header as line 1, durably; returns the workspace-relative path.
+pub fn create(root: &Path, header: &Header, date: jiff::civil::Date) -> Result<PathBuf> {
+    let dir = root.join(header.kind.dir());
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let stem = format!("{date}-{}", crate::model::timeline::slug(&header.title));
+    let mut line = serde_json::to_string(header)?;
+    line.push('\n');
+    for n in 1.. {
+        let name = if n == 1 {
+            format!("{stem}.jsonl")
+        } else {
+            format!("{stem}-{n}.jsonl")
+        };
+        let path = dir.join(&name);
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                file.write_all(line.as_bytes())?;
+                file.sync_all()?;
+                fs::File::open(&dir).and_then(|d| d.sync_all())?;
+                return Ok(PathBuf::from(header.kind.dir()).join(name));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+        }
+    }
+    unreachable!("1.. never ends")
+}
+
+/// Appends one event as one line, and flushes it to disk before returning. A file whose last
+/// line was torn (no final newline) gets one first, so the event starts on a line of its own.
+pub fn append(path: &Path, event: &Event) -> Result<()> {
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let mut line = serde_json::to_string(event)?;
+    line.push('\n');
+    let len = file.metadata()?.len();
+    if len > 0 {
+        let mut last = [0u8; 1];
+        file.seek(SeekFrom::Start(len - 1))?;
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            line.insert(0, '\n');
+        }
+    }
+    // One write of the whole line: with O_APPEND two writers never interleave inside a line.
+    file.write_all(line.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.sync_data()
+        .with_context(|| format!("cannot flush {}", path.display()))?;
+    Ok(())
+}
+
+/// Reads a timeline file. Only an unreadable file or header is an error; damaged event lines
+/// are problems, and every other event loads.
+pub fn read(root: &Path, rel: &Path) -> Result<Loaded> {
+    let path = root.join(rel);
+    let meta = fs::metadata(&path).with_context(|| format!("cannot read {}", rel.display()))?;
+    if meta.len() > MAX_TIMELINE_BYTES {
+        bail!(
+            "{}: {} bytes is over the {} MiB a timeline may have",
+            rel.display(),
+            meta.len(),
+            MAX_TIMELINE_BYTES / 1024 / 1024
+        );
+    }
+    let bytes = fs::read(&path).with_context(|| format!("cannot read {}", rel.display()))?;
+    parse(rel, &String::from_utf8_lossy(&bytes))
+}
+
+/// Parses a timeline's text (see `read`).
+pub fn parse(rel: &Path, text: &str) -> Result<Loaded> {
+    let mut lines = text.split('\n').enumerate();
+    let header: Header = match lines.next() {
+        Some((_, first)) if !first.trim().is_empty() => serde_json::from_str(first)
+            .with_context(|| format!("{}:1: the header does not read", rel.display()))?,
+        _ => bail!("{}:1: no header line", rel.display()),
+    };
+    let mut events = Vec::new();
+    let mut problems = Vec::new();
+    let ends_with_newline = text.ends_with('\n');
+    let total = text.split('\n').count();
+    for (i, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let number = i + 1;
+        match serde_json::from_str::<Event>(line) {
+            Ok(event) if event.timestamp().is_some() => events.push(event),
+            Ok(event) => problems.push(Finding::error(
+                rel,
+                Pos {
+                    line: number,
+                    column: 1,
+                },
+                "timeline-time",
+                format!("event time `{}` is not an RFC 3339 time", event.at),
+            )),
+            Err(err) => {
+                let torn = i + 1 == total && !ends_with_newline;
+                let message = if torn {
+                    format!("the last line was cut off mid-write (skipped): {err}")
+                } else {
+                    format!("a damaged line (skipped): {err}")
+                };
+                problems.push(Finding::error(
+                    rel,
+                    Pos {
+                        line: number,
+                        column: err.column().max(1),
+                    },
+                    if torn { "timeline-torn" } else { "timeline-line" },
+                    message,
+                ));
+            }
+        }
+    }
+    Ok(Loaded {
+        timeline: Timeline { header, events },
+        problems,
+    })
+}
+
+/// Every timeline file of a kind, newest name first.
+pub fn list(root: &Path, kind: TimelineKind) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(root.join(kind.dir()))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl") && p.is_file())
+        .filter_map(|p| Some(PathBuf::from(kind.dir()).join(p.file_name()?)))
+        .collect();
+    files.sort();
+    files.reverse();
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::timeline::{EventKind, Roles, Severity};
+
+    fn header() -> Header {
+        Header {
+            kind: TimelineKind::Incident,
+            title: "Payments down".into(),
+            started: "2026-11-24T10:00:00+01:00".into(),
+            severity: Severity::P2,
+            roles: Roles::default(),
+            risks: vec!["payments-api/concurrency-limit".into()],
+        }
+    }
+
+    #[test]
+    fn create_append_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let date = jiff::civil::date(2026, 11, 24);
+        let rel = create(dir.path(), &header(), date).unwrap();
+        assert_eq!(rel, Path::new("incidents/2026-11-24-payments-down.jsonl"));
+        let again = create(dir.path(), &header(), date).unwrap();
+        assert_eq!(again, Path::new("incidents/2026-11-24-payments-down-2.jsonl"));
+        let event = Event::new("2026-11-24T10:01:00+01:00".into(), EventKind::Hypothesis, "DNS");
+        append(&dir.path().join(&rel), &event).unwrap();
+        let loaded = read(dir.path(), &rel).unwrap();
+        assert_eq!(loaded.timeline.events, [event]);
+        assert!(loaded.problems.is_empty());
+    }
+
+    #[test]
+    fn a_torn_last_line_is_reported_and_the_next_event_starts_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = create(dir.path(), &header(), jiff::civil::date(2026, 11, 24)).unwrap();
+        let path = dir.path().join(&rel);
+        let event = Event::new("2026-11-24T10:01:00+01:00".into(), EventKind::Action, "a");
+        append(&path, &event).unwrap();
+        // A crash mid-write.
+        OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(br#"{"at":"2026-11-24T10:0"#)
+            .unwrap();
+        let loaded = read(dir.path(), &rel).unwrap();
+        assert_eq!(loaded.timeline.events.len(), 1);
+        assert_eq!(loaded.problems[0].rule, "timeline-torn");
+        assert_eq!(loaded.problems[0].line, 3);
+        append(&path, &event).unwrap();
+        let loaded = read(dir.path(), &rel).unwrap();
+        assert_eq!(loaded.timeline.events.len(), 2, "the next event is whole");
+        assert_eq!(loaded.problems[0].rule, "timeline-line", "the torn line is now in the middle");
+    }
+
+    #[test]
+    fn a_missing_or_broken_header_names_the_file() {
+        let err = parse(Path::new("incidents/x.jsonl"), "").unwrap_err();
+        assert!(format!("{err:#}").contains("incidents/x.jsonl:1: no header line"));
+        let err = parse(Path::new("incidents/x.jsonl"), "{\"kind\":\"nope\"}\n").unwrap_err();
+        assert!(format!("{err:#}").contains("the header does not read"));
+    }
+}
