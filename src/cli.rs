@@ -90,6 +90,16 @@ pub enum Command {
         /// The component id: lowercase letters, digits and hyphens
         component: String,
     },
+    /// Run and review live incidents: an append-only timeline under incidents/
+    Incident {
+        #[command(subcommand)]
+        action: IncidentCommand,
+    },
+    /// Rehearse a failure: a game day's timeline under gamedays/, its report and write-back
+    Gameday {
+        #[command(subcommand)]
+        action: GamedayCommand,
+    },
     /// Print the register as a table, highest score first
     List {
         /// Sort order
@@ -99,6 +109,99 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Start an incident: create incidents/<date>-<slug>.jsonl with its header
+    New {
+        /// What is happening, e.g. "Checkout returns 502"
+        #[arg(required = true, num_args = 1..)]
+        title: Vec<String>,
+        /// P1 (worst) to P4
+        #[arg(long, default_value = "P2")]
+        severity: String,
+        /// A risk in play, COMPONENT/ID (repeatable)
+        #[arg(long = "risk", value_name = "COMPONENT/ID")]
+        risks: Vec<String>,
+        /// Who leads
+        #[arg(long)]
+        lead: Option<String>,
+    },
+    /// Write the review document as markdown (to stdout, or -o OUT)
+    Report {
+        /// The incident (default: the most recent)
+        file: Option<PathBuf>,
+        /// Write the markdown here instead of printing it
+        #[arg(long, short = 'o', value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+    #[command(flatten)]
+    Common(TimelineCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GamedayCommand {
+    /// Start a game day on a risk, chosen or drawn at random (weighted by score × staleness)
+    New {
+        /// The risk to rehearse, COMPONENT/ID
+        #[arg(
+            long = "risk",
+            value_name = "COMPONENT/ID",
+            required_unless_present = "draw",
+            conflicts_with = "draw"
+        )]
+        risk: Option<String>,
+        /// Draw the risk at random, weighted by score × days since last rehearsed
+        #[arg(long)]
+        draw: bool,
+        /// The seed of the draw, to reproduce it
+        #[arg(long, requires = "draw")]
+        seed: Option<u64>,
+        /// A title (default: "Game day: <risk title>")
+        #[arg(long)]
+        title: Option<String>,
+        /// Who facilitates (leads)
+        #[arg(long)]
+        lead: Option<String>,
+    },
+    /// Write the review; with --write-back, record the rehearsal in the register
+    Report {
+        /// The game day (default: the most recent)
+        file: Option<PathBuf>,
+        /// Write the markdown here instead of printing it
+        #[arg(long, short = 'o', value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Set the risks' last_rehearsed, append the questions raised, record measured times
+        #[arg(long)]
+        write_back: bool,
+    },
+    #[command(flatten)]
+    Common(TimelineCommand),
+}
+
+/// What incidents and game days share.
+#[derive(Debug, Subcommand)]
+pub enum TimelineCommand {
+    /// Append one event from another terminal or a script
+    #[command(
+        long_about = "Append one event to a timeline, flushed to disk before this command returns. An open faultline showing the timeline picks it up.
+
+FILE may come first; the default is the most recent timeline not resolved."
+    )]
+    Log {
+        /// The kind: hypothesis, action, observation, decision, detected, mitigated, resolved, question, note
+        #[arg(long, default_value = "note")]
+        kind: String,
+        /// Who says so
+        #[arg(long)]
+        by: Option<String>,
+        /// [FILE] TEXT: what happened
+        #[arg(required = true, num_args = 1..)]
+        words: Vec<String>,
+    },
+    /// Print the timelines, newest first
+    List,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

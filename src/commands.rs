@@ -2,6 +2,7 @@
 //! process exit code (0 fine, 1 findings, 2 usage or I/O failure).
 
 pub mod review;
+pub mod timeline;
 
 use crate::check::check;
 use crate::cli::{CheckFormat, Cli, Command};
@@ -77,6 +78,11 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         _ => {}
     }
     let root = workspace_root(cli)?;
+    match command {
+        Command::Incident { action } => return timeline::incident(&root, action, out),
+        Command::Gameday { action } => return timeline::gameday(&root, action, out),
+        _ => {}
+    }
     let ws = Workspace::load(&root)?;
     match command {
         Command::Check { format } => run_check(&ws, *format, out),
@@ -86,6 +92,8 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         | Command::Diff { .. }
         | Command::Textconv { .. }
         | Command::Schema
+        | Command::Incident { .. }
+        | Command::Gameday { .. }
         | Command::Completions { .. } => anyhow::bail!("handled above"),
         Command::List { sort, format } => {
             for file in &ws.components {
@@ -114,7 +122,9 @@ struct CheckReport<'a> {
 }
 
 fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result<i32> {
-    let findings = check(ws, today());
+    let mut findings = check(ws, today());
+    findings.extend(crate::timeline::check_all(ws));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let (errors, warnings) = count(&findings);
     match format {
         CheckFormat::Json => {

@@ -119,6 +119,67 @@ impl RunbookDoc {
     }
 }
 
+/// One task-list step of a runbook (`- [ ] Promote the reader`) under its heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The heading above it (empty before the first heading) and that heading's anchor.
+    pub heading: String,
+    pub anchor: String,
+    pub text: String,
+    /// Ticked in the file itself (`- [x]`).
+    pub checked: bool,
+}
+
+/// The task-list steps of a runbook, in order, each with the heading it sits under.
+pub fn steps(text: &str) -> Vec<Step> {
+    let mut out = Vec::new();
+    let mut slugs = SlugSet::default();
+    let (mut heading, mut anchor) = (String::new(), String::new());
+    let mut in_heading: Option<(Option<String>, String)> = None;
+    let mut step: Option<(bool, String)> = None;
+    for event in Parser::new_ext(text, markdown_options()) {
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                in_heading = Some((id.map(|s| s.to_string()), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((id, text)) = in_heading.take() {
+                    heading = text.trim().to_owned();
+                    anchor = match id {
+                        Some(id) => slugs.claim(&id),
+                        None => slugs.claim(&slug(&heading)),
+                    };
+                }
+            }
+            Event::TaskListMarker(checked) => step = Some((checked, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text)) = in_heading.as_mut() {
+                    text.push_str(&t);
+                } else if let Some((_, text)) = step.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, text)) = step.as_mut() {
+                    text.push(' ');
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                if let Some((checked, text)) = step.take() {
+                    out.push(Step {
+                        heading: heading.clone(),
+                        anchor: anchor.clone(),
+                        text: text.trim().to_owned(),
+                        checked,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A heading's level, 1 to 6.
 pub fn heading_level(level: HeadingLevel) -> u8 {
     match level {
@@ -172,6 +233,18 @@ impl SlugSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn steps_come_with_their_heading() {
+        let text = "# Failover\n\n## Promote\n\n- [ ] Find the writer\n- [x] Run `aws rds failover`\n\n## Reconnect\n\n- [ ] Recycle\n  the pools\n- not a step\n";
+        let steps = steps(text);
+        assert_eq!(steps.len(), 3);
+        assert_eq!(steps[0].heading, "Promote");
+        assert_eq!(steps[1].text, "Run aws rds failover");
+        assert!(steps[1].checked);
+        assert_eq!(steps[2].anchor, "reconnect");
+        assert_eq!(steps[2].text, "Recycle the pools");
+    }
 
     #[test]
     fn slugs_follow_github() {

@@ -136,7 +136,11 @@ pub fn parse(rel: &Path, text: &str) -> Result<Loaded> {
                         line: number,
                         column: err.column().max(1),
                     },
-                    if torn { "timeline-torn" } else { "timeline-line" },
+                    if torn {
+                        "timeline-torn"
+                    } else {
+                        "timeline-line"
+                    },
                     message,
                 ));
             }
@@ -163,6 +167,46 @@ pub fn list(root: &Path, kind: TimelineKind) -> Vec<PathBuf> {
     files
 }
 
+/// Checks every timeline of the workspace: a header that does not read, damaged lines, and
+/// risk references to no risk of the register, each at `path:line`.
+pub fn check_all(ws: &crate::store::Workspace) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for kind in [TimelineKind::Incident, TimelineKind::Gameday] {
+        for rel in list(&ws.root, kind) {
+            match read(&ws.root, &rel) {
+                Err(err) => findings.push(Finding::error(
+                    &rel,
+                    Pos::START,
+                    "timeline-header",
+                    format!("{err:#}"),
+                )),
+                Ok(loaded) => {
+                    findings.extend(loaded.problems);
+                    for reference in &loaded.timeline.header.risks {
+                        if !risk_exists(ws, reference) {
+                            findings.push(Finding::error(
+                                &rel,
+                                Pos::START,
+                                "unknown-risk",
+                                format!("risk `{reference}` is not in the register"),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    findings
+}
+
+fn risk_exists(ws: &crate::store::Workspace, reference: &str) -> bool {
+    reference.split_once('/').is_some_and(|(component, id)| {
+        ws.component(component)
+            .and_then(crate::store::ComponentFile::register)
+            .is_some_and(|reg| reg.risks.iter().any(|r| r.id == id))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,8 +230,15 @@ mod tests {
         let rel = create(dir.path(), &header(), date).unwrap();
         assert_eq!(rel, Path::new("incidents/2026-11-24-payments-down.jsonl"));
         let again = create(dir.path(), &header(), date).unwrap();
-        assert_eq!(again, Path::new("incidents/2026-11-24-payments-down-2.jsonl"));
-        let event = Event::new("2026-11-24T10:01:00+01:00".into(), EventKind::Hypothesis, "DNS");
+        assert_eq!(
+            again,
+            Path::new("incidents/2026-11-24-payments-down-2.jsonl")
+        );
+        let event = Event::new(
+            "2026-11-24T10:01:00+01:00".into(),
+            EventKind::Hypothesis,
+            "DNS",
+        );
         append(&dir.path().join(&rel), &event).unwrap();
         let loaded = read(dir.path(), &rel).unwrap();
         assert_eq!(loaded.timeline.events, [event]);
@@ -215,7 +266,10 @@ mod tests {
         append(&path, &event).unwrap();
         let loaded = read(dir.path(), &rel).unwrap();
         assert_eq!(loaded.timeline.events.len(), 2, "the next event is whole");
-        assert_eq!(loaded.problems[0].rule, "timeline-line", "the torn line is now in the middle");
+        assert_eq!(
+            loaded.problems[0].rule, "timeline-line",
+            "the torn line is now in the middle"
+        );
     }
 
     #[test]

@@ -51,7 +51,11 @@ impl Severity {
     /// One step worse (towards P1), or better.
     pub fn step(self, worse: bool) -> Severity {
         let i = Severity::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        let j = if worse { i.saturating_sub(1) } else { (i + 1).min(3) };
+        let j = if worse {
+            i.saturating_sub(1)
+        } else {
+            (i + 1).min(3)
+        };
         Severity::ALL[j]
     }
 }

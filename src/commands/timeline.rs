@@ -1,0 +1,369 @@
+//! `faultline incident …` and `faultline gameday …`: start a timeline, append to it from another
+//! terminal, list them, write the review, and (game days) record the rehearsal in the register.
+
+use super::exit;
+use crate::cli::{GamedayCommand, IncidentCommand, TimelineCommand};
+use crate::model::timeline::{Event, EventKind, Header, Roles, Severity, TimelineKind};
+use crate::model::{Date, Register, to_canonical};
+use crate::store::{ComponentFile, Workspace, save_atomic};
+use anyhow::{Context as _, Result, anyhow, bail};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> Result<i32> {
+    match command {
+        IncidentCommand::New {
+            title,
+            severity,
+            risks,
+            lead,
+        } => {
+            let ws = Workspace::load_registers(root)?;
+            for risk in risks {
+                find_risk(&ws, risk)?;
+            }
+            let header = Header {
+                kind: TimelineKind::Incident,
+                title: title.join(" "),
+                started: crate::clock::rfc3339(crate::clock::now()),
+                severity: Severity::parse(severity)
+                    .ok_or_else(|| anyhow!("severity `{severity}`: use P1, P2, P3 or P4"))?,
+                roles: Roles {
+                    lead: lead.clone().unwrap_or_default(),
+                    ..Roles::default()
+                },
+                risks: risks.clone(),
+            };
+            let rel = crate::timeline::create(root, &header, crate::clock::today())?;
+            writeln!(out, "started {}", rel.display())?;
+            writeln!(
+                out,
+                "record events with: faultline incident log --kind hypothesis \"…\""
+            )?;
+            Ok(exit::OK)
+        }
+        IncidentCommand::Report { file, output } => report(
+            root,
+            TimelineKind::Incident,
+            file.as_deref(),
+            output.as_deref(),
+            false,
+            out,
+        ),
+        IncidentCommand::Common(common) => shared(root, TimelineKind::Incident, common, out),
+    }
+}
+
+pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Result<i32> {
+    match command {
+        GamedayCommand::New {
+            risk,
+            draw,
+            seed,
+            title,
+            lead,
+        } => {
+            let ws = Workspace::load_registers(root)?;
+            let reference = if *draw {
+                let today = crate::clock::today();
+                let candidates = crate::draw::candidates(
+                    ws.components.iter().filter_map(ComponentFile::register),
+                    today,
+                );
+                let seed = seed.unwrap_or_else(|| {
+                    u64::try_from(crate::clock::now().as_nanosecond()).unwrap_or(1)
+                });
+                let drawn = crate::draw::draw(&candidates, &mut crate::draw::Rng::new(seed))
+                    .ok_or_else(|| anyhow!("the register has no risk to draw"))?;
+                writeln!(
+                    out,
+                    "drew {} (seed {seed}): {}",
+                    drawn.reference,
+                    crate::draw::reason(drawn, &candidates)
+                )?;
+                drawn.reference.clone()
+            } else {
+                risk.clone().unwrap_or_default()
+            };
+            let (_, found) = find_risk(&ws, &reference)?;
+            let header = Header {
+                kind: TimelineKind::Gameday,
+                title: title
+                    .clone()
+                    .unwrap_or_else(|| format!("Game day: {}", found.title)),
+                started: crate::clock::rfc3339(crate::clock::now()),
+                severity: Severity::P3,
+                roles: Roles {
+                    lead: lead.clone().unwrap_or_default(),
+                    ..Roles::default()
+                },
+                risks: vec![reference],
+            };
+            let rel = crate::timeline::create(root, &header, crate::clock::today())?;
+            writeln!(out, "started {}", rel.display())?;
+            Ok(exit::OK)
+        }
+        GamedayCommand::Report {
+            file,
+            output,
+            write_back,
+        } => report(
+            root,
+            TimelineKind::Gameday,
+            file.as_deref(),
+            output.as_deref(),
+            *write_back,
+            out,
+        ),
+        GamedayCommand::Common(common) => shared(root, TimelineKind::Gameday, common, out),
+    }
+}
+
+fn shared(
+    root: &Path,
+    kind: TimelineKind,
+    command: &TimelineCommand,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    match command {
+        TimelineCommand::Log {
+            kind: event_kind,
+            by,
+            words,
+        } => {
+            let event_kind = EventKind::parse(event_kind).ok_or_else(|| {
+                anyhow!(
+                    "kind `{event_kind}`: one of {}",
+                    EventKind::ALL.map(EventKind::name).join(", ")
+                )
+            })?;
+            // FILE may come first.
+            let (file, words) = match words.split_first() {
+                Some((first, rest)) if first.ends_with(".jsonl") && !rest.is_empty() => {
+                    (Some(PathBuf::from(first)), rest)
+                }
+                _ => (None, words.as_slice()),
+            };
+            let rel = pick(root, kind, file.as_deref(), true)?;
+            let mut event = Event::new(
+                crate::clock::rfc3339(crate::clock::now()),
+                event_kind,
+                words.join(" "),
+            );
+            event.by.clone_from(by);
+            crate::timeline::append(&root.join(&rel), &event)?;
+            writeln!(out, "recorded {event_kind} in {}", rel.display())?;
+            Ok(exit::OK)
+        }
+        TimelineCommand::List => {
+            for rel in crate::timeline::list(root, kind) {
+                match crate::timeline::read(root, &rel) {
+                    Ok(loaded) => {
+                        let t = &loaded.timeline;
+                        writeln!(
+                            out,
+                            "{}  {}  {}  {} events  {}",
+                            rel.display(),
+                            t.severity(),
+                            if t.is_resolved() {
+                                "resolved"
+                            } else {
+                                "open    "
+                            },
+                            t.events.len(),
+                            crate::sanitize::sanitize(&t.header.title)
+                        )?;
+                    }
+                    Err(err) => writeln!(out, "{}  unreadable: {err:#}", rel.display())?,
+                }
+            }
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// The timeline a command is about: the one named (a path from here or from the workspace),
+/// else the most recent (not resolved, when `open_only`).
+fn pick(root: &Path, kind: TimelineKind, file: Option<&Path>, open_only: bool) -> Result<PathBuf> {
+    if let Some(file) = file {
+        for candidate in [file.to_path_buf(), root.join(file)] {
+            if candidate.is_file() {
+                let absolute = candidate.canonicalize()?;
+                return Ok(PathBuf::from(crate::store::relative(root, &absolute)));
+            }
+        }
+        bail!("no timeline {}", file.display());
+    }
+    let files = crate::timeline::list(root, kind);
+    files
+        .iter()
+        .find(|rel| {
+            !open_only || crate::timeline::read(root, rel).is_ok_and(|l| !l.timeline.is_resolved())
+        })
+        .cloned()
+        .ok_or_else(|| {
+            anyhow!(
+                "no {} {}in {}/: start one with `faultline {} new`",
+                kind.name(),
+                if open_only { "still open " } else { "" },
+                kind.dir(),
+                if kind == TimelineKind::Incident {
+                    "incident"
+                } else {
+                    "gameday"
+                }
+            )
+        })
+}
+
+/// A risk reference's component file and the risk.
+fn find_risk<'a>(
+    ws: &'a Workspace,
+    reference: &str,
+) -> Result<(&'a ComponentFile, &'a crate::model::Risk)> {
+    let (component, id) = reference
+        .split_once('/')
+        .ok_or_else(|| anyhow!("risk `{reference}`: write it as COMPONENT/ID"))?;
+    let file = ws
+        .component(component)
+        .ok_or_else(|| anyhow!("risk `{reference}`: no component `{component}`"))?;
+    let reg = file
+        .register()
+        .ok_or_else(|| anyhow!("risk `{reference}`: registers/{component}.json does not load"))?;
+    let risk = reg
+        .risks
+        .iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| anyhow!("risk `{reference}`: {component} has no risk `{id}`"))?;
+    Ok((file, risk))
+}
+
+fn report(
+    root: &Path,
+    kind: TimelineKind,
+    file: Option<&Path>,
+    output: Option<&Path>,
+    write_back: bool,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let rel = pick(root, kind, file, false)?;
+    let loaded = crate::timeline::read(root, &rel)?;
+    for problem in &loaded.problems {
+        eprintln!("faultline: {problem}");
+    }
+    let ws = Workspace::load(root)?;
+    let context = context(&ws, &loaded.timeline);
+    let markdown = crate::report::markdown(&loaded.timeline, &context);
+    match output {
+        Some(path) => {
+            save_atomic(path, markdown.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(out, "wrote {}", path.display())?;
+        }
+        None => out.write_all(markdown.as_bytes())?,
+    }
+    if write_back {
+        for line in write_back_rehearsal(root, &ws, &loaded.timeline)? {
+            eprintln!("{line}");
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// The risks in play and their runbooks' steps, for the report.
+fn context(ws: &Workspace, timeline: &crate::model::timeline::Timeline) -> crate::report::Context {
+    let mut context = crate::report::Context::default();
+    for reference in &timeline.header.risks {
+        let Ok((file, risk)) = find_risk(ws, reference) else {
+            continue;
+        };
+        if let Some(reg) = file.register() {
+            context.risks.push((reference.clone(), reg.clone()));
+        }
+        if let Some((path, _)) = risk.runbook_parts()
+            && let Some(path) = crate::check::normalize("", path)
+            && !context.runbooks.iter().any(|(p, _)| *p == path)
+            && let Ok(bytes) = crate::store::read_limited(&ws.root, &ws.root.join(&path))
+        {
+            let steps = crate::runbook::steps(&String::from_utf8_lossy(&bytes));
+            context.runbooks.push((path, steps));
+        }
+    }
+    context
+}
+
+/// After a game day: each risk in play gets `last_rehearsed` = the game day's date, the
+/// questions raised appended, and the measured minutes to detect and repair as its estimate.
+/// Written through the canonical form and an atomic save, so `git diff` shows those lines only.
+pub fn write_back_rehearsal(
+    root: &Path,
+    ws: &Workspace,
+    timeline: &crate::model::timeline::Timeline,
+) -> Result<Vec<String>> {
+    anyhow::ensure!(
+        timeline.header.kind == TimelineKind::Gameday,
+        "only a game day writes back to the register"
+    );
+    let date = timeline
+        .started()
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
+        .ok_or_else(|| {
+            anyhow!(
+                "the game day's start `{}` is not a time",
+                timeline.header.started
+            )
+        })?;
+    let questions: Vec<String> = timeline
+        .events
+        .iter()
+        .filter(|e| e.known_kind() == Some(EventKind::Question))
+        .map(|e| e.text.trim().to_owned())
+        .filter(|q| !q.is_empty())
+        .collect();
+    let (detect, repair) = crate::report::measured_minutes(timeline);
+    let mut said = Vec::new();
+    for reference in &timeline.header.risks {
+        let (file, _) = find_risk(ws, reference)?;
+        let Some(before) = file.register() else {
+            continue;
+        };
+        let mut reg: Register = before.clone();
+        let id = reference.rsplit('/').next().unwrap_or_default();
+        let Some(risk) = reg.risks.iter_mut().find(|r| r.id == id) else {
+            continue;
+        };
+        risk.last_rehearsed = Some(Date(date));
+        for q in &questions {
+            if !risk.questions.contains(q) {
+                risk.questions.push(q.clone());
+            }
+        }
+        if let Some(m) = detect {
+            risk.estimate.ettd_minutes = Some(crate::model::Num(minutes_f64(m)));
+        }
+        if let Some(m) = repair {
+            risk.estimate.ettr_minutes = Some(crate::model::Num(minutes_f64(m)));
+        }
+        if reg == *before {
+            said.push(format!("{reference}: already up to date"));
+            continue;
+        }
+        save_atomic(&root.join(&file.path), to_canonical(&reg).as_bytes())
+            .with_context(|| format!("cannot write {}", file.path.display()))?;
+        said.push(format!(
+            "{reference}: last_rehearsed {date}, {} question{} added, measured detect {} / repair {} (written to {})",
+            questions.len(),
+            if questions.len() == 1 { "" } else { "s" },
+            detect.map_or_else(|| "—".to_owned(), |m| format!("{m} min")),
+            repair.map_or_else(|| "—".to_owned(), |m| format!("{m} min")),
+            file.path.display()
+        ));
+    }
+    Ok(said)
+}
+
+fn minutes_f64(m: i64) -> f64 {
+    #[allow(clippy::cast_precision_loss)] // minutes of a game day
+    let m = m as f64;
+    m
+}

@@ -1,0 +1,285 @@
+//! The review document of a game day or an incident, as markdown: the header, the timeline as a
+//! table, the times to detect, mitigate and resolve, the runbook steps done and not done, the
+//! hypotheses and decisions, and the blameless review's sections for people to fill. A game
+//! day adds its questions and the measured times next to the register's estimates.
+
+use crate::clock::elapsed;
+use crate::model::timeline::{EventKind, Timeline, TimelineKind};
+use crate::model::{Num, Register};
+use crate::runbook::Step;
+use std::fmt::Write as _;
+
+/// What the report needs from the workspace: the risks in play and their runbooks' steps.
+#[derive(Debug, Default)]
+pub struct Context {
+    /// (reference, register of its component).
+    pub risks: Vec<(String, Register)>,
+    /// (runbook path, its steps).
+    pub runbooks: Vec<(String, Vec<Step>)>,
+}
+
+/// Markdown table cells: pipes escaped, newlines flattened, HTML neutralised.
+fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn minutes(seconds: i64) -> String {
+    #[allow(clippy::cast_precision_loss)] // seconds of an incident
+    let m = seconds as f64 / 60.0;
+    format!("{m:.1} min")
+}
+
+/// The review as markdown.
+pub fn markdown(timeline: &Timeline, context: &Context) -> String {
+    let h = &timeline.header;
+    let mut out = String::new();
+    let what = match h.kind {
+        TimelineKind::Incident => "Incident review",
+        TimelineKind::Gameday => "Game day review",
+    };
+    let _ = writeln!(out, "# {what}: {}\n", cell(&h.title));
+    let start = timeline.started();
+    let last = timeline.events.iter().filter_map(crate::model::timeline::Event::timestamp).max();
+    let end = timeline
+        .first(EventKind::Resolved)
+        .and_then(crate::model::timeline::Event::timestamp)
+        .or(last);
+    let duration = match (start, end) {
+        (Some(s), Some(e)) => elapsed(e.duration_since(s).as_secs()).replace("T+", ""),
+        _ => "—".into(),
+    };
+    let state = if timeline.is_resolved() {
+        "resolved"
+    } else {
+        "not resolved"
+    };
+    out.push_str("| kind | severity | started | duration | state |\n|---|---|---|---|---|\n");
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {duration} | {state} |\n",
+        h.kind.name(),
+        timeline.severity(),
+        cell(&h.started)
+    );
+    let roles = &h.roles;
+    let mut role_lines = Vec::new();
+    let lead = timeline.lead();
+    if !lead.is_empty() {
+        role_lines.push(format!("lead: {}", cell(&lead)));
+    }
+    if !roles.engineers.is_empty() {
+        role_lines.push(format!("engineers: {}", cell(&roles.engineers.join(", "))));
+    }
+    if !roles.communications.is_empty() {
+        role_lines.push(format!("communications: {}", cell(&roles.communications)));
+    }
+    if !roles.scribe.is_empty() {
+        role_lines.push(format!("scribe: {}", cell(&roles.scribe)));
+    }
+    if !role_lines.is_empty() {
+        let _ = writeln!(out, "Roles: {}.\n", role_lines.join("; "));
+    }
+    if !h.risks.is_empty() {
+        let risks: Vec<String> = h.risks.iter().map(|r| format!("`{}`", cell(r))).collect();
+        let _ = writeln!(out, "Risks in play: {}.\n", risks.join(", "));
+    }
+    out.push_str("## Summary\n\n_What happened, in two or three sentences._\n\n");
+    out.push_str("## Impact\n\n_Who was affected, how, and for how long._\n\n");
+
+    out.push_str("## Times\n\n| | elapsed |\n|---|---|\n");
+    for (label, kind) in [
+        ("to detect", EventKind::Detected),
+        ("to mitigate", EventKind::Mitigated),
+        ("to resolve", EventKind::Resolved),
+    ] {
+        let shown = timeline.seconds_to(kind).map_or_else(
+            || "not recorded".to_owned(),
+            |s| format!("{} ({})", elapsed(s), minutes(s)),
+        );
+        let _ = writeln!(out, "| {label} | {shown} |");
+    }
+    out.push('\n');
+
+    out.push_str("## Timeline\n\n| time | elapsed | kind | by | what |\n|---|---|---|---|---|\n");
+    for event in &timeline.events {
+        let at = match (start, event.timestamp()) {
+            (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
+            _ => "—".into(),
+        };
+        let kind = event
+            .known_kind()
+            .map_or_else(|| format!("note ({})", event.kind), |k| k.name().to_owned());
+        let mut what = event.text.clone();
+        if let Some(step) = &event.step {
+            what = format!("{step} ({})", event.runbook.as_deref().unwrap_or(""));
+        }
+        if let Some(severity) = event.severity {
+            what = format!("severity {severity}. {what}");
+        }
+        let _ = writeln!(
+            out,
+            "| {} | {at} | {kind} | {} | {} |",
+            cell(&event.at),
+            cell(event.by.as_deref().unwrap_or("")),
+            cell(what.trim())
+        );
+    }
+    out.push('\n');
+
+    steps_section(timeline, context, &mut out);
+    for (title, kind) in [
+        ("Hypotheses tried", EventKind::Hypothesis),
+        ("Decisions", EventKind::Decision),
+    ] {
+        let items: Vec<String> = timeline
+            .events
+            .iter()
+            .filter(|e| e.known_kind() == Some(kind))
+            .map(|e| format!("- {} — {}", cell(&e.text), cell(&e.at)))
+            .collect();
+        let _ = writeln!(out, "## {title}\n");
+        if items.is_empty() {
+            out.push_str("_None recorded._\n\n");
+        } else {
+            let _ = writeln!(out, "{}\n", items.join("\n"));
+        }
+    }
+    if h.kind == TimelineKind::Gameday {
+        gameday_sections(timeline, context, &mut out);
+    }
+    for section in [
+        "What went well",
+        "What went wrong",
+        "Where we got lucky",
+        "Action items",
+    ] {
+        let _ = writeln!(out, "## {section}\n\n- \n");
+    }
+    out
+}
+
+/// The runbooks' steps, done and not done, by heading.
+fn steps_section(timeline: &Timeline, context: &Context, out: &mut String) {
+    out.push_str("## Runbook steps\n\n");
+    let done = timeline.steps_done();
+    if context.runbooks.is_empty() && done.is_empty() {
+        out.push_str("_No runbook in play._\n\n");
+        return;
+    }
+    for (path, steps) in &context.runbooks {
+        let ticked = steps
+            .iter()
+            .filter(|s| done.iter().any(|(p, t)| p == path && *t == s.text))
+            .count();
+        let _ = writeln!(
+            out,
+            "### `{}` — {ticked} of {} done\n",
+            cell(path),
+            steps.len()
+        );
+        let mut heading = None;
+        for step in steps {
+            if heading != Some(&step.heading) && !step.heading.is_empty() {
+                if heading.is_some() {
+                    out.push('\n');
+                }
+                let _ = writeln!(out, "{}:\n", cell(&step.heading));
+                heading = Some(&step.heading);
+            }
+            let mark = if done.iter().any(|(p, t)| p == path && *t == step.text) {
+                "x"
+            } else {
+                " "
+            };
+            let _ = writeln!(out, "- [{mark}] {}", cell(&step.text));
+        }
+        out.push('\n');
+    }
+    // Steps ticked in runbooks not in play (or changed since) still count.
+    let other: Vec<&(String, String)> = done
+        .iter()
+        .filter(|(p, t)| {
+            !context
+                .runbooks
+                .iter()
+                .any(|(path, steps)| path == p && steps.iter().any(|s| s.text == *t))
+        })
+        .collect();
+    if !other.is_empty() {
+        out.push_str("Also done:\n\n");
+        for (path, text) in other {
+            let _ = writeln!(out, "- [x] {} (`{}`)", cell(text), cell(path));
+        }
+        out.push('\n');
+    }
+}
+
+/// A game day's questions, whether the runbook worked, and measured times against estimates.
+fn gameday_sections(timeline: &Timeline, context: &Context, out: &mut String) {
+    out.push_str("## Questions raised\n\n");
+    let questions: Vec<&str> = timeline
+        .events
+        .iter()
+        .filter(|e| e.known_kind() == Some(EventKind::Question))
+        .map(|e| e.text.as_str())
+        .collect();
+    if questions.is_empty() {
+        out.push_str("_None._\n\n");
+    } else {
+        for q in &questions {
+            let _ = writeln!(out, "- {}", cell(q));
+        }
+        out.push('\n');
+    }
+    let done = timeline.steps_done().len();
+    let total: usize = context.runbooks.iter().map(|(_, s)| s.len()).sum();
+    let _ = writeln!(
+        out,
+        "## Did the runbook work?\n\n{done} of {total} steps done. _Say what was missing or wrong._\n"
+    );
+    out.push_str("## Measured against the register\n\n| risk | detect: measured | detect: estimate | repair: measured | repair: estimate |\n|---|---|---|---|---|\n");
+    let (detect, repair) = measured_seconds(timeline);
+    let shown = |s: Option<i64>| s.map_or_else(|| "—".to_owned(), minutes);
+    let estimate = |n: Option<Num>| n.map_or_else(|| "—".to_owned(), |n| format!("{n} min"));
+    for (reference, reg) in &context.risks {
+        let id = reference.rsplit('/').next().unwrap_or(reference);
+        let Some(risk) = reg.risks.iter().find(|r| r.id == id) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            cell(reference),
+            shown(detect),
+            estimate(risk.estimate.ettd_minutes),
+            shown(repair),
+            estimate(risk.estimate.ettr_minutes)
+        );
+    }
+    out.push('\n');
+}
+
+/// Measured seconds to detect (start → detected) and to repair (detected → resolved, else
+/// mitigated).
+fn measured_seconds(timeline: &Timeline) -> (Option<i64>, Option<i64>) {
+    let detect = timeline.seconds_to(EventKind::Detected);
+    let end = timeline
+        .seconds_to(EventKind::Resolved)
+        .or_else(|| timeline.seconds_to(EventKind::Mitigated));
+    let repair = match (detect, end) {
+        (Some(d), Some(e)) if e >= d => Some(e - d),
+        _ => None,
+    };
+    (detect, repair)
+}
+
+/// The measured times in whole minutes, rounded up: what write-back records as the estimate.
+pub fn measured_minutes(timeline: &Timeline) -> (Option<i64>, Option<i64>) {
+    let (detect, repair) = measured_seconds(timeline);
+    let up = |s: i64| (s + 59) / 60;
+    (detect.map(up), repair.map(up))
+}
