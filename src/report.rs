@@ -43,7 +43,11 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     };
     let _ = writeln!(out, "# {what}: {}\n", cell(&h.title));
     let start = timeline.started();
-    let last = timeline.events.iter().filter_map(crate::model::timeline::Event::timestamp).max();
+    let last = timeline
+        .events
+        .iter()
+        .filter_map(crate::model::timeline::Event::timestamp)
+        .max();
     let end = timeline
         .first(EventKind::Resolved)
         .and_then(crate::model::timeline::Event::timestamp)

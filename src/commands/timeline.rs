@@ -304,9 +304,13 @@ pub fn write_back_rehearsal(
         timeline.header.kind == TimelineKind::Gameday,
         "only a game day writes back to the register"
     );
+    // The date as the people there wrote it (the start's own offset), on any machine.
     let date = timeline
-        .started()
-        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
+        .header
+        .started
+        .get(..10)
+        .and_then(Date::parse)
+        .map(|d| d.0)
         .ok_or_else(|| {
             anyhow!(
                 "the game day's start `{}` is not a time",
