@@ -9,6 +9,7 @@ mod popups;
 pub mod runbook;
 mod selection;
 mod stub;
+pub mod timeline;
 
 use crate::action::Action;
 use crate::editor::TextInput;
@@ -74,6 +75,8 @@ pub enum View {
     Register,
     HeatMap,
     Runbook,
+    /// A game day or an incident.
+    Timeline,
 }
 
 /// Which level the digit keys set next.
@@ -226,6 +229,8 @@ pub struct App {
     pub filter_input: Option<TextInput>,
     /// The workshop flow of a risk just added: title, two digits, detection, Tab, mitigation.
     pub quick_add: bool,
+    /// The open game day or incident.
+    pub timeline: Option<Box<timeline::TimelineState>>,
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
@@ -284,6 +289,7 @@ impl App {
             text_filter: None,
             filter_input: None,
             quick_add: false,
+            timeline: None,
         };
         app.refresh_visible();
         app
@@ -343,6 +349,13 @@ impl App {
             Some(Overlay::Command(_)) => Context::Command,
             None if self.view == View::HeatMap => Context::HeatMap,
             None if self.view == View::Runbook => Context::Runbook,
+            None if self.view == View::Timeline => {
+                if self.timeline.as_ref().is_some_and(|t| t.input.is_some()) {
+                    Context::Editor
+                } else {
+                    Context::Timeline
+                }
+            }
             None => Context::Register,
         }
     }
@@ -448,6 +461,7 @@ impl App {
             Some(overlay) => self.update_overlay(overlay, action),
             None if self.view == View::HeatMap => self.update_heat_map(action),
             None if self.view == View::Runbook => self.update_viewer(action),
+            None if self.view == View::Timeline => self.update_timeline(action),
             None => self.update_register(action),
         }
     }
@@ -463,6 +477,13 @@ impl App {
         if self.overlay.is_none()
             && self.view == View::Runbook
             && let Some(input) = self.viewer.as_mut().and_then(|v| v.search_input.as_mut())
+        {
+            input.insert(text);
+            return;
+        }
+        if self.overlay.is_none()
+            && self.view == View::Timeline
+            && let Some((_, input)) = self.timeline.as_mut().and_then(|t| t.input.as_mut())
         {
             input.insert(text);
             return;

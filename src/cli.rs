@@ -183,6 +183,11 @@ pub enum GamedayCommand {
 /// What incidents and game days share.
 #[derive(Debug, Subcommand)]
 pub enum TimelineCommand {
+    /// Open the view on a timeline (default: the most recent not resolved), to resume it
+    Open {
+        /// The timeline file
+        file: Option<PathBuf>,
+    },
     /// Append one event from another terminal or a script
     #[command(
         long_about = "Append one event to a timeline, flushed to disk before this command returns. An open faultline showing the timeline picks it up.

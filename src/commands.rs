@@ -79,8 +79,12 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
     }
     let root = workspace_root(cli)?;
     match command {
-        Command::Incident { action } => return timeline::incident(&root, action, out),
-        Command::Gameday { action } => return timeline::gameday(&root, action, out),
+        Command::Incident { action } => {
+            return timeline::incident(&root, action, out).map(|o| o.code);
+        }
+        Command::Gameday { action } => {
+            return timeline::gameday(&root, action, out).map(|o| o.code);
+        }
         _ => {}
     }
     let ws = Workspace::load(&root)?;

@@ -7,7 +7,7 @@ use crate::model::to_canonical;
 use crate::store::{self, DiskStamp};
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Append the file's current state to the recovery journal.
     Journal(PathBuf),
@@ -39,6 +39,13 @@ pub enum Effect {
     ReloadRunbook(String),
     /// Search every runbook's text for the finder's query (read from disk, drafts included).
     SearchText(String),
+    /// Append an event to the open timeline's file (fsync'd), then show it.
+    AppendEvent {
+        path: PathBuf,
+        event: Box<crate::model::timeline::Event>,
+    },
+    /// Read the open timeline again if its file grew (`incident log` from another terminal).
+    ReloadTimeline,
 }
 
 /// What only the terminal owner can do: it holds the terminal.
@@ -110,6 +117,8 @@ fn perform(app: &mut App, effect: Effect) {
             open_runbook(app, &location.path, None, false, Some(location.scroll));
         }
         Effect::ReloadRunbook(path) => reload_runbook(app, &path),
+        Effect::AppendEvent { path, event } => append_event(app, &path, *event),
+        Effect::ReloadTimeline => reload_timeline(app),
         Effect::SearchText(query) => {
             let mut texts = store::runbook_texts(&app.ws.root);
             texts.extend(app.drafts.iter().map(|(p, t)| (p.clone(), t.clone())));
@@ -117,6 +126,119 @@ fn perform(app: &mut App, effect: Effect) {
             app.show_text_hits(found);
         }
     }
+}
+
+/// Appends an event; only once it is on disk is it shown, and the status line says so.
+fn append_event(app: &mut App, path: &std::path::Path, event: crate::model::timeline::Event) {
+    let absolute = app.ws.root.join(path);
+    match crate::timeline::append(&absolute, &event) {
+        Ok(()) => {
+            let Some(state) = app.timeline.as_mut() else {
+                return;
+            };
+            let at = match (state.timeline.started(), event.timestamp()) {
+                (Some(s), Some(t)) => crate::clock::elapsed(t.duration_since(s).as_secs()),
+                _ => String::new(),
+            };
+            let kind = event.kind.clone();
+            state.timeline.events.push(event);
+            state.bytes = std::fs::metadata(&absolute).map_or(state.bytes, |m| m.len());
+            app.status = Some(format!("{kind} recorded at {at}, on disk"));
+        }
+        Err(err) => app.status = Some(format!("NOT recorded: {err:#}")),
+    }
+}
+
+/// Picks up events appended by another process.
+fn reload_timeline(app: &mut App) {
+    let Some(state) = app.timeline.as_mut() else {
+        return;
+    };
+    let len = std::fs::metadata(app.ws.root.join(&state.path)).map_or(state.bytes, |m| m.len());
+    if len == state.bytes {
+        return;
+    }
+    if let Ok(loaded) = crate::timeline::read(&app.ws.root, &state.path) {
+        let added = loaded
+            .timeline
+            .events
+            .len()
+            .saturating_sub(state.timeline.events.len());
+        state.timeline = loaded.timeline;
+        state.problems = loaded.problems;
+        state.bytes = len;
+        if added > 0 {
+            app.status = Some(format!(
+                "{added} event{} recorded elsewhere",
+                if added == 1 { "" } else { "s" }
+            ));
+        }
+    }
+}
+
+/// Loads a timeline for the game day / incident view: its events, the first runbook of the
+/// risks in play as a checklist, and (game days) the facilitator's card.
+pub fn load_timeline(
+    ws: &crate::store::Workspace,
+    rel: &std::path::Path,
+) -> anyhow::Result<crate::app::timeline::TimelineState> {
+    use crate::app::timeline::{Card, Checklist, TimelineState};
+    let loaded = crate::timeline::read(&ws.root, rel)?;
+    let bytes = std::fs::metadata(ws.root.join(rel)).map_or(0, |m| m.len());
+    let mut checklist = Checklist {
+        runbook: None,
+        steps: Vec::new(),
+    };
+    let mut card = None;
+    let mut anchor = None;
+    for reference in &loaded.timeline.header.risks {
+        let Some((component, id)) = reference.split_once('/') else {
+            continue;
+        };
+        let Some(risk) = ws
+            .component(component)
+            .and_then(crate::store::ComponentFile::register)
+            .and_then(|reg| reg.risks.iter().find(|r| r.id == id))
+        else {
+            continue;
+        };
+        if card.is_none()
+            && loaded.timeline.header.kind == crate::model::timeline::TimelineKind::Gameday
+        {
+            card = Some(Card {
+                reference: reference.clone(),
+                title: risk.title.clone(),
+                detection: risk.detection.clone(),
+                description: risk.description.clone(),
+                mitigation: risk.mitigation.clone(),
+            });
+        }
+        if checklist.runbook.is_none()
+            && let Some((file, _)) = risk.runbook_parts()
+            && let Some(path) = crate::check::normalize("", file)
+            && let Ok(bytes) = store::read_limited(&ws.root, &ws.root.join(&path))
+        {
+            checklist.steps = crate::runbook::steps(&String::from_utf8_lossy(&bytes));
+            checklist.runbook = Some(path);
+            anchor = risk.runbook_parts().and_then(|(_, a)| a).map(str::to_owned);
+        }
+    }
+    // Start at the section the risk links to.
+    let step = anchor
+        .and_then(|a| checklist.steps.iter().position(|s| s.anchor == a))
+        .unwrap_or(0);
+    Ok(TimelineState {
+        path: rel.to_path_buf(),
+        timeline: loaded.timeline,
+        bytes,
+        problems: loaded.problems,
+        checklist,
+        step,
+        input: None,
+        show_events: false,
+        card,
+        revealed: false,
+    })
 }
 
 /// Reads a runbook for the viewer: over the size limit it is refused; invalid UTF-8 opens with

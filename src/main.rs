@@ -10,6 +10,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Runbook { query }) => faultline::tui::run_runbook(&cli, &query.join(" ")),
+        Some(Command::Incident { .. } | Command::Gameday { .. }) if opens_view(&cli) => {
+            faultline::tui::run_timeline_command(&cli)
+        }
         Some(command) => {
             let mut out = BufWriter::new(io::stdout().lock());
             commands::run(&cli, command, &mut out).and_then(|code| {
@@ -27,6 +30,26 @@ fn main() -> ExitCode {
             eprintln!("faultline: {err:#}");
             ExitCode::from(u8::try_from(exit::FAILURE).unwrap_or(2))
         }
+    }
+}
+
+/// `open`, and `new` in a terminal, show the game day / incident view.
+fn opens_view(cli: &Cli) -> bool {
+    use faultline::cli::{GamedayCommand, IncidentCommand, TimelineCommand};
+    use std::io::IsTerminal;
+    let terminal = io::stdin().is_terminal() && io::stdout().is_terminal();
+    match &cli.command {
+        Some(Command::Incident { action }) => match action {
+            IncidentCommand::Common(TimelineCommand::Open { .. }) => true,
+            IncidentCommand::New { .. } => terminal,
+            _ => false,
+        },
+        Some(Command::Gameday { action }) => match action {
+            GamedayCommand::Common(TimelineCommand::Open { .. }) => true,
+            GamedayCommand::New { .. } => terminal,
+            _ => false,
+        },
+        _ => false,
     }
 }
 

@@ -48,7 +48,11 @@ fn wheel(app: &mut App, at: Position, down: bool) {
                 app.update(step);
             }
         }
-        View::HeatMap => {}
+        View::HeatMap | View::Timeline => {
+            if app.view == View::Timeline {
+                app.update(step);
+            }
+        }
     }
 }
 
@@ -64,6 +68,7 @@ fn click(app: &mut App, at: Position) {
             }
         }
         View::Runbook => click_link(app, at),
+        View::Timeline => {}
     }
 }
 

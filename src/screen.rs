@@ -9,6 +9,7 @@ pub mod help;
 pub mod popup;
 pub mod register;
 pub mod runbook;
+pub mod timeline;
 
 use crate::app::{App, Overlay, View};
 use ratatui::Frame;
@@ -20,6 +21,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::Register => register::render(app, frame),
         View::HeatMap => heatmap::render(app, frame),
         View::Runbook => runbook::render(app, frame),
+        View::Timeline => timeline::render(app, frame),
     }
     match &app.overlay {
         Some(Overlay::Help { scroll, from }) => help::render(app, *scroll, *from, frame),

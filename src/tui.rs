@@ -300,8 +300,57 @@ pub fn run(cli: &Cli) -> Result<i32> {
     run_with(cli, None)
 }
 
-fn run_with(cli: &Cli, runbook: Option<(String, Option<String>)>) -> Result<i32> {
+/// `faultline incident …` / `gameday …`: `open` shows the view; `new` starts the timeline and,
+/// in a terminal, shows its view; the rest print and return.
+pub fn run_timeline_command(cli: &Cli) -> Result<i32> {
+    use crate::cli::{Command, GamedayCommand, IncidentCommand, TimelineCommand};
+    use crate::model::timeline::TimelineKind;
+    let root = crate::commands::workspace_root(cli)?;
+    let (kind, open) = match &cli.command {
+        Some(Command::Incident {
+            action: IncidentCommand::Common(TimelineCommand::Open { file }),
+        }) => (TimelineKind::Incident, Some(file.clone())),
+        Some(Command::Gameday {
+            action: GamedayCommand::Common(TimelineCommand::Open { file }),
+        }) => (TimelineKind::Gameday, Some(file.clone())),
+        _ => (TimelineKind::Incident, None),
+    };
+    let rel = match open {
+        Some(file) => {
+            crate::commands::timeline::pick(&root, kind, file.as_deref(), file.is_none())?
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            let outcome = match &cli.command {
+                Some(Command::Incident { action }) => {
+                    crate::commands::timeline::incident(&root, action, &mut out)?
+                }
+                Some(Command::Gameday { action }) => {
+                    crate::commands::timeline::gameday(&root, action, &mut out)?
+                }
+                _ => anyhow::bail!("not a timeline command"),
+            };
+            out.flush()?;
+            match outcome.started {
+                Some(rel) if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
+                    rel
+                }
+                _ => return Ok(outcome.code),
+            }
+        }
+    };
     let mut app = load_app(cli)?;
+    let state = effects::load_timeline(&app.ws, &rel)?;
+    app.open_timeline(state);
+    event_loop(cli, app, None)
+}
+
+fn run_with(cli: &Cli, runbook: Option<(String, Option<String>)>) -> Result<i32> {
+    let app = load_app(cli)?;
+    event_loop(cli, app, runbook)
+}
+
+fn event_loop(cli: &Cli, mut app: App, runbook: Option<(String, Option<String>)>) -> Result<i32> {
     let checked = check_in_background(&app);
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [
@@ -353,6 +402,9 @@ fn run_with(cli: &Cli, runbook: Option<(String, Option<String>)>) -> Result<i32>
                 Event::Resize(width, height) => app.resize(width, height),
                 _ => {}
             }
+        } else if app.view == crate::app::View::Timeline {
+            // Another terminal may append (`incident log`): shown within a tick.
+            app.effects.push_back(Effect::ReloadTimeline);
         } else if idle_since.elapsed() >= DISK_CHECK
             && app.overlay.is_none()
             && app.editing.is_none()

@@ -569,3 +569,92 @@ fn text_typed_in_an_open_field_survives_sigkill() {
         "{saved}"
     );
 }
+
+#[test]
+fn an_incident_in_the_view_records_ticks_and_resumes() {
+    let (workspace, data) = example_with_data_dir();
+    let data_dir = data.path().to_str().unwrap();
+    let envs = [
+        ("XDG_DATA_HOME", data_dir),
+        ("FAULTLINE_TODAY", "2026-11-24"),
+    ];
+    let mut session = Session::start_with(
+        workspace.path(),
+        &[
+            "incident",
+            "new",
+            "Checkout",
+            "returns",
+            "502",
+            "--risk",
+            "payments-api/concurrency-limit",
+            "--lead",
+            "Ana",
+        ],
+        &envs,
+    );
+    session.wait_for_screen("INCIDENT");
+    session.wait_for_screen("0/8 done");
+    // A hypothesis, a step ticked, detected, then an event from another terminal, resolved.
+    session.send("h");
+    session.wait_for_screen("hypothesis: ");
+    session.send("Lambda concurrency limit\r");
+    session.wait_for_screen("hypothesis recorded at");
+    session.send(" ");
+    session.wait_for_screen("1/8 done");
+    session.send("D");
+    session.wait_for_screen("detected recorded at");
+    let file = std::fs::read_dir(workspace.path().join("incidents"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let log = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(workspace.path())
+        .args([
+            "incident",
+            "log",
+            "--kind",
+            "observation",
+            "Throttles back to zero",
+        ])
+        .output()
+        .unwrap();
+    assert!(log.status.success(), "{log:?}");
+    session.send("t");
+    session.wait_for_screen("Throttles back to zero");
+    session.send("R");
+    session.wait_for_screen("RESOLVED");
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+    assert_restored(&mut session);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let kinds: Vec<String> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "hypothesis",
+            "step-done",
+            "detected",
+            "observation",
+            "resolved"
+        ]
+    );
+    // Reopened: every event, and the step still done.
+    let rel = format!("incidents/{}", file.file_name().unwrap().to_string_lossy());
+    let mut again = Session::start_with(workspace.path(), &["incident", "open", &rel], &envs);
+    again.wait_for_screen("1/8 done");
+    again.wait_for_screen("RESOLVED");
+    again.send("q");
+    assert_eq!(again.wait_exit(), 0);
+}

@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> Result<i32> {
+pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> Result<Outcome> {
     match command {
         IncidentCommand::New {
             title,
@@ -40,7 +40,10 @@ pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> 
                 out,
                 "record events with: faultline incident log --kind hypothesis \"…\""
             )?;
-            Ok(exit::OK)
+            Ok(Outcome {
+                code: exit::OK,
+                started: Some(rel),
+            })
         }
         IncidentCommand::Report { file, output } => report(
             root,
@@ -49,12 +52,15 @@ pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> 
             output.as_deref(),
             false,
             out,
-        ),
-        IncidentCommand::Common(common) => shared(root, TimelineKind::Incident, common, out),
+        )
+        .map(Outcome::from),
+        IncidentCommand::Common(common) => {
+            shared(root, TimelineKind::Incident, common, out).map(Outcome::from)
+        }
     }
 }
 
-pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Result<i32> {
+pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Result<Outcome> {
     match command {
         GamedayCommand::New {
             risk,
@@ -101,7 +107,10 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
             };
             let rel = crate::timeline::create(root, &header, crate::clock::today())?;
             writeln!(out, "started {}", rel.display())?;
-            Ok(exit::OK)
+            Ok(Outcome {
+                code: exit::OK,
+                started: Some(rel),
+            })
         }
         GamedayCommand::Report {
             file,
@@ -114,8 +123,11 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
             output.as_deref(),
             *write_back,
             out,
-        ),
-        GamedayCommand::Common(common) => shared(root, TimelineKind::Gameday, common, out),
+        )
+        .map(Outcome::from),
+        GamedayCommand::Common(common) => {
+            shared(root, TimelineKind::Gameday, common, out).map(Outcome::from)
+        }
     }
 }
 
@@ -155,6 +167,7 @@ fn shared(
             writeln!(out, "recorded {event_kind} in {}", rel.display())?;
             Ok(exit::OK)
         }
+        TimelineCommand::Open { .. } => bail!("the view opens from the event loop"),
         TimelineCommand::List => {
             for rel in crate::timeline::list(root, kind) {
                 match crate::timeline::read(root, &rel) {
@@ -182,9 +195,31 @@ fn shared(
     }
 }
 
+/// What a timeline command did: its exit code, and the timeline it started (whose view opens
+/// when faultline runs in a terminal).
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: i32,
+    pub started: Option<PathBuf>,
+}
+
+impl From<i32> for Outcome {
+    fn from(code: i32) -> Outcome {
+        Outcome {
+            code,
+            started: None,
+        }
+    }
+}
+
 /// The timeline a command is about: the one named (a path from here or from the workspace),
 /// else the most recent (not resolved, when `open_only`).
-fn pick(root: &Path, kind: TimelineKind, file: Option<&Path>, open_only: bool) -> Result<PathBuf> {
+pub fn pick(
+    root: &Path,
+    kind: TimelineKind,
+    file: Option<&Path>,
+    open_only: bool,
+) -> Result<PathBuf> {
     if let Some(file) = file {
         for candidate in [file.to_path_buf(), root.join(file)] {
             if candidate.is_file() {

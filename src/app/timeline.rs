@@ -1,0 +1,212 @@
+//! The game day / incident view's state and keys: the risk's runbook steps as a checklist to
+//! tick, the timeline beside it (or one key away on a narrow screen), an input line for quick
+//! event kinds, single keys for detected / mitigated / resolved and severity, and a game day's
+//! facilitator card. Recording goes through an effect: the event is on disk (fsync'd) before
+//! the status line says so.
+
+use super::{App, View, edit_text};
+use crate::action::Action;
+use crate::editor::TextInput;
+use crate::effects::Effect;
+use crate::model::timeline::{Event, EventKind, Timeline, TimelineKind};
+use crate::runbook::Step;
+use std::path::PathBuf;
+
+/// One checklist row: a runbook step, and whether the timeline has it done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checklist {
+    /// The runbook the steps come from (workspace-relative), if a risk in play has one.
+    pub runbook: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+/// What the facilitator sees about the risk being rehearsed (game days).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Card {
+    pub reference: String,
+    pub title: String,
+    pub detection: String,
+    /// Hidden until revealed: what responders should find out themselves.
+    pub description: String,
+    pub mitigation: String,
+}
+
+/// The open timeline.
+pub struct TimelineState {
+    /// Workspace-relative path of the file.
+    pub path: PathBuf,
+    pub timeline: Timeline,
+    /// Lines the file had when last read, to notice appends from another process.
+    pub bytes: u64,
+    pub problems: Vec<crate::finding::Finding>,
+    pub checklist: Checklist,
+    /// The selected step.
+    pub step: usize,
+    /// The event being typed, with its kind.
+    pub input: Option<(EventKind, TextInput)>,
+    /// On a narrow screen: the timeline instead of the checklist.
+    pub show_events: bool,
+    pub card: Option<Card>,
+    pub revealed: bool,
+}
+
+impl TimelineState {
+    /// Whether the selected step (or step `i`) is ticked in the timeline.
+    pub fn is_done(&self, i: usize) -> bool {
+        let Some(step) = self.checklist.steps.get(i) else {
+            return false;
+        };
+        let runbook = self.checklist.runbook.as_deref().unwrap_or_default();
+        self.timeline
+            .steps_done()
+            .iter()
+            .any(|(path, text)| path == runbook && *text == step.text)
+    }
+}
+
+/// The quick kinds the input line offers, with the key that opens it.
+pub const QUICK: [(EventKind, Action); 6] = [
+    (EventKind::Hypothesis, Action::LogHypothesis),
+    (EventKind::Action, Action::LogAction),
+    (EventKind::Observation, Action::LogObservation),
+    (EventKind::Decision, Action::LogDecision),
+    (EventKind::Question, Action::LogQuestion),
+    (EventKind::Note, Action::LogNote),
+];
+
+impl App {
+    /// Shows a timeline (loaded by the caller) in the game day / incident view. An incident
+    /// makes the register read-only.
+    pub fn open_timeline(&mut self, state: TimelineState) {
+        if state.timeline.header.kind == TimelineKind::Incident {
+            self.read_only = true;
+        }
+        self.timeline = Some(Box::new(state));
+        self.view = View::Timeline;
+    }
+
+    pub(super) fn update_timeline(&mut self, action: Action) {
+        let Some(state) = self.timeline.as_mut() else {
+            self.view = View::Register;
+            return;
+        };
+        if let Some((kind, mut input)) = state.input.take() {
+            match action {
+                Action::EditCommit => {
+                    let text = input.text().trim().to_owned();
+                    if text.is_empty() {
+                        self.say("nothing typed: nothing recorded");
+                    } else {
+                        self.record_event(kind, text, |_| {});
+                    }
+                }
+                Action::EditCancel => self.say("not recorded"),
+                other => {
+                    edit_text(&mut input, other);
+                    state.input = Some((kind, input));
+                }
+            }
+            return;
+        }
+        if let Some(&(kind, _)) = QUICK.iter().find(|(_, a)| *a == action) {
+            state.input = Some((kind, TextInput::new("", false)));
+            return;
+        }
+        let steps = state.checklist.steps.len();
+        match action {
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => state.step = super::move_by(state.step, action, steps),
+            Action::TickStep => self.tick_step(),
+            Action::MarkDetected => self.mark(EventKind::Detected, "detected"),
+            Action::MarkMitigated => self.mark(EventKind::Mitigated, "mitigated"),
+            Action::MarkResolved => self.mark(EventKind::Resolved, "resolved"),
+            Action::SeverityUp | Action::SeverityDown => {
+                let now = state.timeline.severity();
+                let next = now.step(action == Action::SeverityUp);
+                if next == now {
+                    self.say(format!("severity is already {now}"));
+                } else {
+                    self.record_event(
+                        EventKind::SeverityChanged,
+                        format!("{now} → {next}"),
+                        |e| e.severity = Some(next),
+                    );
+                }
+            }
+            Action::ToggleTimeline => state.show_events = !state.show_events,
+            Action::Reveal => {
+                state.revealed = !state.revealed;
+                let said = if state.revealed {
+                    "facilitator card: everything shown"
+                } else {
+                    "facilitator card: only what responders would see"
+                };
+                self.say(said);
+            }
+            Action::Quit => self.request_quit(),
+            Action::Help => self.open_help(),
+            Action::Back => {
+                let quit = self.key_hint(Action::Quit);
+                self.say(format!("{quit} quits; the timeline is on disk"));
+            }
+            _ => {}
+        }
+    }
+
+    /// detected / mitigated / resolved, once each (a second press says when it was).
+    fn mark(&mut self, kind: EventKind, what: &str) {
+        let Some(state) = self.timeline.as_ref() else {
+            return;
+        };
+        if let Some(at) = state.timeline.seconds_to(kind) {
+            self.say(format!("already {what} at {}", crate::clock::elapsed(at)));
+            return;
+        }
+        self.record_event(kind, String::new(), |_| {});
+    }
+
+    /// Ticks the selected step: appends `step-done` with the runbook, heading and step.
+    fn tick_step(&mut self) {
+        let Some(state) = self.timeline.as_ref() else {
+            return;
+        };
+        let Some(step) = state.checklist.steps.get(state.step).cloned() else {
+            self.say("no runbook steps to tick");
+            return;
+        };
+        if state.is_done(state.step) {
+            self.say("already done (the timeline is append-only)");
+            return;
+        }
+        let runbook = state.checklist.runbook.clone();
+        self.record_event(EventKind::StepDone, String::new(), |e| {
+            e.runbook = runbook;
+            e.anchor = Some(step.anchor.clone());
+            e.step = Some(step.text.clone());
+        });
+        if let Some(state) = self.timeline.as_mut() {
+            // On to the next step not yet done.
+            let next = (state.step + 1..state.checklist.steps.len()).find(|&i| !state.is_done(i));
+            if let Some(next) = next {
+                state.step = next;
+            }
+        }
+    }
+
+    /// Queues one event for the disk; it shows once it is there.
+    fn record_event(&mut self, kind: EventKind, text: String, fill: impl FnOnce(&mut Event)) {
+        let Some(state) = self.timeline.as_ref() else {
+            return;
+        };
+        let mut event = Event::new(crate::clock::rfc3339(crate::clock::now()), kind, text);
+        fill(&mut event);
+        self.effects.push_back(Effect::AppendEvent {
+            path: state.path.clone(),
+            event: Box::new(event),
+        });
+    }
+}

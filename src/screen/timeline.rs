@@ -1,0 +1,308 @@
+//! The game day / incident view: a header with the clock (since start, since detected),
+//! severity, lead and a clear mark once resolved; the runbook's steps as a checklist; the
+//! timeline with each event's `T+mm:ss`, newest at the bottom; side by side from 120 columns,
+//! one key apart below. A game day shows the facilitator's card, its answers hidden until `v`.
+
+use crate::action::Action as A;
+use crate::app::App;
+use crate::app::timeline::TimelineState;
+use crate::clock::elapsed;
+use crate::model::timeline::{EventKind, TimelineKind};
+use crate::sanitize::sanitize;
+use crate::screen::scroll_offset;
+use crate::ui::widgets::wrap;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+/// From this width the checklist and the timeline are side by side.
+pub const SIDE_BY_SIDE_FROM: u16 = 120;
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let Some(state) = app.timeline.as_deref() else {
+        return;
+    };
+    let area = frame.area();
+    let card_height = match &state.card {
+        Some(_) if area.height >= 16 => {
+            if state.revealed {
+                6
+            } else {
+                4
+            }
+        }
+        _ => 0,
+    };
+    let [header, card, body, status] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(card_height),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(app, state, frame, header);
+    if card_height > 0 {
+        render_card(app, state, frame, card);
+    }
+    if area.width >= SIDE_BY_SIDE_FROM {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(body);
+        render_checklist(app, state, frame, left);
+        render_events(app, state, frame, right);
+    } else if state.show_events {
+        render_events(app, state, frame, body);
+    } else {
+        render_checklist(app, state, frame, body);
+    }
+    render_status(app, state, frame, status);
+}
+
+fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
+    let t = &state.timeline;
+    let now = crate::clock::now();
+    let since = |secs: Option<i64>| secs.map_or_else(|| "—".to_owned(), elapsed);
+    let started = t.started().map(|s| now.duration_since(s).as_secs());
+    let detected = t
+        .first(EventKind::Detected)
+        .and_then(crate::model::timeline::Event::timestamp)
+        .map(|d| now.duration_since(d).as_secs());
+    let kind = match t.header.kind {
+        TimelineKind::Incident => "INCIDENT",
+        TimelineKind::Gameday => "GAME DAY",
+    };
+    let mut first = vec![
+        Span::styled(
+            format!(" {kind} "),
+            Style::new().add_modifier(Modifier::REVERSED),
+        ),
+        Span::styled(
+            format!(" {} ", t.severity()),
+            app.theme.error().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(sanitize(&t.header.title).into_owned()),
+    ];
+    if t.is_resolved() {
+        first.insert(
+            0,
+            Span::styled(
+                " RESOLVED ",
+                app.theme.title().add_modifier(Modifier::REVERSED),
+            ),
+        );
+    }
+    let lead = t.lead();
+    let second = Line::from(vec![
+        Span::styled(
+            format!(" {} since start", since(started)),
+            app.theme.label(),
+        ),
+        Span::raw(format!("  ·  {} since detected", since(detected))),
+        Span::raw(if lead.is_empty() {
+            String::new()
+        } else {
+            format!("  ·  lead {}", sanitize(&lead))
+        }),
+        Span::styled(format!("  ·  {}", state.path.display()), app.theme.dim()),
+    ]);
+    let width = usize::from(area.width);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(crate::ui::widgets::fit(first, width)),
+            Line::from(crate::ui::widgets::fit(second.spans, width)),
+        ]),
+        area,
+    );
+}
+
+fn render_card(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
+    let Some(card) = &state.card else { return };
+    let block = Block::bordered().title(format!(
+        " Facilitator · {} · v {} ",
+        sanitize(&card.reference),
+        if state.revealed {
+            "hides the answers"
+        } else {
+            "reveals the answers"
+        }
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("Signal     ", app.theme.label()),
+        Span::raw(sanitize(&card.detection).into_owned()),
+    ])];
+    if state.revealed {
+        lines.push(Line::from(vec![
+            Span::styled("Failure    ", app.theme.label()),
+            Span::raw(sanitize(&format!("{} {}", card.title, card.description)).into_owned()),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("Mitigation ", app.theme.label()),
+            Span::raw(sanitize(&card.mitigation).into_owned()),
+        ]));
+    } else {
+        lines.push(Line::styled(
+            "The failure, its mitigation and the runbook's answer stay hidden.",
+            app.theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_checklist(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
+    let done = (0..state.checklist.steps.len())
+        .filter(|&i| state.is_done(i))
+        .count();
+    let title = match &state.checklist.runbook {
+        Some(path) => format!(
+            " Steps · {} · {done}/{} done ",
+            sanitize(path),
+            state.checklist.steps.len()
+        ),
+        None => " Steps ".to_owned(),
+    };
+    let block = Block::bordered().title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if state.checklist.steps.is_empty() {
+        let text = if state.checklist.runbook.is_some() {
+            "The runbook has no task-list steps (- [ ] …)."
+        } else {
+            "No risk in play has a runbook: record what you do with a (action) or n (note)."
+        };
+        frame.render_widget(Paragraph::new(text).style(app.theme.dim()), inner);
+        return;
+    }
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = 0;
+    let mut heading = None;
+    for (i, step) in state.checklist.steps.iter().enumerate() {
+        if heading != Some(&step.heading) && !step.heading.is_empty() {
+            lines.push(Line::styled(
+                crate::list::truncate(&sanitize(&step.heading), width),
+                app.theme.title(),
+            ));
+            heading = Some(&step.heading);
+        }
+        let mark = if state.is_done(i) { "☑" } else { "☐" };
+        let style = if i == state.step {
+            selected_line = lines.len();
+            app.theme.selected(true)
+        } else {
+            Style::new()
+        };
+        for (n, piece) in wrap(&sanitize(&step.text), width.saturating_sub(4))
+            .into_iter()
+            .enumerate()
+        {
+            let prefix = if n == 0 {
+                format!(" {mark} ")
+            } else {
+                "   ".to_owned()
+            };
+            lines.push(Line::styled(format!("{prefix}{piece}"), style));
+        }
+    }
+    let rows = usize::from(inner.height);
+    let offset = scroll_offset(selected_line, rows, lines.len());
+    let shown: Vec<Line> = lines.into_iter().skip(offset).take(rows).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+fn render_events(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
+    let t = &state.timeline;
+    let block = Block::bordered().title(format!(" Timeline · {} events ", t.events.len()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let start = t.started();
+    // Newest at the bottom: only the events that fit, counted from the end.
+    let rows = usize::from(inner.height);
+    let mut lines: Vec<Line> = Vec::new();
+    for event in t.events.iter().rev() {
+        if lines.len() >= rows {
+            break;
+        }
+        let at = match (start, event.timestamp()) {
+            (Some(s), Some(e)) => elapsed(e.duration_since(s).as_secs()),
+            _ => "T?".to_owned(),
+        };
+        let kind = event.known_kind().map_or("note", EventKind::name);
+        let text = event
+            .step
+            .clone()
+            .map_or_else(|| event.text.clone(), |s| format!("☑ {s}"));
+        let by = event
+            .by
+            .as_deref()
+            .map_or_else(String::new, |b| format!(" ({b})"));
+        let body = crate::list::truncate(
+            &sanitize(&format!("{text}{by}")),
+            width.saturating_sub(at.len() + kind.len() + 3),
+        );
+        lines.push(Line::from(vec![
+            Span::styled(format!("{at} "), app.theme.label()),
+            Span::styled(format!("{kind} "), app.theme.title()),
+            Span::raw(body),
+        ]));
+    }
+    lines.reverse();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_status(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
+    if let Some((kind, input)) = &state.input {
+        let prompt = format!("{kind}: ");
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(prompt.clone(), app.theme.label()),
+                Span::raw(sanitize(input.text()).into_owned()),
+            ])),
+            area,
+        );
+        let x = area.x + u16::try_from(prompt.chars().count() + input.cursor_column()).unwrap_or(0);
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+        return;
+    }
+    let text = app.status.clone().unwrap_or_else(|| {
+        let problems = if state.problems.is_empty() {
+            String::new()
+        } else {
+            format!("{} damaged line(s) skipped · ", state.problems.len())
+        };
+        let key = |action| {
+            app.keymap
+                .key_for(crate::keymap::Context::Timeline, action)
+                .map_or_else(String::new, |k| k.to_string())
+        };
+        let hints: Vec<String> = [
+            (A::TickStep, "tick"),
+            (A::LogHypothesis, "hypothesis"),
+            (A::LogAction, "action"),
+            (A::LogObservation, "observed"),
+            (A::LogDecision, "decision"),
+            (A::LogNote, "note"),
+            (A::MarkDetected, "detected"),
+            (A::MarkMitigated, "mitigated"),
+            (A::MarkResolved, "resolved"),
+            (A::ToggleTimeline, "switch"),
+            (A::Help, "help"),
+        ]
+        .iter()
+        .map(|(a, what)| format!("{} {what}", key(*a)))
+        .collect();
+        format!("{problems}{}", hints.join(" · "))
+    });
+    let spans = vec![Span::raw(format!(" {}", sanitize(&text)))];
+    frame.render_widget(
+        Paragraph::new(Line::from(crate::ui::widgets::fit(
+            spans,
+            usize::from(area.width),
+        ))),
+        area,
+    );
+}
