@@ -96,6 +96,11 @@ pub enum Pending {
     DeleteComponent {
         path: PathBuf,
     },
+    /// Record a game day's rehearsal in the register: each (register path, risk id).
+    WriteBack {
+        risks: Vec<(PathBuf, String)>,
+        rehearsal: crate::model::timeline::Rehearsal,
+    },
     /// Write a runbook from the template at `file` and link the risk `id` of `path` to it.
     StubRunbook {
         path: PathBuf,

@@ -46,6 +46,12 @@ pub enum Effect {
     },
     /// Read the open timeline again if its file grew (`incident log` from another terminal).
     ReloadTimeline,
+    /// Start an incident or a game day (on a risk, or drawn when `risk` is `None`) and show it.
+    StartTimeline {
+        kind: crate::model::timeline::TimelineKind,
+        title: Option<String>,
+        risk: Option<String>,
+    },
 }
 
 /// What only the terminal owner can do: it holds the terminal.
@@ -119,6 +125,7 @@ fn perform(app: &mut App, effect: Effect) {
         Effect::ReloadRunbook(path) => reload_runbook(app, &path),
         Effect::AppendEvent { path, event } => append_event(app, &path, *event),
         Effect::ReloadTimeline => reload_timeline(app),
+        Effect::StartTimeline { kind, title, risk } => start_timeline(app, kind, title, risk),
         Effect::SearchText(query) => {
             let mut texts = store::runbook_texts(&app.ws.root);
             texts.extend(app.drafts.iter().map(|(p, t)| (p.clone(), t.clone())));
@@ -141,11 +148,83 @@ fn append_event(app: &mut App, path: &std::path::Path, event: crate::model::time
                 _ => String::new(),
             };
             let kind = event.kind.clone();
+            let resolved = event.known_kind() == Some(crate::model::timeline::EventKind::Resolved);
             state.timeline.events.push(event);
             state.bytes = std::fs::metadata(&absolute).map_or(state.bytes, |m| m.len());
             app.status = Some(format!("{kind} recorded at {at}, on disk"));
+            if resolved {
+                app.offer_write_back();
+            }
         }
         Err(err) => app.status = Some(format!("NOT recorded: {err:#}")),
+    }
+}
+
+/// Starts a timeline from the TUI (`:incident TITLE`, `:gameday [draw]`) and opens its view.
+fn start_timeline(
+    app: &mut App,
+    kind: crate::model::timeline::TimelineKind,
+    title: Option<String>,
+    risk: Option<String>,
+) {
+    use crate::model::timeline::{Header, Roles, Severity, TimelineKind};
+    let now = crate::clock::now();
+    let (risk, drawn) = match risk {
+        Some(risk) => (risk, None),
+        None => {
+            let candidates = crate::draw::candidates(
+                app.ws
+                    .components
+                    .iter()
+                    .filter_map(store::ComponentFile::register),
+                app.today,
+            );
+            let seed = u64::try_from(now.as_nanosecond()).unwrap_or(1);
+            let Some(drawn) = crate::draw::draw(&candidates, &mut crate::draw::Rng::new(seed))
+            else {
+                app.status = Some("the register has no risk to draw".into());
+                return;
+            };
+            (
+                drawn.reference.clone(),
+                Some(crate::draw::reason(drawn, &candidates)),
+            )
+        }
+    };
+    let risk_title = risk.split_once('/').and_then(|(c, id)| {
+        app.ws
+            .component(c)?
+            .register()?
+            .risks
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.title.clone())
+    });
+    let header = Header {
+        kind,
+        title: title
+            .unwrap_or_else(|| format!("Game day: {}", risk_title.unwrap_or_else(|| risk.clone()))),
+        started: crate::clock::rfc3339(now),
+        severity: if kind == TimelineKind::Incident {
+            Severity::P2
+        } else {
+            Severity::P3
+        },
+        roles: Roles::default(),
+        risks: vec![risk.clone()],
+    };
+    let opened = crate::timeline::create(&app.ws.root, &header, app.today)
+        .and_then(|rel| load_timeline(&app.ws, &rel));
+    match opened {
+        Ok(state) => {
+            let path = state.path.display().to_string();
+            app.open_timeline(state);
+            app.status = Some(match drawn {
+                Some(reason) => format!("drew {risk}: {reason}; {path}"),
+                None => format!("started {path}"),
+            });
+        }
+        Err(err) => app.status = Some(format!("cannot start: {err:#}")),
     }
 }
 

@@ -280,10 +280,3 @@ fn measured_seconds(timeline: &Timeline) -> (Option<i64>, Option<i64>) {
     };
     (detect, repair)
 }
-
-/// The measured times in whole minutes, rounded up: what write-back records as the estimate.
-pub fn measured_minutes(timeline: &Timeline) -> (Option<i64>, Option<i64>) {
-    let (detect, repair) = measured_seconds(timeline);
-    let up = |s: i64| (s + 59) / 60;
-    (detect.map(up), repair.map(up))
-}

@@ -14,7 +14,7 @@ pub struct CommandLine {
 }
 
 /// Every command: its names (the first is shown), its argument, and what it does.
-pub const COMMANDS: [(&[&str], &str, &str); 13] = [
+pub const COMMANDS: [(&[&str], &str, &str); 15] = [
     (&["w", "write"], "", "save every changed file"),
     (
         &["q", "quit"],
@@ -40,6 +40,16 @@ pub const COMMANDS: [(&[&str], &str, &str); 13] = [
     (&["undo"], "", "undo the last edit"),
     (&["redo"], "", "redo"),
     (&["help"], "", "every key and command"),
+    (
+        &["incident"],
+        "TITLE",
+        "start an incident on the selected risk",
+    ),
+    (
+        &["gameday"],
+        "[draw]",
+        "start a game day on the selected risk, or a drawn one",
+    ),
 ];
 
 /// Command names starting with `prefix`, in table order.
@@ -182,6 +192,36 @@ impl App {
             }
             "redo" => {
                 self.update(Action::Redo);
+                Ok(())
+            }
+            "incident" | "gameday" => {
+                let kind = if name == "incident" {
+                    crate::model::timeline::TimelineKind::Incident
+                } else {
+                    crate::model::timeline::TimelineKind::Gameday
+                };
+                let draw = kind == crate::model::timeline::TimelineKind::Gameday && arg == "draw";
+                let risk = self.selected_risk_id().and_then(|id| {
+                    Some(format!(
+                        "{}/{id}",
+                        self.selected_file()?.register()?.component
+                    ))
+                });
+                if kind == crate::model::timeline::TimelineKind::Incident && arg.is_empty() {
+                    return Err("incident TITLE: say what is happening".into());
+                }
+                if !draw && risk.is_none() && kind == crate::model::timeline::TimelineKind::Gameday
+                {
+                    return Err("select the risk to rehearse first, or :gameday draw".into());
+                }
+                self.effects.push_back(Effect::StartTimeline {
+                    kind,
+                    title: (!draw
+                        && !arg.is_empty()
+                        && kind == crate::model::timeline::TimelineKind::Incident)
+                        .then(|| arg.to_owned()),
+                    risk: if draw { None } else { risk },
+                });
                 Ok(())
             }
             "help" => {

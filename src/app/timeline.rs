@@ -197,6 +197,71 @@ impl App {
         }
     }
 
+    /// A game day just resolved: offer to record the rehearsal in the register (a confirmation
+    /// that lists what changes).
+    pub fn offer_write_back(&mut self) {
+        let Some(state) = self.timeline.as_ref() else {
+            return;
+        };
+        let Some(rehearsal) = state.timeline.rehearsal() else {
+            return;
+        };
+        let risks: Vec<(PathBuf, String)> = state
+            .timeline
+            .header
+            .risks
+            .iter()
+            .filter_map(|r| {
+                let (component, id) = r.split_once('/')?;
+                Some((super::changes::register_path(component), id.to_owned()))
+            })
+            .collect();
+        if risks.is_empty() || self.read_only {
+            return;
+        }
+        let names: Vec<&str> = state
+            .timeline
+            .header
+            .risks
+            .iter()
+            .map(String::as_str)
+            .collect();
+        self.overlay = Some(super::Overlay::Confirm {
+            question: format!(
+                "The game day is over. Record it in the register for {}: {}? (an edit you can undo; y saves it)",
+                names.join(", "),
+                rehearsal.describe()
+            ),
+            pending: super::Pending::WriteBack { risks, rehearsal },
+        });
+    }
+
+    /// Records a rehearsal: one undoable edit per register, then saved like any edit.
+    pub(super) fn write_back(
+        &mut self,
+        risks: &[(PathBuf, String)],
+        rehearsal: &crate::model::timeline::Rehearsal,
+    ) {
+        for (path, id) in risks {
+            let result = self.change(
+                format!("record the game day in {}", path.display()),
+                path,
+                |reg| {
+                    *reg = rehearsal.apply(reg, id).ok_or("no such risk")?;
+                    Ok(())
+                },
+            );
+            if let Err(reason) = result {
+                self.say(reason);
+                return;
+            }
+        }
+        self.effects.push_back(Effect::Save {
+            overwrite: None,
+            then_quit: false,
+        });
+    }
+
     /// Queues one event for the disk; it shows once it is there.
     fn record_event(&mut self, kind: EventKind, text: String, fill: impl FnOnce(&mut Event)) {
         let Some(state) = self.timeline.as_ref() else {

@@ -4,7 +4,7 @@
 use super::exit;
 use crate::cli::{GamedayCommand, IncidentCommand, TimelineCommand};
 use crate::model::timeline::{Event, EventKind, Header, Roles, Severity, TimelineKind};
-use crate::model::{Date, Register, to_canonical};
+use crate::model::to_canonical;
 use crate::store::{ComponentFile, Workspace, save_atomic};
 use anyhow::{Context as _, Result, anyhow, bail};
 use std::io::Write;
@@ -335,54 +335,19 @@ pub fn write_back_rehearsal(
     ws: &Workspace,
     timeline: &crate::model::timeline::Timeline,
 ) -> Result<Vec<String>> {
-    anyhow::ensure!(
-        timeline.header.kind == TimelineKind::Gameday,
-        "only a game day writes back to the register"
-    );
-    // The date as the people there wrote it (the start's own offset), on any machine.
-    let date = timeline
-        .header
-        .started
-        .get(..10)
-        .and_then(Date::parse)
-        .map(|d| d.0)
-        .ok_or_else(|| {
-            anyhow!(
-                "the game day's start `{}` is not a time",
-                timeline.header.started
-            )
-        })?;
-    let questions: Vec<String> = timeline
-        .events
-        .iter()
-        .filter(|e| e.known_kind() == Some(EventKind::Question))
-        .map(|e| e.text.trim().to_owned())
-        .filter(|q| !q.is_empty())
-        .collect();
-    let (detect, repair) = crate::report::measured_minutes(timeline);
+    let rehearsal = timeline.rehearsal().ok_or_else(|| {
+        anyhow!("only a game day with a readable start writes back to the register")
+    })?;
     let mut said = Vec::new();
     for reference in &timeline.header.risks {
         let (file, _) = find_risk(ws, reference)?;
         let Some(before) = file.register() else {
             continue;
         };
-        let mut reg: Register = before.clone();
         let id = reference.rsplit('/').next().unwrap_or_default();
-        let Some(risk) = reg.risks.iter_mut().find(|r| r.id == id) else {
+        let Some(reg) = rehearsal.apply(before, id) else {
             continue;
         };
-        risk.last_rehearsed = Some(Date(date));
-        for q in &questions {
-            if !risk.questions.contains(q) {
-                risk.questions.push(q.clone());
-            }
-        }
-        if let Some(m) = detect {
-            risk.estimate.ettd_minutes = Some(crate::model::Num(minutes_f64(m)));
-        }
-        if let Some(m) = repair {
-            risk.estimate.ettr_minutes = Some(crate::model::Num(minutes_f64(m)));
-        }
         if reg == *before {
             said.push(format!("{reference}: already up to date"));
             continue;
@@ -390,19 +355,10 @@ pub fn write_back_rehearsal(
         save_atomic(&root.join(&file.path), to_canonical(&reg).as_bytes())
             .with_context(|| format!("cannot write {}", file.path.display()))?;
         said.push(format!(
-            "{reference}: last_rehearsed {date}, {} question{} added, measured detect {} / repair {} (written to {})",
-            questions.len(),
-            if questions.len() == 1 { "" } else { "s" },
-            detect.map_or_else(|| "—".to_owned(), |m| format!("{m} min")),
-            repair.map_or_else(|| "—".to_owned(), |m| format!("{m} min")),
+            "{reference}: {} (written to {})",
+            rehearsal.describe(),
             file.path.display()
         ));
     }
     Ok(said)
-}
-
-fn minutes_f64(m: i64) -> f64 {
-    #[allow(clippy::cast_precision_loss)] // minutes of a game day
-    let m = m as f64;
-    m
 }

@@ -281,6 +281,85 @@ impl Timeline {
     }
 }
 
+/// What a game day writes back to one risk: the rehearsal's date, the questions raised, and
+/// the measured minutes to detect and to repair (rounded up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rehearsal {
+    pub date: jiff::civil::Date,
+    pub questions: Vec<String>,
+    pub detect_minutes: Option<i64>,
+    pub repair_minutes: Option<i64>,
+}
+
+impl Timeline {
+    /// The rehearsal a game day records (`None`: not a game day, or no readable start). The
+    /// date is the start's own, as the people there wrote it, on any machine.
+    pub fn rehearsal(&self) -> Option<Rehearsal> {
+        if self.header.kind != TimelineKind::Gameday {
+            return None;
+        }
+        let date = crate::model::Date::parse(self.header.started.get(..10)?)?.0;
+        let questions = self
+            .events
+            .iter()
+            .filter(|e| e.known_kind() == Some(EventKind::Question))
+            .map(|e| e.text.trim().to_owned())
+            .filter(|q| !q.is_empty())
+            .collect();
+        let detect = self.seconds_to(EventKind::Detected);
+        let end = self
+            .seconds_to(EventKind::Resolved)
+            .or_else(|| self.seconds_to(EventKind::Mitigated));
+        let repair = match (detect, end) {
+            (Some(d), Some(e)) if e >= d => Some(e - d),
+            _ => None,
+        };
+        let up = |s: i64| (s + 59) / 60;
+        Some(Rehearsal {
+            date,
+            questions,
+            detect_minutes: detect.map(up),
+            repair_minutes: repair.map(up),
+        })
+    }
+}
+
+impl Rehearsal {
+    /// The risk `id` of `reg` with this rehearsal recorded; `None` when there is no such risk.
+    pub fn apply(&self, reg: &crate::model::Register, id: &str) -> Option<crate::model::Register> {
+        let mut reg = reg.clone();
+        let risk = reg.risks.iter_mut().find(|r| r.id == id)?;
+        risk.last_rehearsed = Some(crate::model::Date(self.date));
+        for q in &self.questions {
+            if !risk.questions.contains(q) {
+                risk.questions.push(q.clone());
+            }
+        }
+        #[allow(clippy::cast_precision_loss)] // minutes of a game day
+        let num = |m: i64| crate::model::Num(m as f64);
+        if let Some(m) = self.detect_minutes {
+            risk.estimate.ettd_minutes = Some(num(m));
+        }
+        if let Some(m) = self.repair_minutes {
+            risk.estimate.ettr_minutes = Some(num(m));
+        }
+        Some(reg)
+    }
+
+    /// What it writes, for the person who confirms it.
+    pub fn describe(&self) -> String {
+        let minutes = |m: Option<i64>| m.map_or_else(|| "—".to_owned(), |m| format!("{m} min"));
+        format!(
+            "last_rehearsed {}, {} question{} added, measured detect {} / repair {}",
+            self.date,
+            self.questions.len(),
+            if self.questions.len() == 1 { "" } else { "s" },
+            minutes(self.detect_minutes),
+            minutes(self.repair_minutes)
+        )
+    }
+}
+
 /// Words a file name takes from a title.
 const SLUG_WORDS: usize = 5;
 

@@ -1,0 +1,98 @@
+//! The game day in the TUI: started from the register on the selected risk, run with single
+//! keys, and written back to the register when it ends (a confirmation listing the changes,
+//! then the editor's own undoable edit and atomic save).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/harness.rs"]
+mod harness;
+
+use faultline::app::{Overlay, View};
+use harness::{app_for, example_copy, press, screen, type_text};
+
+#[test]
+fn a_game_day_from_the_register_writes_back_when_it_ends() {
+    let dir = example_copy();
+    let mut app = app_for(dir.path(), false);
+    // identity-provider is the sixth component; staff-locked-out its first risk by score.
+    press(&mut app, "j j j j j tab");
+    assert_eq!(app.selected_risk_id().as_deref(), Some("staff-locked-out"));
+    press(&mut app, ":");
+    type_text(&mut app, "gameday");
+    press(&mut app, "enter");
+    assert_eq!(app.view, View::Timeline, "{:?}", app.status);
+    let text = screen(&app);
+    assert!(text.contains("GAME DAY"), "{text}");
+    assert!(text.contains("Facilitator"), "{text}");
+    assert!(
+        text.contains("Engineers report login failures"),
+        "the signal shows: {text}"
+    );
+    assert!(
+        !text.contains("Break-glass IAM user"),
+        "the mitigation stays hidden until v: {text}"
+    );
+    press(&mut app, "v");
+    assert!(screen(&app).contains("Break-glass IAM user"));
+    press(&mut app, "w");
+    type_text(&mut app, "Who holds the key at night?");
+    press(&mut app, "enter D space R");
+    let Some(Overlay::Confirm { question, .. }) = &app.overlay else {
+        panic!("no write-back offered: {:?}", app.status);
+    };
+    assert!(
+        question.contains("identity-provider/staff-locked-out"),
+        "{question}"
+    );
+    assert!(question.contains("1 question added"), "{question}");
+    press(&mut app, "y");
+    let saved: faultline::model::Register = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("registers/identity-provider.json")).unwrap(),
+    )
+    .unwrap();
+    let risk = saved
+        .risks
+        .iter()
+        .find(|r| r.id == "staff-locked-out")
+        .unwrap();
+    assert!(risk.last_rehearsed.is_some());
+    assert!(
+        risk.questions
+            .contains(&"Who holds the key at night?".to_owned())
+    );
+    // The timeline holds the events in order.
+    let file = std::fs::read_dir(dir.path().join("gamedays"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(file).unwrap();
+    let kinds: Vec<String> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(kinds, ["question", "detected", "step-done", "resolved"]);
+}
+
+#[test]
+fn declining_the_write_back_changes_nothing() {
+    let dir = example_copy();
+    let before =
+        std::fs::read_to_string(dir.path().join("registers/identity-provider.json")).unwrap();
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, "j j j j j tab :");
+    type_text(&mut app, "gameday");
+    press(&mut app, "enter D R n");
+    assert!(app.overlay.is_none());
+    assert!(app.dirty_paths().is_empty());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("registers/identity-provider.json")).unwrap(),
+        before
+    );
+}
