@@ -73,7 +73,11 @@ pub enum Command {
         file: PathBuf,
     },
     /// Print the JSON Schema of a register file, for editors to validate while typing
-    Schema,
+    Schema {
+        /// The schema of one line of a game day or incident timeline instead
+        #[arg(long)]
+        timeline: bool,
+    },
     /// Print shell completions
     Completions {
         /// The shell

@@ -18,6 +18,9 @@ use std::path::PathBuf;
 /// The JSON Schema of a register file, embedded.
 pub const SCHEMA: &str = include_str!("../assets/register.schema.json");
 
+/// The JSON Schema of one line of a timeline file, embedded.
+pub const TIMELINE_SCHEMA: &str = include_str!("../assets/timeline.schema.json");
+
 /// Exit codes shared by every command.
 pub mod exit {
     pub const OK: i32 = 0;
@@ -66,8 +69,9 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             return review::print(&old_new.0, &old_new.1, *format, *exit_code, out);
         }
         Command::Textconv { file } => return review::textconv(file, out),
-        Command::Schema => {
-            out.write_all(SCHEMA.as_bytes())?;
+        Command::Schema { timeline } => {
+            let schema = if *timeline { TIMELINE_SCHEMA } else { SCHEMA };
+            out.write_all(schema.as_bytes())?;
             return Ok(exit::OK);
         }
         Command::Completions { shell } => {
@@ -95,7 +99,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::Runbook { .. }
         | Command::Diff { .. }
         | Command::Textconv { .. }
-        | Command::Schema
+        | Command::Schema { .. }
         | Command::Incident { .. }
         | Command::Gameday { .. }
         | Command::Completions { .. } => anyhow::bail!("handled above"),

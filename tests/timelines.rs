@@ -376,3 +376,35 @@ fn two_writers_never_interleave_inside_a_line() {
         assert_eq!(texts.len(), 60, "{name}");
     }
 }
+
+#[test]
+fn the_timeline_schema_names_every_kind_and_severity() {
+    let dir = harness::example_copy();
+    let out = faultline(dir.path(), &["schema", "--timeline"], NOW);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let header = &schema["oneOf"][0]["properties"];
+    let severities: Vec<String> = faultline::model::timeline::Severity::ALL
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(header["severity"]["enum"], serde_json::json!(severities));
+    let kinds: Vec<&str> = faultline::model::timeline::EventKind::ALL
+        .iter()
+        .map(|k| k.name())
+        .collect();
+    assert_eq!(
+        schema["oneOf"][1]["properties"]["kind"]["examples"],
+        serde_json::json!(kinds)
+    );
+    // Every line of the fixtures is a header or an event the model reads.
+    for kind in [
+        faultline::model::timeline::TimelineKind::Incident,
+        faultline::model::timeline::TimelineKind::Gameday,
+    ] {
+        let root = harness::repo().join("tests/fixtures/timelines");
+        for rel in faultline::timeline::list(&root, kind) {
+            let loaded = faultline::timeline::read(&root, &rel).unwrap();
+            assert!(loaded.problems.is_empty(), "{rel:?}: {:?}", loaded.problems);
+        }
+    }
+}
