@@ -205,6 +205,12 @@ FILE may come first; the default is the most recent timeline not resolved."
         /// Who says so
         #[arg(long)]
         by: Option<String>,
+        /// severity-changed: the new severity (P1–P4)
+        #[arg(long)]
+        severity: Option<String>,
+        /// role-changed: the role (lead, communications, scribe) the TEXT's name now holds
+        #[arg(long)]
+        role: Option<String>,
         /// [FILE] TEXT: what happened
         #[arg(required = true, num_args = 1..)]
         words: Vec<String>,

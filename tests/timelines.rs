@@ -408,3 +408,52 @@ fn the_timeline_schema_names_every_kind_and_severity() {
         }
     }
 }
+
+#[test]
+fn severity_and_role_changes_from_the_command_line() {
+    let dir = harness::example_copy();
+    faultline(
+        dir.path(),
+        &["incident", "new", "Slow", "checkout", "--lead", "Ana"],
+        NOW,
+    );
+    let missing = faultline(
+        dir.path(),
+        &["incident", "log", "--kind", "severity-changed", "worse"],
+        NOW,
+    );
+    assert_eq!(missing.status.code(), Some(2), "needs --severity");
+    for args in [
+        &[
+            "incident",
+            "log",
+            "--kind",
+            "severity-changed",
+            "--severity",
+            "P1",
+            "more regions",
+        ][..],
+        &[
+            "incident",
+            "log",
+            "--kind",
+            "role-changed",
+            "--role",
+            "lead",
+            "Ben",
+        ][..],
+    ] {
+        let out = faultline(dir.path(), args, NOW);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    }
+    let loaded = faultline::timeline::read(
+        dir.path(),
+        Path::new("incidents/2026-11-24-slow-checkout.jsonl"),
+    )
+    .unwrap();
+    assert_eq!(
+        loaded.timeline.severity(),
+        faultline::model::timeline::Severity::P1
+    );
+    assert_eq!(loaded.timeline.lead(), "Ben");
+}

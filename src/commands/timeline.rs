@@ -141,6 +141,8 @@ fn shared(
         TimelineCommand::Log {
             kind: event_kind,
             by,
+            severity,
+            role,
             words,
         } => {
             let event_kind = EventKind::parse(event_kind).ok_or_else(|| {
@@ -163,6 +165,22 @@ fn shared(
                 words.join(" "),
             );
             event.by.clone_from(by);
+            event.role.clone_from(role);
+            if let Some(severity) = severity {
+                event.severity = Some(
+                    Severity::parse(severity)
+                        .ok_or_else(|| anyhow!("severity `{severity}`: use P1, P2, P3 or P4"))?,
+                );
+            }
+            match event_kind {
+                EventKind::SeverityChanged if event.severity.is_none() => {
+                    bail!("severity-changed needs --severity P1…P4")
+                }
+                EventKind::RoleChanged if event.role.is_none() => {
+                    bail!("role-changed needs --role lead|communications|scribe")
+                }
+                _ => {}
+            }
             crate::timeline::append(&root.join(&rel), &event)?;
             writeln!(out, "recorded {event_kind} in {}", rel.display())?;
             Ok(exit::OK)
