@@ -4,6 +4,7 @@
 //! day adds its questions and the measured times next to the register's estimates.
 
 use crate::clock::elapsed;
+use crate::diff::format::cell;
 use crate::model::timeline::{EventKind, Timeline, TimelineKind};
 use crate::model::{Num, Register};
 use crate::runbook::Step;
@@ -16,15 +17,6 @@ pub struct Context {
     pub risks: Vec<(String, Register)>,
     /// (runbook path, its steps).
     pub runbooks: Vec<(String, Vec<Step>)>,
-}
-
-/// Markdown table cells: pipes escaped, newlines flattened, HTML neutralised.
-fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', " ")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn minutes(seconds: i64) -> String {
@@ -246,7 +238,7 @@ fn gameday_sections(timeline: &Timeline, context: &Context, out: &mut String) {
         "## Did the runbook work?\n\n{done} of {total} steps done. _Say what was missing or wrong._\n"
     );
     out.push_str("## Measured against the register\n\n| risk | detect: measured | detect: estimate | repair: measured | repair: estimate |\n|---|---|---|---|---|\n");
-    let (detect, repair) = measured_seconds(timeline);
+    let (detect, repair) = timeline.measured_seconds();
     let shown = |s: Option<i64>| s.map_or_else(|| "—".to_owned(), minutes);
     let estimate = |n: Option<Num>| n.map_or_else(|| "—".to_owned(), |n| format!("{n} min"));
     for (reference, reg) in &context.risks {
@@ -265,18 +257,4 @@ fn gameday_sections(timeline: &Timeline, context: &Context, out: &mut String) {
         );
     }
     out.push('\n');
-}
-
-/// Measured seconds to detect (start → detected) and to repair (detected → resolved, else
-/// mitigated).
-fn measured_seconds(timeline: &Timeline) -> (Option<i64>, Option<i64>) {
-    let detect = timeline.seconds_to(EventKind::Detected);
-    let end = timeline
-        .seconds_to(EventKind::Resolved)
-        .or_else(|| timeline.seconds_to(EventKind::Mitigated));
-    let repair = match (detect, end) {
-        (Some(d), Some(e)) if e >= d => Some(e - d),
-        _ => None,
-    };
-    (detect, repair)
 }

@@ -403,7 +403,7 @@ pub fn text(d: &Diff, color: bool) -> String {
 }
 
 /// Markdown table cells: pipes escaped, newlines flattened, HTML neutralised.
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('\n', " ")

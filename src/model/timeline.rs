@@ -240,6 +240,20 @@ impl Timeline {
         Some(at.duration_since(start).as_secs())
     }
 
+    /// Measured seconds to detect (start → detected) and to repair (detected → resolved, else
+    /// mitigated).
+    pub fn measured_seconds(&self) -> (Option<i64>, Option<i64>) {
+        let detect = self.seconds_to(EventKind::Detected);
+        let end = self
+            .seconds_to(EventKind::Resolved)
+            .or_else(|| self.seconds_to(EventKind::Mitigated));
+        let repair = match (detect, end) {
+            (Some(d), Some(e)) if e >= d => Some(e - d),
+            _ => None,
+        };
+        (detect, repair)
+    }
+
     pub fn is_resolved(&self) -> bool {
         self.first(EventKind::Resolved).is_some()
     }
@@ -306,14 +320,7 @@ impl Timeline {
             .map(|e| e.text.trim().to_owned())
             .filter(|q| !q.is_empty())
             .collect();
-        let detect = self.seconds_to(EventKind::Detected);
-        let end = self
-            .seconds_to(EventKind::Resolved)
-            .or_else(|| self.seconds_to(EventKind::Mitigated));
-        let repair = match (detect, end) {
-            (Some(d), Some(e)) if e >= d => Some(e - d),
-            _ => None,
-        };
+        let (detect, repair) = self.measured_seconds();
         let up = |s: i64| (s + 59) / 60;
         Some(Rehearsal {
             date,
