@@ -104,6 +104,32 @@ pub enum Command {
         #[command(subcommand)]
         action: GamedayCommand,
     },
+    /// Move in from a spreadsheet: create or extend registers from a .csv or .tsv file
+    #[command(
+        long_about = "Create or extend registers/<component>.json from a spreadsheet saved as .csv or .tsv (`,`, `;` or tab; a BOM, CRLF and quoted newlines are fine). Headers are matched loosely (Component/Service/System, Risk/Failure mode/Title, Likelihood/Probability, Impact/Severity, Detection/Monitoring, Mitigation/Controls, Runbook/Playbook, Owner, Status, Tickets, Last rehearsed, …); levels from L/M/H, words or 1–5 (a 1–3 scale maps to low, medium, high); a component written only on its first row is inherited by the rows under it.\n\nExisting risks are never overwritten unless --update. Each bad row is reported as FILE:row:column and skipped; if bad rows outnumber good ones nothing is written unless --force.\n\nExit status: 0, 1 when a row was bad, 2 on a usage or I/O failure."
+    )]
+    Import {
+        /// The spreadsheet: .csv or .tsv
+        file: PathBuf,
+        /// Print what would change (as `faultline diff` says it) and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace risks that already exist (by component and id)
+        #[arg(long)]
+        update: bool,
+        /// Write even when bad rows outnumber good ones
+        #[arg(long)]
+        force: bool,
+    },
+    /// The register as CSV (which import reads back), markdown, or a self-contained HTML page
+    Export {
+        /// Output format
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write here instead of printing
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print the register as a table, highest score first
     List {
         /// Sort order
@@ -217,6 +243,13 @@ FILE may come first; the default is the most recent timeline not resolved."
     },
     /// Print the timelines, newest first
     List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! The subcommands: each loads the workspace, does its one job, writes to `out`, and returns the
 //! process exit code (0 fine, 1 findings, 2 usage or I/O failure).
 
+pub mod import;
 pub mod review;
 pub mod timeline;
 
@@ -96,6 +97,22 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::Check { format } => run_check(&ws, *format, out),
         Command::Fmt { check } => run_fmt(&ws, *check, out),
         Command::New { component } => run_new(&ws, component, out),
+        Command::Import {
+            file,
+            dry_run,
+            update,
+            force,
+        } => import::import(
+            &ws,
+            file,
+            &import::ImportOptions {
+                dry_run: *dry_run,
+                update: *update,
+                force: *force,
+            },
+            out,
+        ),
+        Command::Export { format, output } => import::export(&ws, *format, output.as_deref(), out),
         Command::Runbook { .. }
         | Command::Diff { .. }
         | Command::Textconv { .. }

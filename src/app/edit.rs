@@ -625,17 +625,5 @@ impl App {
 
 /// A new, empty register for a component id: its title is the id in words, to be edited.
 pub fn new_register(id: &str) -> Register {
-    let mut title: String = id.replace('-', " ");
-    if let Some(first) = title.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    Register {
-        component: id.to_owned(),
-        title,
-        owner: String::new(),
-        description: String::new(),
-        depends_on: Vec::new(),
-        objectives: crate::model::Objectives::default(),
-        risks: Vec::new(),
-    }
+    Register::new(id)
 }

@@ -112,6 +112,23 @@ impl Estimate {
 }
 
 impl Register {
+    /// A new, empty register for a component id: its title is the id in words, to be edited.
+    pub fn new(id: &str) -> Register {
+        let mut title: String = id.replace('-', " ");
+        if let Some(first) = title.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        Register {
+            component: id.to_owned(),
+            title,
+            owner: String::new(),
+            description: String::new(),
+            depends_on: Vec::new(),
+            objectives: Objectives::default(),
+            risks: Vec::new(),
+        }
+    }
+
     /// The error budget in minutes a year: (100 − availability) / 100 × 525,600.
     pub fn error_budget_minutes(&self) -> Option<f64> {
         let availability = self.objectives.availability?.0;

@@ -1,0 +1,364 @@
+//! Reporting out: the register as CSV that `import` reads back to the same files (cells that a
+//! spreadsheet would run as formulas are escaped), as markdown with the heat map, and as one
+//! self-contained HTML page (inline CSS, no scripts, nothing from the network) with the heat
+//! map coloured by band and readable without colour, the risks, and each component's error
+//! budget as a bar.
+
+use crate::import::escape_formula;
+use crate::model::{Band, Level, Num, Register, score};
+use std::fmt::Write as _;
+
+/// The CSV columns, in order: everything a register holds.
+pub const CSV_HEADER: [&str; 24] = [
+    "component",
+    "component_title",
+    "component_description",
+    "owner",
+    "depends_on",
+    "availability",
+    "rto_minutes",
+    "rpo_minutes",
+    "id",
+    "title",
+    "description",
+    "likelihood",
+    "impact",
+    "status",
+    "detection",
+    "mitigation",
+    "runbook",
+    "tickets",
+    "questions",
+    "last_rehearsed",
+    "ettd_minutes",
+    "ettr_minutes",
+    "per_year",
+    "users_affected_percent",
+];
+
+fn num(n: Option<Num>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// The register as CSV: one row per risk, a component with no risks as one row of its own.
+/// The component's fields are on its first row only (as in a spreadsheet with merged cells).
+pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
+    let mut out = String::new();
+    let line = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .map(|c| crate::list::csv_field(&escape_formula(c)))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    out.push_str(&line(&CSV_HEADER.map(str::to_owned)));
+    out.push('\n');
+    for reg in registers {
+        let component = [
+            reg.component.clone(),
+            reg.title.clone(),
+            reg.description.clone(),
+            reg.owner.clone(),
+            reg.depends_on.join("; "),
+            num(reg.objectives.availability),
+            num(reg.objectives.rto_minutes),
+            num(reg.objectives.rpo_minutes),
+        ];
+        if reg.risks.is_empty() {
+            let mut cells = component.to_vec();
+            cells.resize(CSV_HEADER.len(), String::new());
+            out.push_str(&line(&cells));
+            out.push('\n');
+        }
+        for (i, risk) in reg.risks.iter().enumerate() {
+            let mut cells = if i == 0 {
+                component.to_vec()
+            } else {
+                let mut blank = vec![String::new(); component.len()];
+                blank[0].clone_from(&reg.component);
+                blank
+            };
+            cells.extend([
+                risk.id.clone(),
+                risk.title.clone(),
+                risk.description.clone(),
+                risk.likelihood.to_string(),
+                risk.impact.to_string(),
+                risk.status.to_string(),
+                risk.detection.clone(),
+                risk.mitigation.clone(),
+                risk.runbook.clone(),
+                risk.tickets.join("; "),
+                risk.questions.join("\n"),
+                risk.last_rehearsed
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                num(risk.estimate.ettd_minutes),
+                num(risk.estimate.ettr_minutes),
+                num(risk.estimate.per_year),
+                num(risk.estimate.users_affected_percent),
+            ]);
+            out.push_str(&line(&cells));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Risks per heat-map cell, `[likelihood - 1][impact - 1]`.
+fn grid<'a>(registers: impl IntoIterator<Item = &'a Register>) -> [[usize; 5]; 5] {
+    let mut grid = [[0usize; 5]; 5];
+    for reg in registers {
+        for r in &reg.risks {
+            grid[usize::from(r.likelihood.value() - 1)][usize::from(r.impact.value() - 1)] += 1;
+        }
+    }
+    grid
+}
+
+fn pct(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".into(), |s| format!("{:.1} %", s * 100.0))
+}
+
+fn minutes(m: Option<f64>) -> String {
+    m.map_or_else(|| "—".into(), |m| format!("{m:.0}"))
+}
+
+/// The component's expected bad minutes a year (the sum over its risks with estimates) and
+/// the share of its error budget they take.
+pub fn component_budget(reg: &Register) -> (Option<f64>, Option<f64>) {
+    let minutes: Vec<f64> = reg
+        .risks
+        .iter()
+        .filter_map(|r| r.estimate.bad_minutes_per_year())
+        .collect();
+    if minutes.is_empty() {
+        return (None, None);
+    }
+    let total: f64 = minutes.iter().sum();
+    let share = reg
+        .error_budget_minutes()
+        .filter(|b| *b > 0.0)
+        .map(|b| total / b);
+    (Some(total), share)
+}
+
+/// Markdown: the heat map as a table, then a section per component.
+pub fn markdown(registers: &[&Register]) -> String {
+    let cell = crate::diff::format::cell;
+    let mut out = String::from(
+        "# Risk register\n\n## Heat map\n\nRisks per cell: likelihood down the side, impact along the top.\n\n",
+    );
+    out.push_str("| likelihood ↓ · impact → | very-low | low | medium | high | very-high |\n|---|---:|---:|---:|---:|---:|\n");
+    let g = grid(registers.iter().copied());
+    for l in Level::ALL.iter().rev() {
+        let _ = write!(out, "| **{l}** |");
+        for i in Level::ALL {
+            let n = g[usize::from(l.value() - 1)][usize::from(i.value() - 1)];
+            let band = Band::of_score(score(*l, i)).marker().trim().to_owned();
+            if n == 0 {
+                let _ = write!(out, " · |");
+            } else {
+                let _ = write!(out, " {n} {band} |");
+            }
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    for reg in registers {
+        let _ = writeln!(
+            out,
+            "## `{}` — {}\n",
+            cell(&reg.component),
+            cell(&reg.title)
+        );
+        let (total, share) = component_budget(reg);
+        if let Some(budget) = reg.error_budget_minutes() {
+            let _ = writeln!(
+                out,
+                "Error budget {budget:.1} min a year ({}% availability); the risks' expected bad minutes {} ({}).\n",
+                num(reg.objectives.availability),
+                minutes(total),
+                pct(share)
+            );
+        }
+        if reg.risks.is_empty() {
+            out.push_str("_No risks recorded._\n\n");
+            continue;
+        }
+        out.push_str("| risk | score | status | bad min/yr | budget share | runbook |\n|---|---:|---|---:|---:|---|\n");
+        for i in reg.risks_by_score() {
+            let r = &reg.risks[i];
+            let _ = writeln!(
+                out,
+                "| {} (`{}`) | {} {} | {} | {} | {} | {} |",
+                cell(&r.title),
+                cell(&r.id),
+                r.score(),
+                r.band().marker().trim(),
+                r.status,
+                minutes(r.estimate.bad_minutes_per_year()),
+                pct(reg.budget_share(r)),
+                if r.runbook.is_empty() {
+                    "—".to_owned()
+                } else {
+                    format!("`{}`", cell(&r.runbook))
+                }
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// HTML-escapes text.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#111;padding:0 1rem}
+h1,h2{margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
+.heat td{width:5.5rem;text-align:center;font-weight:600}.low{background:#d9f2d9}.medium{background:#fff3c4}.high{background:#ffd6a5}.critical{background:#ffb3b3}
+.empty{color:#888}.bar{background:#eee;border:1px solid #999;height:1rem;width:20rem;position:relative}.bar span{display:block;height:100%;background:#4a7}
+.bar.over span{background:#c33}code{font-size:90%}
+@media print{body{margin:0;max-width:none}h2{page-break-before:auto}.bar{border-color:#000}a{color:inherit}}";
+
+/// One self-contained page: heat map, every risk, each component with its budget bar.
+pub fn html(registers: &[&Register], title: &str) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        escape(title),
+        escape(title)
+    );
+    let risks: usize = registers.iter().map(|r| r.risks.len()).sum();
+    let _ = writeln!(out, "<p>{} components, {risks} risks.</p>", registers.len());
+    out.push_str("<h2>Heat map</h2>\n<table class=\"heat\"><tr><th>likelihood ↓ · impact →</th>");
+    for i in Level::ALL {
+        let _ = write!(out, "<th>{i}</th>");
+    }
+    out.push_str("</tr>\n");
+    let g = grid(registers.iter().copied());
+    for l in Level::ALL.iter().rev() {
+        let _ = write!(out, "<tr><th>{l}</th>");
+        for i in Level::ALL {
+            let n = g[usize::from(l.value() - 1)][usize::from(i.value() - 1)];
+            let band = Band::of_score(score(*l, i));
+            let class = band.to_string();
+            // The band's word is printed too, so the map reads without colour (and in print).
+            let text = if n == 0 {
+                format!("<span class=\"empty\">· {}</span>", band.marker().trim())
+            } else {
+                format!("{n} {}", band.marker().trim())
+            };
+            let _ = write!(out, "<td class=\"{class}\">{text}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n<h2>Risks by score</h2>\n<table><tr><th>risk</th><th>component</th><th>score</th><th>status</th><th>detection</th><th>mitigation</th><th>runbook</th></tr>\n");
+    let mut all: Vec<(&Register, &crate::model::Risk)> = registers
+        .iter()
+        .flat_map(|reg| reg.risks.iter().map(move |r| (*reg, r)))
+        .collect();
+    all.sort_by(|a, b| {
+        b.1.score()
+            .cmp(&a.1.score())
+            .then_with(|| a.0.component.cmp(&b.0.component))
+    });
+    for (reg, r) in &all {
+        let _ = writeln!(
+            out,
+            "<tr><td>{} <code>{}</code></td><td>{}</td><td class=\"{}\">{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&r.title),
+            escape(&r.id),
+            escape(&reg.component),
+            r.band(),
+            r.score(),
+            r.band().marker().trim(),
+            r.status,
+            escape(&r.detection),
+            escape(&r.mitigation),
+            escape(&r.runbook)
+        );
+    }
+    out.push_str("</table>\n");
+    for reg in registers {
+        let _ = writeln!(
+            out,
+            "<h2><code>{}</code> — {}</h2>",
+            escape(&reg.component),
+            escape(&reg.title)
+        );
+        if !reg.description.is_empty() {
+            let _ = writeln!(out, "<p>{}</p>", escape(&reg.description));
+        }
+        let (total, share) = component_budget(reg);
+        if let (Some(budget), Some(share)) = (reg.error_budget_minutes(), share) {
+            let width = (share * 100.0).clamp(0.0, 100.0);
+            let over = if share > 1.0 { " over" } else { "" };
+            let _ = writeln!(
+                out,
+                "<p>Error budget {budget:.1} min a year; expected bad minutes {} ({}).</p>\n<div class=\"bar{over}\" role=\"img\" aria-label=\"{} of the error budget\"><span style=\"width:{width:.1}%\"></span></div>",
+                minutes(total),
+                pct(Some(share)),
+                pct(Some(share))
+            );
+        }
+        if reg.risks.is_empty() {
+            out.push_str("<p><em>No risks recorded.</em></p>\n");
+            continue;
+        }
+        out.push_str("<table><tr><th>risk</th><th>L × I</th><th>score</th><th>bad min/yr</th><th>budget share</th></tr>\n");
+        for i in reg.risks_by_score() {
+            let r = &reg.risks[i];
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{} × {}</td><td class=\"{}\">{} {}</td><td>{}</td><td>{}</td></tr>",
+                escape(&r.title),
+                r.likelihood,
+                r.impact,
+                r.band(),
+                r.score(),
+                r.band().marker().trim(),
+                minutes(r.estimate.bad_minutes_per_year()),
+                pct(reg.budget_share(r))
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_maths_of_the_example() {
+        // ETTD 5 + ETTR 30 min, twice a year, 40 % of users: 28 bad minutes a year; 99.9 %
+        // availability gives 525.6 budget minutes, so 5.3 %.
+        let reg: Register = serde_json::from_str(
+            r#"{"component":"p","title":"P","objectives":{"availability":99.9},"risks":[
+            {"id":"c","title":"C","likelihood":"medium","impact":"high","status":"open",
+             "estimate":{"ettd_minutes":5,"ettr_minutes":30,"per_year":2,"users_affected_percent":40}}]}"#,
+        )
+        .unwrap();
+        let (total, share) = component_budget(&reg);
+        assert!((total.unwrap() - 28.0).abs() < 1e-9);
+        assert!((reg.error_budget_minutes().unwrap() - 525.6).abs() < 1e-6);
+        assert_eq!(pct(share), "5.3 %");
+    }
+}

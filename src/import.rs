@@ -1,0 +1,538 @@
+//! Moving in from a spreadsheet: rows of cells (from CSV or TSV) become registers. Headers are
+//! matched loosely with the usual synonyms, levels read from words or numbers (a 1–3 scale maps
+//! to low, medium, high), a component written only on its first row is inherited by the rows
+//! under it, ids are slugged from titles. Each bad row is a finding at its row and column and
+//! is skipped. No IO here: `commands::import` reads the file and writes the registers.
+
+use crate::finding::{Finding, Pos};
+use crate::model::{Date, Level, Num, Register, Risk, Status};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The register fields a column can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Component,
+    ComponentTitle,
+    ComponentDescription,
+    Owner,
+    DependsOn,
+    Availability,
+    Rto,
+    Rpo,
+    Id,
+    Title,
+    Description,
+    Likelihood,
+    Impact,
+    Status,
+    Detection,
+    Mitigation,
+    Runbook,
+    Tickets,
+    Questions,
+    LastRehearsed,
+    Ettd,
+    Ettr,
+    PerYear,
+    UsersPercent,
+}
+
+/// Header names (lower-cased, without spaces, `_`, `-`, `(`, `)`, `%`) for each column.
+const NAMES: [(Column, &[&str]); 24] = [
+    (
+        Column::Component,
+        &["component", "service", "system", "componentid"],
+    ),
+    (
+        Column::ComponentTitle,
+        &["componenttitle", "servicename", "systemname"],
+    ),
+    (Column::ComponentDescription, &["componentdescription"]),
+    (Column::Owner, &["owner", "team", "owningteam"]),
+    (Column::DependsOn, &["dependson", "dependencies"]),
+    (Column::Availability, &["availability", "slo"]),
+    (Column::Rto, &["rto", "rtominutes"]),
+    (Column::Rpo, &["rpo", "rpominutes"]),
+    (Column::Id, &["id", "riskid"]),
+    (
+        Column::Title,
+        &["risk", "failuremode", "title", "threat", "risktitle"],
+    ),
+    (Column::Description, &["description", "details"]),
+    (
+        Column::Likelihood,
+        &["likelihood", "probability", "frequency"],
+    ),
+    (Column::Impact, &["impact", "severity", "consequence"]),
+    (Column::Status, &["status", "state"]),
+    (
+        Column::Detection,
+        &["detection", "monitoring", "alerting", "detect"],
+    ),
+    (
+        Column::Mitigation,
+        &[
+            "mitigation",
+            "controls",
+            "countermeasure",
+            "countermeasures",
+        ],
+    ),
+    (Column::Runbook, &["runbook", "playbook", "action"]),
+    (Column::Tickets, &["ticket", "tickets"]),
+    (Column::Questions, &["questions", "openquestions"]),
+    (
+        Column::LastRehearsed,
+        &["lastrehearsed", "rehearsed", "lasttested"],
+    ),
+    (Column::Ettd, &["ettd", "ettdminutes", "timetodetect"]),
+    (Column::Ettr, &["ettr", "ettrminutes", "timetorepair"]),
+    (Column::PerYear, &["peryear", "occurrencesperyear"]),
+    (
+        Column::UsersPercent,
+        &["usersaffected", "usersaffectedpercent", "users"],
+    ),
+];
+
+fn normalize(header: &str) -> String {
+    header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '(' | ')' | '%' | '.' | '/'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The column a header names.
+pub fn column_of(header: &str) -> Option<Column> {
+    let name = normalize(header);
+    NAMES
+        .iter()
+        .find(|(_, names)| names.contains(&name.as_str()))
+        .map(|(c, _)| *c)
+}
+
+/// A cell as a spreadsheet wrote it back: the `'` that export puts before `=`, `+`, `-`, `@`,
+/// tab or CR (so no spreadsheet runs it as a formula) is taken off again.
+pub fn unescape_formula(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+/// A cell written so that no spreadsheet runs it as a formula (OWASP's CSV-injection rule).
+pub fn escape_formula(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// A level from a word (`L`, `Low`, `very high`, …) or a number; `three_point` maps 1–3 to
+/// low, medium, high.
+pub fn parse_level(cell: &str, three_point: bool) -> Option<Level> {
+    let word: String = cell
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    if let Ok(n) = word.parse::<u8>() {
+        return if three_point {
+            match n {
+                1 => Some(Level::Low),
+                2 => Some(Level::Medium),
+                3 => Some(Level::High),
+                _ => None,
+            }
+        } else {
+            Level::from_value(n)
+        };
+    }
+    Some(match word.as_str() {
+        "vl" | "verylow" | "rare" | "negligible" => Level::VeryLow,
+        "l" | "low" | "unlikely" | "minor" => Level::Low,
+        "m" | "med" | "medium" | "moderate" | "possible" => Level::Medium,
+        "h" | "high" | "likely" | "major" => Level::High,
+        "vh" | "veryhigh" | "critical" | "extreme" | "almostcertain" | "severe" => Level::VeryHigh,
+        _ => return None,
+    })
+}
+
+fn parse_status(cell: &str) -> Option<Status> {
+    let word: String = cell.trim().to_lowercase().replace(['-', '_'], " ");
+    Some(match word.as_str() {
+        "" | "open" | "new" | "todo" | "to do" | "identified" => Status::Open,
+        "mitigating" | "in progress" | "ongoing" | "wip" => Status::Mitigating,
+        "mitigated" | "done" | "closed" | "resolved" => Status::Mitigated,
+        "accepted" | "accept" | "tolerated" => Status::Accepted,
+        _ => return None,
+    })
+}
+
+/// Splits a list cell: one item per line, or separated by `;` or `,`.
+fn list(cell: &str) -> Vec<String> {
+    let separator = if cell.contains('\n') {
+        '\n'
+    } else if cell.contains(';') {
+        ';'
+    } else {
+        ','
+    };
+    cell.split(separator)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn number(cell: &str) -> Result<Option<Num>, String> {
+    let text = cell.trim().trim_end_matches('%').trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .map(|n| Some(Num(n)))
+        .ok_or_else(|| format!("`{cell}` is not a number"))
+}
+
+/// The outcome of reading a sheet.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// By component id, in the order first seen.
+    pub registers: BTreeMap<String, Register>,
+    /// Rows read into a risk (or a component).
+    pub good_rows: usize,
+    /// Bad rows and ignored columns, each at `FILE:row:column`.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads rows (the first is the header) from `source` (a file name, `FILE[sheet]` for a
+/// sheet), each with its 1-based row number.
+pub fn read_rows(source: &Path, rows: &[(usize, Vec<String>)]) -> Imported {
+    let mut out = Imported::default();
+    let Some(((header_row, header), body)) = rows.split_first() else {
+        out.findings.push(Finding::error(
+            source,
+            Pos::START,
+            "import-empty",
+            "the sheet has no header row".into(),
+        ));
+        return out;
+    };
+    let mut columns: Vec<Option<Column>> = Vec::new();
+    for (i, name) in header.iter().enumerate() {
+        let column = column_of(name);
+        if column.is_none() && !name.trim().is_empty() {
+            out.findings.push(Finding::warning(
+                source,
+                Pos {
+                    line: *header_row,
+                    column: i + 1,
+                },
+                "import-column",
+                format!("column `{}` is not a register field: ignored", name.trim()),
+            ));
+        }
+        columns.push(column);
+    }
+    for needed in [Column::Component, Column::Title] {
+        if !columns.contains(&Some(needed)) {
+            out.findings.push(Finding::error(
+                source,
+                Pos {
+                    line: *header_row,
+                    column: 1,
+                },
+                "import-header",
+                format!(
+                    "no {} column (one of: {})",
+                    if needed == Column::Component {
+                        "component"
+                    } else {
+                        "risk title"
+                    },
+                    NAMES
+                        .iter()
+                        .find(|(c, _)| *c == needed)
+                        .map_or(String::new(), |(_, n)| n.join(", "))
+                ),
+            ));
+            return out;
+        }
+    }
+    let cell = |row: &[String], column: Column| -> Option<(usize, String)> {
+        let i = columns.iter().position(|c| *c == Some(column))?;
+        Some((
+            i + 1,
+            unescape_formula(row.get(i).map_or("", String::as_str)).to_owned(),
+        ))
+    };
+    // A 1–3 scale when no level cell is a number above 3.
+    let three_point = [Column::Likelihood, Column::Impact].iter().all(|&c| {
+        body.iter().all(|(_, row)| {
+            cell(row, c).is_none_or(|(_, v)| v.trim().parse::<u8>().map_or(true, |n| n <= 3))
+        })
+    }) && body.iter().any(|(_, row)| {
+        cell(row, Column::Likelihood).is_some_and(|(_, v)| v.trim().parse::<u8>().is_ok())
+    });
+    let mut current_component: Option<String> = None;
+    for (number, row) in body {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let error = |column: usize, message: String| {
+            Finding::error(
+                source,
+                Pos {
+                    line: *number,
+                    column,
+                },
+                "import-row",
+                message,
+            )
+        };
+        let component = match cell(row, Column::Component) {
+            Some((_, name)) if !name.trim().is_empty() => {
+                let id = crate::check::suggest_id(&name);
+                if !crate::check::is_valid_id(&id) {
+                    out.findings.push(error(
+                        1,
+                        format!("`{name}` makes no component id: row skipped"),
+                    ));
+                    continue;
+                }
+                current_component = Some(id.clone());
+                let reg = out
+                    .registers
+                    .entry(id.clone())
+                    .or_insert_with(|| Register::new(&id));
+                if id != name.trim() && reg.title == Register::new(&id).title {
+                    reg.title = name.trim().to_owned();
+                }
+                id
+            }
+            _ => match &current_component {
+                Some(c) => c.clone(),
+                None => {
+                    out.findings.push(error(
+                        1,
+                        "no component on this row or above it: row skipped".into(),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let Some(reg) = out.registers.get_mut(&component) else {
+            continue;
+        };
+        match read_row(reg, &cell, row, three_point) {
+            Ok(()) => out.good_rows += 1,
+            Err((column, message)) => out
+                .findings
+                .push(error(column, format!("{message}: row skipped"))),
+        }
+    }
+    out
+}
+
+type Cell<'a> = dyn Fn(&[String], Column) -> Option<(usize, String)> + 'a;
+
+/// Reads one row into its component: the component's own fields where given, and the risk.
+fn read_row(
+    reg: &mut Register,
+    cell: &Cell<'_>,
+    row: &[String],
+    three_point: bool,
+) -> Result<(), (usize, String)> {
+    let text = |c: Column| {
+        cell(row, c)
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    // The component's own fields, from whichever row carries them.
+    if let Some(t) = text(Column::ComponentTitle) {
+        reg.title = t;
+    }
+    if let Some(t) = text(Column::ComponentDescription) {
+        reg.description = t;
+    }
+    if let Some(t) = text(Column::Owner) {
+        reg.owner = t;
+    }
+    if let Some(t) = text(Column::DependsOn) {
+        reg.depends_on = list(&t)
+            .iter()
+            .map(|d| crate::check::suggest_id(d))
+            .collect();
+    }
+    for (column, slot) in [
+        (Column::Availability, &mut reg.objectives.availability),
+        (Column::Rto, &mut reg.objectives.rto_minutes),
+        (Column::Rpo, &mut reg.objectives.rpo_minutes),
+    ] {
+        if let Some((i, v)) = cell(row, column)
+            && let Some(n) = number(&v).map_err(|m| (i, m))?
+        {
+            *slot = Some(n);
+        }
+    }
+    let Some(title) = text(Column::Title) else {
+        // A row about the component alone (a component with no risks yet).
+        return Ok(());
+    };
+    let level = |column: Column| -> Result<Level, (usize, String)> {
+        match cell(row, column) {
+            Some((_, v)) if v.trim().is_empty() => Ok(Level::Medium),
+            Some((i, v)) => parse_level(&v, three_point).ok_or_else(|| {
+                (
+                    i,
+                    format!(
+                        "`{}` is not a level (very-low, low, medium, high, very-high, or 1–5)",
+                        v.trim()
+                    ),
+                )
+            }),
+            None => Ok(Level::Medium),
+        }
+    };
+    let likelihood = level(Column::Likelihood)?;
+    let impact = level(Column::Impact)?;
+    let status = match cell(row, Column::Status) {
+        Some((i, v)) => parse_status(&v).ok_or_else(|| {
+            (
+                i,
+                format!(
+                    "`{}` is not a status (open, mitigating, mitigated, accepted)",
+                    v.trim()
+                ),
+            )
+        })?,
+        None => Status::Open,
+    };
+    let last_rehearsed = match cell(row, Column::LastRehearsed) {
+        Some((_, v)) if v.trim().is_empty() => None,
+        Some((i, v)) => Some(
+            Date::parse(v.trim())
+                .ok_or_else(|| (i, format!("`{}` is not a date (YYYY-MM-DD)", v.trim())))?,
+        ),
+        None => None,
+    };
+    let taken: Vec<&str> = reg.risks.iter().map(|r| r.id.as_str()).collect();
+    let id = match text(Column::Id) {
+        Some(id) => crate::check::suggest_id(&id),
+        None => crate::form::unique_id(&title, &taken),
+    };
+    if taken.contains(&id.as_str()) {
+        let i = cell(row, Column::Id).map_or(1, |(i, _)| i);
+        return Err((
+            i,
+            format!("risk id `{id}` appears twice in {}", reg.component),
+        ));
+    }
+    let mut risk = Risk::new(&id, &title);
+    risk.likelihood = likelihood;
+    risk.impact = impact;
+    risk.status = status;
+    risk.last_rehearsed = last_rehearsed;
+    risk.description = text(Column::Description).unwrap_or_default();
+    risk.detection = text(Column::Detection).unwrap_or_default();
+    risk.mitigation = text(Column::Mitigation).unwrap_or_default();
+    risk.runbook = text(Column::Runbook).unwrap_or_default();
+    risk.tickets = text(Column::Tickets).map(|t| list(&t)).unwrap_or_default();
+    risk.questions = cell(row, Column::Questions)
+        .map(|(_, v)| {
+            v.split('\n')
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    for (column, slot) in [
+        (Column::Ettd, &mut risk.estimate.ettd_minutes),
+        (Column::Ettr, &mut risk.estimate.ettr_minutes),
+        (Column::PerYear, &mut risk.estimate.per_year),
+        (
+            Column::UsersPercent,
+            &mut risk.estimate.users_affected_percent,
+        ),
+    ] {
+        if let Some((i, v)) = cell(row, column) {
+            *slot = number(&v).map_err(|m| (i, m))?;
+        }
+    }
+    reg.risks.push(risk);
+    Ok(())
+}
+
+/// Reads CSV or TSV text: the separator (`,`, `;` or tab) is the one the header row uses most;
+/// a BOM, CRLF, quoted separators and newlines are handled. Rows come with their line numbers.
+pub fn csv_rows(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or("");
+    let separator = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|s| first.bytes().filter(|b| b == s).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| e.to_string())?;
+        let line = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+        rows.push((
+            line,
+            record.iter().map(|c| c.replace("\r\n", "\n")).collect(),
+        ));
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_match_with_synonyms() {
+        assert_eq!(column_of("Failure mode"), Some(Column::Title));
+        assert_eq!(column_of(" SERVICE "), Some(Column::Component));
+        assert_eq!(column_of("Users affected (%)"), Some(Column::UsersPercent));
+        assert_eq!(column_of("Colour"), None);
+    }
+
+    #[test]
+    fn levels_from_words_and_numbers() {
+        assert_eq!(parse_level("H", false), Some(Level::High));
+        assert_eq!(parse_level("very high", false), Some(Level::VeryHigh));
+        assert_eq!(parse_level("4", false), Some(Level::High));
+        assert_eq!(parse_level("3", true), Some(Level::High));
+        assert_eq!(parse_level("hihg", false), None);
+    }
+
+    #[test]
+    fn formula_cells_round_trip() {
+        for cell in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-rf",
+            "@SUM",
+            "plain",
+            "'quoted",
+        ] {
+            assert_eq!(unescape_formula(&escape_formula(cell)), cell);
+        }
+        assert_eq!(escape_formula("=1+1"), "'=1+1");
+    }
+}

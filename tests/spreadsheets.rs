@@ -1,0 +1,226 @@
+//! Moving in from spreadsheets and reporting out: CSV round trip, a messy sheet, formula
+//! injection, the HTML report's escaping, and the error-budget maths.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/harness.rs"]
+mod harness;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn faultline(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("FAULTLINE_TODAY", "2026-11-24")
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+fn empty_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("registers")).unwrap();
+    dir
+}
+
+#[test]
+fn export_csv_then_import_gives_identical_register_files() {
+    let csv = stdout(&faultline(&harness::repo(), &["export", "--format", "csv"]));
+    let dir = empty_workspace();
+    std::fs::write(dir.path().join("register.csv"), &csv).unwrap();
+    let out = faultline(dir.path(), &["import", "register.csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for entry in std::fs::read_dir(harness::repo().join("registers")).unwrap() {
+        let entry = entry.unwrap();
+        let theirs = std::fs::read_to_string(entry.path()).unwrap();
+        let ours =
+            std::fs::read_to_string(dir.path().join("registers").join(entry.file_name())).unwrap();
+        assert_eq!(ours, theirs, "{:?}", entry.file_name());
+    }
+}
+
+const MESSY: &str = "\u{feff}Service;Failure mode;Probability;Severity;Monitoring;Controls;Playbook;Owner;Colour\r\n\
+Search;Index corrupted by a bad reindex;M;H;Write latency p99 > 2 s;\"Nightly snapshot;\r\nreindex into a new alias\";;team-discovery;blue\r\n\
+;Replica lags behind the primary;high;very high;Replication lag alarm;Read from primary;;;\r\n\
+;;;;;;;;\r\n\
+Billing;Card provider times out;3;5;p99 above 5 s;Timeout 8 s;runbooks/payments.md;team-payments;\r\n\
+;Invoices sent twice;hihg;2;Support tickets;Idempotency keys;;;\r\n";
+
+#[test]
+fn a_messy_sheet_imports_with_exactly_the_expected_row_errors() {
+    let dir = empty_workspace();
+    std::fs::write(dir.path().join("risks.csv"), MESSY).unwrap();
+    let out = faultline(dir.path(), &["import", "risks.csv"]);
+    assert_eq!(out.status.code(), Some(1), "a bad row: {}", stdout(&out));
+    let errors = stderr(&out);
+    let lines: Vec<&str> = errors.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "risks.csv:1:9: warning: column `Colour` is not a register field: ignored [import-column]",
+            "risks.csv:6:3: error: `hihg` is not a level (very-low, low, medium, high, very-high, or 1–5): row skipped [import-row]",
+        ],
+        "{errors}"
+    );
+    let search: faultline::model::Register = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("registers/search.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(search.title, "Search");
+    assert_eq!(search.owner, "team-discovery");
+    assert_eq!(
+        search.risks.len(),
+        2,
+        "the blank component cell inherits Search"
+    );
+    assert_eq!(search.risks[0].id, "index-corrupted-bad");
+    assert_eq!(
+        search.risks[0].mitigation,
+        "Nightly snapshot;\nreindex into a new alias"
+    );
+    assert_eq!(search.risks[1].impact, faultline::model::Level::VeryHigh);
+    let billing: faultline::model::Register = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("registers/billing.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(billing.risks.len(), 1);
+    assert_eq!(
+        billing.risks[0].likelihood,
+        faultline::model::Level::Medium,
+        "3 of 5"
+    );
+    assert_eq!(billing.risks[0].runbook, "runbooks/payments.md");
+    // Imported files are canonical.
+    let fmt = faultline(dir.path(), &["fmt", "--check"]);
+    assert_eq!(fmt.status.code(), Some(0), "{}", stdout(&fmt));
+}
+
+#[test]
+fn dry_run_update_and_force() {
+    let dir = empty_workspace();
+    std::fs::write(dir.path().join("risks.csv"), MESSY).unwrap();
+    let dry = faultline(dir.path(), &["import", "risks.csv", "--dry-run"]);
+    assert!(
+        stdout(&dry).contains("+ component search (Search), 2 risks"),
+        "{}",
+        stdout(&dry)
+    );
+    assert!(stdout(&dry).contains("dry run: nothing written"));
+    assert!(!dir.path().join("registers/search.json").exists());
+    faultline(dir.path(), &["import", "risks.csv"]);
+    // An edited title in the sheet does not overwrite the register without --update.
+    let edited = MESSY.replace("Write latency p99 > 2 s", "Write latency p99 > 3 s");
+    std::fs::write(dir.path().join("risks.csv"), &edited).unwrap();
+    let again = faultline(dir.path(), &["import", "risks.csv"]);
+    assert!(
+        stdout(&again).contains("already in the register kept"),
+        "{}",
+        stdout(&again)
+    );
+    let text = std::fs::read_to_string(dir.path().join("registers/search.json")).unwrap();
+    assert!(text.contains("> 2 s"));
+    faultline(dir.path(), &["import", "risks.csv", "--update"]);
+    let text = std::fs::read_to_string(dir.path().join("registers/search.json")).unwrap();
+    assert!(text.contains("> 3 s"));
+    // More bad rows than good: nothing written unless --force.
+    let other = empty_workspace();
+    std::fs::write(
+        other.path().join("bad.csv"),
+        "Component,Risk,Likelihood\napi,A,nope\napi,B,nope\napi,C,high\n",
+    )
+    .unwrap();
+    let refused = faultline(other.path(), &["import", "bad.csv"]);
+    assert!(
+        stdout(&refused).contains("nothing written"),
+        "{}",
+        stdout(&refused)
+    );
+    assert!(!other.path().join("registers/api.json").exists());
+    faultline(other.path(), &["import", "bad.csv", "--force"]);
+    assert!(other.path().join("registers/api.json").exists());
+}
+
+#[test]
+fn formula_cells_survive_the_round_trip_and_are_not_formulas() {
+    let dir = empty_workspace();
+    std::fs::write(
+        dir.path().join("registers/web.json"),
+        faultline::model::to_canonical(&{
+            let mut reg = faultline::model::Register::new("web");
+            let mut risk = faultline::model::Risk::new("link", "=HYPERLINK(\"http://x\")");
+            risk.mitigation = "@SUM(A1:A9)".into();
+            reg.risks.push(risk);
+            reg
+        }),
+    )
+    .unwrap();
+    let csv = stdout(&faultline(dir.path(), &["export", "--format", "csv"]));
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
+    assert!(csv.contains(",'@SUM(A1:A9),"), "{csv}");
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            assert!(
+                !cell.trim_start_matches('"').starts_with(['=', '+', '@']),
+                "{cell}"
+            );
+        }
+    }
+    let other = empty_workspace();
+    std::fs::write(other.path().join("web.csv"), &csv).unwrap();
+    faultline(other.path(), &["import", "web.csv"]);
+    assert_eq!(
+        std::fs::read_to_string(other.path().join("registers/web.json")).unwrap(),
+        std::fs::read_to_string(dir.path().join("registers/web.json")).unwrap()
+    );
+}
+
+#[test]
+fn the_html_report_is_self_contained_and_escapes_every_string() {
+    let dir = harness::example_copy();
+    let path = dir.path().join("registers/api-gateway.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "WAF rule blocks legitimate traffic",
+        "<script>alert(1)</script> & \\\"quotes\\\"",
+    );
+    std::fs::write(&path, text).unwrap();
+    let html = stdout(&faultline(dir.path(), &["export", "--format", "html"]));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "no script element"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "nothing from the network"
+    );
+    assert!(html.contains("@media print"));
+    // Every risk is in it, and the heat map reads without colour.
+    let ws = faultline::store::Workspace::load(dir.path()).unwrap();
+    for reg in ws.components.iter().filter_map(|c| c.register()) {
+        for risk in &reg.risks {
+            assert!(
+                html.contains(&format!("<code>{}</code>", risk.id)),
+                "{}",
+                risk.id
+            );
+        }
+    }
+    assert!(html.contains("2 CRIT"), "the band's word beside the count");
+    // The budget bar, over 100 % in red.
+    assert!(html.contains("class=\"bar"), "budget bars");
+    let md = stdout(&faultline(dir.path(), &["export", "--format", "markdown"]));
+    assert!(
+        md.contains("| **high** | · | · | 1 HIGH | · | 2 CRIT |"),
+        "{md}"
+    );
+}
