@@ -275,6 +275,8 @@ pub enum ListSort {
     Component,
     /// Least recently rehearsed first (never rehearsed at the top)
     Rehearsed,
+    /// Largest share of the component's error budget first (expected bad minutes a year)
+    Budget,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

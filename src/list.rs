@@ -25,6 +25,8 @@ pub struct Row<'a> {
     pub runbook: &'a str,
     pub last_rehearsed: Option<String>,
     pub bad_minutes_per_year: Option<f64>,
+    /// Of the component's error budget, 0–1 (and more when one risk alone exceeds it).
+    pub budget_share: Option<f64>,
 }
 
 impl<'a> Row<'a> {
@@ -44,6 +46,7 @@ impl<'a> Row<'a> {
             runbook: &risk.runbook,
             last_rehearsed: risk.last_rehearsed.map(|d| d.to_string()),
             bad_minutes_per_year: risk.estimate.bad_minutes_per_year(),
+            budget_share: reg.budget_share(risk),
         }
     }
 }
@@ -65,6 +68,13 @@ pub fn rows(ws: &Workspace, sort: ListSort) -> Vec<Row<'_>> {
             rows.sort_by(|a, b| a.component.cmp(b.component).then_with(|| by_score(a, b)));
         }
         // `None` (never rehearsed) sorts before every date.
+        ListSort::Budget => rows.sort_by(|a, b| {
+            b.budget_share
+                .unwrap_or(-1.0)
+                .total_cmp(&a.budget_share.unwrap_or(-1.0))
+                .then_with(|| by_score(a, b))
+                .then_with(|| a.reference.cmp(&b.reference))
+        }),
         ListSort::Rehearsed => rows.sort_by(|a, b| {
             a.last_rehearsed
                 .cmp(&b.last_rehearsed)
@@ -109,8 +119,8 @@ fn write_table(out: &mut dyn Write, rows: &[Row<'_>], width: Option<usize>) -> i
         .max()
         .unwrap_or(0)
         .max(4);
-    // SCORE BAND L×I STATUS RISK TITLE: fixed columns, the title takes the rest.
-    let fixed = 5 + 1 + 4 + 1 + 3 + 1 + 10 + 1 + 1;
+    // SCORE BAND L×I STATUS BUDGET RISK TITLE: fixed columns, the title takes the rest.
+    let fixed = 5 + 1 + 4 + 1 + 3 + 1 + 10 + 1 + 6 + 1 + 1;
     let (risk_width, title_width) = match width {
         Some(width) => {
             let width = width.max(TABLE_WIDTH);
@@ -124,18 +134,20 @@ fn write_table(out: &mut dyn Write, rows: &[Row<'_>], width: Option<usize>) -> i
     };
     writeln!(
         out,
-        "SCORE BAND L×I STATUS     {} TITLE",
+        "SCORE BAND L×I STATUS     BUDGET {} TITLE",
         pad("RISK", risk_width)
     )?;
     for row in rows {
         writeln!(
             out,
-            "{:>5} {} {}×{} {:<10} {} {}",
+            "{:>5} {} {}×{} {:<10} {:>6} {} {}",
             row.score,
             row.band.marker(),
             row.likelihood.value(),
             row.impact.value(),
             row.status.name(),
+            row.budget_share
+                .map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0)),
             pad(&truncate(&sanitize(&row.reference), risk_width), risk_width),
             truncate(&sanitize(row.title), title_width).trim_end()
         )?;

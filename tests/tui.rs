@@ -325,3 +325,14 @@ fn esc_then_a_key_sent_together_is_both_keys() {
     assert!(app.overlay.is_none(), "Esc closed help");
     assert!(app.should_quit, "and q quit");
 }
+
+#[test]
+fn a_component_shows_its_bad_minutes_against_the_error_budget() {
+    let mut app = example();
+    // cdn-static is the third component: 50 expected bad minutes of a 52.6-minute budget.
+    press(&mut app, "j j");
+    let text = screen(&app);
+    assert!(text.contains("Budget"), "{text}");
+    assert!(text.contains("95% of 53 min"), "{text}");
+    assert!(!text.contains("OVER"), "{text}");
+}

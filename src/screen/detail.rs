@@ -239,8 +239,47 @@ fn header(
                 width,
                 false,
             );
+            budget_bar(app, reg, width, lines);
         }
     }
+}
+
+/// The component's expected bad minutes against its error budget, as a bar (red, and said in
+/// words, past 100 %).
+fn budget_bar(app: &App, reg: &Register, width: usize, lines: &mut Vec<Line<'static>>) {
+    let (Some(total), Some(share)) = crate::export::component_budget(reg) else {
+        return;
+    };
+    let Some(budget) = reg.error_budget_minutes() else {
+        return;
+    };
+    let cells = width.saturating_sub(LABEL + 16).clamp(4, 20);
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )] // a share of a few cells
+    let filled = ((share.min(1.0) * cells as f64).round() as usize).min(cells);
+    let over = share > 1.0;
+    let style = if over {
+        app.theme.error()
+    } else {
+        app.theme.label()
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<LABEL$}", "Budget"), app.theme.label()),
+        Span::styled("█".repeat(filled), style),
+        Span::styled("░".repeat(cells - filled), app.theme.dim()),
+        Span::styled(
+            format!(
+                " {:.0}% of {budget:.0} min{}",
+                share * 100.0,
+                if over { " OVER" } else { "" }
+            ),
+            style,
+        ),
+    ]));
+    let _ = total;
 }
 
 /// The value of a row as shown (not edited): runbook links marked as resolving or not, empty
