@@ -104,13 +104,16 @@ pub enum Command {
         #[command(subcommand)]
         action: GamedayCommand,
     },
-    /// Move in from a spreadsheet: create or extend registers from a .csv or .tsv file
+    /// Move in from a spreadsheet: create or extend registers from .csv, .tsv, .xlsx or .ods
     #[command(
-        long_about = "Create or extend registers/<component>.json from a spreadsheet saved as .csv or .tsv (`,`, `;` or tab; a BOM, CRLF and quoted newlines are fine). Headers are matched loosely (Component/Service/System, Risk/Failure mode/Title, Likelihood/Probability, Impact/Severity, Detection/Monitoring, Mitigation/Controls, Runbook/Playbook, Owner, Status, Tickets, Last rehearsed, …); levels from L/M/H, words or 1–5 (a 1–3 scale maps to low, medium, high); a component written only on its first row is inherited by the rows under it.\n\nExisting risks are never overwritten unless --update. Each bad row is reported as FILE:row:column and skipped; if bad rows outnumber good ones nothing is written unless --force.\n\nExit status: 0, 1 when a row was bad, 2 on a usage or I/O failure."
+        long_about = "Create or extend registers/<component>.json from a spreadsheet: .xlsx or .ods (the first sheet, or --sheet NAME), or .csv/.tsv (`,`, `;` or tab; a BOM, CRLF and quoted newlines are fine). Headers are matched loosely (Component/Service/System, Risk/Failure mode/Title, Likelihood/Probability, Impact/Severity, Detection/Monitoring, Mitigation/Controls, Runbook/Playbook, Owner, Status, Tickets, Last rehearsed, …); levels from L/M/H, words or 1–5 (a 1–3 scale maps to low, medium, high); a component written only on its first row is inherited by the rows under it.\n\nExisting risks are never overwritten unless --update. Each bad row is reported as FILE:row:column (FILE[sheet]:row:column for a workbook) and skipped; if bad rows outnumber good ones nothing is written unless --force.\n\nExit status: 0, 1 when a row was bad, 2 on a usage or I/O failure."
     )]
     Import {
-        /// The spreadsheet: .csv or .tsv
+        /// The spreadsheet: .csv, .tsv, .xlsx or .ods
         file: PathBuf,
+        /// The sheet of a workbook (default: the first)
+        #[arg(long)]
+        sheet: Option<String>,
         /// Print what would change (as `faultline diff` says it) and write nothing
         #[arg(long)]
         dry_run: bool,

@@ -99,6 +99,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::New { component } => run_new(&ws, component, out),
         Command::Import {
             file,
+            sheet,
             dry_run,
             update,
             force,
@@ -106,6 +107,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             &ws,
             file,
             &import::ImportOptions {
+                sheet: sheet.clone(),
                 dry_run: *dry_run,
                 update: *update,
                 force: *force,

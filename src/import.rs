@@ -202,6 +202,9 @@ fn number(cell: &str) -> Result<Option<Num>, String> {
         .ok_or_else(|| format!("`{cell}` is not a number"))
 }
 
+/// A sheet's rows: each with its 1-based row number as the spreadsheet shows it.
+pub type Rows = Vec<(usize, Vec<String>)>;
+
 /// The outcome of reading a sheet.
 #[derive(Debug, Default)]
 pub struct Imported {
@@ -474,7 +477,7 @@ fn read_row(
 
 /// Reads CSV or TSV text: the separator (`,`, `;` or tab) is the one the header row uses most;
 /// a BOM, CRLF, quoted separators and newlines are handled. Rows come with their line numbers.
-pub fn csv_rows(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+pub fn csv_rows(text: &str) -> Result<Rows, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().next().unwrap_or("");
     let separator = [b',', b';', b'\t']

@@ -224,3 +224,58 @@ fn the_html_report_is_self_contained_and_escapes_every_string() {
         "{md}"
     );
 }
+
+/// The messy sheet's rows as cells (the CSV parsed), for writing a workbook.
+fn messy_cells() -> Vec<Vec<String>> {
+    faultline::import::csv_rows(MESSY)
+        .unwrap()
+        .into_iter()
+        .map(|(_, cells)| cells)
+        .collect()
+}
+
+#[test]
+fn the_same_sheet_as_xlsx_gives_the_same_registers() {
+    let csv_dir = empty_workspace();
+    std::fs::write(csv_dir.path().join("risks.csv"), MESSY).unwrap();
+    faultline(csv_dir.path(), &["import", "risks.csv"]);
+
+    let dir = empty_workspace();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let notes = workbook.add_worksheet();
+    notes.set_name("Notes").unwrap();
+    notes.write_string(0, 0, "Not the risks").unwrap();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Risks").unwrap();
+    for (r, row) in messy_cells().iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
+            // Numbers as numbers, as a spreadsheet holds them.
+            match cell.parse::<f64>() {
+                Ok(n) => sheet.write_number(r, c, n).unwrap(),
+                Err(_) if cell.is_empty() => sheet,
+                Err(_) => sheet
+                    .write_string(r, c, cell.trim_start_matches('\u{feff}'))
+                    .unwrap(),
+            };
+        }
+    }
+    workbook.save(dir.path().join("risks.xlsx")).unwrap();
+    let out = faultline(dir.path(), &["import", "risks.xlsx", "--sheet", "risks"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("risks.xlsx[Risks]:6:3: error: `hihg` is not a level"),
+        "{}",
+        stderr(&out)
+    );
+    for name in ["search.json", "billing.json"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("registers").join(name)).unwrap(),
+            std::fs::read_to_string(csv_dir.path().join("registers").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let missing = faultline(dir.path(), &["import", "risks.xlsx", "--sheet", "Nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no sheet `Nope` (it has: Notes, Risks)"));
+}

@@ -11,6 +11,8 @@ use std::io::Write;
 use std::path::Path;
 
 pub struct ImportOptions {
+    /// The sheet of a workbook (default: the first).
+    pub sheet: Option<String>,
     pub dry_run: bool,
     pub update: bool,
     pub force: bool,
@@ -26,17 +28,25 @@ pub fn import(
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if !matches!(extension.as_str(), "csv" | "tsv" | "txt") {
-        bail!(
-            "{}: import reads .csv and .tsv (save the sheet as CSV first)",
+    let imported = match extension.as_str() {
+        "csv" | "tsv" | "txt" => {
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = String::from_utf8_lossy(&bytes);
+            let rows = crate::import::csv_rows(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            crate::import::read_rows(file, &rows)
+        }
+        "xlsx" | "xlsm" | "xls" | "ods" => {
+            let (sheet, rows) = workbook_rows(file, options.sheet.as_deref())?;
+            let source = std::path::PathBuf::from(format!("{}[{sheet}]", file.display()));
+            crate::import::read_rows(&source, &rows)
+        }
+        _ => bail!(
+            "{}: import reads .csv, .tsv, .xlsx and .ods",
             file.display()
-        );
-    }
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let text = String::from_utf8_lossy(&bytes);
-    let rows =
-        crate::import::csv_rows(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let imported = crate::import::read_rows(file, &rows);
+        ),
+    };
     for finding in &imported.findings {
         eprintln!("{finding}");
     }
@@ -104,6 +114,72 @@ pub fn import(
         if written == 1 { "" } else { "s" }
     )?;
     Ok(if bad > 0 { exit::FINDINGS } else { exit::OK })
+}
+
+/// The rows of one sheet of a workbook (the first, or the one named), each with its row number
+/// as the spreadsheet shows it.
+fn workbook_rows(file: &Path, sheet: Option<&str>) -> Result<(String, crate::import::Rows)> {
+    use calamine::Reader as _;
+    let mut workbook = calamine::open_workbook_auto(file)
+        .with_context(|| format!("cannot open {} as a workbook", file.display()))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(sheet) => names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(sheet))
+            .cloned()
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: no sheet `{sheet}` (it has: {})",
+                    file.display(),
+                    names.join(", ")
+                )
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("{}: the workbook has no sheet", file.display()))?,
+    };
+    let range = workbook
+        .worksheet_range(&name)
+        .with_context(|| format!("cannot read sheet `{name}` of {}", file.display()))?;
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            let mut cells: Vec<String> =
+                vec![String::new(); usize::try_from(first_col).unwrap_or(0)];
+            cells.extend(row.iter().map(cell_text));
+            (i + usize::try_from(first_row).unwrap_or(0) + 1, cells)
+        })
+        .collect();
+    Ok((name, rows))
+}
+
+/// A workbook cell as the text a CSV cell would hold: numbers in their shortest form, dates as
+/// YYYY-MM-DD.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) => crate::model::Num(*f).to_string(),
+        Data::String(s) => s.clone(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) if dt.is_datetime() => excel_date(dt.as_f64()),
+        Data::DateTime(dt) => crate::model::Num(dt.as_f64()).to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.get(..10).unwrap_or(s).to_owned(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+/// A spreadsheet's serial date (days since 1899-12-30) as YYYY-MM-DD.
+fn excel_date(serial: f64) -> String {
+    #[allow(clippy::cast_possible_truncation)] // whole days of a calendar
+    let days = serial.floor() as i64;
+    jiff::civil::date(1899, 12, 30)
+        .checked_add(jiff::Span::new().days(days))
+        .map_or_else(|_| crate::model::Num(serial).to_string(), |d| d.to_string())
 }
 
 pub fn export(
