@@ -228,7 +228,7 @@ pub fn escape(text: &str) -> String {
 }
 
 const CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#111;padding:0 1rem}
-h1,h2{margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
+h1,h2{margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 .heat td{width:5.5rem;text-align:center;font-weight:600}.low{background:#d9f2d9}.medium{background:#fff3c4}.high{background:#ffd6a5}.critical{background:#ffb3b3}
 .empty{color:#888}.bar{background:#eee;border:1px solid #999;height:1rem;width:20rem;position:relative}.bar span{display:block;height:100%;background:#4a7}
 .bar.over span{background:#c33}code{font-size:90%}
