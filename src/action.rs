@@ -20,6 +20,7 @@ pub enum Action {
     Select,
     // Views and popups.
     HeatMap,
+    BlastRadius,
     Finder,
     SearchText,
     CommandLine,
@@ -106,7 +107,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 89] = [
+    pub const ALL: [Action; 90] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -119,6 +120,7 @@ impl Action {
         Action::PrevPane,
         Action::Select,
         Action::HeatMap,
+        Action::BlastRadius,
         Action::Finder,
         Action::SearchText,
         Action::CommandLine,
@@ -213,6 +215,7 @@ impl Action {
             Action::PrevPane => "focus the previous pane",
             Action::Select => "open or edit the selected item",
             Action::HeatMap => "heat map: likelihood × impact",
+            Action::BlastRadius => "blast radius: what a failure of this component reaches",
             Action::Finder => "find a component, risk, runbook or heading",
             Action::SearchText => "search the runbooks' full text for the query",
             Action::CommandLine => "command line (:w, :q, :wq, :q!, :new, :filter, :sort …)",

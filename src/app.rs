@@ -140,6 +140,11 @@ pub enum Overlay {
     Finder(Box<FinderState>),
     /// The `:` command line.
     Command(CommandLine),
+    /// The blast radius of a component, with the selected row.
+    Blast {
+        blast: Box<crate::blast::Blast>,
+        selected: usize,
+    },
 }
 
 /// What a person needs to decide about a file changed on disk while it had unsaved edits.
@@ -344,7 +349,9 @@ impl App {
             }
         }
         match &self.overlay {
-            Some(Overlay::Help { .. } | Overlay::Findings { .. }) => Context::Popup,
+            Some(Overlay::Help { .. } | Overlay::Findings { .. } | Overlay::Blast { .. }) => {
+                Context::Popup
+            }
             Some(Overlay::Confirm { .. }) => Context::Confirm,
             Some(Overlay::Unsaved) => Context::Unsaved,
             Some(Overlay::Conflict { .. }) => Context::Conflict,
@@ -553,6 +560,7 @@ impl App {
             Action::HeatMap => self.view = View::HeatMap,
             Action::Finder => self.open_finder(),
             Action::CommandLine => self.open_command_line(),
+            Action::BlastRadius => self.open_blast(),
             Action::Filter => {
                 let text = self.text_filter.clone().unwrap_or_default();
                 self.filter_input = Some(TextInput::new(&text, false));
@@ -601,6 +609,27 @@ impl App {
                 });
             }
             _ => self.update_edit(action),
+        }
+    }
+
+    /// `B` on a component: what its failure reaches through `depends_on`.
+    fn open_blast(&mut self) {
+        let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
+            self.say("select a component that loads first");
+            return;
+        };
+        let id = reg.component.clone();
+        let registers: Vec<&Register> = self
+            .ws
+            .components
+            .iter()
+            .filter_map(ComponentFile::register)
+            .collect();
+        if let Some(blast) = crate::blast::blast(&registers, &id) {
+            self.overlay = Some(Overlay::Blast {
+                blast: Box::new(blast),
+                selected: 0,
+            });
         }
     }
 

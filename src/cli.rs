@@ -133,6 +133,14 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Blast radius: every component a failure of COMPONENT reaches through depends_on
+    Blast {
+        /// The failing component
+        component: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = BlastFormat::Text)]
+        format: BlastFormat,
+    },
     /// Print the register as a table, highest score first
     List {
         /// Sort order
@@ -246,6 +254,14 @@ FILE may come first; the default is the most recent timeline not resolved."
     },
     /// Print the timelines, newest first
     List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BlastFormat {
+    Text,
+    Json,
+    /// Graphviz (`faultline blast db --format dot | dot -Tsvg`)
+    Dot,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -115,6 +115,27 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             out,
         ),
         Command::Export { format, output } => import::export(&ws, *format, output.as_deref(), out),
+        Command::Blast { component, format } => {
+            let registers: Vec<&crate::model::Register> = ws
+                .components
+                .iter()
+                .filter_map(crate::store::ComponentFile::register)
+                .collect();
+            let Some(b) = crate::blast::blast(&registers, component) else {
+                anyhow::bail!("no component `{component}` in registers/");
+            };
+            match format {
+                crate::cli::BlastFormat::Text => {
+                    out.write_all(crate::blast::text(&b).as_bytes())?;
+                }
+                crate::cli::BlastFormat::Dot => out.write_all(crate::blast::dot(&b).as_bytes())?,
+                crate::cli::BlastFormat::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &b)?;
+                    writeln!(out)?;
+                }
+            }
+            Ok(exit::OK)
+        }
         Command::Runbook { .. }
         | Command::Diff { .. }
         | Command::Textconv { .. }

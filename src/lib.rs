@@ -20,6 +20,7 @@
 
 pub mod action;
 pub mod app;
+pub mod blast;
 pub mod check;
 pub mod cli;
 pub mod clock;

@@ -27,6 +27,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Help { scroll, from }) => help::render(app, *scroll, *from, frame),
         Some(Overlay::Findings { selected }) => findings::render(app, *selected, frame),
         Some(Overlay::Finder(finder)) => finder::render(app, finder, frame),
+        Some(Overlay::Blast { blast, selected }) => {
+            popup::render_blast(app, blast, *selected, frame);
+        }
         Some(Overlay::Command(line)) => {
             let hint = "Tab completes · Enter runs · Esc closes";
             let note = match &line.error {

@@ -317,3 +317,36 @@ fn new_creates_an_empty_register_once() {
             .contains("e.g. `search-api`")
     );
 }
+
+#[test]
+fn blast_radius_as_text_json_and_dot() {
+    let text = stdout(&faultline(&repo(), &["blast", "orders-db"]));
+    assert!(
+        text.starts_with("a failure of orders-db reaches 3 components:"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "api-gateway                  depth 2  via orders-db ← payments-api ← api-gateway"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("cycle: payments-api ← api-gateway ← payments-api"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&faultline(
+        &repo(),
+        &["blast", "orders-db", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(json["reached"].as_array().unwrap().len(), 3);
+    assert_eq!(json["risks_by_band"]["high"], 5);
+    let dot = stdout(&faultline(
+        &repo(),
+        &["blast", "orders-db", "--format", "dot"],
+    ));
+    assert!(dot.contains("\"payments-api\" -> \"orders-db\";"), "{dot}");
+    let missing = faultline(&repo(), &["blast", "nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

@@ -182,6 +182,13 @@ fn every_other_popup_has_a_way_out() {
         &overlay,
     );
     declines(
+        "blast radius",
+        CLOSE,
+        &|app| press(app, "j j j j j j j"),
+        &|app| act(app, Action::BlastRadius),
+        &overlay,
+    );
+    declines(
         "heat map",
         &["esc", "m"],
         &none,

@@ -336,3 +336,23 @@ fn a_component_shows_its_bad_minutes_against_the_error_budget() {
     assert!(text.contains("95% of 53 min"), "{text}");
     assert!(!text.contains("OVER"), "{text}");
 }
+
+#[test]
+fn b_shows_the_blast_radius_and_enter_goes_to_a_component() {
+    let mut app = example();
+    // orders-db is the eighth component.
+    press(&mut app, "j j j j j j j B");
+    let text = screen(&app);
+    assert!(text.contains("Blast radius · orders-db"), "{text}");
+    assert!(text.contains("A failure reaches 3 components"), "{text}");
+    assert!(
+        text.contains("cycle: payments-api ← api-gateway ← payments-api"),
+        "{text}"
+    );
+    insta::assert_snapshot!("blast_radius", text);
+    press(&mut app, "j j enter");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.selected_file().unwrap().stem, "api-gateway");
+    press(&mut app, "B esc");
+    assert!(app.overlay.is_none() && !app.should_quit);
+}

@@ -94,6 +94,20 @@ impl App {
                 edit_text(&mut input, a);
                 Some(Overlay::NewComponent { input, error })
             }
+            (Overlay::Blast { .. }, Action::Back | Action::BlastRadius) => None,
+            (Overlay::Blast { blast, selected }, Action::Select) => {
+                if let Some(reached) = blast.reached.get(selected) {
+                    let target = crate::search::Target::Component {
+                        id: reached.component.clone(),
+                    };
+                    self.go_to(&target);
+                }
+                None
+            }
+            (Overlay::Blast { blast, selected }, a) => {
+                let selected = move_by(selected, a, blast.reached.len());
+                Some(Overlay::Blast { blast, selected })
+            }
             (Overlay::Finder(finder), action) => self.update_finder(finder, action),
             (Overlay::Command(line), action) => self.update_command_line(line, action),
             (o, _) => Some(o),

@@ -68,6 +68,8 @@ pub enum Band {
 }
 
 impl Band {
+    pub const ALL: [Band; 4] = [Band::Low, Band::Medium, Band::High, Band::Critical];
+
     pub fn of_score(score: u8) -> Band {
         match score {
             0..=4 => Band::Low,

@@ -134,7 +134,8 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
         Overlay::Help { .. }
         | Overlay::Findings { .. }
         | Overlay::Finder(_)
-        | Overlay::Command(_) => {
+        | Overlay::Command(_)
+        | Overlay::Blast { .. } => {
             return;
         }
     };
@@ -158,4 +159,65 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(2)), y));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The blast radius popup: each component reached with its depth and path, the risks reached
+/// by band, the cycles met.
+pub fn render_blast(app: &App, blast: &crate::blast::Blast, selected: usize, frame: &mut Frame) {
+    let screen = frame.area();
+    let area = crate::screen::popup_area(
+        screen,
+        screen.width.saturating_sub(4).min(90),
+        screen.height.saturating_sub(2),
+    );
+    let block = Block::bordered()
+        .title(format!(" Blast radius · {} ", sanitize(&blast.component)))
+        .title_bottom(" ↑↓ choose · Enter go to it · Esc close ");
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = Vec::new();
+    if blast.reached.is_empty() {
+        lines.push(Line::from("Nothing depends on it."));
+    } else {
+        let bands: Vec<String> = ["critical", "high", "medium", "low"]
+            .iter()
+            .map(|b| format!("{} {b}", blast.risks_by_band.get(*b).copied().unwrap_or(0)))
+            .collect();
+        let summary = format!(
+            "A failure reaches {} component{}; their risks: {}.",
+            blast.reached.len(),
+            if blast.reached.len() == 1 { "" } else { "s" },
+            bands.join(", ")
+        );
+        for piece in wrap(&summary, width) {
+            lines.push(Line::from(piece));
+        }
+    }
+    for cycle in &blast.cycles {
+        lines.push(Line::styled(
+            crate::list::truncate(&sanitize(&format!("cycle: {}", cycle.join(" ← "))), width),
+            app.theme.warning(),
+        ));
+    }
+    lines.push(Line::from(""));
+    let head = lines.len();
+    let rows = usize::from(inner.height).saturating_sub(head);
+    let offset = crate::screen::scroll_offset(selected, rows, blast.reached.len());
+    for (i, r) in blast.reached.iter().enumerate().skip(offset).take(rows) {
+        let text = format!(
+            "{:<24} depth {}  via {}",
+            r.component,
+            r.depth,
+            r.path.join(" ← ")
+        );
+        let line = Line::from(crate::list::truncate(&sanitize(&text), width));
+        lines.push(if i == selected {
+            line.style(app.theme.selected(true))
+        } else {
+            line
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
