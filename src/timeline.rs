@@ -152,19 +152,29 @@ pub fn parse(rel: &Path, text: &str) -> Result<Loaded> {
     })
 }
 
-/// Every timeline file of a kind, newest name first.
+/// Every timeline file of a kind, newest first: by the date in its name, then (several on one
+/// day) by when it was last written.
 pub fn list(root: &Path, kind: TimelineKind) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(root.join(kind.dir()))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl") && p.is_file())
-        .filter_map(|p| Some(PathBuf::from(kind.dir()).join(p.file_name()?)))
-        .collect();
-    files.sort();
-    files.reverse();
-    files
+    let mut files: Vec<(String, std::time::SystemTime, PathBuf)> =
+        fs::read_dir(root.join(kind.dir()))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl") && p.is_file())
+            .filter_map(|p| {
+                let name = p.file_name()?.to_string_lossy().into_owned();
+                let modified = fs::metadata(&p).and_then(|m| m.modified()).ok()?;
+                let date = name.get(..10).unwrap_or("").to_owned();
+                Some((date, modified, PathBuf::from(kind.dir()).join(name)))
+            })
+            .collect();
+    files.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| b.1.cmp(&a.1))
+            .then_with(|| b.2.cmp(&a.2))
+    });
+    files.into_iter().map(|(_, _, path)| path).collect()
 }
 
 /// Checks every timeline of the workspace: a header that does not read, damaged lines, and
