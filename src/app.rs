@@ -241,6 +241,9 @@ pub struct App {
     pub quick_add: bool,
     /// The open game day or incident.
     pub timeline: Option<Box<timeline::TimelineState>>,
+    /// Limits the heat map and the lists to some components: (why, their ids), e.g. the blast
+    /// radius of one.
+    pub scope: Option<(String, Vec<String>)>,
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
@@ -300,6 +303,7 @@ impl App {
             filter_input: None,
             quick_add: false,
             timeline: None,
+            scope: None,
         };
         app.refresh_visible();
         app
@@ -546,6 +550,12 @@ impl App {
                 if self.text_filter.is_some() {
                     self.set_text_filter(None);
                     self.say("text filter cleared");
+                } else if self.scope.is_some() {
+                    let selection = self.selection();
+                    self.scope = None;
+                    self.recompute_visible();
+                    self.reselect(selection);
+                    self.say("showing every component again");
                 } else if self.filter.is_some() {
                     self.set_filter(None);
                     self.say("filter cleared");

@@ -356,3 +356,26 @@ fn b_shows_the_blast_radius_and_enter_goes_to_a_component() {
     press(&mut app, "B esc");
     assert!(app.overlay.is_none() && !app.should_quit);
 }
+
+#[test]
+fn the_heat_map_can_be_limited_to_a_blast_radius() {
+    let mut app = example();
+    press(&mut app, "j j j j j j j B m");
+    assert_eq!(app.view, faultline::app::View::HeatMap);
+    let text = screen(&app);
+    assert!(text.contains("blast radius of orders-db"), "{text}");
+    let counted: usize = faultline::screen::heatmap::counts(&app)
+        .iter()
+        .flatten()
+        .sum();
+    assert_eq!(
+        counted,
+        5 + 3 + 5 + 3,
+        "orders-db, order-queue, payments-api, api-gateway"
+    );
+    press(&mut app, "esc");
+    assert!(screen(&app).contains("Components (4 of 10)"));
+    press(&mut app, "esc");
+    assert!(screen(&app).contains("Components (10)"));
+    assert!(!app.should_quit);
+}

@@ -95,6 +95,18 @@ impl App {
                 Some(Overlay::NewComponent { input, error })
             }
             (Overlay::Blast { .. }, Action::Back | Action::BlastRadius) => None,
+            (Overlay::Blast { blast, .. }, Action::HeatMap) => {
+                // The heat map (and the lists) of what the failure reaches, itself included.
+                let mut ids: Vec<String> =
+                    blast.reached.iter().map(|r| r.component.clone()).collect();
+                ids.push(blast.component.clone());
+                self.scope = Some((format!("blast radius of {}", blast.component), ids));
+                let selection = self.selection();
+                self.recompute_visible();
+                self.reselect(selection);
+                self.view = super::View::HeatMap;
+                None
+            }
             (Overlay::Blast { blast, selected }, Action::Select) => {
                 if let Some(reached) = blast.reached.get(selected) {
                     let target = crate::search::Target::Component {

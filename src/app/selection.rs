@@ -95,6 +95,11 @@ impl App {
         self.visible = (0..self.ws.components.len())
             .filter(|&i| {
                 let file = &self.ws.components[i];
+                if let Some((_, ids)) = &self.scope
+                    && !ids.contains(&file.stem)
+                {
+                    return false;
+                }
                 let Some(reg) = file.register() else {
                     // A file that did not load is shown unless a filter asks for risks.
                     return self.filter.is_none()

@@ -14,7 +14,18 @@ use ratatui::widgets::{Block, Paragraph};
 /// Risks per cell, indexed `[likelihood - 1][impact - 1]`.
 pub fn counts(app: &App) -> [[usize; 5]; 5] {
     let mut grid = [[0usize; 5]; 5];
-    for reg in app.ws.components.iter().filter_map(ComponentFile::register) {
+    let in_scope = |reg: &&crate::model::Register| {
+        app.scope
+            .as_ref()
+            .is_none_or(|(_, ids)| ids.contains(&reg.component))
+    };
+    for reg in app
+        .ws
+        .components
+        .iter()
+        .filter_map(ComponentFile::register)
+        .filter(in_scope)
+    {
         for risk in &reg.risks {
             grid[usize::from(risk.likelihood.value() - 1)][usize::from(risk.impact.value() - 1)] +=
                 1;
@@ -66,7 +77,10 @@ pub fn render(app: &App, frame: &mut Frame) {
     let [main, status] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
     let block = Block::bordered()
-        .title(" Heat map · likelihood ↑ × impact → ")
+        .title(match &app.scope {
+            Some((why, _)) => format!(" Heat map · {} · likelihood ↑ × impact → ", sanitize(why)),
+            None => " Heat map · likelihood ↑ × impact → ".to_owned(),
+        })
         .title_bottom(" arrows/hjkl move · Enter filter the register · Esc back ");
     let inner = block.inner(main);
     frame.render_widget(block, main);

@@ -172,7 +172,7 @@ pub fn render_blast(app: &App, blast: &crate::blast::Blast, selected: usize, fra
     );
     let block = Block::bordered()
         .title(format!(" Blast radius · {} ", sanitize(&blast.component)))
-        .title_bottom(" ↑↓ choose · Enter go to it · Esc close ");
+        .title_bottom(" ↑↓ choose · Enter go to it · m its heat map · Esc close ");
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);

@@ -91,7 +91,7 @@ pub fn band_span(app: &App, band: Option<Band>) -> Span<'static> {
 
 fn render_components(app: &App, frame: &mut Frame, area: Rect) {
     let visible = app.visible();
-    let count = if app.filter.is_some() || app.text_filter.is_some() {
+    let count = if app.filter.is_some() || app.text_filter.is_some() || app.scope.is_some() {
         format!("{} of {}", visible.len(), app.ws.components.len())
     } else {
         app.ws.components.len().to_string()
@@ -266,6 +266,12 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     if let Some((l, i)) = app.filter {
         spans.push(Span::styled(
             format!(" filter L{}×I{}", l.value(), i.value()),
+            app.theme.title(),
+        ));
+    }
+    if let Some((why, _)) = &app.scope {
+        spans.push(Span::styled(
+            format!(" {}", sanitize(why)),
             app.theme.title(),
         ));
     }
