@@ -67,16 +67,7 @@ fn a_game_day_from_the_register_writes_back_when_it_ends() {
         .unwrap()
         .path();
     let text = std::fs::read_to_string(file).unwrap();
-    let kinds: Vec<String> = text
-        .lines()
-        .skip(1)
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let kinds = harness::event_kinds(&text);
     assert_eq!(kinds, ["question", "detected", "step-done", "resolved"]);
 }
 

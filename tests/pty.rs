@@ -630,16 +630,7 @@ fn an_incident_in_the_view_records_ticks_and_resumes() {
     assert_eq!(session.wait_exit(), 0);
     assert_restored(&mut session);
     let text = std::fs::read_to_string(&file).unwrap();
-    let kinds: Vec<String> = text
-        .lines()
-        .skip(1)
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let kinds = harness::event_kinds(&text);
     assert_eq!(
         kinds,
         [

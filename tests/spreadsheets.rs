@@ -6,16 +6,10 @@
 mod harness;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn faultline(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("FAULTLINE_TODAY", "2026-11-24")
-        .output()
-        .unwrap()
+    harness::run_in(dir, args, &[])
 }
 
 fn stdout(out: &Output) -> String {

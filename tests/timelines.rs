@@ -10,14 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn faultline(dir: &Path, args: &[&str], now: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("FAULTLINE_TODAY", "2026-11-24")
-        .env("FAULTLINE_NOW", now)
-        .output()
-        .unwrap()
+    harness::run_in(dir, args, &[("FAULTLINE_NOW", now)])
 }
 
 fn stdout(out: &Output) -> String {

@@ -79,3 +79,30 @@ pub fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
 pub fn screen(app: &App) -> String {
     terminal(app, 80, 24).backend().to_string()
 }
+
+/// The kinds of a timeline file's events, in order (line 1, the header, left out).
+pub fn event_kinds(text: &str) -> Vec<String> {
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The faultline binary run in `dir` without colour, "today" pinned, and `envs`.
+pub fn run_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("FAULTLINE_TODAY", "2026-11-24");
+    for (k, v) in envs {
+        command.env(k, v);
+    }
+    command.output().unwrap()
+}
