@@ -298,14 +298,6 @@ impl Viewer {
         Some(wrapped)
     }
 
-    /// The code block shown highest on screen: what `y` copies.
-    pub fn visible_code_block(&self) -> Option<&crate::markdown::CodeBlock> {
-        self.doc
-            .code_blocks
-            .iter()
-            .find(|b| b.last_line >= self.scroll && b.first_line < self.scroll + self.height)
-    }
-
     /// The code blocks and inline code spans on screen, top to bottom, at most one label each.
     pub fn copy_targets(&self) -> Vec<CopyTarget> {
         let on_screen = |line: usize| line >= self.scroll && line < self.scroll + self.height;
