@@ -87,6 +87,23 @@ pub fn draw<'a>(candidates: &'a [Candidate], rng: &mut Rng) -> Option<&'a Candid
     candidates.last()
 }
 
+/// The draw itself, over a register: the risk drawn (`component/id`) and why; `None` when the
+/// register has no risk. `seed` reproduces a draw.
+pub fn draw_risk<'a>(
+    registers: impl IntoIterator<Item = &'a Register>,
+    today: jiff::civil::Date,
+    seed: u64,
+) -> Option<(String, String)> {
+    let candidates = candidates(registers, today);
+    let drawn = draw(&candidates, &mut Rng::new(seed))?;
+    Some((drawn.reference.clone(), reason(drawn, &candidates)))
+}
+
+/// A seed from the clock, for a draw nobody asked to reproduce.
+pub fn seed_from_clock() -> u64 {
+    u64::try_from(crate::clock::now().as_nanosecond()).unwrap_or(1)
+}
+
 /// Why a candidate was drawn, for the person who will run the game day.
 pub fn reason(c: &Candidate, candidates: &[Candidate]) -> String {
     let total: f64 = candidates.iter().map(|c| c.weight).sum();

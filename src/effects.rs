@@ -172,23 +172,19 @@ fn start_timeline(
     let (risk, drawn) = match risk {
         Some(risk) => (risk, None),
         None => {
-            let candidates = crate::draw::candidates(
+            let drawn = crate::draw::draw_risk(
                 app.ws
                     .components
                     .iter()
                     .filter_map(store::ComponentFile::register),
                 app.today,
+                crate::draw::seed_from_clock(),
             );
-            let seed = u64::try_from(now.as_nanosecond()).unwrap_or(1);
-            let Some(drawn) = crate::draw::draw(&candidates, &mut crate::draw::Rng::new(seed))
-            else {
+            let Some((reference, why)) = drawn else {
                 app.status = Some("the register has no risk to draw".into());
                 return;
             };
-            (
-                drawn.reference.clone(),
-                Some(crate::draw::reason(drawn, &candidates)),
-            )
+            (reference, Some(why))
         }
     };
     let risk_title = risk.split_once('/').and_then(|(c, id)| {

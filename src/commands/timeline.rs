@@ -71,23 +71,15 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
         } => {
             let ws = Workspace::load_registers(root)?;
             let reference = if *draw {
-                let today = crate::clock::today();
-                let candidates = crate::draw::candidates(
+                let seed = seed.unwrap_or_else(crate::draw::seed_from_clock);
+                let (drawn, why) = crate::draw::draw_risk(
                     ws.components.iter().filter_map(ComponentFile::register),
-                    today,
-                );
-                let seed = seed.unwrap_or_else(|| {
-                    u64::try_from(crate::clock::now().as_nanosecond()).unwrap_or(1)
-                });
-                let drawn = crate::draw::draw(&candidates, &mut crate::draw::Rng::new(seed))
-                    .ok_or_else(|| anyhow!("the register has no risk to draw"))?;
-                writeln!(
-                    out,
-                    "drew {} (seed {seed}): {}",
-                    drawn.reference,
-                    crate::draw::reason(drawn, &candidates)
-                )?;
-                drawn.reference.clone()
+                    crate::clock::today(),
+                    seed,
+                )
+                .ok_or_else(|| anyhow!("the register has no risk to draw"))?;
+                writeln!(out, "drew {drawn} (seed {seed}): {why}")?;
+                drawn
             } else {
                 risk.clone().unwrap_or_default()
             };
