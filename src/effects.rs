@@ -187,15 +187,7 @@ fn start_timeline(
             (reference, Some(why))
         }
     };
-    let risk_title = risk.split_once('/').and_then(|(c, id)| {
-        app.ws
-            .component(c)?
-            .register()?
-            .risks
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.title.clone())
-    });
+    let risk_title = app.ws.risk(&risk).map(|r| r.title.clone());
     let header = Header {
         kind,
         title: title
@@ -267,14 +259,7 @@ pub fn load_timeline(
     let mut card = None;
     let mut anchor = None;
     for reference in &loaded.timeline.header.risks {
-        let Some((component, id)) = reference.split_once('/') else {
-            continue;
-        };
-        let Some(risk) = ws
-            .component(component)
-            .and_then(crate::store::ComponentFile::register)
-            .and_then(|reg| reg.risks.iter().find(|r| r.id == id))
-        else {
+        let Some(risk) = ws.risk(reference) else {
             continue;
         };
         if card.is_none()

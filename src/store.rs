@@ -222,6 +222,16 @@ impl Workspace {
         self.components.iter().find(|c| c.stem == id)
     }
 
+    /// The risk a reference names (`component/risk-id`), if that component loads and has it.
+    pub fn risk(&self, reference: &str) -> Option<&crate::model::Risk> {
+        let (component, id) = reference.split_once('/')?;
+        self.component(component)?
+            .register()?
+            .risks
+            .iter()
+            .find(|r| r.id == id)
+    }
+
     /// Whether a file exists at this workspace-relative path (already known safe).
     pub fn file_exists(&self, rel: &str) -> bool {
         self.runbook_by_path.contains_key(rel) || self.root.join(rel).exists()

@@ -193,7 +193,7 @@ pub fn check_all(ws: &crate::store::Workspace) -> Vec<Finding> {
                 Ok(loaded) => {
                     findings.extend(loaded.problems);
                     for reference in &loaded.timeline.header.risks {
-                        if !risk_exists(ws, reference) {
+                        if ws.risk(reference).is_none() {
                             findings.push(Finding::error(
                                 &rel,
                                 Pos::START,
@@ -207,14 +207,6 @@ pub fn check_all(ws: &crate::store::Workspace) -> Vec<Finding> {
         }
     }
     findings
-}
-
-fn risk_exists(ws: &crate::store::Workspace, reference: &str) -> bool {
-    reference.split_once('/').is_some_and(|(component, id)| {
-        ws.component(component)
-            .and_then(crate::store::ComponentFile::register)
-            .is_some_and(|reg| reg.risks.iter().any(|r| r.id == id))
-    })
 }
 
 #[cfg(test)]
