@@ -551,10 +551,7 @@ impl App {
                     self.set_text_filter(None);
                     self.say("text filter cleared");
                 } else if self.scope.is_some() {
-                    let selection = self.selection();
-                    self.scope = None;
-                    self.recompute_visible();
-                    self.reselect(selection);
+                    self.set_scope(None);
                     self.say("showing every component again");
                 } else if self.filter.is_some() {
                     self.set_filter(None);

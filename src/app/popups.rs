@@ -100,10 +100,7 @@ impl App {
                 let mut ids: Vec<String> =
                     blast.reached.iter().map(|r| r.component.clone()).collect();
                 ids.push(blast.component.clone());
-                self.scope = Some((format!("blast radius of {}", blast.component), ids));
-                let selection = self.selection();
-                self.recompute_visible();
-                self.reselect(selection);
+                self.set_scope(Some((format!("blast radius of {}", blast.component), ids)));
                 self.view = super::View::HeatMap;
                 None
             }

@@ -64,9 +64,21 @@ impl App {
 
     /// Recomputes which components the list shows, keeping the selection on the same risk.
     pub(super) fn refresh_visible(&mut self) {
+        self.change_what_is_shown(|_| {});
+    }
+
+    /// Changes what the lists show (a filter, a scope) with `f`, then shows it with the
+    /// selection kept on the same risk where it is still shown: the one way every filter goes.
+    fn change_what_is_shown(&mut self, f: impl FnOnce(&mut App)) {
         let selection = self.selection();
+        f(self);
         self.recompute_visible();
         self.reselect(selection);
+    }
+
+    /// Limits the lists and the heat map to some components (`None`: all).
+    pub(super) fn set_scope(&mut self, scope: Option<(String, Vec<String>)>) {
+        self.change_what_is_shown(|app| app.scope = scope);
     }
 
     /// Sets or clears the heat-map filter, keeping the selected risk if it is still shown.
@@ -74,18 +86,12 @@ impl App {
         &mut self,
         filter: Option<(crate::model::Level, crate::model::Level)>,
     ) {
-        let selection = self.selection();
-        self.filter = filter;
-        self.recompute_visible();
-        self.reselect(selection);
+        self.change_what_is_shown(|app| app.filter = filter);
     }
 
     /// Sets or clears the `/` text filter, keeping the selected risk if it is still shown.
     pub(super) fn set_text_filter(&mut self, text: Option<String>) {
-        let selection = self.selection();
-        self.text_filter = text.filter(|t| !t.trim().is_empty());
-        self.recompute_visible();
-        self.reselect(selection);
+        self.change_what_is_shown(|app| app.text_filter = text.filter(|t| !t.trim().is_empty()));
     }
 
     /// Which components the list shows: all, or those with a risk in the heat-map filter, and
