@@ -51,16 +51,19 @@ pub struct TimelineState {
 }
 
 impl TimelineState {
-    /// Whether the selected step (or step `i`) is ticked in the timeline.
-    pub fn is_done(&self, i: usize) -> bool {
-        let Some(step) = self.checklist.steps.get(i) else {
-            return false;
-        };
+    /// For each checklist step, whether the timeline has it done: one pass over the events.
+    pub fn done(&self) -> Vec<bool> {
         let runbook = self.checklist.runbook.as_deref().unwrap_or_default();
-        self.timeline
-            .steps_done()
+        let ticked = self.timeline.steps_done();
+        self.checklist
+            .steps
             .iter()
-            .any(|(path, text)| path == runbook && *text == step.text)
+            .map(|step| {
+                ticked
+                    .iter()
+                    .any(|(path, text)| path == runbook && *text == step.text)
+            })
+            .collect()
     }
 }
 
@@ -178,7 +181,7 @@ impl App {
             self.say("no runbook steps to tick");
             return;
         };
-        if state.is_done(state.step) {
+        if state.done().get(state.step).copied().unwrap_or(false) {
             self.say("already done (the timeline is append-only)");
             return;
         }
@@ -190,7 +193,8 @@ impl App {
         });
         if let Some(state) = self.timeline.as_mut() {
             // On to the next step not yet done.
-            let next = (state.step + 1..state.checklist.steps.len()).find(|&i| !state.is_done(i));
+            let done = state.done();
+            let next = (state.step + 1..done.len()).find(|&i| !done[i]);
             if let Some(next) = next {
                 state.step = next;
             }

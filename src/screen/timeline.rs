@@ -153,9 +153,8 @@ fn render_card(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) 
 }
 
 fn render_checklist(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
-    let done = (0..state.checklist.steps.len())
-        .filter(|&i| state.is_done(i))
-        .count();
+    let flags = state.done();
+    let done = flags.iter().filter(|d| **d).count();
     let title = match &state.checklist.runbook {
         Some(path) => format!(
             " Steps · {} · {done}/{} done ",
@@ -188,7 +187,7 @@ fn render_checklist(app: &App, state: &TimelineState, frame: &mut Frame, area: R
             ));
             heading = Some(&step.heading);
         }
-        let mark = if state.is_done(i) { "☑" } else { "☐" };
+        let mark = if flags[i] { "☑" } else { "☐" };
         let style = if i == state.step {
             selected_line = lines.len();
             app.theme.selected(true)
