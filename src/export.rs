@@ -124,25 +124,6 @@ fn minutes(m: Option<f64>) -> String {
     m.map_or_else(|| "—".into(), |m| format!("{m:.0}"))
 }
 
-/// The component's expected bad minutes a year (the sum over its risks with estimates) and
-/// the share of its error budget they take.
-pub fn component_budget(reg: &Register) -> (Option<f64>, Option<f64>) {
-    let minutes: Vec<f64> = reg
-        .risks
-        .iter()
-        .filter_map(|r| r.estimate.bad_minutes_per_year())
-        .collect();
-    if minutes.is_empty() {
-        return (None, None);
-    }
-    let total: f64 = minutes.iter().sum();
-    let share = reg
-        .error_budget_minutes()
-        .filter(|b| *b > 0.0)
-        .map(|b| total / b);
-    (Some(total), share)
-}
-
 /// Markdown: the heat map as a table, then a section per component.
 pub fn markdown(registers: &[&Register]) -> String {
     let cell = crate::diff::format::cell;
@@ -172,7 +153,7 @@ pub fn markdown(registers: &[&Register]) -> String {
             cell(&reg.component),
             cell(&reg.title)
         );
-        let (total, share) = component_budget(reg);
+        let (total, share) = reg.budget_use();
         if let Some(budget) = reg.error_budget_minutes() {
             let _ = writeln!(
                 out,
@@ -304,7 +285,7 @@ pub fn html(registers: &[&Register], title: &str) -> String {
         if !reg.description.is_empty() {
             let _ = writeln!(out, "<p>{}</p>", escape(&reg.description));
         }
-        let (total, share) = component_budget(reg);
+        let (total, share) = reg.budget_use();
         if let (Some(budget), Some(share)) = (reg.error_budget_minutes(), share) {
             let width = (share * 100.0).clamp(0.0, 100.0);
             let over = if share > 1.0 { " over" } else { "" };
@@ -356,7 +337,7 @@ mod tests {
              "estimate":{"ettd_minutes":5,"ettr_minutes":30,"per_year":2,"users_affected_percent":40}}]}"#,
         )
         .unwrap();
-        let (total, share) = component_budget(&reg);
+        let (total, share) = reg.budget_use();
         assert!((total.unwrap() - 28.0).abs() < 1e-9);
         assert!((reg.error_budget_minutes().unwrap() - 525.6).abs() < 1e-6);
         assert_eq!(pct(share), "5.3 %");

@@ -136,6 +136,25 @@ impl Register {
     }
 
     /// The highest band among the component's risks, if it has any.
+    /// The expected bad minutes a year of all its risks with estimates, and the share of the
+    /// error budget they take (`None`s: no estimates, no availability objective).
+    pub fn budget_use(&self) -> (Option<f64>, Option<f64>) {
+        let minutes: Vec<f64> = self
+            .risks
+            .iter()
+            .filter_map(|r| r.estimate.bad_minutes_per_year())
+            .collect();
+        if minutes.is_empty() {
+            return (None, None);
+        }
+        let total: f64 = minutes.iter().sum();
+        let share = self
+            .error_budget_minutes()
+            .filter(|b| *b > 0.0)
+            .map(|b| total / b);
+        (Some(total), share)
+    }
+
     pub fn highest_band(&self) -> Option<Band> {
         self.risks.iter().map(Risk::band).max()
     }

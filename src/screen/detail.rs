@@ -247,7 +247,7 @@ fn header(
 /// The component's expected bad minutes against its error budget, as a bar (red, and said in
 /// words, past 100 %).
 fn budget_bar(app: &App, reg: &Register, width: usize, lines: &mut Vec<Line<'static>>) {
-    let (Some(total), Some(share)) = crate::export::component_budget(reg) else {
+    let (Some(total), Some(share)) = reg.budget_use() else {
         return;
     };
     let Some(budget) = reg.error_budget_minutes() else {
