@@ -9,7 +9,7 @@ use crate::model::{Band, Level, Num, Register, score};
 use std::fmt::Write as _;
 
 /// The CSV columns, in order: everything a register holds.
-pub const CSV_HEADER: [&str; 24] = [
+pub const CSV_HEADER: [&str; 25] = [
     "component",
     "component_title",
     "component_description",
@@ -25,6 +25,7 @@ pub const CSV_HEADER: [&str; 24] = [
     "impact",
     "status",
     "detection",
+    "alerts",
     "mitigation",
     "runbook",
     "tickets",
@@ -86,6 +87,7 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
                 risk.impact.to_string(),
                 risk.status.to_string(),
                 risk.detection.clone(),
+                risk.alerts.join("; "),
                 risk.mitigation.clone(),
                 risk.runbook.clone(),
                 risk.tickets.join("; "),

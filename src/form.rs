@@ -13,6 +13,7 @@ pub enum Field {
     Likelihood,
     Impact,
     Detection,
+    Alerts,
     Mitigation,
     Runbook,
     Status,
@@ -46,7 +47,7 @@ pub enum Kind {
 }
 
 /// The fields of a risk, in file order.
-pub const RISK_FIELDS: [Field; 16] = [
+pub const RISK_FIELDS: [Field; 17] = [
     Field::RiskTitle,
     Field::RiskId,
     Field::Likelihood,
@@ -54,6 +55,7 @@ pub const RISK_FIELDS: [Field; 16] = [
     Field::Status,
     Field::RiskDescription,
     Field::Detection,
+    Field::Alerts,
     Field::Mitigation,
     Field::Runbook,
     Field::Questions,
@@ -86,6 +88,7 @@ impl Field {
             Field::Likelihood => "Likelihood",
             Field::Impact => "Impact",
             Field::Detection => "Detection",
+            Field::Alerts => "Alerts",
             Field::Mitigation => "Mitigation",
             Field::Runbook => "Runbook",
             Field::Status => "Status",
@@ -114,6 +117,7 @@ impl Field {
             Field::Likelihood => "likelihood",
             Field::Impact => "impact",
             Field::Detection => "detection",
+            Field::Alerts => "alerts",
             Field::Mitigation => "mitigation",
             Field::Runbook => "runbook",
             Field::Status => "status",
@@ -137,7 +141,7 @@ impl Field {
             Field::RiskDescription | Field::ComponentDescription => Kind::Multiline,
             Field::Likelihood | Field::Impact => Kind::Level,
             Field::Status => Kind::Status,
-            Field::Tickets | Field::Questions | Field::DependsOn => Kind::List,
+            Field::Tickets | Field::Questions | Field::Alerts | Field::DependsOn => Kind::List,
             Field::LastRehearsed => Kind::Date,
             Field::Ettd
             | Field::Ettr
@@ -182,6 +186,7 @@ fn list(reg: &Register, risk: Option<usize>, field: Field) -> Option<&[String]> 
     match field {
         Field::DependsOn => Some(&reg.depends_on),
         Field::Tickets => Some(&reg.risks.get(risk?)?.tickets),
+        Field::Alerts => Some(&reg.risks.get(risk?)?.alerts),
         Field::Questions => Some(&reg.risks.get(risk?)?.questions),
         _ => None,
     }
@@ -361,21 +366,17 @@ fn set_list_item(
     if row.field == Field::DependsOn && !text.is_empty() {
         check_id(&text)?;
     }
-    let items = match row.field {
-        Field::DependsOn => &mut reg.depends_on,
-        Field::Tickets => {
-            &mut reg
-                .risks
-                .get_mut(risk.ok_or("no risk selected")?)
-                .ok_or("no such risk")?
-                .tickets
-        }
-        _ => {
-            &mut reg
-                .risks
-                .get_mut(risk.ok_or("no risk selected")?)
-                .ok_or("no such risk")?
-                .questions
+    let items = if row.field == Field::DependsOn {
+        &mut reg.depends_on
+    } else {
+        let r = reg
+            .risks
+            .get_mut(risk.ok_or("no risk selected")?)
+            .ok_or("no such risk")?;
+        match row.field {
+            Field::Tickets => &mut r.tickets,
+            Field::Alerts => &mut r.alerts,
+            _ => &mut r.questions,
         }
     };
     match row.item {

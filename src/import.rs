@@ -27,6 +27,7 @@ pub enum Column {
     Impact,
     Status,
     Detection,
+    Alerts,
     Mitigation,
     Runbook,
     Tickets,
@@ -39,7 +40,7 @@ pub enum Column {
 }
 
 /// Header names (lower-cased, without spaces, `_`, `-`, `(`, `)`, `%`) for each column.
-const NAMES: [(Column, &[&str]); 24] = [
+const NAMES: [(Column, &[&str]); 25] = [
     (
         Column::Component,
         &["component", "service", "system", "componentid"],
@@ -80,6 +81,7 @@ const NAMES: [(Column, &[&str]); 24] = [
         ],
     ),
     (Column::Runbook, &["runbook", "playbook", "action"]),
+    (Column::Alerts, &["alerts", "alert", "alertnames"]),
     (Column::Tickets, &["ticket", "tickets"]),
     (Column::Questions, &["questions", "openquestions"]),
     (
@@ -448,6 +450,7 @@ fn read_row(
     risk.detection = text(Column::Detection).unwrap_or_default();
     risk.mitigation = text(Column::Mitigation).unwrap_or_default();
     risk.runbook = text(Column::Runbook).unwrap_or_default();
+    risk.alerts = text(Column::Alerts).map(|t| list(&t)).unwrap_or_default();
     risk.tickets = text(Column::Tickets).map(|t| list(&t)).unwrap_or_default();
     risk.questions = cell(row, Column::Questions)
         .map(|(_, v)| {

@@ -232,6 +232,7 @@ fn component(
                 likelihood,
                 impact,
                 detection: rng.pick(&SIGNALS).to_owned(),
+                alerts: Vec::new(),
                 mitigation: if rng.chance(85) {
                     rng.pick(&MITIGATIONS).to_owned()
                 } else {

@@ -74,12 +74,13 @@ fn risk() -> impl Strategy<Value = Risk> {
             vec(text(), 0..3),
             option::of(date()),
             estimate(),
+            vec(text(), 0..3),
         ),
     )
         .prop_map(
             |(
                 (id, title, description, likelihood, impact, detection, mitigation, runbook),
-                (status, tickets, questions, last_rehearsed, estimate),
+                (status, tickets, questions, last_rehearsed, estimate, alerts),
             )| Risk {
                 id,
                 title,
@@ -87,6 +88,7 @@ fn risk() -> impl Strategy<Value = Risk> {
                 likelihood,
                 impact,
                 detection,
+                alerts,
                 mitigation,
                 runbook,
                 status,

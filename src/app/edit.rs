@@ -444,9 +444,16 @@ impl App {
                 }
             }
             Action::NextField | Action::PrevField => {
+                let from = Some(editing.row.field);
                 if self.commit(&editing) {
                     let keep = self.quick_add;
-                    self.edit_next_field(action == Action::NextField);
+                    if keep && action == Action::NextField && from == Some(Field::Detection) {
+                        // The workshop flow goes from detection to mitigation; alerts are
+                        // named later, when someone knows them.
+                        self.edit_field(Field::Mitigation);
+                    } else {
+                        self.edit_next_field(action == Action::NextField);
+                    }
                     self.quick_add = keep && self.editing.is_some();
                 } else {
                     self.editing = Some(editing);

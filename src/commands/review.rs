@@ -168,6 +168,9 @@ pub fn textconv_text(reg: &Register) -> String {
             &format!("{} ({})", risk.score(), risk.band()),
         );
         put(&format!("{id}.detection"), &risk.detection);
+        for a in &risk.alerts {
+            put(&format!("{id}.alerts[]"), a);
+        }
         put(&format!("{id}.mitigation"), &risk.mitigation);
         put(&format!("{id}.runbook"), &risk.runbook);
         put(&format!("{id}.status"), risk.status.name());

@@ -219,11 +219,16 @@ pub fn risk_changes(r: &RiskDiff) -> Vec<String> {
             parts.push(format!("{label}: {}", shown.join("; ")));
         }
     }
-    if !r.tickets_added.is_empty() {
-        parts.push(format!("tickets + {}", r.tickets_added.join(", ")));
-    }
-    if !r.tickets_removed.is_empty() {
-        parts.push(format!("tickets − {}", r.tickets_removed.join(", ")));
+    for (label, added, removed) in [
+        ("tickets", &r.tickets_added, &r.tickets_removed),
+        ("alerts", &r.alerts_added, &r.alerts_removed),
+    ] {
+        if !added.is_empty() {
+            parts.push(format!("{label} + {}", added.join(", ")));
+        }
+        if !removed.is_empty() {
+            parts.push(format!("{label} − {}", removed.join(", ")));
+        }
     }
     if let Some((a, b)) = r.bad_minutes {
         let mut text = format!("bad minutes/year {} → {}", minutes(a), minutes(b));

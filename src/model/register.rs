@@ -63,6 +63,10 @@ pub struct Risk {
     pub impact: Level,
     #[serde(default, skip_serializing_if = "is_false_or_empty")]
     pub detection: String,
+    /// The alerts that would fire, by name, with an optional `source:` prefix
+    /// (`cloudwatch:orders-dlq-not-empty`): checked against the monitoring config.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<String>,
     #[serde(default, skip_serializing_if = "is_false_or_empty")]
     pub mitigation: String,
     #[serde(default, skip_serializing_if = "is_false_or_empty")]
@@ -184,6 +188,7 @@ impl Risk {
             likelihood: Level::Medium,
             impact: Level::Medium,
             detection: String::new(),
+            alerts: Vec::new(),
             mitigation: String::new(),
             runbook: String::new(),
             status: Status::Open,
@@ -312,6 +317,7 @@ mod tests {
             likelihood: Level::Medium,
             impact: Level::High,
             detection: String::new(),
+            alerts: Vec::new(),
             mitigation: String::new(),
             runbook: String::new(),
             status: Status::Open,

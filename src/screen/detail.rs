@@ -295,6 +295,7 @@ fn shown_value(
     if row.field.kind() == Kind::List && row.item.is_none() {
         let noun = match row.field {
             Field::Tickets => "ticket",
+            Field::Alerts => "alert",
             Field::Questions => "question",
             _ => "dependency",
         };
