@@ -249,6 +249,7 @@ pub struct App {
 /// What the background load brings once runbooks are indexed and everything is checked.
 pub struct Checked {
     pub runbooks: crate::store::RunbookSet,
+    pub monitoring: Option<std::sync::Arc<crate::monitoring::Inventory>>,
     pub findings: Vec<Finding>,
     pub search: SearchIndex,
 }
@@ -313,6 +314,7 @@ impl App {
     /// meanwhile are checked again against their current state.
     pub fn attach_checked(&mut self, checked: Checked) {
         self.ws.attach_runbooks(checked.runbooks);
+        self.ws.monitoring = checked.monitoring;
         self.findings = checked.findings;
         self.search = checked.search;
         self.checking = false;

@@ -12,6 +12,8 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::path::Path;
 
+mod alerts;
+
 /// Days after which a high or critical risk's rehearsal is stale.
 pub const STALE_REHEARSAL_DAYS: i32 = 180;
 
@@ -26,6 +28,7 @@ pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
     for doc in &ws.runbooks {
         check_runbook_links(ws, doc, &mut findings);
     }
+    alerts::inventory(ws, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
@@ -183,6 +186,7 @@ impl FileCheck<'_> {
             }
             self.estimate(i, risk);
             self.policy(reg, i, today);
+            self.alerts(reg, i);
         }
         self.canonical(loaded);
     }

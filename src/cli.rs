@@ -133,6 +133,19 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The alerts defined in the repository's monitoring config (Prometheus, Grafana,
+    /// Terraform, CloudFormation, Sloth), the risks naming each, and the coverage
+    #[command(
+        long_about = "The alerts defined in the repository's monitoring config, each with its source, name, path:line and runbook_url, the risks that name it, and the share of alerts named by a risk.\n\nFiles read by default: **/*.rules.y*ml, **/rules/**/*.y*ml, **/alerts/**/*.y*ml, **/prometheus/**/*.y*ml, **/monitoring/**/*.y*ml, **/*.tf, **/provisioning/alerting/**, CloudFormation templates (**/*.template.*, **/template.y*ml, **/cloudformation/**, cdk.out/*.template.json), Sloth specs (**/slos/**, **/*.slo.y*ml); .git, target, node_modules and files over 16 MiB are skipped. faultline.toml's [monitoring] section sets paths, ignore and runbook_base_url.\n\nNames built from variables (${var.env}-…, !Sub) are patterns, marked ~, and match by their literal parts. CDK source cannot be read statically: run `cdk synth` and the templates in cdk.out are read."
+    )]
+    Alerts {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = AlertsFormat::Text)]
+        format: AlertsFormat,
+        /// Only the alerts no risk names
+        #[arg(long)]
+        uncovered: bool,
+    },
     /// Blast radius: every component a failure of COMPONENT reaches through depends_on
     Blast {
         /// The failing component
@@ -254,6 +267,12 @@ FILE may come first; the default is the most recent timeline not resolved."
     },
     /// Print the timelines, newest first
     List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlertsFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! The subcommands: each loads the workspace, does its one job, writes to `out`, and returns the
 //! process exit code (0 fine, 1 findings, 2 usage or I/O failure).
 
+pub mod alerts;
 pub mod import;
 pub mod review;
 pub mod timeline;
@@ -115,6 +116,23 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             out,
         ),
         Command::Export { format, output } => import::export(&ws, *format, output.as_deref(), out),
+        Command::Alerts { format, uncovered } => {
+            let Some(inventory) = ws.monitoring.as_deref() else {
+                anyhow::bail!("the monitoring config was not read");
+            };
+            let mut report = alerts::report(&ws, inventory);
+            if *uncovered {
+                report.only_uncovered();
+            }
+            match format {
+                crate::cli::AlertsFormat::Text => out.write_all(report.text().as_bytes())?,
+                crate::cli::AlertsFormat::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &report)?;
+                    writeln!(out)?;
+                }
+            }
+            Ok(exit::OK)
+        }
         Command::Blast { component, format } => {
             let registers: Vec<&crate::model::Register> = ws
                 .components

@@ -41,6 +41,7 @@ pub mod locate;
 pub mod markdown;
 pub mod merge;
 pub mod model;
+pub mod monitoring;
 pub mod mouse;
 pub mod parallel;
 pub mod parse;

@@ -12,6 +12,7 @@ pub enum ItemKind {
     Risk,
     Runbook,
     Heading,
+    Alert,
 }
 
 impl ItemKind {
@@ -22,6 +23,7 @@ impl ItemKind {
             ItemKind::Risk => "risk",
             ItemKind::Runbook => "book",
             ItemKind::Heading => "  § ",
+            ItemKind::Alert => "alrt",
         }
     }
 }
@@ -39,6 +41,12 @@ pub enum Target {
     Runbook {
         path: String,
         anchor: Option<String>,
+    },
+    /// An alert from the monitoring config, with the first risk that names it.
+    Alert {
+        name: String,
+        location: String,
+        risk: Option<(String, String)>,
     },
 }
 
@@ -94,7 +102,49 @@ impl SearchIndex {
                 );
             }
         }
+        if let Some(inventory) = ws.monitoring.as_deref() {
+            index.push_alerts(ws, inventory);
+        }
         index
+    }
+
+    /// Every alert of the monitoring config, leading to the first risk that names it.
+    fn push_alerts(&mut self, ws: &Workspace, inventory: &crate::monitoring::Inventory) {
+        let mut first_risk: Vec<Option<(String, String)>> = vec![None; inventory.alerts.len()];
+        for reg in ws
+            .components
+            .iter()
+            .filter_map(crate::store::ComponentFile::register)
+        {
+            for risk in &reg.risks {
+                for name in &risk.alerts {
+                    for i in inventory.matching(name) {
+                        first_risk[i]
+                            .get_or_insert_with(|| (reg.component.clone(), risk.id.clone()));
+                    }
+                }
+            }
+        }
+        for (alert, risk) in inventory.alerts.iter().zip(first_risk) {
+            let named_by = risk.as_ref().map_or_else(
+                || "named by no risk".to_owned(),
+                |(c, r)| format!("→ {c}/{r}"),
+            );
+            self.push(
+                ItemKind::Alert,
+                format!(
+                    "{}  {} {}  {named_by}",
+                    alert.name,
+                    alert.source.name(),
+                    alert.location()
+                ),
+                Target::Alert {
+                    name: alert.name.clone(),
+                    location: alert.location(),
+                    risk,
+                },
+            );
+        }
     }
 
     fn push(&mut self, kind: ItemKind, text: String, target: Target) {
@@ -133,7 +183,7 @@ impl SearchIndex {
     pub fn replace_component(&mut self, id: &str, register: Option<&crate::model::Register>) {
         self.items.retain(|item| match &item.target {
             Target::Component { id: c } | Target::Risk { component: c, .. } => c != id,
-            Target::Runbook { .. } => true,
+            Target::Runbook { .. } | Target::Alert { .. } => true,
         });
         if let Some(reg) = register {
             self.push_register(reg);

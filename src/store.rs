@@ -99,6 +99,8 @@ pub struct Workspace {
     pub runbooks: Vec<RunbookDoc>,
     /// Problems met while loading runbooks (too large, not UTF-8, unreadable).
     pub runbook_findings: Vec<Finding>,
+    /// The alerts defined in the workspace's monitoring config; `None` until scanned.
+    pub monitoring: Option<Arc<crate::monitoring::Inventory>>,
     runbook_by_path: HashMap<String, usize>,
 }
 
@@ -124,6 +126,7 @@ impl Workspace {
     pub fn load(root: &Path) -> Result<Workspace> {
         let mut ws = Workspace::load_registers(root)?;
         ws.attach_runbooks(RunbookSet::index(root));
+        ws.monitoring = Some(Arc::new(crate::monitoring::Inventory::scan(root)));
         Ok(ws)
     }
 
@@ -155,6 +158,7 @@ impl Workspace {
         Workspace {
             root: self.root.clone(),
             components: self.components.clone(),
+            monitoring: self.monitoring.clone(),
             ..Workspace::default()
         }
     }

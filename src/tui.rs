@@ -171,11 +171,15 @@ pub fn check_in_background(app: &App) -> mpsc::Receiver<Checked> {
     let today = app.today;
     std::thread::spawn(move || {
         ws.attach_runbooks(crate::store::RunbookSet::index(&ws.root.clone()));
+        ws.monitoring = Some(std::sync::Arc::new(crate::monitoring::Inventory::scan(
+            &ws.root,
+        )));
         let findings = check(&ws, today);
         let search = crate::search::SearchIndex::build(&ws);
         let runbooks = ws.take_runbooks();
         let _ = send.send(Checked {
             runbooks,
+            monitoring: ws.monitoring.take(),
             findings,
             search,
         });

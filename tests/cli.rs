@@ -46,12 +46,25 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 #[test]
-fn example_workspace_checks_clean() {
+fn example_workspace_checks_clean_but_for_its_renamed_alert() {
     let out = faultline(&repo(), &["check"]);
     let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(!text.contains(": error:"), "{text}");
-    assert!(text.contains("0 errors"), "{text}");
+    // The example keeps one mistake on purpose, to show what the alert check finds: a risk
+    // naming an alert that was renamed in the Prometheus rules.
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains(": error:")).collect();
+    assert_eq!(
+        errors,
+        [
+            "registers/orders-db.json:70:9: error: risk `orders-db/bad-migration` names alert `OrdersDbLockWaitsHigh`, but it is not defined in the monitoring config (13 alerts in 2 files read); did you mean `OrdersDbLockWaits` (prometheus, monitoring/prometheus/payments-api.rules.yml:45)? [alert-missing]"
+        ],
+        "{text}"
+    );
+    assert!(text.contains("[alert-pattern]"), "{text}");
+    assert!(
+        text.contains("monitoring/prometheus/payments-api.rules.yml:38:16: warning: 2 alerts no risk names: `PaymentsApiHighMemory` (line 38), `OrdersDbLockWaits` (line 45)"),
+        "{text}"
+    );
 }
 
 #[test]

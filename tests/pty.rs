@@ -261,6 +261,10 @@ fn example_with_data_dir() -> (tempfile::TempDir, tempfile::TempDir) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     harness::copy_tree(&root.join("registers"), &workspace.path().join("registers"));
     harness::copy_tree(&root.join("runbooks"), &workspace.path().join("runbooks"));
+    harness::copy_tree(
+        &root.join("monitoring"),
+        &workspace.path().join("monitoring"),
+    );
     (workspace, tempfile::tempdir().unwrap())
 }
 

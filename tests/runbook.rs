@@ -284,10 +284,15 @@ fn backspace_returns_from_a_backlink_to_the_runbook() {
     assert_eq!(app.view, View::Register, "and back again to the register");
 }
 
+/// Errors other than the example's one on purpose (a risk naming a renamed alert).
+fn is_unexpected_error(f: &faultline::finding::Finding) -> bool {
+    f.severity == faultline::finding::Severity::Error && f.rule != "alert-missing"
+}
+
 fn errors(app: &faultline::app::App) -> Vec<String> {
     app.findings
         .iter()
-        .filter(|f| f.severity == faultline::finding::Severity::Error)
+        .filter(|f| is_unexpected_error(f))
         .map(ToString::to_string)
         .collect()
 }
@@ -296,7 +301,7 @@ fn check_errors(root: &std::path::Path) -> Vec<String> {
     let ws = faultline::store::Workspace::load(root).unwrap();
     faultline::check::check(&ws, harness::today())
         .iter()
-        .filter(|f| f.severity == faultline::finding::Severity::Error)
+        .filter(|f| is_unexpected_error(f))
         .map(ToString::to_string)
         .collect()
 }

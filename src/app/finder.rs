@@ -172,6 +172,25 @@ impl App {
                 self.show_risk(&path, id);
             }
             Target::Runbook { path, anchor } => self.open_runbook(path, anchor.as_deref()),
+            Target::Alert {
+                name,
+                location,
+                risk: Some((component, id)),
+            } => {
+                let path = super::changes::register_path(component);
+                self.focus = Pane::Risks;
+                self.show_risk(&path, id);
+                self.say(format!(
+                    "alert {name} ({location}) is named by {component}/{id}"
+                ));
+            }
+            Target::Alert {
+                name,
+                location,
+                risk: None,
+            } => self.say(format!(
+                "alert {name} ({location}) is named by no risk: add it to a risk's Alerts"
+            )),
         }
     }
 }

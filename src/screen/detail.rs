@@ -314,6 +314,12 @@ fn shown_value(
             None => format!("{value} ✓"),
         };
     }
+    if row.field == Field::Alerts
+        && let Some(inventory) = app.ws.monitoring.as_deref()
+        && !value.is_empty()
+    {
+        return format!("{value}\n{}", alert_state(inventory, &value));
+    }
     if row.field == Field::LastRehearsed
         && let Some(date) = risk.and_then(|i| reg.risks[i].last_rehearsed)
     {
@@ -324,6 +330,30 @@ fn shown_value(
         return "never".into();
     }
     value
+}
+
+/// Where an alert a risk names is defined: found at `path:line`, matched only by a pattern, or
+/// missing (with the closest name).
+fn alert_state(inventory: &crate::monitoring::Inventory, name: &str) -> String {
+    use crate::monitoring::Resolution;
+    match inventory.resolve(name) {
+        Resolution::Found(defs) => {
+            let places: Vec<String> = defs
+                .iter()
+                .map(|d| format!("{} {}", d.source.name(), d.location()))
+                .collect();
+            format!("✓ {}", places.join(", "))
+        }
+        Resolution::Pattern(defs) => format!(
+            "~ only the pattern {} ({})",
+            defs[0].name,
+            defs[0].location()
+        ),
+        Resolution::Missing(closest) => match closest {
+            Some(d) => format!("✗ missing; did you mean {} ({})?", d.name, d.location()),
+            None => "✗ missing from the monitoring config".into(),
+        },
+    }
 }
 
 /// Lines derived from the fields, after the row they follow: bad minutes after the estimate,

@@ -35,6 +35,7 @@ pub fn example_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("registers"), &dir.path().join("registers"));
     copy_tree(&repo().join("runbooks"), &dir.path().join("runbooks"));
+    copy_tree(&repo().join("monitoring"), &dir.path().join("monitoring"));
     dir
 }
 

@@ -1,0 +1,415 @@
+//! The alerts defined as code in the workspace (Prometheus rules, Grafana provisioning,
+//! Terraform, CloudFormation, Sloth): found, read into an inventory with `path:line`, and matched
+//! against the alerts that risks name.
+//!
+//! Reading is static: a name built at deploy time (`${var.env}-orders-dlq`) is kept as a
+//! *pattern* that matches by its literal parts. CDK source cannot be read this way; its
+//! synthesised templates (`cdk.out/*.template.json`) can.
+
+pub mod config;
+pub mod glob;
+mod terraform;
+mod yaml;
+
+use crate::finding::{Finding, Pos};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use config::MonitoringConfig;
+
+/// Where an alert is defined; a risk may name one with a prefix (`cloudwatch:orders-dlq`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Prometheus,
+    Grafana,
+    Cloudwatch,
+    Datadog,
+    Sloth,
+}
+
+impl Source {
+    pub const ALL: [Source; 5] = [
+        Source::Prometheus,
+        Source::Grafana,
+        Source::Cloudwatch,
+        Source::Datadog,
+        Source::Sloth,
+    ];
+
+    /// The prefix a risk writes before the name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Prometheus => "prometheus",
+            Source::Grafana => "grafana",
+            Source::Cloudwatch => "cloudwatch",
+            Source::Datadog => "datadog",
+            Source::Sloth => "sloth",
+        }
+    }
+
+    fn from_prefix(prefix: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|s| s.name() == prefix)
+    }
+}
+
+/// One alert as the monitoring config defines it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertDef {
+    pub source: Source,
+    /// The name as written; for a pattern, with its placeholders (`${var.env}-orders-dlq`).
+    pub name: String,
+    /// Workspace-relative, `/`-separated.
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    /// True when the name is built from variables and matches by its literal parts.
+    pub pattern: bool,
+    /// Grafana's stable rule id, which a risk may name instead of the title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook_url: Option<String>,
+    /// Where the runbook URL is written, for a finding about it.
+    #[serde(skip)]
+    pub runbook_pos: Pos,
+}
+
+impl AlertDef {
+    /// `path:line`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.path, self.line)
+    }
+
+    /// Whether `name` is one this pattern could produce: its literal parts in order, with
+    /// anything in place of the placeholders. A pattern with no literal text matches nothing
+    /// (it could be any alert, so it proves none).
+    pub fn pattern_matches(&self, name: &str) -> bool {
+        self.pattern && pattern_matches(&self.name, name)
+    }
+}
+
+/// What a name from a risk resolves to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolution<'a> {
+    /// Defined under exactly that name (one or more definitions).
+    Found(Vec<&'a AlertDef>),
+    /// Only a name built from variables could produce it.
+    Pattern(Vec<&'a AlertDef>),
+    /// Not defined; the closest name, if one is close.
+    Missing(Option<&'a AlertDef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    Exact,
+    Pattern,
+    None,
+}
+
+/// Every alert found in the workspace's monitoring config, and the files that could not be read.
+#[derive(Debug, Default, Clone)]
+pub struct Inventory {
+    /// In path, then line order.
+    pub alerts: Vec<AlertDef>,
+    /// `monitoring-unparseable` warnings and an invalid `faultline.toml`.
+    pub problems: Vec<Finding>,
+    /// How many files were read.
+    pub files_scanned: usize,
+    /// The settings it was built with.
+    pub config: MonitoringConfig,
+    by_name: HashMap<String, Vec<usize>>,
+    patterns: Vec<usize>,
+    /// Lower-cased names, for "did you mean".
+    lower: Vec<(String, usize)>,
+}
+
+impl Inventory {
+    /// An inventory of these alerts (sorted by path and line here).
+    pub fn new(
+        mut alerts: Vec<AlertDef>,
+        problems: Vec<Finding>,
+        files_scanned: usize,
+        config: MonitoringConfig,
+    ) -> Inventory {
+        alerts.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut patterns = Vec::new();
+        let mut lower = Vec::new();
+        for (i, alert) in alerts.iter().enumerate() {
+            by_name.entry(alert.name.clone()).or_default().push(i);
+            if let Some(uid) = &alert.uid {
+                by_name.entry(uid.clone()).or_default().push(i);
+            }
+            if alert.pattern {
+                patterns.push(i);
+            } else {
+                lower.push((alert.name.to_lowercase(), i));
+            }
+        }
+        Inventory {
+            alerts,
+            problems,
+            files_scanned,
+            config,
+            by_name,
+            patterns,
+            lower,
+        }
+    }
+
+    /// Reads the config and every monitoring file of the workspace at `root`, on all cores.
+    pub fn scan(root: &Path) -> Inventory {
+        let (config, config_problem) = config::load(root);
+        let mut paths = Vec::new();
+        walk(root, root, &config, &mut paths);
+        paths.sort();
+        let results = crate::parallel::map(&paths, |path| scan_file(root, path));
+        let mut alerts = Vec::new();
+        let mut problems: Vec<Finding> = config_problem.into_iter().collect();
+        for (found, problem) in results {
+            alerts.extend(found);
+            problems.extend(problem);
+        }
+        Inventory::new(alerts, problems, paths.len(), config)
+    }
+
+    /// Resolves a name as a risk writes it: `Name` or `source:Name`.
+    pub fn resolve(&self, reference: &str) -> Resolution<'_> {
+        let refs = |ids: Vec<usize>| ids.into_iter().map(|i| &self.alerts[i]).collect();
+        match self.resolve_ids(reference) {
+            (Match::Exact, ids) => Resolution::Found(refs(ids)),
+            (Match::Pattern, ids) => Resolution::Pattern(refs(ids)),
+            (Match::None, _) => {
+                let (source, name) = split_reference(reference);
+                Resolution::Missing(self.closest(source, name))
+            }
+        }
+    }
+
+    /// For each alert, whether one of these references (as risks write them) names it.
+    pub fn covered<'r>(&self, references: impl IntoIterator<Item = &'r str>) -> Vec<bool> {
+        let mut covered = vec![false; self.alerts.len()];
+        for reference in references {
+            for i in self.resolve_ids(reference).1 {
+                covered[i] = true;
+            }
+        }
+        covered
+    }
+
+    /// The indices in `alerts` of the definitions a reference names (exactly, else by pattern).
+    pub fn matching(&self, reference: &str) -> Vec<usize> {
+        self.resolve_ids(reference).1
+    }
+
+    fn resolve_ids(&self, reference: &str) -> (Match, Vec<usize>) {
+        let (source, name) = split_reference(reference);
+        let keep = |i: &usize| source.is_none_or(|s| self.alerts[*i].source == s);
+        let exact: Vec<usize> = self
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(keep)
+            .collect();
+        if !exact.is_empty() {
+            return (Match::Exact, exact);
+        }
+        let by_pattern: Vec<usize> = self
+            .patterns
+            .iter()
+            .copied()
+            .filter(keep)
+            .filter(|&i| self.alerts[i].pattern_matches(name))
+            .collect();
+        if by_pattern.is_empty() {
+            (Match::None, by_pattern)
+        } else {
+            (Match::Pattern, by_pattern)
+        }
+    }
+
+    /// The defined name nearest to `name`: the same but for case, else the fewest edits.
+    fn closest(&self, source: Option<Source>, name: &str) -> Option<&AlertDef> {
+        let wanted = name.to_lowercase();
+        let candidates = self
+            .lower
+            .iter()
+            .filter(|(_, i)| source.is_none_or(|s| self.alerts[*i].source == s));
+        let limit = 2.max(wanted.chars().count() / 3);
+        candidates
+            .filter(|(lower, _)| lower.len().abs_diff(wanted.len()) <= limit)
+            .map(|(lower, i)| (crate::parse::edit_distance(&wanted, lower), *i))
+            .filter(|(d, _)| *d <= limit)
+            .min_by_key(|(d, i)| (*d, *i))
+            .map(|(_, i)| &self.alerts[i])
+    }
+}
+
+/// `cloudwatch:orders-dlq` → (Cloudwatch, `orders-dlq`); a prefix that names no source is part
+/// of the name.
+pub fn split_reference(reference: &str) -> (Option<Source>, &str) {
+    match reference.split_once(':') {
+        Some((prefix, name)) => match Source::from_prefix(prefix) {
+            Some(source) => (Some(source), name),
+            None => (None, reference),
+        },
+        None => (None, reference),
+    }
+}
+
+/// The literal parts of a name with `${…}` or `{{…}}` placeholders.
+fn literal_parts(pattern: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = pattern;
+    loop {
+        let next = [("${", "}"), ("{{", "}}")]
+            .iter()
+            .filter_map(|(open, close)| rest.find(open).map(|at| (at, *open, *close)))
+            .min_by_key(|(at, _, _)| *at);
+        let Some((at, open, close)) = next else {
+            parts.push(rest);
+            return parts;
+        };
+        parts.push(&rest[..at]);
+        let after = &rest[at + open.len()..];
+        match after.find(close) {
+            Some(end) => rest = &after[end + close.len()..],
+            None => {
+                parts.push("");
+                return parts;
+            }
+        }
+    }
+}
+
+/// Whether `name` fits a pattern: the first literal part starts it, the last ends it, the rest
+/// come in order between.
+pub fn pattern_matches(pattern: &str, name: &str) -> bool {
+    let parts = literal_parts(pattern);
+    if parts.iter().all(|p| p.is_empty()) {
+        return false;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if parts.len() == 1 {
+        return first == name;
+    }
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut middle = &name[first.len()..name.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match middle.find(part) {
+            Some(at) => middle = &middle[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Directories never scanned: version control, build output, dependencies.
+const SKIPPED_DIRS: [&str; 4] = [".git", "target", "node_modules", ".terraform"];
+
+/// Every file under `dir` the config asks for, without following symbolic links.
+fn walk(root: &Path, dir: &Path, config: &MonitoringConfig, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let path = entry.path();
+        if kind.is_dir() {
+            if name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref()) {
+                continue;
+            }
+            let rel = crate::store::relative(root, &path);
+            if config.ignores_path(&rel) {
+                continue;
+            }
+            walk(root, &path, config, out);
+        } else if kind.is_file() {
+            let rel = crate::store::relative(root, &path);
+            if config.scans(&rel) {
+                out.push(path);
+            }
+        }
+    }
+}
+
+/// The alerts of one file, or why it could not be read.
+fn scan_file(root: &Path, path: &Path) -> (Vec<AlertDef>, Option<Finding>) {
+    let rel = crate::store::relative(root, path);
+    let bytes = match crate::store::read_limited(root, path) {
+        Ok(bytes) => bytes,
+        Err(mut finding) => {
+            finding.severity = crate::finding::Severity::Warning;
+            finding.rule = "monitoring-unparseable";
+            return (Vec::new(), Some(finding));
+        }
+    };
+    let text = match crate::parse::decode(Path::new(&rel), bytes) {
+        Ok(text) => text,
+        Err(mut finding) => {
+            finding.severity = crate::finding::Severity::Warning;
+            finding.rule = "monitoring-unparseable";
+            return (Vec::new(), Some(finding));
+        }
+    };
+    scan_text(&rel, &text)
+}
+
+/// The alerts in one file's text, by its kind (`.tf` is Terraform; YAML and JSON are read by
+/// what they hold). Never panics, whatever the bytes.
+pub fn scan_text(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
+    if rel.ends_with(".tf") {
+        terraform::scan(rel, text)
+    } else {
+        yaml::scan(rel, text)
+    }
+}
+
+fn unparseable(rel: &str, pos: Pos, message: String) -> Finding {
+    Finding::warning(rel, pos, "monitoring-unparseable", message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_by_their_literal_parts() {
+        assert!(pattern_matches("${var.env}-orders-dlq", "prod-orders-dlq"));
+        assert!(pattern_matches("${var.env}-orders-dlq", "-orders-dlq"));
+        assert!(!pattern_matches("${var.env}-orders-dlq", "prod-orders-dl"));
+        assert!(pattern_matches(
+            "api-${var.env}-5xx-${var.region}",
+            "api-prod-5xx-eu"
+        ));
+        assert!(!pattern_matches(
+            "api-${var.env}-5xx-${x}",
+            "api-prod-4xx-eu"
+        ));
+        assert!(pattern_matches("{{ $env }}High", "prodHigh"));
+        assert!(!pattern_matches("${local.name}", "anything"));
+        assert!(pattern_matches("plain", "plain"));
+        // An unclosed placeholder runs to the end of the name.
+        assert!(pattern_matches("a${x", "ab"));
+    }
+
+    #[test]
+    fn references_split_only_on_known_sources() {
+        assert_eq!(
+            split_reference("cloudwatch:orders-dlq"),
+            (Some(Source::Cloudwatch), "orders-dlq")
+        );
+        assert_eq!(split_reference("team:thing"), (None, "team:thing"));
+        assert_eq!(split_reference("Plain"), (None, "Plain"));
+    }
+}

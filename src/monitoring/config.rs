@@ -1,0 +1,205 @@
+//! The workspace's optional `faultline.toml`: which files hold monitoring config, which to
+//! leave alone, and the web address under which this repository's runbooks are published.
+//!
+//! ```toml
+//! [monitoring]
+//! paths = ["monitoring/**/*.yml", "infra/**/*.tf"]   # replaces the defaults
+//! ignore = ["legacy/**", "Watchdog"]                  # paths not read; alert names not required
+//! runbook_base_url = "https://github.com/acme/shop/blob/main/"
+//! ```
+
+use super::glob;
+use crate::finding::{Finding, LineIndex, Pos};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The config file's name, at the workspace root.
+pub const CONFIG_FILE: &str = "faultline.toml";
+
+/// Where alerts are looked for when the config does not say.
+pub const DEFAULT_PATHS: [&str; 15] = [
+    "**/*.rules.y*ml",
+    "**/rules/**/*.y*ml",
+    "**/alerts/**/*.y*ml",
+    "**/*.alerts.y*ml",
+    "**/prometheus/**/*.y*ml",
+    "**/*.tf",
+    "**/provisioning/alerting/**/*.{yml,yaml,json}",
+    "**/*.template.{json,yml,yaml}",
+    "**/template.y*ml",
+    "**/cloudformation/**/*.{json,yml,yaml}",
+    "**/cdk.out/*.template.json",
+    "**/slos/**/*.y*ml",
+    "**/*.slo.y*ml",
+    "**/sloth/**/*.y*ml",
+    "**/monitoring/**/*.y*ml",
+];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    monitoring: MonitoringConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringConfig {
+    /// Globs of the files to read; the defaults when absent.
+    #[serde(default)]
+    pub paths: Option<Vec<String>>,
+    /// Globs: a path that matches is not read; an alert whose name matches need not be named
+    /// by a risk (`alert-uncovered` is silenced).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// A `runbook_url` under this address is a path in this repository and is checked.
+    #[serde(default)]
+    pub runbook_base_url: Option<String>,
+}
+
+impl MonitoringConfig {
+    /// Whether the file at this workspace-relative path is read.
+    pub fn scans(&self, rel: &str) -> bool {
+        if self.ignores_path(rel) {
+            return false;
+        }
+        match &self.paths {
+            Some(paths) => paths.iter().any(|p| glob::matches(p, rel)),
+            None => DEFAULT_PATHS.iter().any(|p| glob::matches(p, rel)),
+        }
+    }
+
+    /// Whether `ignore` leaves this path (or a directory holding it) alone.
+    pub fn ignores_path(&self, rel: &str) -> bool {
+        self.ignore.iter().any(|p| glob::matches(p, rel))
+    }
+
+    /// Whether `ignore` says no risk needs to name this alert.
+    pub fn ignores_alert(&self, name: &str) -> bool {
+        self.ignore.iter().any(|p| glob::matches(p, name))
+    }
+
+    /// The path of a runbook URL in this repository (relative, or under `runbook_base_url`),
+    /// anchor kept; `None` for a web address elsewhere. `dir` is the alert file's directory, for
+    /// `./` and `../` paths.
+    pub fn local_runbook(&self, dir: &str, url: &str) -> Option<String> {
+        if let Some(base) = self.runbook_base_url.as_deref().filter(|b| !b.is_empty())
+            && let Some(rest) = url.strip_prefix(base)
+        {
+            return Some(rest.trim_start_matches('/').to_owned());
+        }
+        if url.contains("://") || url.starts_with("mailto:") || url.is_empty() {
+            return None;
+        }
+        if url.starts_with("./") || url.starts_with("../") {
+            let (file, anchor) = url
+                .split_once('#')
+                .map_or((url, None), |(f, a)| (f, Some(a)));
+            // Leading outside the workspace: kept as written, for the check to say so.
+            let Some(joined) = crate::check::normalize(dir, file) else {
+                return Some(url.to_owned());
+            };
+            return Some(match anchor {
+                Some(a) => format!("{joined}#{a}"),
+                None => joined,
+            });
+        }
+        Some(url.trim_start_matches('/').to_owned())
+    }
+}
+
+/// Reads `faultline.toml` at the workspace root. Absent: the defaults. Invalid: the defaults
+/// and a finding at its line (an unknown key is an error, as in a register: a typo must not
+/// silently change what is checked).
+pub fn load(root: &Path) -> (MonitoringConfig, Option<Finding>) {
+    let path = root.join(CONFIG_FILE);
+    let Ok(bytes) = std::fs::read(&path) else {
+        return (MonitoringConfig::default(), None);
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    match parse(&text) {
+        Ok(config) => (config, None),
+        Err((pos, message)) => (
+            MonitoringConfig::default(),
+            Some(Finding::error(CONFIG_FILE, pos, "config-invalid", message)),
+        ),
+    }
+}
+
+/// Parses the config's text; the error with its position.
+pub fn parse(text: &str) -> Result<MonitoringConfig, (Pos, String)> {
+    toml::from_str::<File>(text)
+        .map(|f| f.monitoring)
+        .map_err(|err| {
+            let pos = err.span().map_or(Pos::START, |span| {
+                LineIndex::new(text).pos(text, span.start)
+            });
+            let message = err.message().trim().to_owned();
+            (
+                pos,
+                format!("{CONFIG_FILE} is not valid: {message}; the defaults are used"),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let config = MonitoringConfig::default();
+        assert!(config.scans("monitoring/prometheus/api.rules.yml"));
+        assert!(config.scans("infra/alarms.tf"));
+        assert!(config.scans("infra/cdk.out/Shop.template.json"));
+        assert!(!config.scans("registers/api.json"));
+        assert!(!config.scans("runbooks/api.md"));
+        let config = parse(
+            "[monitoring]\npaths = [\"ops/*.yml\"]\nignore = [\"ops/old.yml\", \"Watchdog\"]\n",
+        )
+        .unwrap();
+        assert!(config.scans("ops/a.yml"));
+        assert!(!config.scans("ops/old.yml"));
+        assert!(!config.scans("infra/alarms.tf"));
+        assert!(config.ignores_alert("Watchdog"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_position() {
+        let (pos, message) = parse("[monitoring]\npath = [\"x\"]\n").unwrap_err();
+        assert_eq!(pos.line, 2);
+        assert!(message.contains("path"), "{message}");
+    }
+
+    #[test]
+    fn runbook_urls_in_this_repository() {
+        let config = MonitoringConfig {
+            runbook_base_url: Some("https://github.com/acme/shop/blob/main/".into()),
+            ..MonitoringConfig::default()
+        };
+        let dir = "monitoring/prometheus";
+        assert_eq!(
+            config
+                .local_runbook(
+                    dir,
+                    "https://github.com/acme/shop/blob/main/runbooks/a.md#x"
+                )
+                .as_deref(),
+            Some("runbooks/a.md#x")
+        );
+        assert_eq!(
+            config.local_runbook(dir, "https://wiki.example.com/a"),
+            None
+        );
+        assert_eq!(
+            config
+                .local_runbook(dir, "../../runbooks/a.md#x")
+                .as_deref(),
+            Some("runbooks/a.md#x")
+        );
+        assert_eq!(
+            config.local_runbook(dir, "runbooks/a.md").as_deref(),
+            Some("runbooks/a.md")
+        );
+    }
+}

@@ -1,0 +1,317 @@
+//! Alerts in YAML (and JSON, which YAML reads): Prometheus rule files and the
+//! prometheus-operator `PrometheusRule`, Grafana alert provisioning, Sloth SLO specs and
+//! CloudFormation / SAM templates, every document of a multi-document file.
+
+use super::{AlertDef, Source, unparseable};
+use crate::finding::{Finding, Pos};
+use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
+use saphyr_parser::Parser;
+
+type Node<'a> = MarkedYaml<'a>;
+
+/// Deeper nesting than this is refused before parsing: the parser recurses once per level.
+pub(super) const MAX_DEPTH: usize = 200;
+
+pub(super) fn scan(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
+    if let Some(line) = helm_line(text) {
+        return (
+            Vec::new(),
+            Some(unparseable(
+                rel,
+                Pos { line, column: 1 },
+                "a Helm template ({{ … }}), not YAML: render it (`helm template`) into a scanned path, or add it to `ignore` in faultline.toml".into(),
+            )),
+        );
+    }
+    if let Some(pos) = too_deep(text) {
+        return (
+            Vec::new(),
+            Some(unparseable(
+                rel,
+                pos,
+                format!("nested more than {MAX_DEPTH} levels deep: not read"),
+            )),
+        );
+    }
+    let docs = match load(text) {
+        Ok(docs) => docs,
+        Err(err) => {
+            let m = err.marker();
+            return (
+                Vec::new(),
+                Some(unparseable(
+                    rel,
+                    Pos {
+                        line: m.line().max(1),
+                        column: m.col() + 1,
+                    },
+                    format!("not read as YAML: {}", err.info()),
+                )),
+            );
+        }
+    };
+    let mut out = Vec::new();
+    for doc in &docs {
+        let mut scan = Scan { rel, out: &mut out };
+        scan.document(doc);
+    }
+    (out, None)
+}
+
+fn load(text: &str) -> Result<Vec<Node<'_>>, saphyr::ScanError> {
+    let mut loader: YamlLoader<Node<'_>> = YamlLoader::default();
+    // Scalars stay as written, with their tags: `!Ref Name` is not the name `Name`.
+    loader.early_parse(false);
+    // A duplicated key is a mistake for the file's own tool to report, not a reason to skip it.
+    loader.allow_duplicate_keys(true);
+    let mut parser = Parser::new_from_str(text);
+    parser.load(&mut loader, true)?;
+    if let Some(err) = loader.error() {
+        return Err(err.clone());
+    }
+    Ok(loader.into_documents())
+}
+
+/// The first line that is Helm templating rather than YAML: a line that starts with `{{`, or
+/// one using Helm's own functions. Go templates inside quoted values (`{{ $labels.instance }}` in
+/// a Prometheus annotation) are ordinary strings and are not counted.
+fn helm_line(text: &str) -> Option<usize> {
+    const HELM: [&str; 7] = [
+        "{{ .Values",
+        "{{- ",
+        "{{ include",
+        "{{ template",
+        "{{ .Release",
+        "{{ .Chart",
+        "{{- end",
+    ];
+    text.lines()
+        .position(|line| {
+            let trimmed = line.trim_start();
+            trimmed.starts_with("{{") || HELM.iter().any(|h| line.contains(h))
+        })
+        .map(|i| i + 1)
+}
+
+/// Where the nesting first goes deeper than `MAX_DEPTH`: brackets, or block indentation (one
+/// level per two columns at most).
+pub(super) fn too_deep(text: &str) -> Option<Pos> {
+    let mut depth = 0usize;
+    for (i, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '-', '\t']).len();
+        if indent / 2 > MAX_DEPTH {
+            return Some(Pos {
+                line: i + 1,
+                column: 1,
+            });
+        }
+        for (col, c) in line.chars().enumerate() {
+            match c {
+                '[' | '{' | '(' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Some(Pos {
+                            line: i + 1,
+                            column: col + 1,
+                        });
+                    }
+                }
+                ']' | '}' | ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// A scalar's text and its tag suffix (`Sub` for `!Sub`), if it is a scalar.
+fn scalar<'n>(node: &'n Node<'_>) -> Option<(&'n str, Option<&'n str>)> {
+    match &node.data {
+        YamlData::Representation(text, _, tag) => {
+            Some((text.as_ref(), tag.as_ref().map(|t| t.suffix.as_str())))
+        }
+        YamlData::Value(Scalar::String(text)) => Some((text.as_ref(), None)),
+        _ => None,
+    }
+}
+
+fn text<'n>(node: &'n Node<'_>) -> Option<&'n str> {
+    scalar(node).map(|(t, _)| t)
+}
+
+/// The value under `key` in a mapping.
+fn get<'n, 'a>(node: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
+    match &node.data {
+        YamlData::Mapping(map) => map
+            .iter()
+            .find(|(k, _)| text(k) == Some(key))
+            .map(|(_, v)| v),
+        YamlData::Tagged(_, inner) => get(inner, key),
+        _ => None,
+    }
+}
+
+fn items<'n, 'a>(node: Option<&'n Node<'a>>) -> &'n [Node<'a>] {
+    match node.map(|n| &n.data) {
+        Some(YamlData::Sequence(items)) => items,
+        _ => &[],
+    }
+}
+
+fn pos(node: &Node<'_>) -> Pos {
+    Pos {
+        line: node.span.start.line().max(1),
+        column: node.span.start.col() + 1,
+    }
+}
+
+struct Scan<'o> {
+    rel: &'o str,
+    out: &'o mut Vec<AlertDef>,
+}
+
+impl Scan<'_> {
+    fn document(&mut self, doc: &Node<'_>) {
+        if let Some(resources) = get(doc, "Resources") {
+            self.cloudformation(resources);
+            return;
+        }
+        let spec = get(doc, "spec");
+        let groups = get(doc, "groups").or_else(|| spec.and_then(|s| get(s, "groups")));
+        for group in items(groups) {
+            for rule in items(get(group, "rules")) {
+                self.rule(rule);
+            }
+        }
+        let slos = get(doc, "slos").or_else(|| spec.and_then(|s| get(s, "slos")));
+        for slo in items(slos) {
+            if let Some(alerting) = get(slo, "alerting")
+                && let Some(name) = get(alerting, "name")
+            {
+                self.push(Source::Sloth, name, None, runbook(alerting));
+            }
+        }
+    }
+
+    /// A Prometheus rule (`alert:`; recording rules have none) or a Grafana one (`title:`).
+    fn rule(&mut self, rule: &Node<'_>) {
+        if let Some(name) = get(rule, "alert") {
+            self.push(Source::Prometheus, name, None, runbook(rule));
+        } else if let Some(title) = get(rule, "title") {
+            let uid = get(rule, "uid").and_then(text).map(str::to_owned);
+            self.push(Source::Grafana, title, uid, runbook(rule));
+        }
+    }
+
+    fn cloudformation(&mut self, resources: &Node<'_>) {
+        let YamlData::Mapping(map) = &resources.data else {
+            return;
+        };
+        for (logical_id, resource) in map {
+            let kind = get(resource, "Type").and_then(text);
+            if !matches!(
+                kind,
+                Some("AWS::CloudWatch::Alarm" | "AWS::CloudWatch::CompositeAlarm")
+            ) {
+                continue;
+            }
+            let named = get(resource, "Properties").and_then(|p| get(p, "AlarmName"));
+            match named {
+                Some(name) => self.push(Source::Cloudwatch, name, None, None),
+                // Without a name CloudFormation makes one from the stack and the logical id;
+                // the logical id is what the template's author knows it by.
+                None => self.push(Source::Cloudwatch, logical_id, None, None),
+            }
+        }
+    }
+
+    fn push(
+        &mut self,
+        source: Source,
+        name: &Node<'_>,
+        uid: Option<String>,
+        runbook: Option<(String, Pos)>,
+    ) {
+        let Some((name_text, pattern)) = name_of(name) else {
+            return;
+        };
+        if name_text.trim().is_empty() {
+            return;
+        }
+        let at = pos(name);
+        let (runbook_url, runbook_pos) = match runbook {
+            Some((url, p)) => (Some(url), p),
+            None => (None, Pos::START),
+        };
+        self.out.push(AlertDef {
+            source,
+            pattern: pattern || name_text.contains("${") || name_text.contains("{{"),
+            name: name_text,
+            path: self.rel.to_owned(),
+            line: at.line,
+            column: at.column,
+            uid,
+            runbook_url,
+            runbook_pos,
+        });
+    }
+}
+
+/// `annotations.runbook_url` (also `runbook`), with where it is written.
+fn runbook(node: &Node<'_>) -> Option<(String, Pos)> {
+    let annotations = get(node, "annotations")?;
+    let url = get(annotations, "runbook_url").or_else(|| get(annotations, "runbook"))?;
+    Some((text(url)?.trim().to_owned(), pos(url)))
+}
+
+/// A name as written, and whether it is a pattern: a plain scalar is a name; CloudFormation's
+/// `!Sub` / `Fn::Sub` keep their `${…}` placeholders; `!Join` / `Fn::Join` join their literal
+/// parts with placeholders for the rest; any other function (`!Ref`, `!GetAtt`…) is a value
+/// only known at deploy time.
+fn name_of(node: &Node<'_>) -> Option<(String, bool)> {
+    if let Some((text, tag)) = scalar(node) {
+        return Some(match tag {
+            None | Some("str") => (text.to_owned(), false),
+            Some("Sub") => (text.to_owned(), true),
+            Some(other) => (format!("${{{other} {text}}}"), true),
+        });
+    }
+    let (function, argument) = function_call(node)?;
+    match function {
+        "Sub" => {
+            let template = match scalar(argument) {
+                Some((t, _)) => t,
+                None => items(Some(argument)).first().and_then(text)?,
+            };
+            Some((template.to_owned(), true))
+        }
+        "Join" => {
+            let args = items(Some(argument));
+            let separator = args.first().and_then(text).unwrap_or_default();
+            let parts: Vec<String> = items(args.get(1))
+                .iter()
+                .map(|part| match scalar(part) {
+                    Some((t, None)) => t.to_owned(),
+                    _ => "${…}".to_owned(),
+                })
+                .collect();
+            Some((parts.join(separator), true))
+        }
+        other => Some((format!("${{{other}}}"), true)),
+    }
+}
+
+/// A CloudFormation function: `!Name argument` on a collection, or `{Fn::Name: argument}` /
+/// `{Ref: argument}`.
+fn function_call<'n, 'a>(node: &'n Node<'a>) -> Option<(&'n str, &'n Node<'a>)> {
+    match &node.data {
+        YamlData::Tagged(tag, inner) => Some((tag.suffix.as_str(), inner)),
+        YamlData::Mapping(map) if map.len() == 1 => {
+            let (key, value) = map.iter().next()?;
+            let key = text(key)?;
+            let function = key.strip_prefix("Fn::").unwrap_or(key);
+            (key.starts_with("Fn::") || key == "Ref").then_some((function, value))
+        }
+        _ => None,
+    }
+}
