@@ -108,9 +108,13 @@ pub enum Command {
     #[command(
         long_about = "Create or extend registers/<component>.json from a spreadsheet: .xlsx or .ods (the first sheet, or --sheet NAME), or .csv/.tsv (`,`, `;` or tab; a BOM, CRLF and quoted newlines are fine). Headers are matched loosely (Component/Service/System, Risk/Failure mode/Title, Likelihood/Probability, Impact/Severity, Detection/Monitoring, Mitigation/Controls, Runbook/Playbook, Owner, Status, Tickets, Last rehearsed, …); levels from L/M/H, words or 1–5 (a 1–3 scale maps to low, medium, high); a component written only on its first row is inherited by the rows under it.\n\nExisting risks are never overwritten unless --update. Each bad row is reported as FILE:row:column (FILE[sheet]:row:column for a workbook) and skipped; if bad rows outnumber good ones nothing is written unless --force.\n\nExit status: 0, 1 when a row was bad, 2 on a usage or I/O failure."
     )]
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Import {
+        #[command(subcommand)]
+        from: Option<ImportFrom>,
         /// The spreadsheet: .csv, .tsv, .xlsx or .ods
-        file: PathBuf,
+        #[arg(required = true)]
+        file: Option<PathBuf>,
         /// The sheet of a workbook (default: the first)
         #[arg(long)]
         sheet: Option<String>,
@@ -267,6 +271,22 @@ FILE may come first; the default is the most recent timeline not resolved."
     },
     /// Print the timelines, newest first
     List,
+}
+
+/// Where `import` reads from when it is not a spreadsheet.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// Fill depends_on from Backstage catalog files (catalog-info.yaml, multi-document):
+    /// spec.dependsOn of each Component and Resource, without its kind:namespace/ prefix;
+    /// components without a register get an empty one
+    Backstage {
+        /// catalog-info.yaml files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print what would change (as `faultline diff` says it) and write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -99,6 +99,11 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::Fmt { check } => run_fmt(&ws, *check, out),
         Command::New { component } => run_new(&ws, component, out),
         Command::Import {
+            from: Some(crate::cli::ImportFrom::Backstage { files, dry_run }),
+            ..
+        } => import::backstage(&ws, files, *dry_run, out),
+        Command::Import {
+            from: None,
             file,
             sheet,
             dry_run,
@@ -106,7 +111,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             force,
         } => import::import(
             &ws,
-            file,
+            file.as_deref().context("import needs a FILE")?,
             &import::ImportOptions {
                 sheet: sheet.clone(),
                 dry_run: *dry_run,
@@ -284,7 +289,7 @@ fn run_new(ws: &Workspace, id: &str, out: &mut dyn Write) -> Result<i32> {
     let rel = PathBuf::from(format!("{}/{id}.json", crate::store::REGISTERS_DIR));
     let path = ws.root.join(&rel);
     anyhow::ensure!(!path.exists(), "{} already exists", rel.display());
-    let register = crate::app::new_register(id);
+    let register = crate::model::Register::new(id);
     save_atomic(&path, to_canonical(&register).as_bytes())
         .with_context(|| format!("cannot write {}", rel.display()))?;
     writeln!(out, "created {}", rel.display())?;

@@ -20,6 +20,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backstage;
 pub mod blast;
 pub mod check;
 pub mod cli;

@@ -9,7 +9,7 @@
 pub mod config;
 pub mod glob;
 mod terraform;
-mod yaml;
+pub(crate) mod yaml;
 
 use crate::finding::{Finding, Pos};
 use serde::Serialize;

@@ -97,6 +97,18 @@ pub fn import(
         )?;
         return Ok(exit::FINDINGS);
     }
+    write_changed(ws, &before, &after, out)?;
+    Ok(if bad > 0 { exit::FINDINGS } else { exit::OK })
+}
+
+/// Writes each register that differs between `before` and `after`, atomically and in canonical
+/// form, and says how many.
+fn write_changed(
+    ws: &Workspace,
+    before: &Snapshot,
+    after: &Snapshot,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut written = 0;
     for (id, reg) in &after.registers {
         if before.registers.get(id) == Some(reg) {
@@ -113,7 +125,93 @@ pub fn import(
         "wrote {written} register file{}",
         if written == 1 { "" } else { "s" }
     )?;
-    Ok(if bad > 0 { exit::FINDINGS } else { exit::OK })
+    Ok(())
+}
+
+/// `faultline import backstage FILE…`: `depends_on` from the catalog's `spec.dependsOn`, each
+/// kept dependency kept; an empty register for every entity or dependency without one.
+pub fn backstage(
+    ws: &Workspace,
+    files: &[std::path::PathBuf],
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let mut entities = Vec::new();
+    let mut bad = 0;
+    for file in files {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        match crate::backstage::read(&file.display().to_string(), &text) {
+            Ok(found) => entities.extend(found),
+            Err(finding) => {
+                eprintln!("{finding}");
+                bad += 1;
+            }
+        }
+    }
+    let before = Snapshot::from_workspace(ws);
+    let mut after = Snapshot::from_workspace(ws);
+    let mut skipped = Vec::new();
+    for entity in &entities {
+        if ws
+            .component(&entity.id)
+            .is_some_and(|c| c.register().is_none())
+        {
+            skipped.push(entity.id.clone());
+            continue;
+        }
+        let reg = after.registers.entry(entity.id.clone()).or_insert_with(|| {
+            let mut reg = crate::model::Register::new(&entity.id);
+            if let Some(title) = &entity.title {
+                reg.title.clone_from(title);
+            }
+            reg.owner = entity.owner.clone().unwrap_or_default();
+            reg.description = entity.description.clone().unwrap_or_default();
+            reg
+        });
+        for dep in &entity.depends_on {
+            if !reg.depends_on.contains(dep) {
+                reg.depends_on.push(dep.clone());
+            }
+        }
+    }
+    // A dependency on something the catalog does not describe still needs a register, or
+    // `check` reports it as unknown.
+    let targets: Vec<String> = entities
+        .iter()
+        .flat_map(|e| e.depends_on.iter().cloned())
+        .collect();
+    for dep in targets {
+        if ws.component(&dep).is_none() {
+            after
+                .registers
+                .entry(dep.clone())
+                .or_insert_with(|| crate::model::Register::new(&dep));
+        }
+    }
+    for id in &skipped {
+        eprintln!("faultline: registers/{id}.json does not load: its dependencies are not changed");
+    }
+    let d = diff(&before, &after);
+    out.write_all(format::text(&d, false).as_bytes())?;
+    writeln!(
+        out,
+        "{} catalog entities (Component, Resource) in {} file{}",
+        entities.len(),
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    )?;
+    if dry_run {
+        writeln!(out, "dry run: nothing written")?;
+    } else {
+        write_changed(ws, &before, &after, out)?;
+    }
+    Ok(if bad > 0 || !skipped.is_empty() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
 }
 
 /// The rows of one sheet of a workbook (the first, or the one named), each with its row number

@@ -10,7 +10,7 @@ use saphyr_parser::Parser;
 type Node<'a> = MarkedYaml<'a>;
 
 /// Deeper nesting than this is refused before parsing: the parser recurses once per level.
-pub(super) const MAX_DEPTH: usize = 200;
+pub(crate) const MAX_DEPTH: usize = 200;
 
 pub(super) fn scan(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
     if let Some(line) = helm_line(text) {
@@ -58,7 +58,7 @@ pub(super) fn scan(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
     (out, None)
 }
 
-fn load(text: &str) -> Result<Vec<Node<'_>>, saphyr::ScanError> {
+pub(crate) fn load(text: &str) -> Result<Vec<Node<'_>>, saphyr::ScanError> {
     let mut loader: YamlLoader<Node<'_>> = YamlLoader::default();
     // Scalars stay as written, with their tags: `!Ref Name` is not the name `Name`.
     loader.early_parse(false);
@@ -95,7 +95,7 @@ fn helm_line(text: &str) -> Option<usize> {
 
 /// Where the nesting first goes deeper than `MAX_DEPTH`: brackets, or block indentation (one
 /// level per two columns at most).
-pub(super) fn too_deep(text: &str) -> Option<Pos> {
+pub(crate) fn too_deep(text: &str) -> Option<Pos> {
     let mut depth = 0usize;
     for (i, line) in text.lines().enumerate() {
         let indent = line.len() - line.trim_start_matches([' ', '-', '\t']).len();
@@ -125,7 +125,7 @@ pub(super) fn too_deep(text: &str) -> Option<Pos> {
 }
 
 /// A scalar's text and its tag suffix (`Sub` for `!Sub`), if it is a scalar.
-fn scalar<'n>(node: &'n Node<'_>) -> Option<(&'n str, Option<&'n str>)> {
+pub(crate) fn scalar<'n>(node: &'n Node<'_>) -> Option<(&'n str, Option<&'n str>)> {
     match &node.data {
         YamlData::Representation(text, _, tag) => {
             Some((text.as_ref(), tag.as_ref().map(|t| t.suffix.as_str())))
@@ -135,12 +135,12 @@ fn scalar<'n>(node: &'n Node<'_>) -> Option<(&'n str, Option<&'n str>)> {
     }
 }
 
-fn text<'n>(node: &'n Node<'_>) -> Option<&'n str> {
+pub(crate) fn text<'n>(node: &'n Node<'_>) -> Option<&'n str> {
     scalar(node).map(|(t, _)| t)
 }
 
 /// The value under `key` in a mapping.
-fn get<'n, 'a>(node: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
+pub(crate) fn get<'n, 'a>(node: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
     match &node.data {
         YamlData::Mapping(map) => map
             .iter()
@@ -151,14 +151,14 @@ fn get<'n, 'a>(node: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
     }
 }
 
-fn items<'n, 'a>(node: Option<&'n Node<'a>>) -> &'n [Node<'a>] {
+pub(crate) fn items<'n, 'a>(node: Option<&'n Node<'a>>) -> &'n [Node<'a>] {
     match node.map(|n| &n.data) {
         Some(YamlData::Sequence(items)) => items,
         _ => &[],
     }
 }
 
-fn pos(node: &Node<'_>) -> Pos {
+pub(crate) fn pos(node: &Node<'_>) -> Pos {
     Pos {
         line: node.span.start.line().max(1),
         column: node.span.start.col() + 1,

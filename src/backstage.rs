@@ -1,0 +1,115 @@
+//! Backstage's software catalog (`catalog-info.yaml`, one or many documents): the components
+//! and resources it names and their `spec.dependsOn`, for filling `depends_on`.
+
+use crate::check::suggest_id;
+use crate::finding::{Finding, Pos};
+use crate::monitoring::yaml::{get, items, load, pos, text};
+
+/// One catalog entity that can be a component of the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// `Component` or `Resource`.
+    pub kind: String,
+    /// The register id: `metadata.name` as a faultline id.
+    pub id: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// `spec.owner` without its `group:` prefix.
+    pub owner: Option<String>,
+    /// `spec.dependsOn`, each without its `kind:namespace/` prefix, as ids.
+    pub depends_on: Vec<String>,
+    pub line: usize,
+}
+
+/// The kinds that are parts of a running system (not groups, users, APIs or templates).
+const KINDS: [&str; 2] = ["Component", "Resource"];
+
+/// Reads every entity of one catalog file; a file that is not YAML is one finding.
+pub fn read(path: &str, source: &str) -> Result<Vec<Entity>, Finding> {
+    if let Some(at) = crate::monitoring::yaml::too_deep(source) {
+        return Err(Finding::error(
+            path,
+            at,
+            "catalog-unparseable",
+            "nested too deeply: not read".into(),
+        ));
+    }
+    let docs = load(source).map_err(|err| {
+        let m = err.marker();
+        Finding::error(
+            path,
+            Pos {
+                line: m.line().max(1),
+                column: m.col() + 1,
+            },
+            "catalog-unparseable",
+            format!("not read as YAML: {}", err.info()),
+        )
+    })?;
+    let mut entities = Vec::new();
+    for doc in &docs {
+        let Some(kind) = get(doc, "kind").and_then(text) else {
+            continue;
+        };
+        if !KINDS.contains(&kind) {
+            continue;
+        }
+        let metadata = get(doc, "metadata");
+        let Some(name) = metadata.and_then(|m| get(m, "name")).and_then(text) else {
+            continue;
+        };
+        let field = |node: Option<&_>, key: &str| {
+            node.and_then(|n| get(n, key))
+                .and_then(text)
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+        };
+        let spec = get(doc, "spec");
+        let id = suggest_id(name);
+        let mut depends_on: Vec<String> = Vec::new();
+        for dep in items(spec.and_then(|s| get(s, "dependsOn"))) {
+            if let Some(reference) = text(dep) {
+                let dep_id = suggest_id(entity_name(reference));
+                if !dep_id.is_empty() && dep_id != id && !depends_on.contains(&dep_id) {
+                    depends_on.push(dep_id);
+                }
+            }
+        }
+        entities.push(Entity {
+            kind: kind.to_owned(),
+            id,
+            title: field(metadata, "title"),
+            description: field(metadata, "description"),
+            owner: field(spec, "owner").map(|o| entity_name(&o).to_owned()),
+            depends_on,
+            line: pos(doc).line,
+        });
+    }
+    Ok(entities)
+}
+
+/// `resource:default/orders-db` → `orders-db`; `component:payments` → `payments`.
+fn entity_name(reference: &str) -> &str {
+    let after_kind = reference.split_once(':').map_or(reference, |(_, r)| r);
+    after_kind
+        .rsplit_once('/')
+        .map_or(after_kind, |(_, name)| name)
+        .trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_and_their_dependencies() {
+        let source = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments-api\n  title: Payments API\nspec:\n  owner: group:default/team-payments\n  dependsOn:\n    - resource:default/orders-db\n    - component:session_cache\n---\nkind: Group\nmetadata:\n  name: team-payments\n---\nkind: Resource\nmetadata:\n  name: orders-db\n";
+        let entities = read("catalog-info.yaml", source).unwrap();
+        assert_eq!(entities.len(), 2);
+        assert_eq!(entities[0].id, "payments-api");
+        assert_eq!(entities[0].owner.as_deref(), Some("team-payments"));
+        assert_eq!(entities[0].depends_on, ["orders-db", "session-cache"]);
+        assert_eq!(entities[1].line, 17);
+        assert!(read("x.yaml", "kind: [").is_err());
+    }
+}
