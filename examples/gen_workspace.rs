@@ -1,5 +1,5 @@
 //! Writes a generated workspace for benchmarks:
-//! `cargo run --release --example gen_workspace -- OUT [--components N] [--risks N] [--runbooks N] [--seed N]`
+//! `cargo run --release --example gen_workspace -- OUT [--components N] [--risks N] [--runbooks N] [--alerts N] [--alert-files N] [--seed N]`
 
 use faultline::workspace_gen::{GenOptions, generate};
 use std::path::PathBuf;
@@ -19,6 +19,8 @@ fn main() -> anyhow::Result<()> {
             "--components" => options.components = usize::try_from(value("--components")?)?,
             "--risks" => options.risks = usize::try_from(value("--risks")?)?,
             "--runbooks" => options.runbooks = usize::try_from(value("--runbooks")?)?,
+            "--alerts" => options.alerts = usize::try_from(value("--alerts")?)?,
+            "--alert-files" => options.alert_files = usize::try_from(value("--alert-files")?)?,
             "--seed" => options.seed = value("--seed")?,
             other if !other.starts_with('-') => out = Some(PathBuf::from(other)),
             other => anyhow::bail!("unknown option {other}"),
@@ -26,15 +28,17 @@ fn main() -> anyhow::Result<()> {
     }
     let out = out.ok_or_else(|| {
         anyhow::anyhow!(
-            "usage: gen_workspace OUT [--components N] [--risks N] [--runbooks N] [--seed N]"
+            "usage: gen_workspace OUT [--components N] [--risks N] [--runbooks N] [--alerts N] [--alert-files N] [--seed N]"
         )
     })?;
     generate(&out, options)?;
     println!(
-        "wrote {} components, {} risks, {} runbooks to {}",
+        "wrote {} components, {} risks, {} runbooks, {} alerts in {} files to {}",
         options.components,
         options.risks,
         options.runbooks,
+        options.alerts,
+        options.alert_files,
         out.display()
     );
     Ok(())

@@ -109,7 +109,7 @@ mod tests {
         assert_eq!(entities[0].id, "payments-api");
         assert_eq!(entities[0].owner.as_deref(), Some("team-payments"));
         assert_eq!(entities[0].depends_on, ["orders-db", "session-cache"]);
-        assert_eq!(entities[1].line, 17);
+        assert_eq!(entities[1].line, 16);
         assert!(read("x.yaml", "kind: [").is_err());
     }
 }

@@ -20,14 +20,20 @@ pub const STALE_REHEARSAL_DAYS: i32 = 180;
 /// Checks the whole workspace. `today` decides which rehearsals are stale.
 pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
     let names = ComponentNames::of(ws);
-    let mut findings = Vec::new();
-    for file in &ws.components {
-        check_file(ws, file, &names, today, &mut findings);
-    }
+    // Files are checked on all cores: each file's findings are its own.
+    let per_file = crate::parallel::map(&ws.components, |file| {
+        let mut found = Vec::new();
+        check_file(ws, file, &names, today, &mut found);
+        found
+    });
+    let mut findings: Vec<Finding> = per_file.into_iter().flatten().collect();
     findings.extend(ws.runbook_findings.iter().cloned());
-    for doc in &ws.runbooks {
-        check_runbook_links(ws, doc, &mut findings);
-    }
+    let per_runbook = crate::parallel::map(&ws.runbooks, |doc| {
+        let mut found = Vec::new();
+        check_runbook_links(ws, doc, &mut found);
+        found
+    });
+    findings.extend(per_runbook.into_iter().flatten());
     alerts::inventory(ws, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings

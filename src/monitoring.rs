@@ -163,7 +163,7 @@ impl Inventory {
     pub fn scan(root: &Path) -> Inventory {
         let (config, config_problem) = config::load(root);
         let mut paths = Vec::new();
-        walk(root, root, &config, &mut paths);
+        walk(root, root, &config.compile(), &mut paths);
         paths.sort();
         let results = crate::parallel::map(&paths, |path| scan_file(root, path));
         let mut alerts = Vec::new();
@@ -314,7 +314,7 @@ pub fn pattern_matches(pattern: &str, name: &str) -> bool {
 const SKIPPED_DIRS: [&str; 4] = [".git", "target", "node_modules", ".terraform"];
 
 /// Every file under `dir` the config asks for, without following symbolic links.
-fn walk(root: &Path, dir: &Path, config: &MonitoringConfig, out: &mut Vec<PathBuf>) {
+fn walk(root: &Path, dir: &Path, config: &config::CompiledConfig, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

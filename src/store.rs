@@ -125,8 +125,15 @@ impl Workspace {
     /// Only a missing or unreadable `registers/` directory is an error; bad files are findings.
     pub fn load(root: &Path) -> Result<Workspace> {
         let mut ws = Workspace::load_registers(root)?;
-        ws.attach_runbooks(RunbookSet::index(root));
-        ws.monitoring = Some(Arc::new(crate::monitoring::Inventory::scan(root)));
+        // The monitoring config is read beside the runbooks: both are mostly waiting on files.
+        let (runbooks, inventory) = std::thread::scope(|scope| {
+            let inventory = scope.spawn(|| crate::monitoring::Inventory::scan(root));
+            let runbooks = RunbookSet::index(root);
+            (runbooks, inventory.join())
+        });
+        ws.attach_runbooks(runbooks);
+        let inventory = inventory.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        ws.monitoring = Some(Arc::new(inventory));
         Ok(ws)
     }
 

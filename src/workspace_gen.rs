@@ -1,6 +1,7 @@
 //! A deterministic generator of large, valid workspaces for benchmarks and tests: components with
 //! realistic text, risks whose runbook links resolve, runbooks of varied size (a few large ones)
-//! with task lists, code blocks, tables and links between them.
+//! with task lists, code blocks, tables and links between them, and monitoring config (Prometheus
+//! rules, Terraform alarms, CloudFormation templates) defining the alerts the risks name.
 
 use crate::model::{Date, Estimate, Level, Num, Objectives, Register, Risk, Status, to_canonical};
 use crate::runbook::slug;
@@ -14,6 +15,10 @@ pub struct GenOptions {
     pub components: usize,
     pub risks: usize,
     pub runbooks: usize,
+    /// Alerts defined in the monitoring config, spread over `alert_files` files; risks name
+    /// them in turn (one risk in `risks / alerts`).
+    pub alerts: usize,
+    pub alert_files: usize,
     pub seed: u64,
 }
 
@@ -23,6 +28,8 @@ impl Default for GenOptions {
             components: 1000,
             risks: 20_000,
             runbooks: 2000,
+            alerts: 5000,
+            alert_files: 200,
             seed: 42,
         }
     }
@@ -180,9 +187,18 @@ pub fn generate(out: &Path, options: GenOptions) -> io::Result<()> {
         .collect();
     let base = options.risks / options.components.max(1);
     let extra = options.risks % options.components.max(1);
+    let alerts = AlertPlan::new(&options, &ids);
+    write_alerts(out, &alerts)?;
+    let mut first_risk = 0;
     for (i, id) in ids.iter().enumerate() {
         let count = base + usize::from(i < extra);
-        let register = component(&mut rng, i, id, &ids, count, &plans);
+        let mut register = component(&mut rng, i, id, &ids, count, &plans);
+        for (r, risk) in register.risks.iter_mut().enumerate() {
+            if let Some(name) = alerts.named_by(first_risk + r) {
+                risk.alerts.push(name);
+            }
+        }
+        first_risk += count;
         fs::write(
             out.join("registers").join(format!("{id}.json")),
             to_canonical(&register),
@@ -293,6 +309,124 @@ fn component(
     }
 }
 
+/// Which alert each risk names, and the alerts' names.
+struct AlertPlan {
+    names: Vec<String>,
+    files: usize,
+    /// One risk in `step` names an alert.
+    step: usize,
+}
+
+impl AlertPlan {
+    fn new(options: &GenOptions, ids: &[String]) -> AlertPlan {
+        let names = (0..options.alerts)
+            .map(|k| {
+                let id = &ids[k % ids.len().max(1)];
+                let camel: String = id
+                    .split('-')
+                    .map(|part| {
+                        let mut chars = part.chars();
+                        chars.next().map_or_else(String::new, |c| {
+                            c.to_ascii_uppercase().to_string() + chars.as_str()
+                        })
+                    })
+                    .collect();
+                format!(
+                    "{camel}{}{k}",
+                    ["HighErrorRate", "LatencyHigh", "Saturated", "Down"][k % 4]
+                )
+            })
+            .collect();
+        AlertPlan {
+            names,
+            files: options.alert_files.max(1),
+            step: (options.risks / options.alerts.max(1)).max(1),
+        }
+    }
+
+    /// The file alert `k` is defined in: Prometheus rules for half, Terraform and
+    /// CloudFormation for a quarter each.
+    fn file(&self, k: usize) -> usize {
+        k % self.files
+    }
+
+    /// Whether alert `k` is a Terraform name built from a variable (one in ten there).
+    fn is_pattern(&self, k: usize) -> bool {
+        self.file(k) % 4 == 2 && k.is_multiple_of(10)
+    }
+
+    /// The name the `g`-th risk of the workspace writes in its `alerts`, if it names one.
+    fn named_by(&self, g: usize) -> Option<String> {
+        if !g.is_multiple_of(self.step) {
+            return None;
+        }
+        let k = g / self.step;
+        let name = self.names.get(k)?;
+        Some(if self.is_pattern(k) {
+            format!("prod-{name}")
+        } else {
+            name.clone()
+        })
+    }
+}
+
+/// Writes the monitoring config: `monitoring/prometheus/*.rules.yml`, `monitoring/terraform/*.tf`
+/// and `monitoring/cloudformation/*.template.yaml`.
+fn write_alerts(out: &Path, plan: &AlertPlan) -> io::Result<()> {
+    let mut texts: Vec<String> = vec![String::new(); plan.files.min(plan.names.len())];
+    for (k, name) in plan.names.iter().enumerate() {
+        let f = plan.file(k);
+        let text = &mut texts[f];
+        match f % 4 {
+            0 | 1 => {
+                if text.is_empty() {
+                    let _ = writeln!(text, "groups:\n  - name: generated-{f}\n    rules:");
+                }
+                let _ = write!(
+                    text,
+                    "      - alert: {name}\n        expr: sum(rate(errors_total{{alert=\"{k}\"}}[5m])) > 0.05\n        for: 5m\n        labels:\n          severity: page\n        annotations:\n          summary: \"{name} fired\"\n"
+                );
+            }
+            2 => {
+                if text.is_empty() {
+                    text.push_str("variable \"env\" {\n  type = string\n}\n");
+                }
+                let alarm = if plan.is_pattern(k) {
+                    format!("${{var.env}}-{name}")
+                } else {
+                    name.clone()
+                };
+                let _ = write!(
+                    text,
+                    "\nresource \"aws_cloudwatch_metric_alarm\" \"alarm_{k}\" {{\n  alarm_name          = \"{alarm}\"\n  namespace           = \"AWS/Lambda\"\n  metric_name         = \"Errors\"\n  comparison_operator = \"GreaterThanThreshold\"\n  threshold           = 0\n}}\n"
+                );
+            }
+            _ => {
+                if text.is_empty() {
+                    text.push_str("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n");
+                }
+                let _ = write!(
+                    text,
+                    "  Alarm{k}:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      AlarmName: {name}\n      Threshold: 1\n"
+                );
+            }
+        }
+    }
+    for (f, text) in texts.iter().enumerate() {
+        let path = match f % 4 {
+            0 | 1 => format!("monitoring/prometheus/generated-{f}.rules.yml"),
+            2 => format!("monitoring/terraform/generated-{f}.tf"),
+            _ => format!("monitoring/cloudformation/generated-{f}.template.yaml"),
+        };
+        let file = out.join(path);
+        if let Some(dir) = file.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::write(file, text)?;
+    }
+    Ok(())
+}
+
 /// Writes the runbooks: most 1–8 KB, one in a hundred around 200 KB, and the first about 1 MB.
 fn write_runbooks(out: &Path, count: usize, rng: &mut Rng) -> io::Result<Vec<RunbookPlan>> {
     let mut plans: Vec<RunbookPlan> = Vec::with_capacity(count);
@@ -360,6 +494,8 @@ mod tests {
             components: 12,
             risks: 60,
             runbooks: 8,
+            alerts: 20,
+            alert_files: 8,
             seed: 7,
         };
         let a = tempfile::tempdir().unwrap();
@@ -381,6 +517,10 @@ mod tests {
             .filter(crate::finding::Finding::is_error)
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
+        let inventory = ws.monitoring.as_deref().unwrap();
+        assert_eq!(inventory.alerts.len(), 20);
+        assert_eq!(inventory.files_scanned, 8);
+        assert!(inventory.problems.is_empty(), "{:#?}", inventory.problems);
         let same = fs::read(a.path().join("registers/payments-api-0.json")).unwrap();
         assert_eq!(
             same,

@@ -234,6 +234,8 @@ fn list_into_a_closed_pipe_exits_quietly() {
             components: 20,
             risks: 3000,
             runbooks: 0,
+            alerts: 0,
+            alert_files: 0,
             seed: 1,
         },
     )

@@ -168,9 +168,10 @@ pub(super) fn inventory(ws: &Workspace, findings: &mut Vec<Finding>) {
         .flat_map(|r| &r.risks)
         .flat_map(|r| r.alerts.iter().map(String::as_str));
     let covered = inventory.covered(references);
+    let ignore = inventory.config.compile();
     let mut uncovered: BTreeMap<&str, Vec<&AlertDef>> = BTreeMap::new();
     for (def, covered) in inventory.alerts.iter().zip(covered) {
-        if !covered && !inventory.config.ignores_alert(&def.name) {
+        if !covered && !ignore.ignores_alert(&def.name) {
             uncovered.entry(def.path.as_str()).or_default().push(def);
         }
     }

@@ -53,6 +53,7 @@ impl<'a> Report<'a> {
                 }
             }
         }
+        let ignore = inventory.config.compile();
         let alerts: Vec<Row<'_>> = inventory
             .alerts
             .iter()
@@ -60,7 +61,7 @@ impl<'a> Report<'a> {
             .map(|(i, alert)| Row {
                 alert,
                 risks: risks_of.remove(&i).unwrap_or_default(),
-                ignored: inventory.config.ignores_alert(&alert.name),
+                ignored: ignore.ignores_alert(&alert.name),
             })
             .collect();
         let counted = alerts.iter().filter(|r| !r.ignored).count();

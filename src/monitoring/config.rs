@@ -8,7 +8,7 @@
 //! runbook_base_url = "https://github.com/acme/shop/blob/main/"
 //! ```
 
-use super::glob;
+use super::glob::GlobSet;
 use crate::finding::{Finding, LineIndex, Pos};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -58,25 +58,20 @@ pub struct MonitoringConfig {
 }
 
 impl MonitoringConfig {
+    /// The globs compiled, for a walk that tests every file.
+    pub fn compile(&self) -> CompiledConfig {
+        CompiledConfig {
+            paths: match &self.paths {
+                Some(paths) => GlobSet::new(paths),
+                None => GlobSet::new(&DEFAULT_PATHS),
+            },
+            ignore: GlobSet::new(&self.ignore),
+        }
+    }
+
     /// Whether the file at this workspace-relative path is read.
     pub fn scans(&self, rel: &str) -> bool {
-        if self.ignores_path(rel) {
-            return false;
-        }
-        match &self.paths {
-            Some(paths) => paths.iter().any(|p| glob::matches(p, rel)),
-            None => DEFAULT_PATHS.iter().any(|p| glob::matches(p, rel)),
-        }
-    }
-
-    /// Whether `ignore` leaves this path (or a directory holding it) alone.
-    pub fn ignores_path(&self, rel: &str) -> bool {
-        self.ignore.iter().any(|p| glob::matches(p, rel))
-    }
-
-    /// Whether `ignore` says no risk needs to name this alert.
-    pub fn ignores_alert(&self, name: &str) -> bool {
-        self.ignore.iter().any(|p| glob::matches(p, name))
+        self.compile().scans(rel)
     }
 
     /// The path of a runbook URL in this repository (relative, or under `runbook_base_url`),
@@ -105,6 +100,30 @@ impl MonitoringConfig {
             });
         }
         Some(url.trim_start_matches('/').to_owned())
+    }
+}
+
+/// `paths` and `ignore`, compiled.
+#[derive(Debug, Clone, Default)]
+pub struct CompiledConfig {
+    paths: GlobSet,
+    ignore: GlobSet,
+}
+
+impl CompiledConfig {
+    /// Whether the file at this workspace-relative path is read.
+    pub fn scans(&self, rel: &str) -> bool {
+        !self.ignore.matches(rel) && self.paths.matches(rel)
+    }
+
+    /// Whether `ignore` leaves this path (or a directory holding it) alone.
+    pub fn ignores_path(&self, rel: &str) -> bool {
+        self.ignore.matches(rel)
+    }
+
+    /// Whether `ignore` says no risk needs to name this alert.
+    pub fn ignores_alert(&self, name: &str) -> bool {
+        self.ignore.matches(name)
     }
 }
 
@@ -161,7 +180,7 @@ mod tests {
         assert!(config.scans("ops/a.yml"));
         assert!(!config.scans("ops/old.yml"));
         assert!(!config.scans("infra/alarms.tf"));
-        assert!(config.ignores_alert("Watchdog"));
+        assert!(config.compile().ignores_alert("Watchdog"));
     }
 
     #[test]

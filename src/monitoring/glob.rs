@@ -1,21 +1,49 @@
 //! Path globs for the monitoring config: `*` and `?` within a path segment, `**` for any number
-//! of segments (none included), `{a,b}` for alternatives.
+//! of segments (none included), `{a,b}` for alternatives. Compiled once into a `GlobSet`, since
+//! a walk tests every file of the workspace.
+
+/// Globs split into segments, braces expanded, ready to test many paths.
+#[derive(Debug, Clone, Default)]
+pub struct GlobSet {
+    patterns: Vec<Vec<String>>,
+}
+
+impl GlobSet {
+    pub fn new<S: AsRef<str>>(globs: &[S]) -> GlobSet {
+        let patterns = globs
+            .iter()
+            .flat_map(|g| expand_braces(g.as_ref()))
+            .map(|p| {
+                p.split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect();
+        GlobSet { patterns }
+    }
+
+    /// Whether the `/`-separated `path` matches one of the globs.
+    pub fn matches(&self, path: &str) -> bool {
+        if self.patterns.is_empty() {
+            return false;
+        }
+        let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        self.patterns.iter().any(|p| segments_match(p, &path))
+    }
+}
 
 /// Whether the `/`-separated `path` matches `pattern`.
 pub fn matches(pattern: &str, path: &str) -> bool {
-    expand_braces(pattern).iter().any(|p| {
-        let pattern: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
-        let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        segments_match(&pattern, &path)
-    })
+    GlobSet::new(&[pattern]).matches(path)
 }
 
-/// Whether some path below `dir` could match: used to skip a whole directory only when no
-/// pattern could reach inside it. A pattern with `**` can reach anywhere.
-fn segments_match(pattern: &[&str], path: &[&str]) -> bool {
+fn segments_match(pattern: &[String], path: &[&str]) -> bool {
     match pattern.split_first() {
         None => path.is_empty(),
-        Some((&"**", rest)) => (0..=path.len()).any(|skip| segments_match(rest, &path[skip..])),
+        Some((first, rest)) if first == "**" => {
+            (0..=path.len()).any(|skip| segments_match(rest, &path[skip..]))
+        }
         Some((first, rest)) => path.split_first().is_some_and(|(p, path_rest)| {
             segment_matches(first, p) && segments_match(rest, path_rest)
         }),
@@ -24,16 +52,24 @@ fn segments_match(pattern: &[&str], path: &[&str]) -> bool {
 
 /// `*` any run of characters, `?` one character, within one segment.
 fn segment_matches(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    // The classic two-pointer wildcard match with one backtrack point: linear in practice.
+    if pattern.is_ascii() && text.is_ascii() {
+        wildcard(pattern.as_bytes(), text.as_bytes())
+    } else {
+        let p: Vec<char> = pattern.chars().collect();
+        let t: Vec<char> = text.chars().collect();
+        wildcard(&p, &t)
+    }
+}
+
+/// The classic two-pointer wildcard match with one backtrack point: linear in practice.
+fn wildcard<T: PartialEq + Copy + Wild>(p: &[T], t: &[T]) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi].one_char() || p[pi] == t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi].any_run() {
             star = Some((pi, ti));
             pi += 1;
         } else if let Some((sp, st)) = star {
@@ -44,10 +80,34 @@ fn segment_matches(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|c| c.any_run())
 }
 
-/// `a/{x,y}/*.yml` → `a/x/*.yml`, `a/y/*.yml` (one level of braces, as config files use them).
+/// The two wildcards, for bytes and for characters.
+trait Wild {
+    fn any_run(self) -> bool;
+    fn one_char(self) -> bool;
+}
+
+impl Wild for u8 {
+    fn any_run(self) -> bool {
+        self == b'*'
+    }
+    fn one_char(self) -> bool {
+        self == b'?'
+    }
+}
+
+impl Wild for char {
+    fn any_run(self) -> bool {
+        self == '*'
+    }
+    fn one_char(self) -> bool {
+        self == '?'
+    }
+}
+
+/// `a/{x,y}/*.yml` → `a/x/*.yml`, `a/y/*.yml`.
 fn expand_braces(pattern: &str) -> Vec<String> {
     let (Some(open), Some(close)) = (pattern.find('{'), pattern.find('}')) else {
         return vec![pattern.to_owned()];
@@ -81,10 +141,13 @@ mod tests {
         assert!(matches("**/*.tf", "main.tf"));
         assert!(matches("**/*.{tf,yml}", "a/b.yml"));
         assert!(matches("a?c.tf", "abc.tf"));
+        assert!(matches("a?c.tf", "aéc.tf"));
         assert!(!matches("a?c.tf", "ac.tf"));
         assert!(matches(
             "**/cdk.out/*.template.json",
             "infra/cdk.out/Stack.template.json"
         ));
+        assert!(matches("Watchdog", "Watchdog"));
+        assert!(matches("*Info*", "KubeInfoInhibitor"));
     }
 }
