@@ -181,7 +181,7 @@ impl App {
                 self.focus = Pane::Risks;
                 self.show_risk(&path, id);
                 self.say(format!(
-                    "alert {name} ({location}) is named by {component}/{id}"
+                    "alert {name} is named by {component}/{id} ({location})"
                 ));
             }
             Target::Alert {
@@ -189,7 +189,7 @@ impl App {
                 location,
                 risk: None,
             } => self.say(format!(
-                "alert {name} ({location}) is named by no risk: add it to a risk's Alerts"
+                "alert {name} is named by no risk: add it to a risk's Alerts ({location})"
             )),
         }
     }

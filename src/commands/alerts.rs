@@ -132,9 +132,9 @@ impl<'a> Report<'a> {
         let patterns = self.alerts.iter().filter(|r| r.alert.pattern).count();
         let _ = writeln!(
             out,
-            "{} alerts in {} files read; {} of {} named by a risk ({}%){}",
-            self.alerts.len(),
-            self.files_scanned,
+            "{} in {} read; {} of {} named by a risk ({}%){}",
+            plural(self.alerts.len(), "alert"),
+            plural(self.files_scanned, "file"),
             self.covered,
             self.counted,
             self.coverage_percent,
@@ -158,5 +158,14 @@ fn display_name(alert: &AlertDef) -> String {
         format!("~{name}")
     } else {
         name.into_owned()
+    }
+}
+
+/// `1 alert`, `2 alerts`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

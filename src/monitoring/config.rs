@@ -17,10 +17,11 @@ use std::path::Path;
 pub const CONFIG_FILE: &str = "faultline.toml";
 
 /// Where alerts are looked for when the config does not say.
-pub const DEFAULT_PATHS: [&str; 15] = [
+pub const DEFAULT_PATHS: [&str; 16] = [
     "**/*.rules.y*ml",
     "**/rules/**/*.y*ml",
     "**/alerts/**/*.y*ml",
+    "**/alerting/**/*.y*ml",
     "**/*.alerts.y*ml",
     "**/prometheus/**/*.y*ml",
     "**/*.tf",
