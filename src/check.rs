@@ -194,7 +194,58 @@ impl FileCheck<'_> {
             self.policy(reg, i, today);
             self.alerts(reg, i);
         }
+        self.control_characters(reg);
         self.canonical(loaded);
+    }
+
+    /// Text with escape sequences or other control characters in it (a newline in prose is
+    /// fine) is an error: it came from somewhere it should not have, and it must not reach a
+    /// repository unnoticed, nor a terminal that reads the file with `cat`.
+    fn control_characters(&mut self, reg: &Register) {
+        let mut fields: Vec<(String, &str)> = vec![
+            ("component".into(), reg.component.as_str()),
+            ("title".into(), reg.title.as_str()),
+            ("owner".into(), reg.owner.as_str()),
+            ("description".into(), reg.description.as_str()),
+        ];
+        for (i, dep) in reg.depends_on.iter().enumerate() {
+            fields.push((format!("depends_on/{i}"), dep));
+        }
+        for (i, risk) in reg.risks.iter().enumerate() {
+            for (name, value) in [
+                ("id", &risk.id),
+                ("title", &risk.title),
+                ("description", &risk.description),
+                ("detection", &risk.detection),
+                ("mitigation", &risk.mitigation),
+                ("runbook", &risk.runbook),
+            ] {
+                fields.push((format!("risks/{i}/{name}"), value.as_str()));
+            }
+            for (list, values) in [
+                ("alerts", &risk.alerts),
+                ("tickets", &risk.tickets),
+                ("questions", &risk.questions),
+            ] {
+                for (j, value) in values.iter().enumerate() {
+                    fields.push((format!("risks/{i}/{list}/{j}"), value.as_str()));
+                }
+            }
+        }
+        for (at, value) in fields {
+            if let Some(c) = value.chars().find(|&c| is_forbidden_control(c)) {
+                let shown = crate::sanitize::sanitize(value);
+                let shown: String = shown.chars().take(60).collect();
+                self.error(
+                    &at,
+                    "control-character",
+                    format!(
+                        "`{at}` holds the control character U+{:04X} (`{shown}`): escape sequences and invisible controls are not allowed in a register",
+                        u32::from(c)
+                    ),
+                );
+            }
+        }
     }
 
     fn dependencies(&mut self, reg: &Register, ids: &HashSet<&str>, known: &[String]) {
@@ -357,6 +408,13 @@ impl FileCheck<'_> {
             format!("not in canonical form{why}: run `faultline fmt`"),
         ));
     }
+}
+
+/// A control character a register must not hold: every C0 control but newline and tab, DEL,
+/// the C1 controls and the bidi controls.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The first 1-based line where two texts differ.

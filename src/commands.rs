@@ -132,7 +132,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             match format {
                 crate::cli::AlertsFormat::Text => out.write_all(report.text().as_bytes())?,
                 crate::cli::AlertsFormat::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &report)?;
+                    crate::sanitize::write_json_pretty(&mut *out, &report)?;
                     writeln!(out)?;
                 }
             }
@@ -153,7 +153,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
                 }
                 crate::cli::BlastFormat::Dot => out.write_all(crate::blast::dot(&b).as_bytes())?,
                 crate::cli::BlastFormat::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &b)?;
+                    crate::sanitize::write_json_pretty(&mut *out, &b)?;
                     writeln!(out)?;
                 }
             }
@@ -206,7 +206,7 @@ fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result
                 runbooks: ws.runbooks.len(),
                 findings: &findings,
             };
-            serde_json::to_writer_pretty(&mut *out, &report)?;
+            crate::sanitize::write_json_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
         CheckFormat::Github => {
@@ -242,11 +242,11 @@ pub fn github_annotation(f: &Finding) -> String {
     let level = if f.is_error() { "error" } else { "warning" };
     format!(
         "::{level} file={},line={},col={},title={}::{}",
-        property(&f.path.to_string_lossy()),
+        property(&crate::sanitize::sanitize(&f.path.to_string_lossy())),
         f.line,
         f.column,
         property(&format!("faultline {}", f.rule)),
-        data(&f.message)
+        data(&crate::sanitize::sanitize_keep_newlines(&f.message))
     )
 }
 

@@ -48,7 +48,9 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
     let line = |cells: &[String]| -> String {
         cells
             .iter()
-            .map(|c| crate::list::csv_field(&escape_formula(c)))
+            .map(|c| {
+                crate::list::csv_field(&escape_formula(&crate::sanitize::sanitize_keep_newlines(c)))
+            })
             .collect::<Vec<_>>()
             .join(",")
     };
@@ -196,6 +198,7 @@ pub fn markdown(registers: &[&Register]) -> String {
 
 /// HTML-escapes text.
 pub fn escape(text: &str) -> String {
+    let text = crate::sanitize::sanitize_keep_newlines(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

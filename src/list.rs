@@ -99,8 +99,8 @@ pub fn write(
         ListFormat::Table => write_table(out, rows, terminal.then(|| width.unwrap_or(TABLE_WIDTH))),
         ListFormat::Csv => write_csv(out, rows, terminal),
         ListFormat::Json => {
-            // serde_json escapes every control character, so JSON is safe on a terminal as is.
-            serde_json::to_writer_pretty(&mut *out, rows).map_err(io::Error::other)?;
+            // C0 escaped by serde_json, C1 and bidi controls by the safe formatter.
+            crate::sanitize::write_json_pretty(&mut *out, rows)?;
             writeln!(out)
         }
     }
@@ -176,7 +176,15 @@ fn write_csv(out: &mut dyn Write, rows: &[Row<'_>], terminal: bool) -> io::Resul
             row.runbook,
             row.last_rehearsed.as_deref().unwrap_or(""),
         ]
-        .map(|f| csv_field(&if terminal { sanitize(f) } else { f.into() }));
+        // A data format is no excuse to carry an escape sequence: controls become placeholders
+        // wherever the CSV goes; newlines stay inside quoted fields off a terminal.
+        .map(|f| {
+            csv_field(&if terminal {
+                sanitize(f)
+            } else {
+                crate::sanitize::sanitize_keep_newlines(f)
+            })
+        });
         writeln!(out, "{}", fields.join(","))?;
     }
     Ok(())

@@ -54,9 +54,109 @@ pub fn sanitize_lines(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
         .map(|line| sanitize(line.strip_suffix('\r').unwrap_or(line)))
 }
 
+/// Multi-line text for a data format (CSV): each line sanitised, newlines kept.
+pub fn sanitize_keep_newlines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(sanitize_lines(text).collect::<Vec<_>>().join("\n"))
+}
+
+/// Markdown made from file text, made safe to paste into a pull request or a wiki: control
+/// characters shown as placeholders, and character references (`&#27;`) written so they show
+/// as text instead of being decoded into the character they name.
+pub fn safe_markdown(text: &str) -> String {
+    sanitize_keep_newlines(text).replace("&#", "&amp;#")
+}
+
+/// JSON as `serde_json`'s pretty printer writes it, but with every character a terminal would
+/// act on escaped: serde_json escapes C0 controls itself; this also escapes DEL, the C1
+/// controls and bidi controls (`\u009b`, `\u202e`), so JSON piped to a terminal stays inert.
+pub fn write_json_pretty<T: serde::Serialize + ?Sized>(
+    out: &mut dyn std::io::Write,
+    value: &T,
+) -> std::io::Result<()> {
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut *out, SafeFormatter(PrettyFormatter::new()));
+    value.serialize(&mut ser).map_err(std::io::Error::other)
+}
+
+use serde_json::ser::{Formatter, PrettyFormatter};
+
+struct SafeFormatter<'a>(PrettyFormatter<'a>);
+
+impl Formatter for SafeFormatter<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_unsafe(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on() {
+        let mut out = Vec::new();
+        write_json_pretty(&mut out, &["a\u{1b}[2J\u{9b}31m\u{202e}x\u{7f}"]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "[\n  \"a\\u001b[2J\\u009b31m\\u202ex\\u007f\"\n]");
+        let back: Vec<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, ["a\u{1b}[2J\u{9b}31m\u{202e}x\u{7f}"]);
+    }
+
+    #[test]
+    fn markdown_keeps_entities_as_text() {
+        assert_eq!(safe_markdown("a&#27;[2J\u{1b}\nb"), "a&amp;#27;[2J␛\nb");
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

@@ -96,9 +96,11 @@ pub fn print(
             let color = crate::ui::theme::use_color(std::io::stdout().is_terminal());
             out.write_all(format::text(&d, color).as_bytes())?;
         }
-        DiffFormat::Markdown => out.write_all(format::markdown(&d).as_bytes())?,
+        DiffFormat::Markdown => {
+            out.write_all(crate::sanitize::safe_markdown(&format::markdown(&d)).as_bytes())?;
+        }
         DiffFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &d)?;
+            crate::sanitize::write_json_pretty(&mut *out, &d)?;
             writeln!(out)?;
         }
     }

@@ -409,7 +409,8 @@ pub fn text(d: &Diff, color: bool) -> String {
 
 /// Markdown table cells: pipes escaped, newlines flattened, HTML neutralised.
 pub fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
+    crate::sanitize::safe_markdown(text)
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('\n', " ")
         .replace('<', "&lt;")
