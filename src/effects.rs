@@ -416,7 +416,7 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
                 app.drafts.remove(&path);
                 saved.push(path);
             }
-            Err(err) => failed = Some(format!("cannot write {path}: {err}")),
+            Err(err) => failed = Some(write_failure(&path, &err)),
         }
     }
     if dirty.is_empty() && saved.is_empty() && failed.is_none() {
@@ -457,7 +457,7 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
                 app.mark_saved(&path, stamp);
                 saved.push(path.display().to_string());
             }
-            Err(err) => failed = Some(format!("cannot write {}: {err}", path.display())),
+            Err(err) => failed = Some(write_failure(&path.display().to_string(), &err)),
         }
     }
     let unsaved = app.unsaved_entries();
@@ -474,6 +474,21 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
     if then_quit && failed.is_none() {
         app.should_quit = true;
     }
+}
+
+/// Why a save failed, and what is safe: the file on disk is as it was, and the edits are still
+/// here and in the recovery journal.
+fn write_failure(path: &str, err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let why = match err.kind() {
+        ErrorKind::StorageFull => "the disk is full",
+        ErrorKind::ReadOnlyFilesystem => "the file system is read-only",
+        ErrorKind::PermissionDenied => "permission denied",
+        _ => "write failed",
+    };
+    format!(
+        "NOT saved {path}: {why} ({err}); the file is unchanged, your edits are kept here and in the recovery journal"
+    )
 }
 
 /// The conflict prompt for a file changed on disk while it had unsaved edits: what changed on

@@ -437,13 +437,15 @@ pub fn save_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    let prefix = format!(".{}.", name.to_string_lossy());
+    remove_stale_temporaries(dir, &prefix);
     let tmp = dir.join(format!(
-        ".{}.{}-{}.tmp",
-        name.to_string_lossy(),
+        "{prefix}{}-{}.tmp",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let write = || -> io::Result<()> {
+        injected_write_error()?;
         let mut file = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -461,6 +463,72 @@ pub fn save_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Removes the temporary files that saves of this file by processes no longer running left
+/// behind (a kill mid-save leaves its temporary; the target itself is always whole). A
+/// temporary of a live process is another save in progress and is left alone; where liveness
+/// cannot be known (no `/proc`), only temporaries older than an hour are removed.
+fn remove_stale_temporaries(dir: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let own = std::process::id();
+    let procfs = Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Some(rest) = name
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest
+            .split_once('-')
+            .and_then(|(p, _)| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == own {
+            continue;
+        }
+        let stale = if procfs {
+            !Path::new(&format!("/proc/{pid}")).exists()
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600)
+        };
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+static FAIL_WRITES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes every save and timeline append of this process fail as on a full disk: for the tests
+/// of a full disk on machines where they cannot mount a small file system.
+pub fn inject_write_errors(on: bool) {
+    FAIL_WRITES.store(on, Ordering::SeqCst);
+}
+
+/// A write error on demand (`inject_write_errors`, or `FAULTLINE_TEST_WRITE_ERROR=1` for a
+/// whole process), for the tests of a full disk where no small file system can be mounted.
+pub fn injected_write_error() -> io::Result<()> {
+    if FAIL_WRITES.load(Ordering::SeqCst)
+        || std::env::var_os("FAULTLINE_TEST_WRITE_ERROR").is_some()
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::StorageFull,
+            "No space left on device (injected by FAULTLINE_TEST_WRITE_ERROR)",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

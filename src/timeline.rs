@@ -71,8 +71,18 @@ pub fn append(path: &Path, event: &Event) -> Result<()> {
         }
     }
     // One write of the whole line: with O_APPEND two writers never interleave inside a line.
-    file.write_all(line.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let written =
+        crate::store::injected_write_error().and_then(|()| file.write_all(line.as_bytes()));
+    if let Err(err) = written {
+        // A full disk can take part of the line: take it back, so the file is as it was.
+        if file
+            .metadata()
+            .is_ok_and(|m| m.len() > len && m.len() <= len + line.len() as u64)
+        {
+            let _ = file.set_len(len);
+        }
+        return Err(err).with_context(|| format!("cannot write {}", path.display()));
+    }
     file.sync_data()
         .with_context(|| format!("cannot flush {}", path.display()))?;
     Ok(())
