@@ -18,6 +18,9 @@ const MAX_DEPTH: usize = 256;
 /// is ignored, so it also answers questions about the valid prefix of a broken file.
 pub struct Locator {
     entries: Vec<Entry>,
+    /// Path → its first entry: a register with 50,000 risks gets thousands of findings, each
+    /// looked up here.
+    by_path: std::collections::HashMap<String, usize>,
 }
 
 impl Locator {
@@ -30,25 +33,28 @@ impl Locator {
         scanner.skip_ws();
         let start = scanner.pos;
         let _ = scanner.value("", start, 0);
+        let mut by_path = std::collections::HashMap::with_capacity(scanner.entries.len());
+        for (i, entry) in scanner.entries.iter().enumerate() {
+            by_path.entry(entry.path.clone()).or_insert(i);
+        }
         Locator {
             entries: scanner.entries,
+            by_path,
         }
+    }
+
+    fn entry(&self, path: &str) -> Option<&Entry> {
+        self.by_path.get(path).map(|&i| &self.entries[i])
     }
 
     /// Byte offset of the value at `path` (`""` is the root, `risks/2/title` a field).
     pub fn value_offset(&self, path: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .find(|e| e.path == path)
-            .map(|e| e.start)
+        self.entry(path).map(|e| e.start)
     }
 
     /// Byte offset of the key of the value at `path`, or of the value for array elements.
     pub fn key_offset(&self, path: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .find(|e| e.path == path)
-            .map(|e| e.key_start)
+        self.entry(path).map(|e| e.key_start)
     }
 
     /// The path of a string value equal to `value`, at or below `prefix`.

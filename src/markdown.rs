@@ -131,6 +131,9 @@ struct Renderer<'t> {
     width: usize,
     doc: Document,
     prefixes: Vec<Prefix>,
+    /// Quote and list levels opened beyond `MAX_PREFIXES`: not drawn (deep nesting is folded
+    /// anyway), only counted, so a 10,000-deep quote costs the same per line as a shallow one.
+    hidden_prefixes: usize,
     lists: Vec<ListState>,
     inline: Vec<Frag>,
     style: Vec<Style>,
@@ -158,6 +161,7 @@ pub fn render(text: &str, width: u16, theme: Theme) -> Document {
         width: usize::from(width.max(8)),
         doc: Document::default(),
         prefixes: Vec::new(),
+        hidden_prefixes: 0,
         lists: Vec::new(),
         inline: Vec::new(),
         style: vec![Style::new()],
@@ -283,7 +287,8 @@ impl Renderer<'_> {
                 self.doc.tasks.push(Task { line, checked });
                 let mark = if checked { "☑ " } else { "☐ " };
                 // The checkbox is the item's marker: no bullet before it.
-                if let Some(item) = self.prefixes.last_mut()
+                if self.hidden_prefixes == 0
+                    && let Some(item) = self.prefixes.last_mut()
                     && !item.used
                     && self.lists.last().is_some_and(|l| l.next.is_none())
                 {
@@ -318,7 +323,7 @@ impl Renderer<'_> {
             Tag::BlockQuote(_) => {
                 self.flush();
                 let style = self.dim();
-                self.prefixes.push(Prefix {
+                self.push_prefix(Prefix {
                     first: "│ ".into(),
                     rest: "│ ".into(),
                     used: false,
@@ -355,11 +360,12 @@ impl Renderer<'_> {
                     },
                 };
                 let rest = " ".repeat(marker.width());
-                self.prefixes.push(Prefix {
+                let style = self.dim();
+                self.push_prefix(Prefix {
                     first: marker,
                     rest,
                     used: false,
-                    style: self.dim(),
+                    style,
                 });
             }
             Tag::Emphasis => self.push_style(Style::new().add_modifier(Modifier::ITALIC)),
@@ -401,7 +407,7 @@ impl Renderer<'_> {
             TagEnd::Heading(_) => self.end_heading(),
             TagEnd::BlockQuote(_) => {
                 self.flush();
-                self.prefixes.pop();
+                self.pop_prefix();
                 // The quote's own trailing blank line becomes a plain one.
                 if self.doc.lines.last().is_some_and(is_blank) {
                     self.doc.lines.pop();
@@ -424,7 +430,7 @@ impl Renderer<'_> {
             }
             TagEnd::Item => {
                 self.flush();
-                self.prefixes.pop();
+                self.pop_prefix();
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_style(),
             TagEnd::Link => {
@@ -488,6 +494,22 @@ impl Renderer<'_> {
             Style::new().fg(Color::Yellow)
         } else {
             Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    fn push_prefix(&mut self, prefix: Prefix) {
+        if self.prefixes.len() < MAX_PREFIXES {
+            self.prefixes.push(prefix);
+        } else {
+            self.hidden_prefixes += 1;
+        }
+    }
+
+    fn pop_prefix(&mut self) {
+        if self.hidden_prefixes > 0 {
+            self.hidden_prefixes -= 1;
+        } else {
+            self.prefixes.pop();
         }
     }
 
@@ -778,6 +800,9 @@ impl Renderer<'_> {
         }
     }
 }
+
+/// Nesting drawn at most this deep; deeper levels are counted, not drawn.
+const MAX_PREFIXES: usize = 32;
 
 /// A line with nothing but quote bars and spaces.
 fn is_blank(line: &Line<'_>) -> bool {

@@ -653,3 +653,37 @@ fn an_incident_in_the_view_records_ticks_and_resumes() {
     again.send("q");
     assert_eq!(again.wait_exit(), 0);
 }
+
+/// A register of 50,000 risks (12 MB, under the 16 MiB limit): the real binary opens it,
+/// scrolls to the last risk and back, and quits with the terminal restored.
+#[test]
+fn a_50000_risk_register_opens_scrolls_and_quits() {
+    use faultline::model::{Level, Register, Risk};
+    let workspace = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(workspace.path().join("registers")).unwrap();
+    let mut reg = Register::new("big");
+    for i in 0..50_000 {
+        let mut risk = Risk::new(&format!("risk-{i}"), &format!("Dependency {i} times out"));
+        risk.likelihood = Level::ALL[i % 5];
+        risk.impact = Level::ALL[(i / 5) % 5];
+        risk.detection = "p99 latency above 3 s for five minutes".into();
+        risk.mitigation = "Timeouts of 3 s with a circuit breaker".into();
+        reg.risks.push(risk);
+    }
+    std::fs::write(
+        workspace.path().join("registers/big.json"),
+        faultline::model::to_canonical(&reg),
+    )
+    .unwrap();
+    let mut session = Session::start_in(workspace.path(), &[]);
+    session.wait_for_screen("Risks · Big (50000)");
+    // Into the risks, to the last by score (the last score-1 risk) and back to the first.
+    session.send("\t");
+    session.send("G");
+    session.wait_for_screen("big/risk-49975");
+    session.send("g");
+    session.wait_for_screen("big/risk-24");
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+    assert_restored(&mut session);
+}

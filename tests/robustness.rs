@@ -69,3 +69,44 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
     let quotes = format!("{}text\n", "> ".repeat(10_000));
     let _ = RunbookDoc::index("runbooks/quotes.md".into(), &quotes);
 }
+
+/// Open in the viewer, scroll a step, go to the end and back: each of the huge shapes.
+fn open_scroll_and_leave(text: String) -> usize {
+    let mut viewer = faultline::viewer::Viewer::new(
+        "runbooks/huge.md".into(),
+        text,
+        80,
+        22,
+        faultline::ui::theme::Theme::new(false),
+    );
+    viewer.scroll_by(3);
+    viewer.bottom();
+    viewer.top();
+    viewer.resize(40, 10);
+    viewer.bottom();
+    viewer.doc.lines.len()
+}
+
+#[test]
+fn a_5_mb_single_line_runbook_opens_and_scrolls() {
+    let lines = open_scroll_and_leave("word ".repeat(1_000_000));
+    // Wrapped at 40 columns, 5 MB of words is well over 100,000 lines.
+    assert!(lines > 100_000, "{lines}");
+}
+
+#[test]
+fn a_500_column_table_opens_and_scrolls() {
+    let mut text = format!("|{}\n|{}\n", "head|".repeat(500), "-|".repeat(500));
+    for _ in 0..20 {
+        text.push_str(&format!("|{}\n", "cell|".repeat(500)));
+    }
+    assert!(open_scroll_and_leave(text) > 0);
+}
+
+#[test]
+fn a_10000_deep_block_quote_opens_and_scrolls() {
+    let lines = open_scroll_and_leave(format!("{} deep\n\nafter\n", ">".repeat(10_000)));
+    assert!(lines > 0);
+    let mixed = format!("{}- [ ] a step\n", "> - ".repeat(5_000));
+    assert!(open_scroll_and_leave(mixed) > 0);
+}
