@@ -244,10 +244,17 @@ pub struct App {
     /// Limits the heat map and the lists to some components: (why, their ids), e.g. the blast
     /// radius of one.
     pub scope: Option<(String, Vec<String>)>,
+    /// Open large runbooks with a preview (the event loop sets it; tests see whole documents).
+    pub preview_large_runbooks: bool,
+    /// Started without its registers (`faultline runbook`, to show the runbook first): the
+    /// background check loads them.
+    pub registers_pending: bool,
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
 pub struct Checked {
+    /// The registers, when the app started without them (`faultline runbook`).
+    pub components: Option<Vec<crate::store::ComponentFile>>,
     pub runbooks: crate::store::RunbookSet,
     pub monitoring: Option<std::sync::Arc<crate::monitoring::Inventory>>,
     pub findings: Vec<Finding>,
@@ -305,6 +312,8 @@ impl App {
             quick_add: false,
             timeline: None,
             scope: None,
+            preview_large_runbooks: false,
+            registers_pending: false,
         };
         app.refresh_visible();
         app
@@ -313,6 +322,17 @@ impl App {
     /// Takes in the background check: runbooks, findings and the finder's index. Files edited
     /// meanwhile are checked again against their current state.
     pub fn attach_checked(&mut self, checked: Checked) {
+        if let Some(components) = checked.components {
+            self.ws.components = components;
+            self.registers_pending = false;
+            self.refresh_visible();
+            if let Some(viewer) = self.viewer.as_ref() {
+                let count = self.backlinks(&viewer.path).len();
+                if let Some(viewer) = self.viewer.as_mut() {
+                    viewer.backlink_count = count;
+                }
+            }
+        }
         self.ws.attach_runbooks(checked.runbooks);
         self.ws.monitoring = checked.monitoring;
         self.findings = checked.findings;

@@ -343,11 +343,25 @@ fn open_runbook(
     let previous = app
         .viewer_location()
         .filter(|_| app.view == crate::app::View::Runbook);
+    // In the terminal, a large runbook's first frame renders only the window it shows; the
+    // event loop renders the rest right after drawing it.
+    let lazy = app.preview_large_runbooks && scroll.is_none();
     let viewer = match app.viewer.as_mut() {
+        Some(viewer) if lazy => {
+            viewer.replace_unrendered(path.to_owned(), source, width, height);
+            viewer
+        }
         Some(viewer) => {
             viewer.replace(path.to_owned(), source, width, height);
             viewer
         }
+        None if lazy => app.viewer.insert(crate::viewer::Viewer::unrendered(
+            path.to_owned(),
+            source,
+            width,
+            height,
+            app.theme,
+        )),
         None => app.viewer.insert(crate::viewer::Viewer::new(
             path.to_owned(),
             source,
@@ -356,6 +370,9 @@ fn open_runbook(
             app.theme,
         )),
     };
+    if lazy && !viewer.start_preview(anchor) {
+        viewer.complete();
+    }
     viewer.notice = notice;
     viewer.backlink_count = backlink_count;
     if remember && let Some(previous) = previous {
@@ -365,7 +382,9 @@ fn open_runbook(
     if let Some(scroll) = scroll {
         viewer.scroll = scroll.min(viewer.max_scroll());
     }
-    let missing = anchor.filter(|a| !a.is_empty() && !viewer.jump_to_anchor(a));
+    // A preview already landed on its anchor (found by the same slugs as the full document's).
+    let previewing = viewer.preview.as_ref().is_some_and(|p| p.anchor.is_some());
+    let missing = anchor.filter(|a| !previewing && !a.is_empty() && !viewer.jump_to_anchor(a));
     app.view = crate::app::View::Runbook;
     app.status = match missing {
         Some(anchor) => Some(format!("{path} has no heading #{anchor}: showing the top")),

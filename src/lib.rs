@@ -34,6 +34,7 @@ pub mod export;
 pub mod finding;
 pub mod form;
 pub mod git;
+pub mod heading_cache;
 pub mod history;
 pub mod import;
 pub mod keymap;

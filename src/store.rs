@@ -137,6 +137,14 @@ impl Workspace {
         Ok(ws)
     }
 
+    /// A workspace at `root` with nothing loaded yet.
+    pub fn empty(root: &Path) -> Workspace {
+        Workspace {
+            root: root.to_path_buf(),
+            ..Workspace::default()
+        }
+    }
+
     /// Loads the register files only: what the first screen needs. Runbooks follow with
     /// `attach_runbooks`.
     pub fn load_registers(root: &Path) -> Result<Workspace> {
@@ -278,14 +286,23 @@ pub fn runbook_texts(root: &Path) -> Vec<(String, String)> {
     collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
     paths.sort();
     crate::parallel::map(&paths, |path| {
-        let text = read_limited(root, path)
-            .ok()
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let text = read_limited(root, path).ok().map(|bytes| {
+            String::from_utf8(bytes)
+                .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
+        });
         (relative(root, path), text)
     })
     .into_iter()
     .filter_map(|(path, text)| Some((path, text?)))
     .collect()
+}
+
+/// Every runbook's path (`runbooks/**/*.md`), sorted.
+pub fn runbook_paths(root: &Path) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
+    paths.sort();
+    paths
 }
 
 /// Every `*.md` below `dir`, skipping hidden entries; symlinked directories are not followed so

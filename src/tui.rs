@@ -116,8 +116,17 @@ impl Drop for Watchdog {
 
 /// Builds the app for the workspace named on the command line.
 pub fn load_app(cli: &Cli) -> Result<App> {
+    load_app_with(cli, true)
+}
+
+/// The app, with its registers loaded now or (`registers` false) by the background check.
+fn load_app_with(cli: &Cli, registers: bool) -> Result<App> {
     let root = crate::commands::workspace_root(cli)?;
-    let ws = Workspace::load_registers(&root)?;
+    let ws = if registers {
+        Workspace::load_registers(&root)?
+    } else {
+        Workspace::empty(&root)
+    };
     let mut findings = ws.load_findings();
     let keymap = match directories::ProjectDirs::from("", "", "faultline") {
         Some(dirs) => {
@@ -140,9 +149,13 @@ pub fn load_app(cli: &Cli) -> Result<App> {
     let theme = Theme::new(use_color(std::io::stdout().is_terminal()));
     let mut app = App::loading(ws, findings, keymap, theme);
     app.read_only = cli.read_only;
+    app.registers_pending = !registers;
     if !cli.read_only {
         app.journal = Journal::for_workspace(&root);
-        offer_recovery(&mut app);
+        // Edits to offer back are compared with the registers: once they are loaded.
+        if registers {
+            offer_recovery(&mut app);
+        }
     }
     Ok(app)
 }
@@ -169,7 +182,19 @@ pub fn check_in_background(app: &App) -> mpsc::Receiver<Checked> {
     // The registers are shared (`Arc`), not copied.
     let mut ws = app.ws.share_registers();
     let today = app.today;
+    let load_registers = app.registers_pending;
     std::thread::spawn(move || {
+        let components = if load_registers {
+            match Workspace::load_registers(&ws.root) {
+                Ok(loaded) => {
+                    ws.components = loaded.components;
+                    Some(ws.components.clone())
+                }
+                Err(_) => Some(Vec::new()),
+            }
+        } else {
+            None
+        };
         ws.attach_runbooks(crate::store::RunbookSet::index(&ws.root.clone()));
         ws.monitoring = Some(std::sync::Arc::new(crate::monitoring::Inventory::scan(
             &ws.root,
@@ -178,6 +203,7 @@ pub fn check_in_background(app: &App) -> mpsc::Receiver<Checked> {
         let search = crate::search::SearchIndex::build(&ws);
         let runbooks = ws.take_runbooks();
         let _ = send.send(Checked {
+            components,
             runbooks,
             monitoring: ws.monitoring.take(),
             findings,
@@ -256,6 +282,12 @@ fn perform_terminal_request(
 /// The runbook or heading that matches every word of `query` (in a heading first, then in a
 /// section's text): (path, anchor); or, when none does, the closest candidates.
 pub fn find_runbook(root: &std::path::Path, query: &str) -> crate::runbook_find::Found {
+    // Headings first, from the cache: most queries name a heading, and then no runbook is read.
+    let cache = crate::heading_cache::default_file(root);
+    let entries = crate::heading_cache::headings(root, cache.as_deref());
+    if let Some(found) = crate::runbook_find::find_by_headings(&entries, query) {
+        return crate::runbook_find::Found::Match(found);
+    }
     crate::runbook_find::find(&crate::store::runbook_texts(root), query)
 }
 
@@ -265,7 +297,8 @@ pub fn run_runbook(cli: &Cli, query: &str) -> Result<i32> {
     use crate::runbook_find::Found;
     let root = crate::commands::workspace_root(cli)?;
     match find_runbook(&root, query) {
-        Found::Match(c) => run_with(cli, Some((c.path, c.anchor))),
+        // The runbook first: the registers load behind it.
+        Found::Match(c) => event_loop(cli, load_app_with(cli, false)?, Some((c.path, c.anchor))),
         Found::Weak { words, closest } => {
             let mut err = std::io::stderr().lock();
             writeln!(
@@ -373,6 +406,7 @@ fn event_loop(cli: &Cli, mut app: App, runbook: Option<(String, Option<String>)>
     let _watchdog = Watchdog::spawn(Arc::clone(&signal));
     let size = guard.terminal.size()?;
     app.resize(size.width, size.height);
+    app.preview_large_runbooks = true;
     if let Some((path, anchor)) = runbook {
         app.open_runbook(&path, anchor.as_deref());
         effects::run(&mut app);
@@ -388,6 +422,11 @@ fn event_loop(cli: &Cli, mut app: App, runbook: Option<(String, Option<String>)>
             !panic_for_test,
             "FAULTLINE_TEST_PANIC is set: panicking on purpose"
         );
+        // A large runbook's first screen is on the terminal: now the whole of it.
+        if let Some(viewer) = app.viewer.as_mut().filter(|v| v.preview.is_some()) {
+            viewer.complete();
+            continue;
+        }
         if app.should_quit {
             return Ok(0);
         }
@@ -419,7 +458,11 @@ fn event_loop(cli: &Cli, mut app: App, runbook: Option<(String, Option<String>)>
         if app.checking
             && let Ok(result) = checked.try_recv()
         {
+            let had_registers = !app.registers_pending;
             app.attach_checked(result);
+            if !had_registers && !app.read_only {
+                offer_recovery(&mut app);
+            }
         }
         effects::run(&mut app);
         for request in std::mem::take(&mut app.terminal_requests) {

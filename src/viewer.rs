@@ -71,7 +71,22 @@ pub struct Viewer {
     /// The heading line a jump landed on (an anchor, the table of contents): shown at the top of
     /// the screen even near the end of the document, and marked in the gutter.
     pub landed: Option<usize>,
+    /// Set while `doc` holds only the window of a large runbook the first frame needs; the
+    /// event loop calls `complete` right after drawing it.
+    pub preview: Option<Preview>,
 }
+
+/// What a preview stands in for: where the reader landed, to keep them there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub anchor: Option<String>,
+}
+
+/// Runbooks larger than this open with a preview: the first frame renders a window of the
+/// source, the rest after.
+pub const PREVIEW_FROM: usize = 128 * 1024;
+/// The window a preview renders: many screens' worth.
+const PREVIEW_BYTES: usize = 16 * 1024;
 
 impl Viewer {
     pub fn new(path: String, source: String, width: u16, height: usize, theme: Theme) -> Viewer {
@@ -93,6 +108,92 @@ impl Viewer {
             notice: None,
             backlink_count: 0,
             landed: None,
+            preview: None,
+        }
+    }
+
+    /// A viewer whose document is not rendered yet: `start_preview` (or `complete`) follows.
+    pub fn unrendered(
+        path: String,
+        source: String,
+        width: u16,
+        height: usize,
+        theme: Theme,
+    ) -> Viewer {
+        let mut viewer = Viewer::new(path, String::new(), width, height, theme);
+        viewer.source = source;
+        viewer.preview = Some(Preview { anchor: None });
+        viewer
+    }
+
+    /// Replaces the document without rendering it: `start_preview` (or `complete`) follows.
+    pub fn replace_unrendered(&mut self, path: String, source: String, width: u16, height: usize) {
+        self.replace(path, String::new(), width, height);
+        self.source = source;
+        self.preview = Some(Preview { anchor: None });
+    }
+
+    /// Renders only the window of a large source the first screen needs, from the heading
+    /// `anchor` names (or the top), so a megabyte opens as fast as a page. False (and nothing
+    /// rendered) when the source is small, the anchor is not found, or the headings cannot be
+    /// read without the full parse: then `complete` renders the whole document.
+    pub fn start_preview(&mut self, anchor: Option<&str>) -> bool {
+        if self.source.len() < PREVIEW_FROM {
+            return false;
+        }
+        let start_line = match anchor {
+            None => 1,
+            Some(anchor) => {
+                let Some(headings) = crate::runbook::headings_fast(&self.source) else {
+                    return false;
+                };
+                match headings.iter().find(|h| h.anchor == anchor) {
+                    Some(h) => h.line,
+                    None => return false,
+                }
+            }
+        };
+        let bytes = self.source.as_bytes();
+        let start = if start_line <= 1 {
+            0
+        } else {
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .nth(start_line - 2)
+                .map_or(bytes.len(), |(i, _)| i + 1)
+        };
+        let mut end = (start + PREVIEW_BYTES).min(bytes.len());
+        while end < bytes.len() && bytes[end - 1] != b'\n' {
+            end += 1;
+        }
+        self.doc = render(&self.source[start..end], self.width, self.theme);
+        self.preview = Some(Preview {
+            anchor: anchor.map(str::to_owned),
+        });
+        if anchor.is_some() {
+            self.land_at(0);
+        } else {
+            self.scroll = 0;
+        }
+        true
+    }
+
+    /// Renders the whole document after a preview, keeping the reader where they were.
+    pub fn complete(&mut self) {
+        let Some(preview) = self.preview.take() else {
+            return;
+        };
+        let into = self.scroll.saturating_sub(self.landed.unwrap_or(0));
+        self.doc = render(&self.source, self.width, self.theme);
+        self.landed = None;
+        match preview.anchor {
+            Some(anchor) if self.jump_to_anchor(&anchor) => {
+                self.scroll += into;
+                self.clamp();
+            }
+            _ => self.clamp(),
         }
     }
 
@@ -109,10 +210,12 @@ impl Viewer {
         self.search = None;
         self.popup = None;
         self.landed = None;
+        self.preview = None;
     }
 
     /// Re-wraps for a new size, keeping the reader in the same section.
     pub fn resize(&mut self, width: u16, height: usize) {
+        self.complete();
         self.height = height.max(1);
         if width == self.width {
             self.clamp();

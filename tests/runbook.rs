@@ -579,3 +579,58 @@ fn y_labels_several_snippets_and_a_letter_copies_one() {
         )]
     );
 }
+
+/// The headings-only answer (from the cache) is the answer the full search gives, whenever it
+/// gives one; queries only the text can answer fall through to the full search.
+#[test]
+fn the_heading_cache_answers_as_the_full_search_does() {
+    use faultline::runbook_find::{Found, find, find_by_headings};
+    let root = repo();
+    let cache = tempfile::tempdir().unwrap();
+    let file = cache.path().join("headings.txt");
+    let texts = faultline::store::runbook_texts(&root);
+    let queries = [
+        "aurora reconnect",
+        "aurora failover",
+        "restore snapshot",
+        "rollback",
+        "wrong artifact",
+        "dlq redrive",
+        "certificate",
+        "lambda throttling raise",
+        "roles severity",
+        "redis eviction",
+        "payments degraded",
+        "maxLifetime",
+        "nothing like this at all",
+        "",
+    ];
+    let mut from_headings = 0;
+    for _ in 0..2 {
+        // The second round reads the cache the first wrote.
+        let entries = faultline::heading_cache::headings(&root, Some(&file));
+        assert_eq!(entries.len(), texts.len());
+        for query in queries {
+            let full = find(&texts, query);
+            match find_by_headings(&entries, query) {
+                Some(candidate) => {
+                    from_headings += 1;
+                    // The same place; only the text's word count is not known from headings.
+                    let Found::Match(full) = full else {
+                        panic!("{query}: the full search found no match");
+                    };
+                    assert_eq!(
+                        (full.path, full.anchor, full.label),
+                        (candidate.path, candidate.anchor, candidate.label),
+                        "{query}"
+                    );
+                }
+                None => assert!(
+                    !matches!(&full, Found::Match(c) if c.heading_words == faultline::runbook_find::words(query).len()),
+                    "{query}: the full search found it by a heading"
+                ),
+            }
+        }
+    }
+    assert!(from_headings >= 16, "{from_headings}");
+}
