@@ -96,7 +96,8 @@ fn time_once(argv: &[String], needle: &str, cols: u16, rows: u16) -> anyhow::Res
     let reader_thread = std::thread::spawn(move || {
         let nonzero = |n: u16| std::num::NonZero::new(n.max(1)).expect("at least 1");
         let mut parser = vt100::Parser::new(nonzero(rows), nonzero(cols), 0);
-        let mut buf = vec![0u8; 65536];
+        // Small reads, so text that scrolls past within one read is still seen.
+        let mut buf = vec![0u8; 256];
         while let Ok(n) = reader.read(&mut buf) {
             if n == 0 {
                 break;
