@@ -24,11 +24,12 @@ fn main() -> anyhow::Result<()> {
     let ws = faultline::store::Workspace::load(std::path::Path::new(&root))?;
     let index = SearchIndex::build(&ws);
     if let Some(file) = option("--entries") {
-        let text: String = index
-            .items
-            .iter()
-            .map(|i| format!("{}\n", i.text))
-            .collect();
+        let mut text = String::new();
+        for item in &index.items {
+            text.push_str(&item.text);
+            text.push('
+');
+        }
         std::fs::write(file, text)?;
     }
     let mut searcher = Searcher::new();
