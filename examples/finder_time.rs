@@ -27,8 +27,7 @@ fn main() -> anyhow::Result<()> {
         let mut text = String::new();
         for item in &index.items {
             text.push_str(&item.text);
-            text.push('
-');
+            text.push('\n');
         }
         std::fs::write(file, text)?;
     }
