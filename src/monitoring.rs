@@ -120,7 +120,8 @@ pub struct Inventory {
     /// The settings it was built with.
     pub config: MonitoringConfig,
     by_name: HashMap<String, Vec<usize>>,
-    patterns: Vec<usize>,
+    /// The alerts named by patterns, with their literal parts split once.
+    patterns: Vec<(usize, Vec<String>)>,
     /// Lower-cased names, for "did you mean".
     lower: Vec<(String, usize)>,
 }
@@ -143,7 +144,11 @@ impl Inventory {
                 by_name.entry(uid.clone()).or_default().push(i);
             }
             if alert.pattern {
-                patterns.push(i);
+                let parts = literal_parts(&alert.name)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                patterns.push((i, parts));
             } else {
                 lower.push((alert.name.to_lowercase(), i));
             }
@@ -221,9 +226,8 @@ impl Inventory {
         let by_pattern: Vec<usize> = self
             .patterns
             .iter()
-            .copied()
-            .filter(keep)
-            .filter(|&i| self.alerts[i].pattern_matches(name))
+            .filter(|(i, parts)| keep(i) && parts_match(parts, name))
+            .map(|(i, _)| *i)
             .collect();
         if by_pattern.is_empty() {
             (Match::None, by_pattern)
@@ -289,11 +293,15 @@ fn literal_parts(pattern: &str) -> Vec<&str> {
 /// Whether `name` fits a pattern: the first literal part starts it, the last ends it, the rest
 /// come in order between.
 pub fn pattern_matches(pattern: &str, name: &str) -> bool {
-    let parts = literal_parts(pattern);
-    if parts.iter().all(|p| p.is_empty()) {
+    parts_match(&literal_parts(pattern), name)
+}
+
+/// `pattern_matches` with the pattern's literal parts already split.
+fn parts_match<S: AsRef<str>>(parts: &[S], name: &str) -> bool {
+    if parts.iter().all(|p| p.as_ref().is_empty()) {
         return false;
     }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    let (first, last) = (parts[0].as_ref(), parts[parts.len() - 1].as_ref());
     if parts.len() == 1 {
         return first == name;
     }
@@ -302,6 +310,7 @@ pub fn pattern_matches(pattern: &str, name: &str) -> bool {
     }
     let mut middle = &name[first.len()..name.len() - last.len()];
     for part in &parts[1..parts.len() - 1] {
+        let part = part.as_ref();
         match middle.find(part) {
             Some(at) => middle = &middle[at + part.len()..],
             None => return false,
