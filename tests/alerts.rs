@@ -6,7 +6,6 @@
 use faultline::monitoring::{Inventory, scan_text};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 #[path = "support/harness.rs"]
 mod harness;
@@ -144,18 +143,18 @@ fn a_typo_in_faultline_toml_is_an_error_and_the_defaults_still_apply() {
 }
 
 fn faultline(root: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .arg("--workspace")
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .env("FAULTLINE_TODAY", "2026-11-24")
-        .output()
-        .unwrap();
+    let out = run(root, args);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),
     )
+}
+
+/// The binary on the workspace at `root` (the harness's way to run it).
+fn run(root: &Path, args: &[&str]) -> std::process::Output {
+    let mut args = args.to_vec();
+    args.extend(["--workspace", root.to_str().unwrap()]);
+    harness::run_in(root, &args, &[])
 }
 
 #[test]

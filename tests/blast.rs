@@ -4,7 +4,6 @@
 
 use faultline::blast::blast;
 use faultline::model::Register;
-use std::process::Command;
 
 #[path = "support/harness.rs"]
 mod harness;
@@ -60,14 +59,9 @@ fn a_diamond_is_reached_once_and_a_cycle_is_named() {
 }
 
 fn faultline(root: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .arg("--workspace")
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .env("FAULTLINE_TODAY", "2026-11-24")
-        .output()
-        .unwrap();
+    let mut args = args.to_vec();
+    args.extend(["--workspace", root.to_str().unwrap()]);
+    let out = harness::run_in(root, &args, &[]);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),
