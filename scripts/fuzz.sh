@@ -5,13 +5,15 @@
 # fuzz/artifacts/TARGET: turn it into a regression test before fixing it.
 #   bash scripts/fuzz.sh            # 10 minutes a target
 #   bash scripts/fuzz.sh 30         # a smoke run
+#   FUZZ_TARGETS=sanitize bash scripts/fuzz.sh
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); RUSTC_BOOTSTRAP lets it use the stable compiler.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${1:-600}"
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-targets=(parse_register render_markdown runbook_index timeline import_csv import_workbook monitoring sanitize)
+# FUZZ_TARGETS="monitoring sanitize" runs only those.
+read -r -a targets <<<"${FUZZ_TARGETS:-parse_register render_markdown runbook_index timeline import_csv import_workbook monitoring sanitize}"
 cargo fuzz build
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"

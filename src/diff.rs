@@ -29,6 +29,25 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Takes one register file's result (its register, or why it did not read) from `other`,
+    /// for a file identical in both.
+    pub fn copy_file_from(&mut self, other: &Snapshot, path: &str) {
+        let stem = Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(register) = other.registers.get(&stem) {
+            self.registers.insert(stem, register.clone());
+        }
+        for finding in other
+            .unreadable
+            .iter()
+            .filter(|f| f.path == Path::new(path))
+        {
+            self.unreadable.push(finding.clone());
+        }
+    }
+
     /// Builds a snapshot from files: `(workspace-relative path, bytes)`.
     pub fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Snapshot {
         let mut snapshot = Snapshot::default();

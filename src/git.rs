@@ -55,9 +55,13 @@ pub fn merge_base(repo: &Path, a: &str, b: &str) -> Result<String> {
         .with_context(|| format!("no merge base between `{a}` and `{b}`"))
 }
 
-/// The register files and the runbook files of the workspace at `commit`, as workspace-relative
-/// paths (one `git ls-tree`).
-pub fn list(repo: &Path, commit: &str, inside: &str) -> Result<(Vec<String>, Vec<String>)> {
+/// The registers (with their blob ids, so that a file unchanged between two revisions is read
+/// and parsed once) and runbooks of the workspace at `commit` (one `git ls-tree`).
+pub fn list_with_blobs(
+    repo: &Path,
+    commit: &str,
+    inside: &str,
+) -> Result<(Vec<(String, String)>, Vec<String>)> {
     let prefix = if inside.is_empty() {
         String::new()
     } else {
@@ -69,7 +73,6 @@ pub fn list(repo: &Path, commit: &str, inside: &str) -> Result<(Vec<String>, Vec
             "ls-tree",
             "-r",
             "-z",
-            "--name-only",
             commit,
             "--",
             &format!("{prefix}registers"),
@@ -78,11 +81,16 @@ pub fn list(repo: &Path, commit: &str, inside: &str) -> Result<(Vec<String>, Vec
     )?;
     let mut registers = Vec::new();
     let mut runbooks = Vec::new();
-    for path in listing.split('\0').filter(|p| !p.is_empty()) {
+    for entry in listing.split('\0').filter(|p| !p.is_empty()) {
+        // `<mode> <type> <object>\t<path>`
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let blob = meta.split(' ').nth(2).unwrap_or_default().to_owned();
         let rel = path.strip_prefix(&prefix).unwrap_or(path).to_owned();
         if rel.starts_with("registers/") && rel.ends_with(".json") && rel.matches('/').count() == 1
         {
-            registers.push(rel);
+            registers.push((rel, blob));
         } else if rel.starts_with("runbooks/") && rel.ends_with(".md") {
             runbooks.push(rel);
         }

@@ -32,17 +32,30 @@ pub fn from_git(
             head.map(str::to_owned),
         ),
     };
-    // Registers first; then only the runbooks that changed risks link to.
-    let at = |commit: &str| -> Result<(Snapshot, Vec<String>)> {
-        let (registers, runbooks) = crate::git::list(&repo, commit, &inside)?;
-        Ok((
-            Snapshot::from_files(crate::git::read(&repo, commit, &inside, &registers)?),
-            runbooks,
-        ))
-    };
-    let (mut old, old_runbooks) = at(&base)?;
+    // Registers first; then only the runbooks that changed risks link to. A register whose blob
+    // is the same at both revisions is read and parsed once (a pull request changes a few).
+    let (old_registers, old_runbooks) = crate::git::list_with_blobs(&repo, &base, &inside)?;
+    let old_paths: Vec<String> = old_registers.iter().map(|(p, _)| p.clone()).collect();
+    let mut old = Snapshot::from_files(crate::git::read(&repo, &base, &inside, &old_paths)?);
     let (mut new, new_runbooks) = match &head {
-        Some(head) => at(&crate::git::resolve(&repo, head)?)?,
+        Some(head) => {
+            let commit = crate::git::resolve(&repo, head)?;
+            let (registers, runbooks) = crate::git::list_with_blobs(&repo, &commit, &inside)?;
+            let old_blobs: std::collections::HashMap<&str, &str> = old_registers
+                .iter()
+                .map(|(p, b)| (p.as_str(), b.as_str()))
+                .collect();
+            let (same, changed): (Vec<_>, Vec<_>) = registers
+                .iter()
+                .partition(|(p, b)| old_blobs.get(p.as_str()) == Some(&b.as_str()));
+            let changed: Vec<String> = changed.into_iter().map(|(p, _)| p.clone()).collect();
+            let mut new =
+                Snapshot::from_files(crate::git::read(&repo, &commit, &inside, &changed)?);
+            for (path, _) in same {
+                new.copy_file_from(&old, path);
+            }
+            (new, runbooks)
+        }
         None => (
             Snapshot::from_workspace(&Workspace::load(root)?),
             Vec::new(),
