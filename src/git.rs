@@ -55,13 +55,16 @@ pub fn merge_base(repo: &Path, a: &str, b: &str) -> Result<String> {
         .with_context(|| format!("no merge base between `{a}` and `{b}`"))
 }
 
+/// A workspace-relative path and its git blob id.
+pub type PathAndBlob = (String, String);
+
 /// The registers (with their blob ids, so that a file unchanged between two revisions is read
 /// and parsed once) and runbooks of the workspace at `commit` (one `git ls-tree`).
 pub fn list_with_blobs(
     repo: &Path,
     commit: &str,
     inside: &str,
-) -> Result<(Vec<(String, String)>, Vec<String>)> {
+) -> Result<(Vec<PathAndBlob>, Vec<String>)> {
     let prefix = if inside.is_empty() {
         String::new()
     } else {
