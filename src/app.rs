@@ -326,11 +326,10 @@ impl App {
             self.ws.components = components;
             self.registers_pending = false;
             self.refresh_visible();
-            if let Some(viewer) = self.viewer.as_ref() {
-                let count = self.backlinks(&viewer.path).len();
-                if let Some(viewer) = self.viewer.as_mut() {
-                    viewer.backlink_count = count;
-                }
+            // The open runbook's backlinks were counted without registers.
+            let count = self.viewer.as_ref().map(|v| self.backlinks(&v.path).len());
+            if let (Some(viewer), Some(count)) = (self.viewer.as_mut(), count) {
+                viewer.backlink_count = count;
             }
         }
         self.ws.attach_runbooks(checked.runbooks);

@@ -427,8 +427,7 @@ impl FileCheck<'_> {
 /// A control character a register must not hold: every C0 control but newline and tab, DEL,
 /// the C1 controls and the bidi controls.
 pub fn is_forbidden_control(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c != '\n' && c != '\t' && crate::sanitize::is_unsafe(c)
 }
 
 /// The first 1-based line where two texts differ.

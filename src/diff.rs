@@ -28,14 +28,19 @@ pub struct Snapshot {
     anchors: std::cell::RefCell<HashMap<String, Vec<String>>>,
 }
 
+/// A register file's component id: its file stem.
+fn stem_of(path: &str) -> String {
+    Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 impl Snapshot {
     /// Takes one register file's result (its register, or why it did not read) from `other`,
     /// for a file identical in both.
     pub fn copy_file_from(&mut self, other: &Snapshot, path: &str) {
-        let stem = Path::new(path)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = stem_of(path);
         if let Some(register) = other.registers.get(&stem) {
             self.registers.insert(stem, register.clone());
         }
@@ -60,10 +65,7 @@ impl Snapshot {
             }
         }
         let parsed = crate::parallel::map(&registers, |(path, bytes)| {
-            let stem = Path::new(path)
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let stem = stem_of(path);
             let parsed = decode(Path::new(path), bytes.clone())
                 .and_then(|text| parse_register(Path::new(path), &text));
             (stem, parsed)

@@ -193,7 +193,8 @@ pub fn markdown(registers: &[&Register]) -> String {
         }
         out.push('\n');
     }
-    out
+    // File text in markdown: controls shown, character references kept as text.
+    crate::sanitize::safe_markdown(&out)
 }
 
 /// HTML-escapes text.

@@ -155,7 +155,8 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     ] {
         let _ = writeln!(out, "## {section}\n\n- \n");
     }
-    out
+    // File text in markdown: controls shown, character references kept as text.
+    crate::sanitize::safe_markdown(&out)
 }
 
 /// The runbooks' steps, done and not done, by heading.

@@ -108,15 +108,21 @@ impl RunbookDoc {
 
     /// The document's title: its first level-1 heading, else its first heading, else the file name.
     pub fn title(&self) -> &str {
-        self.headings
-            .iter()
-            .find(|h| h.level == 1)
-            .or_else(|| self.headings.first())
-            .map_or_else(
-                || self.path.rsplit('/').next().unwrap_or(&self.path),
-                |h| h.text.as_str(),
-            )
+        title_of(&self.path, &self.headings)
     }
+}
+
+/// A runbook's title from its path and headings: the first level-1 heading, else the first
+/// heading, else the file name.
+pub fn title_of<'a>(path: &'a str, headings: &'a [Heading]) -> &'a str {
+    headings
+        .iter()
+        .find(|h| h.level == 1)
+        .or_else(|| headings.first())
+        .map_or_else(
+            || path.rsplit('/').next().unwrap_or(path),
+            |h| h.text.as_str(),
+        )
 }
 
 /// The headings of a runbook found by reading its lines instead of parsing the whole document:

@@ -80,15 +80,8 @@ fn heading_candidates(
     headings: &[crate::runbook::Heading],
     words: &[String],
 ) -> Vec<Candidate> {
-    let title = headings
-        .iter()
-        .find(|h| h.level == 1)
-        .or_else(|| headings.first())
-        .map_or_else(
-            || path.rsplit('/').next().unwrap_or(path),
-            |h| h.text.as_str(),
-        );
-    let about = format!("{title} {path}").to_lowercase();
+    let title = crate::runbook::title_of(path, headings);
+    let about = about(path, headings);
     let mut candidates = Vec::with_capacity(headings.len() + 1);
     candidates.push(Candidate {
         path: path.to_owned(),
@@ -99,24 +92,25 @@ fn heading_candidates(
         text_words: 0,
     });
     for heading in headings {
-        let named = format!("{} {about}", heading.text.to_lowercase());
+        let own = heading.text.to_lowercase();
         candidates.push(Candidate {
             path: path.to_owned(),
             anchor: Some(heading.anchor.clone()),
             label: format!("{} — {path}#{}", heading.text, heading.anchor),
-            heading_words: count(words, &named),
-            own_words: count(words, &heading.text.to_lowercase()),
+            heading_words: count_in_any(words, &[&own, &about]),
+            own_words: count(words, &own),
             text_words: 0,
         });
     }
     candidates
 }
 
-/// Whether `word` is in the heading line or in the section's text.
-fn count_either(words: &[String], a: &str, b: &str) -> usize {
+/// How many words are in one of the haystacks. A word (letters and digits) never spans two
+/// texts joined by a space, so this is `count` over them joined, without joining them.
+fn count_in_any(words: &[String], haystacks: &[&str]) -> usize {
     words
         .iter()
-        .filter(|w| a.contains(w.as_str()) || b.contains(w.as_str()))
+        .filter(|w| haystacks.iter().any(|h| h.contains(w.as_str())))
         .count()
 }
 
@@ -134,46 +128,25 @@ fn candidates_of(path: &str, text: &str, words: &[String]) -> Vec<Candidate> {
     } else {
         text.to_lowercase()
     };
-    let mut line_starts = vec![0];
-    line_starts.extend(
-        lower
-            .bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b'\n')
-            .map(|(i, _)| i + 1),
-    );
-    let start_of = |line: usize| {
-        line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(lower.len())
-    };
+    let lines = crate::finding::LineIndex::new(&lower);
+    let about = about(path, &headings);
     candidates[0].text_words = count(words, &lower);
     for (i, heading) in headings.iter().enumerate() {
-        let start = start_of(heading.line);
+        let start = lines.line_start(heading.line);
         let end = headings
             .get(i + 1)
-            .map_or(lower.len(), |h| start_of(h.line))
+            .map_or(lower.len(), |h| lines.line_start(h.line))
             .max(start);
         let section = lower.get(start..end).unwrap_or_default();
-        let named = format!(
-            "{} {}",
-            heading.text.to_lowercase(),
-            about_of(&candidates[0], path)
-        );
-        candidates[i + 1].text_words = count_either(words, &named, section);
+        let own = heading.text.to_lowercase();
+        candidates[i + 1].text_words = count_in_any(words, &[&own, &about, section]);
     }
     candidates
 }
 
-/// `title path`, lower-cased, from a whole-runbook candidate's label (`title — path`).
-fn about_of(whole: &Candidate, path: &str) -> String {
-    let title = whole
-        .label
-        .strip_suffix(path)
-        .and_then(|t| t.strip_suffix(" — "))
-        .unwrap_or(&whole.label);
-    format!("{title} {path}").to_lowercase()
+/// `title path`, lower-cased: what every heading of a runbook is also known by.
+fn about(path: &str, headings: &[crate::runbook::Heading]) -> String {
+    format!("{} {path}", crate::runbook::title_of(path, headings)).to_lowercase()
 }
 
 /// The candidate whose heading holds every word. A heading that names a word itself beats its

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 const TAB_WIDTH: usize = 4;
 
 /// Whether `c` would be interpreted by the terminal or reorder text, rather than shown.
-fn is_unsafe(c: char) -> bool {
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 

@@ -267,9 +267,7 @@ pub struct RunbookSet {
 impl RunbookSet {
     /// Indexes every `runbooks/**/*.md` under `root`, on all cores.
     pub fn index(root: &Path) -> RunbookSet {
-        let mut paths = Vec::new();
-        collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
-        paths.sort();
+        let paths = runbook_paths(root);
         let mut set = RunbookSet::default();
         for (doc, finding) in crate::parallel::map(&paths, |path| load_runbook(root, path)) {
             set.docs.push(doc);
@@ -282,10 +280,7 @@ impl RunbookSet {
 /// Every runbook's workspace-relative path and text (over the size limit or unreadable: left
 /// out; invalid UTF-8: with replacement characters), on all cores. For searching the full text.
 pub fn runbook_texts(root: &Path) -> Vec<(String, String)> {
-    let mut paths = Vec::new();
-    collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
-    paths.sort();
-    crate::parallel::map(&paths, |path| {
+    crate::parallel::map(&runbook_paths(root), |path| {
         let text = read_limited(root, path).ok().map(|bytes| {
             String::from_utf8(bytes)
                 .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())

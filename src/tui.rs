@@ -458,9 +458,9 @@ fn event_loop(cli: &Cli, mut app: App, runbook: Option<(String, Option<String>)>
         if app.checking
             && let Ok(result) = checked.try_recv()
         {
-            let had_registers = !app.registers_pending;
+            let registers_arrive = app.registers_pending;
             app.attach_checked(result);
-            if !had_registers && !app.read_only {
+            if registers_arrive && !app.read_only {
                 offer_recovery(&mut app);
             }
         }

@@ -154,16 +154,7 @@ impl Viewer {
             }
         };
         let bytes = self.source.as_bytes();
-        let start = if start_line <= 1 {
-            0
-        } else {
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .nth(start_line - 2)
-                .map_or(bytes.len(), |(i, _)| i + 1)
-        };
+        let start = crate::finding::LineIndex::new(&self.source).line_start(start_line);
         let mut end = (start + PREVIEW_BYTES).min(bytes.len());
         while end < bytes.len() && bytes[end - 1] != b'\n' {
             end += 1;

@@ -444,10 +444,10 @@ impl App {
                 }
             }
             Action::NextField | Action::PrevField => {
-                let from = Some(editing.row.field);
+                let from = editing.row.field;
                 if self.commit(&editing) {
                     let keep = self.quick_add;
-                    if keep && action == Action::NextField && from == Some(Field::Detection) {
+                    if keep && action == Action::NextField && from == Field::Detection {
                         // The workshop flow goes from detection to mitigation; alerts are
                         // named later, when someone knows them.
                         self.edit_field(Field::Mitigation);

@@ -302,9 +302,7 @@ pub fn export(
     );
     let text = match format {
         ExportFormat::Csv => crate::export::csv(registers.iter().copied()),
-        ExportFormat::Markdown => {
-            crate::sanitize::safe_markdown(&crate::export::markdown(&registers))
-        }
+        ExportFormat::Markdown => crate::export::markdown(&registers),
         ExportFormat::Html => crate::export::html(&registers, &title),
     };
     match output {

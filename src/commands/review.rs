@@ -109,9 +109,7 @@ pub fn print(
             let color = crate::ui::theme::use_color(std::io::stdout().is_terminal());
             out.write_all(format::text(&d, color).as_bytes())?;
         }
-        DiffFormat::Markdown => {
-            out.write_all(crate::sanitize::safe_markdown(&format::markdown(&d)).as_bytes())?;
-        }
+        DiffFormat::Markdown => out.write_all(format::markdown(&d).as_bytes())?,
         DiffFormat::Json => {
             crate::sanitize::write_json_pretty(&mut *out, &d)?;
             writeln!(out)?;

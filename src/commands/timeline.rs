@@ -298,8 +298,7 @@ fn report(
     }
     let ws = Workspace::load(root)?;
     let context = context(&ws, &loaded.timeline);
-    let markdown =
-        crate::sanitize::safe_markdown(&crate::report::markdown(&loaded.timeline, &context));
+    let markdown = crate::report::markdown(&loaded.timeline, &context);
     match output {
         Some(path) => {
             save_atomic(path, markdown.as_bytes())

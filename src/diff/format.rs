@@ -409,8 +409,9 @@ pub fn text(d: &Diff, color: bool) -> String {
 
 /// Markdown table cells: pipes escaped, newlines flattened, HTML neutralised.
 pub fn cell(text: &str) -> String {
-    crate::sanitize::safe_markdown(text)
-        .replace('\\', "\\\\")
+    // Control characters and character references are made text once, for the whole
+    // document, where `markdown` returns it.
+    text.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('\n', " ")
         .replace('<', "&lt;")
@@ -549,5 +550,6 @@ pub fn markdown(d: &Diff) -> String {
             cell(&u.finding)
         );
     }
-    out
+    // File text in markdown: controls shown, character references kept as text.
+    crate::sanitize::safe_markdown(&out)
 }
