@@ -2,8 +2,8 @@
 //! and resources it names and their `spec.dependsOn`, for filling `depends_on`.
 
 use crate::check::suggest_id;
-use crate::finding::{Finding, Pos};
-use crate::monitoring::yaml::{get, items, load, pos, text};
+use crate::finding::Finding;
+use crate::monitoring::yaml::{documents, get, items, pos, text};
 
 /// One catalog entity that can be a component of the register.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,26 +26,8 @@ const KINDS: [&str; 2] = ["Component", "Resource"];
 
 /// Reads every entity of one catalog file; a file that is not YAML is one finding.
 pub fn read(path: &str, source: &str) -> Result<Vec<Entity>, Finding> {
-    if let Some(at) = crate::monitoring::yaml::too_deep(source) {
-        return Err(Finding::error(
-            path,
-            at,
-            "catalog-unparseable",
-            "nested too deeply: not read".into(),
-        ));
-    }
-    let docs = load(source).map_err(|err| {
-        let m = err.marker();
-        Finding::error(
-            path,
-            Pos {
-                line: m.line().max(1),
-                column: m.col() + 1,
-            },
-            "catalog-unparseable",
-            format!("not read as YAML: {}", err.info()),
-        )
-    })?;
+    let docs = documents(source)
+        .map_err(|(pos, message)| Finding::error(path, pos, "catalog-unparseable", message))?;
     let mut entities = Vec::new();
     for doc in &docs {
         let Some(kind) = get(doc, "kind").and_then(text) else {

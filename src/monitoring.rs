@@ -81,13 +81,6 @@ impl AlertDef {
     pub fn location(&self) -> String {
         format!("{}:{}", self.path, self.line)
     }
-
-    /// Whether `name` is one this pattern could produce: its literal parts in order, with
-    /// anything in place of the placeholders. A pattern with no literal text matches nothing
-    /// (it could be any alert, so it proves none).
-    pub fn pattern_matches(&self, name: &str) -> bool {
-        self.pattern && pattern_matches(&self.name, name)
-    }
 }
 
 /// What a name from a risk resolves to.
@@ -193,20 +186,28 @@ impl Inventory {
         }
     }
 
-    /// For each alert, whether one of these references (as risks write them) names it.
-    pub fn covered<'r>(&self, references: impl IntoIterator<Item = &'r str>) -> Vec<bool> {
-        let mut covered = vec![false; self.alerts.len()];
-        for reference in references {
-            for i in self.resolve_ids(reference).1 {
-                covered[i] = true;
+    /// For each alert, the risks (component, id) whose `alerts` name it (exactly or by
+    /// pattern), in register order: what `check`, `faultline alerts` and the finder show.
+    pub fn named_by<'r>(
+        &self,
+        registers: impl IntoIterator<Item = &'r crate::model::Register>,
+    ) -> Vec<Vec<(String, String)>> {
+        let mut named: Vec<Vec<(String, String)>> = vec![Vec::new(); self.alerts.len()];
+        for reg in registers {
+            for risk in &reg.risks {
+                for reference in &risk.alerts {
+                    for i in self.resolve_ids(reference).1 {
+                        if !named[i]
+                            .iter()
+                            .any(|(c, r)| *c == reg.component && *r == risk.id)
+                        {
+                            named[i].push((reg.component.clone(), risk.id.clone()));
+                        }
+                    }
+                }
             }
         }
-        covered
-    }
-
-    /// The indices in `alerts` of the definitions a reference names (exactly, else by pattern).
-    pub fn matching(&self, reference: &str) -> Vec<usize> {
-        self.resolve_ids(reference).1
+        named
     }
 
     fn resolve_ids(&self, reference: &str) -> (Match, Vec<usize>) {

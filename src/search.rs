@@ -110,22 +110,13 @@ impl SearchIndex {
 
     /// Every alert of the monitoring config, leading to the first risk that names it.
     fn push_alerts(&mut self, ws: &Workspace, inventory: &crate::monitoring::Inventory) {
-        let mut first_risk: Vec<Option<(String, String)>> = vec![None; inventory.alerts.len()];
-        for reg in ws
-            .components
-            .iter()
-            .filter_map(crate::store::ComponentFile::register)
-        {
-            for risk in &reg.risks {
-                for name in &risk.alerts {
-                    for i in inventory.matching(name) {
-                        first_risk[i]
-                            .get_or_insert_with(|| (reg.component.clone(), risk.id.clone()));
-                    }
-                }
-            }
-        }
-        for (alert, risk) in inventory.alerts.iter().zip(first_risk) {
+        let named_by = inventory.named_by(
+            ws.components
+                .iter()
+                .filter_map(crate::store::ComponentFile::register),
+        );
+        for (alert, risks) in inventory.alerts.iter().zip(named_by) {
+            let risk = risks.into_iter().next();
             let named_by = risk.as_ref().map_or_else(
                 || "named by no risk".to_owned(),
                 |(c, r)| format!("→ {c}/{r}"),

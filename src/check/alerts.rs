@@ -161,17 +161,15 @@ pub(super) fn inventory(ws: &Workspace, findings: &mut Vec<Finding>) {
             ));
         }
     }
-    let references = ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
-        .flat_map(|r| &r.risks)
-        .flat_map(|r| r.alerts.iter().map(String::as_str));
-    let covered = inventory.covered(references);
+    let named_by = inventory.named_by(
+        ws.components
+            .iter()
+            .filter_map(crate::store::ComponentFile::register),
+    );
     let ignore = inventory.config.compile();
     let mut uncovered: BTreeMap<&str, Vec<&AlertDef>> = BTreeMap::new();
-    for (def, covered) in inventory.alerts.iter().zip(covered) {
-        if !covered && !ignore.ignores_alert(&def.name) {
+    for (def, risks) in inventory.alerts.iter().zip(named_by) {
+        if risks.is_empty() && !ignore.ignores_alert(&def.name) {
             uncovered.entry(def.path.as_str()).or_default().push(def);
         }
     }

@@ -3,9 +3,8 @@
 
 use crate::monitoring::{AlertDef, Inventory};
 use crate::sanitize::sanitize;
-use crate::store::Workspace;
+use crate::store::{ComponentFile, Workspace};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// One alert with the risks (`component/id`) that name it.
@@ -38,29 +37,15 @@ pub fn report<'a>(ws: &Workspace, inventory: &'a Inventory) -> Report<'a> {
 
 impl<'a> Report<'a> {
     fn build(ws: &Workspace, inventory: &'a Inventory) -> Report<'a> {
-        let mut risks_of: HashMap<usize, Vec<String>> = HashMap::new();
-        for file in &ws.components {
-            let Some(reg) = file.register() else { continue };
-            for risk in &reg.risks {
-                let reference = format!("{}/{}", reg.component, risk.id);
-                for name in &risk.alerts {
-                    for i in inventory.matching(name) {
-                        let list = risks_of.entry(i).or_default();
-                        if !list.contains(&reference) {
-                            list.push(reference.clone());
-                        }
-                    }
-                }
-            }
-        }
+        let named_by = inventory.named_by(ws.components.iter().filter_map(ComponentFile::register));
         let ignore = inventory.config.compile();
         let alerts: Vec<Row<'_>> = inventory
             .alerts
             .iter()
-            .enumerate()
-            .map(|(i, alert)| Row {
+            .zip(named_by)
+            .map(|(alert, risks)| Row {
                 alert,
-                risks: risks_of.remove(&i).unwrap_or_default(),
+                risks: risks.iter().map(|(c, r)| format!("{c}/{r}")).collect(),
                 ignored: ignore.ignores_alert(&alert.name),
             })
             .collect();

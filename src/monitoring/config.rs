@@ -70,11 +70,6 @@ impl MonitoringConfig {
         }
     }
 
-    /// Whether the file at this workspace-relative path is read.
-    pub fn scans(&self, rel: &str) -> bool {
-        self.compile().scans(rel)
-    }
-
     /// The path of a runbook URL in this repository (relative, or under `runbook_base_url`),
     /// anchor kept; `None` for a web address elsewhere. `dir` is the alert file's directory, for
     /// `./` and `../` paths.
@@ -168,7 +163,7 @@ mod tests {
 
     #[test]
     fn defaults_and_overrides() {
-        let config = MonitoringConfig::default();
+        let config = MonitoringConfig::default().compile();
         assert!(config.scans("monitoring/prometheus/api.rules.yml"));
         assert!(config.scans("infra/alarms.tf"));
         assert!(config.scans("infra/cdk.out/Shop.template.json"));
@@ -177,11 +172,12 @@ mod tests {
         let config = parse(
             "[monitoring]\npaths = [\"ops/*.yml\"]\nignore = [\"ops/old.yml\", \"Watchdog\"]\n",
         )
-        .unwrap();
+        .unwrap()
+        .compile();
         assert!(config.scans("ops/a.yml"));
         assert!(!config.scans("ops/old.yml"));
         assert!(!config.scans("infra/alarms.tf"));
-        assert!(config.compile().ignores_alert("Watchdog"));
+        assert!(config.ignores_alert("Watchdog"));
     }
 
     #[test]

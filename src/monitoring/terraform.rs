@@ -10,18 +10,8 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, BlockLabel, Body};
 
 pub(super) fn scan(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
-    if let Some(pos) = super::yaml::too_deep(text) {
-        return (
-            Vec::new(),
-            Some(unparseable(
-                rel,
-                pos,
-                format!(
-                    "nested more than {} levels deep: not read",
-                    super::yaml::MAX_DEPTH
-                ),
-            )),
-        );
+    if let Err((pos, message)) = super::yaml::check_depth(text) {
+        return (Vec::new(), Some(unparseable(rel, pos, message)));
     }
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,

@@ -10,7 +10,7 @@ use saphyr_parser::Parser;
 type Node<'a> = MarkedYaml<'a>;
 
 /// Deeper nesting than this is refused before parsing: the parser recurses once per level.
-pub(crate) const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 200;
 
 pub(super) fn scan(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
     if let Some(line) = helm_line(text) {
@@ -23,32 +23,9 @@ pub(super) fn scan(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
             )),
         );
     }
-    if let Some(pos) = too_deep(text) {
-        return (
-            Vec::new(),
-            Some(unparseable(
-                rel,
-                pos,
-                format!("nested more than {MAX_DEPTH} levels deep: not read"),
-            )),
-        );
-    }
-    let docs = match load(text) {
+    let docs = match documents(text) {
         Ok(docs) => docs,
-        Err(err) => {
-            let m = err.marker();
-            return (
-                Vec::new(),
-                Some(unparseable(
-                    rel,
-                    Pos {
-                        line: m.line().max(1),
-                        column: m.col() + 1,
-                    },
-                    format!("not read as YAML: {}", err.info()),
-                )),
-            );
-        }
+        Err((pos, message)) => return (Vec::new(), Some(unparseable(rel, pos, message))),
     };
     let mut out = Vec::new();
     for doc in &docs {
@@ -58,7 +35,35 @@ pub(super) fn scan(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
     (out, None)
 }
 
-pub(crate) fn load(text: &str) -> Result<Vec<Node<'_>>, saphyr::ScanError> {
+/// Every document of a YAML text, with positions; or where and why it is not read (nested
+/// too deeply for the recursive parser, or not YAML).
+pub(crate) fn documents(text: &str) -> Result<Vec<Node<'_>>, (Pos, String)> {
+    check_depth(text)?;
+    load(text).map_err(|err| {
+        let m = err.marker();
+        (
+            Pos {
+                line: m.line().max(1),
+                column: m.col() + 1,
+            },
+            format!("not read as YAML: {}", err.info()),
+        )
+    })
+}
+
+/// Refuses nesting deeper than `MAX_DEPTH` before a parser that recurses once per level sees it
+/// (saphyr's here, hcl-edit's for Terraform).
+pub(crate) fn check_depth(text: &str) -> Result<(), (Pos, String)> {
+    match too_deep(text) {
+        Some(pos) => Err((
+            pos,
+            format!("nested more than {MAX_DEPTH} levels deep: not read"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn load(text: &str) -> Result<Vec<Node<'_>>, saphyr::ScanError> {
     let mut loader: YamlLoader<Node<'_>> = YamlLoader::default();
     // Scalars stay as written, with their tags: `!Ref Name` is not the name `Name`.
     loader.early_parse(false);
@@ -95,7 +100,7 @@ fn helm_line(text: &str) -> Option<usize> {
 
 /// Where the nesting first goes deeper than `MAX_DEPTH`: brackets, or block indentation (one
 /// level per two columns at most).
-pub(crate) fn too_deep(text: &str) -> Option<Pos> {
+fn too_deep(text: &str) -> Option<Pos> {
     let mut depth = 0usize;
     for (i, line) in text.lines().enumerate() {
         let indent = line.len() - line.trim_start_matches([' ', '-', '\t']).len();
