@@ -125,7 +125,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             let Some(inventory) = ws.monitoring.as_deref() else {
                 anyhow::bail!("the monitoring config was not read");
             };
-            let mut report = alerts::report(&ws, inventory);
+            let mut report = alerts::Report::new(&ws, inventory);
             if *uncovered {
                 report.only_uncovered();
             }

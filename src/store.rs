@@ -125,16 +125,22 @@ impl Workspace {
     /// Only a missing or unreadable `registers/` directory is an error; bad files are findings.
     pub fn load(root: &Path) -> Result<Workspace> {
         let mut ws = Workspace::load_registers(root)?;
-        // The monitoring config is read beside the runbooks: both are mostly waiting on files.
+        ws.load_runbooks_and_monitoring();
+        Ok(ws)
+    }
+
+    /// Indexes the runbooks and reads the monitoring config, side by side: both are mostly
+    /// waiting on files.
+    pub fn load_runbooks_and_monitoring(&mut self) {
+        let root = self.root.clone();
         let (runbooks, inventory) = std::thread::scope(|scope| {
-            let inventory = scope.spawn(|| crate::monitoring::Inventory::scan(root));
-            let runbooks = RunbookSet::index(root);
+            let inventory = scope.spawn(|| crate::monitoring::Inventory::scan(&root));
+            let runbooks = RunbookSet::index(&root);
             (runbooks, inventory.join())
         });
-        ws.attach_runbooks(runbooks);
+        self.attach_runbooks(runbooks);
         let inventory = inventory.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        ws.monitoring = Some(Arc::new(inventory));
-        Ok(ws)
+        self.monitoring = Some(Arc::new(inventory));
     }
 
     /// A workspace at `root` with nothing loaded yet.

@@ -195,10 +195,7 @@ pub fn check_in_background(app: &App) -> mpsc::Receiver<Checked> {
         } else {
             None
         };
-        ws.attach_runbooks(crate::store::RunbookSet::index(&ws.root.clone()));
-        ws.monitoring = Some(std::sync::Arc::new(crate::monitoring::Inventory::scan(
-            &ws.root,
-        )));
+        ws.load_runbooks_and_monitoring();
         let findings = check(&ws, today);
         let search = crate::search::SearchIndex::build(&ws);
         let runbooks = ws.take_runbooks();

@@ -30,13 +30,9 @@ pub struct Report<'a> {
     pub problems: &'a [crate::finding::Finding],
 }
 
-/// The inventory joined with the risks that name each alert.
-pub fn report<'a>(ws: &Workspace, inventory: &'a Inventory) -> Report<'a> {
-    Report::build(ws, inventory)
-}
-
 impl<'a> Report<'a> {
-    fn build(ws: &Workspace, inventory: &'a Inventory) -> Report<'a> {
+    /// The inventory joined with the risks that name each alert.
+    pub fn new(ws: &Workspace, inventory: &'a Inventory) -> Report<'a> {
         let named_by = inventory.named_by(ws.components.iter().filter_map(ComponentFile::register));
         let ignore = inventory.config.compile();
         let alerts: Vec<Row<'_>> = inventory
