@@ -69,9 +69,24 @@ impl Finding {
         self.severity == Severity::Error
     }
 
-    /// Orders findings by file, then position, then rule, so output is stable.
-    pub fn sort_key(&self) -> (&PathBuf, usize, usize, &'static str) {
-        (&self.path, self.line, self.column, self.rule)
+    /// Orders findings by file, then position, then rule, so output is stable. Paths compare
+    /// as `Path`s do, component by component, but by bytes with the separator lowest: the same
+    /// order for these relative paths, without parsing components at every comparison (sorting
+    /// ten thousand findings spent more time there than the check took to find them).
+    pub fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+        fn bytes(f: &Finding) -> impl Iterator<Item = u8> + '_ {
+            f.path
+                .as_os_str()
+                .as_encoded_bytes()
+                .iter()
+                .map(|&b| if b == b'/' { 0 } else { b })
+        }
+        let path = if a.path.as_os_str() == b.path.as_os_str() {
+            std::cmp::Ordering::Equal
+        } else {
+            bytes(a).cmp(bytes(b))
+        };
+        path.then_with(|| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)))
     }
 }
 
@@ -124,12 +139,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 
@@ -187,6 +197,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn order_sorts_paths_as_paths_do() {
+        let paths = [
+            "registers/a.json",
+            "registers/a-b.json",
+            "registers/a/b.json",
+            "registers/a.b/c.md",
+            "registers/ab.json",
+            "runbooks/a/b.md",
+            "runbooks/a-b.md",
+            "runbooks/a.md",
+            "runbooks/a!/x.md",
+            "monitoring/x.yml",
+        ];
+        let mut findings: Vec<Finding> = paths
+            .iter()
+            .flat_map(|p| {
+                [2, 1].map(|line| Finding::error(*p, Pos { line, column: 1 }, "r", String::new()))
+            })
+            .collect();
+        let mut by_path = findings.clone();
+        by_path.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        findings.sort_by(Finding::order);
+        assert_eq!(findings, by_path);
     }
 
     #[test]

@@ -1,14 +1,27 @@
 //! Finds where a value sits in JSON text, so a finding about `risks/3/runbook` can name its line.
 //! serde_json keeps no positions; this small scanner walks the text once and records them.
+//!
+//! `check` builds one for nearly every register, so the scan allocates no strings: a node holds
+//! byte offsets, its parent and where its subtree ends, and a path is looked up one segment at a
+//! time (an array's elements by index, an object's keys by a walk over its few siblings). Paths
+//! are spelled out only when asked for.
 
-/// One value in the text: its path (`risks/3/runbook`), where its key starts (or the value, in an
-/// array), and the byte range of the value.
+/// One value in the text, in document order.
 #[derive(Debug, Clone)]
-struct Entry {
-    path: String,
+struct Node {
+    /// Where its key starts (or the value, in an array).
     key_start: usize,
+    /// The byte range of the value.
     start: usize,
     end: usize,
+    /// The raw key between its quotes; `None` for an array element (then `index` is its place).
+    key: Option<(usize, usize)>,
+    index: usize,
+    parent: usize,
+    /// The node after this one's subtree: its next sibling, or its parent's next.
+    after: usize,
+    /// An array's elements, as a range of `Locator::elements`.
+    elements: Option<(usize, usize)>,
 }
 
 /// Nesting beyond this is not scanned: serde_json refuses it anyway (its limit is 128).
@@ -16,79 +29,122 @@ const MAX_DEPTH: usize = 256;
 
 /// The positions of every value in one JSON text. Scans what it can: text after a syntax error
 /// is ignored, so it also answers questions about the valid prefix of a broken file.
-pub struct Locator {
-    entries: Vec<Entry>,
-    /// Path → its first entry: a register with 50,000 risks gets thousands of findings, each
-    /// looked up here.
-    by_path: std::collections::HashMap<String, usize>,
+pub struct Locator<'t> {
+    text: &'t str,
+    nodes: Vec<Node>,
+    /// Node indices of arrays' elements, each array's in one run: a register with 50,000 risks
+    /// gets thousands of findings, each finding its risk by index.
+    elements: Vec<usize>,
 }
 
-impl Locator {
-    pub fn new(text: &str) -> Locator {
+impl<'t> Locator<'t> {
+    pub fn new(text: &'t str) -> Locator<'t> {
         let mut scanner = Scanner {
             bytes: text.as_bytes(),
             pos: 0,
-            entries: Vec::new(),
+            nodes: Vec::new(),
+            elements: Vec::new(),
+            pending: Vec::new(),
         };
         scanner.skip_ws();
         let start = scanner.pos;
-        let _ = scanner.value("", start, 0);
-        let mut by_path = std::collections::HashMap::with_capacity(scanner.entries.len());
-        for (i, entry) in scanner.entries.iter().enumerate() {
-            by_path.entry(entry.path.clone()).or_insert(i);
-        }
+        let _ = scanner.value(None, 0, usize::MAX, start, 0);
         Locator {
-            entries: scanner.entries,
-            by_path,
+            text,
+            nodes: scanner.nodes,
+            elements: scanner.elements,
         }
     }
 
-    fn entry(&self, path: &str) -> Option<&Entry> {
-        self.by_path.get(path).map(|&i| &self.entries[i])
+    /// The index of the node at `path` (`""` is the root); the first one when a key repeats.
+    fn find(&self, path: &str) -> Option<usize> {
+        self.nodes.first()?;
+        if path.is_empty() {
+            return Some(0);
+        }
+        path.split('/')
+            .try_fold(0, |at, segment| self.child(at, segment))
+    }
+
+    fn child(&self, parent: usize, segment: &str) -> Option<usize> {
+        let node = &self.nodes[parent];
+        if let Some((first, count)) = node.elements {
+            let i: usize = segment.parse().ok()?;
+            return (i < count).then(|| self.elements[first + i]);
+        }
+        let mut at = parent + 1;
+        while at < node.after.min(self.nodes.len()) {
+            let child = &self.nodes[at];
+            if child
+                .key
+                .is_some_and(|(s, e)| self.text.as_bytes()[s..e] == *segment.as_bytes())
+            {
+                return Some(at);
+            }
+            at = child.after;
+        }
+        None
+    }
+
+    /// The path of a node, spelled out: `risks/3/runbook`.
+    fn path_of(&self, mut at: usize) -> String {
+        let mut segments = Vec::new();
+        while at != 0 && at < self.nodes.len() {
+            let node = &self.nodes[at];
+            segments.push(match node.key {
+                Some((s, e)) => String::from_utf8_lossy(&self.text.as_bytes()[s..e]).into_owned(),
+                None => node.index.to_string(),
+            });
+            at = node.parent;
+        }
+        segments.reverse();
+        segments.join("/")
     }
 
     /// Byte offset of the value at `path` (`""` is the root, `risks/2/title` a field).
     pub fn value_offset(&self, path: &str) -> Option<usize> {
-        self.entry(path).map(|e| e.start)
+        self.find(path).map(|i| self.nodes[i].start)
     }
 
     /// Byte offset of the key of the value at `path`, or of the value for array elements.
     pub fn key_offset(&self, path: &str) -> Option<usize> {
-        self.entry(path).map(|e| e.key_start)
+        self.find(path).map(|i| self.nodes[i].key_start)
     }
 
     /// The path of a string value equal to `value`, at or below `prefix`.
-    pub fn find_string_within(&self, text: &str, prefix: &str, value: &str) -> Option<&str> {
+    pub fn find_string_within(&self, prefix: &str, value: &str) -> Option<String> {
         if value.is_empty() {
             return None;
         }
         let quoted = format!("\"{value}\"");
-        self.entries
-            .iter()
-            .filter(|e| {
-                prefix.is_empty() || e.path == prefix || e.path.starts_with(&format!("{prefix}/"))
-            })
-            .find(|e| text.get(e.start..e.end) == Some(quoted.as_str()))
-            .map(|e| e.path.as_str())
+        let top = self.find(prefix)?;
+        let end = self.nodes[top].after.min(self.nodes.len());
+        (top..end)
+            .find(|&i| self.text.get(self.nodes[i].start..self.nodes[i].end) == Some(&quoted))
+            .map(|i| self.path_of(i))
     }
 
     /// The path of the innermost value whose key or value spans `offset` (ends included).
-    pub fn path_at(&self, offset: usize) -> Option<&str> {
-        self.entries
+    pub fn path_at(&self, offset: usize) -> Option<String> {
+        // Document order puts an inner node after its ancestors: the last match is innermost.
+        self.nodes
             .iter()
-            .filter(|e| e.key_start <= offset && offset <= e.end)
-            .max_by_key(|e| e.key_start)
-            .map(|e| e.path.as_str())
+            .rposition(|n| n.key_start <= offset && offset <= n.end)
+            .map(|i| self.path_of(i))
     }
 }
 
 struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
-    entries: Vec<Entry>,
+    nodes: Vec<Node>,
+    elements: Vec<usize>,
+    /// Elements of the arrays being scanned, innermost last; moved to `elements` when an array
+    /// ends, so an array's elements lie in one run.
+    pending: Vec<usize>,
 }
 
-/// Scanning stops at the first syntax error; the entries recorded so far stay.
+/// Scanning stops at the first syntax error; the nodes recorded so far stay.
 struct Stop;
 
 impl Scanner<'_> {
@@ -115,21 +171,34 @@ impl Scanner<'_> {
         }
     }
 
-    fn value(&mut self, path: &str, key_start: usize, depth: usize) -> Result<(), Stop> {
+    /// Scans one value: `key` is its key's range (`None` in an array, where `index` is its
+    /// place), `key_start` where its key (or it) starts.
+    fn value(
+        &mut self,
+        key: Option<(usize, usize)>,
+        index: usize,
+        parent: usize,
+        key_start: usize,
+        depth: usize,
+    ) -> Result<(), Stop> {
         if depth > MAX_DEPTH {
             return Err(Stop);
         }
         let start = self.pos;
-        let index = self.entries.len();
-        self.entries.push(Entry {
-            path: path.to_owned(),
+        let me = self.nodes.len();
+        self.nodes.push(Node {
             key_start,
             start,
             end: start,
+            key,
+            index,
+            parent,
+            after: usize::MAX,
+            elements: None,
         });
         let result = match self.peek() {
-            Some(b'{') => self.object(path, depth),
-            Some(b'[') => self.array(path, depth),
+            Some(b'{') => self.object(me, depth),
+            Some(b'[') => self.array(me, depth),
             Some(b'"') => self.string().map(|_| ()),
             Some(_) => {
                 self.scalar();
@@ -137,11 +206,16 @@ impl Scanner<'_> {
             }
             None => Err(Stop),
         };
-        self.entries[index].end = self.pos;
+        let after = self.nodes.len();
+        let node = &mut self.nodes[me];
+        node.end = self.pos;
+        if result.is_ok() {
+            node.after = after;
+        }
         result
     }
 
-    fn object(&mut self, path: &str, depth: usize) -> Result<(), Stop> {
+    fn object(&mut self, me: usize, depth: usize) -> Result<(), Stop> {
         self.eat(b'{')?;
         self.skip_ws();
         if self.peek() == Some(b'}') {
@@ -155,7 +229,7 @@ impl Scanner<'_> {
             self.skip_ws();
             self.eat(b':')?;
             self.skip_ws();
-            self.value(&join(path, &key), key_start, depth + 1)?;
+            self.value(Some(key), 0, me, key_start, depth + 1)?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -168,7 +242,17 @@ impl Scanner<'_> {
         }
     }
 
-    fn array(&mut self, path: &str, depth: usize) -> Result<(), Stop> {
+    fn array(&mut self, me: usize, depth: usize) -> Result<(), Stop> {
+        let mark = self.pending.len();
+        let result = self.elements_of(me, depth);
+        // Recorded even after a syntax error: the valid prefix stays findable.
+        let first = self.elements.len();
+        self.elements.extend(self.pending.drain(mark..));
+        self.nodes[me].elements = Some((first, self.elements.len() - first));
+        result
+    }
+
+    fn elements_of(&mut self, me: usize, depth: usize) -> Result<(), Stop> {
         self.eat(b'[')?;
         self.skip_ws();
         if self.peek() == Some(b']') {
@@ -179,7 +263,8 @@ impl Scanner<'_> {
         loop {
             self.skip_ws();
             let start = self.pos;
-            self.value(&join(path, &index.to_string()), start, depth + 1)?;
+            self.pending.push(self.nodes.len());
+            self.value(None, index, me, start, depth + 1)?;
             index += 1;
             self.skip_ws();
             match self.peek() {
@@ -193,22 +278,24 @@ impl Scanner<'_> {
         }
     }
 
-    /// A string's raw content (escapes left as written: keys in a register need none).
-    fn string(&mut self) -> Result<String, Stop> {
+    /// A string's raw content range, between its quotes (escapes left as written: keys in a
+    /// register need none).
+    fn string(&mut self) -> Result<(usize, usize), Stop> {
         self.eat(b'"')?;
         let start = self.pos;
-        while let Some(b) = self.peek() {
-            match b {
-                b'"' => {
-                    let raw = String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned();
-                    self.pos += 1;
-                    return Ok(raw);
-                }
-                b'\\' => self.pos += 2,
-                _ => self.pos += 1,
+        loop {
+            let rest = self.bytes.get(self.pos..).unwrap_or_default();
+            let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+                self.pos = self.bytes.len();
+                return Err(Stop);
+            };
+            self.pos += i;
+            if self.bytes[self.pos] == b'"' {
+                self.pos += 1;
+                return Ok((start, self.pos - 1));
             }
+            self.pos += 2;
         }
-        Err(Stop)
     }
 
     fn scalar(&mut self) {
@@ -218,14 +305,6 @@ impl Scanner<'_> {
         {
             self.pos += 1;
         }
-    }
-}
-
-fn join(path: &str, segment: &str) -> String {
-    if path.is_empty() {
-        segment.to_owned()
-    } else {
-        format!("{path}/{segment}")
     }
 }
 
@@ -250,9 +329,9 @@ mod tests {
     fn finds_the_path_at_an_offset() {
         let loc = Locator::new(TEXT);
         let offset = TEXT.find("\"x\"").unwrap() + 1;
-        assert_eq!(loc.path_at(offset), Some("risks/0/id"));
+        assert_eq!(loc.path_at(offset).as_deref(), Some("risks/0/id"));
         let key = TEXT.find("\"id\"").unwrap();
-        assert_eq!(loc.path_at(key), Some("risks/0/id"));
+        assert_eq!(loc.path_at(key).as_deref(), Some("risks/0/id"));
     }
 
     #[test]

@@ -35,9 +35,15 @@ pub fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<String, Finding> {
 /// The first git merge-conflict marker in the text, if any.
 pub fn conflict_marker(text: &str) -> Option<(usize, &'static str)> {
     const MARKERS: [&str; 4] = ["<<<<<<<", "|||||||", "=======", ">>>>>>>"];
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
+    let bytes = text.as_bytes();
+    // Only a line that starts with a marker's character needs a closer look.
+    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    for offset in line_starts {
+        if !matches!(bytes.get(offset), Some(b'<' | b'|' | b'=' | b'>')) {
+            continue;
+        }
+        let line = &text[offset..];
+        let bare = line[..line.find('\n').unwrap_or(line.len())].trim_end_matches('\r');
         for marker in MARKERS {
             if let Some(rest) = bare.strip_prefix(marker)
                 && (rest.is_empty() || rest.starts_with(' '))
@@ -45,7 +51,6 @@ pub fn conflict_marker(text: &str) -> Option<(usize, &'static str)> {
                 return Some((offset, marker));
             }
         }
-        offset += line.len();
     }
     None
 }
@@ -105,8 +110,8 @@ fn json_error(path: &Path, text: &str, err: &serde_json::Error) -> Finding {
         );
     }
     let locator = Locator::new(text);
-    let here = locator.path_at(offset).unwrap_or("");
-    let (rule, message, at) = data_error(message, here, &locator, text);
+    let here = locator.path_at(offset).unwrap_or_default();
+    let (rule, message, at) = data_error(message, &here, &locator);
     let at = at.unwrap_or(offset);
     Finding::error(path, Pos::of_offset(text, at), rule, message)
 }
@@ -138,13 +143,13 @@ fn syntax_error(message: &str, text: &str, offset: usize) -> (String, usize) {
 fn data_error(
     message: &str,
     path: &str,
-    locator: &Locator,
-    text: &str,
+    locator: &Locator<'_>,
 ) -> (&'static str, String, Option<usize>) {
     // serde_json places errors raised by a field's own parser (dates) at the end of the
     // enclosing object; the value quoted in the message tells which field it was.
     let quoted = message.split('`').nth(1).unwrap_or_default();
-    let path = match locator.find_string_within(text, path, quoted) {
+    let found = locator.find_string_within(path, quoted);
+    let path = match &found {
         Some(field) if !message.starts_with("unknown field") => field,
         _ => path,
     };

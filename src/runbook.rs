@@ -42,8 +42,23 @@ pub struct RunbookDoc {
 }
 
 impl RunbookDoc {
-    /// Indexes one runbook's text.
+    /// Indexes one runbook's text: by reading its lines when that gives exactly what the full
+    /// parse gives (`headings_fast`, `links_fast`), else by the full parse. `check` indexes every
+    /// runbook, and the full parse was a quarter of its time.
     pub fn index(path: String, text: &str) -> RunbookDoc {
+        if let (Some(headings), Some(links)) = (headings_fast(text), links_fast(text)) {
+            return RunbookDoc {
+                path,
+                headings,
+                links,
+                bytes: text.len(),
+            };
+        }
+        RunbookDoc::index_parsed(path, text)
+    }
+
+    /// Indexes one runbook's text with the full parse.
+    pub fn index_parsed(path: String, text: &str) -> RunbookDoc {
         let lines = LineIndex::new(text);
         let mut headings = Vec::new();
         let mut links = Vec::new();
@@ -203,6 +218,158 @@ pub fn headings_fast(text: &str) -> Option<Vec<Heading>> {
     Some(headings)
 }
 
+/// The links of a runbook found without parsing all of it: only the paragraphs (runs of lines
+/// between blank lines) that hold `](` can hold a link, and only those are parsed, each on its
+/// own. That gives what the full parse gives when nothing outside a paragraph changes its
+/// meaning, so this returns `None`, and the caller parses the whole text, when the text has
+/// anything that could: a reference definition (`]:` outside fenced code, since `[text][ref]` is a link
+/// only when one exists; in code it does no harm), HTML or an autolink (`<` before a letter, `!`, `/` or `?`), a fence
+/// that is indented or inside a list item or quote (it can reach over blank lines), or a
+/// paragraph with `](` that starts indented by four or more (code or a list item's continuation,
+/// which only the context tells apart). Fences at the margin are followed: their lines are code.
+pub fn links_fast(text: &str) -> Option<Vec<Link>> {
+    let bytes = text.as_bytes();
+    let mut links = Vec::new();
+    let mut lines: Option<LineIndex> = None;
+    let mut parse_paragraph = |start: usize, end: usize| {
+        let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+        for (event, range) in
+            Parser::new_ext(&text[start..end], markdown_options()).into_offset_iter()
+        {
+            if let Event::Start(Tag::Link { dest_url, .. }) = event {
+                let offset = start + range.start;
+                let line = lines.line_of(offset);
+                links.push(Link {
+                    dest: dest_url.to_string(),
+                    line,
+                    column: column_in(text, offset, lines.line_start(line)),
+                });
+            }
+        }
+    };
+    // The open fence (its character and length), and the paragraph being read: where it starts,
+    // whether its first line is indented four or more, whether it holds `](`.
+    let mut fence: Option<(u8, usize)> = None;
+    let mut paragraph: Option<(usize, bool, bool)> = None;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+        let line = &text[start..end];
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
+        let rest = &content[indent..];
+        if let Some((c, len)) = fence {
+            let run = rest.bytes().take_while(|&b| b == c).count();
+            if indent <= 3
+                && !content.starts_with('\t')
+                && run >= len
+                && rest[run..].trim().is_empty()
+            {
+                fence = None;
+            }
+            start = end;
+            continue;
+        }
+        let blank = rest.trim().is_empty();
+        let opens_fence = fence_opener(rest);
+        if blank || opens_fence.is_some() {
+            if let Some((from, deep, has_link)) = paragraph.take()
+                && has_link
+            {
+                if deep {
+                    return None;
+                }
+                parse_paragraph(from, start);
+            }
+            if let Some(opened) = opens_fence {
+                if indent > 0 {
+                    return None;
+                }
+                fence = Some(opened);
+            }
+            start = end;
+            continue;
+        }
+        let (has_link, has_definition) = after_brackets(content);
+        if has_definition
+            || fence_opener(after_container_markers(rest)).is_some()
+            || has_html_start(content)
+        {
+            return None;
+        }
+        match paragraph.as_mut() {
+            Some((_, _, seen)) => *seen |= has_link,
+            None => {
+                let deep = indent > 3 || content[..indent].contains('\t');
+                paragraph = Some((start, deep, has_link));
+            }
+        }
+        start = end;
+    }
+    if let Some((from, deep, true)) = paragraph {
+        if deep {
+            return None;
+        }
+        parse_paragraph(from, bytes.len());
+    }
+    Some(links)
+}
+
+/// Whether a line holds `](` (a link's text ends and its destination begins) and whether it
+/// holds `]:` (a reference definition's label ends).
+fn after_brackets(line: &str) -> (bool, bool) {
+    let bytes = line.as_bytes();
+    let (mut link, mut definition) = (false, false);
+    for i in memchr::memchr_iter(b']', bytes) {
+        match bytes.get(i + 1) {
+            Some(b'(') => link = true,
+            Some(b':') => definition = true,
+            _ => {}
+        }
+    }
+    (link, definition)
+}
+
+/// A code fence's character and length, when `rest` (a line without its indent) opens one.
+fn fence_opener(rest: &str) -> Option<(u8, usize)> {
+    let c = *rest.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let run = rest.bytes().take_while(|&b| b == c).count();
+    (run >= 3 && !(c == b'`' && rest[run..].contains('`'))).then_some((c, run))
+}
+
+/// A line without the list and quote markers that open it: `- > 1. text` → `text`.
+fn after_container_markers(mut rest: &str) -> &str {
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '\t']);
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        let marker = match trimmed.as_bytes().get(digits) {
+            Some(b'.' | b')') if digits > 0 => digits + 1,
+            Some(b'-' | b'*' | b'+' | b'>') if digits == 0 => 1,
+            _ => return trimmed,
+        };
+        if !(trimmed[marker..].starts_with([' ', '\t'])
+            || trimmed[marker..].is_empty()
+            || trimmed.starts_with('>'))
+        {
+            return trimmed;
+        }
+        rest = &trimmed[marker..];
+    }
+}
+
+/// Whether a line holds `<` before a letter, `!`, `/` or `?`: the start of an HTML block, inline
+/// HTML or an autolink.
+fn has_html_start(line: &str) -> bool {
+    memchr::memchr_iter(b'<', line.as_bytes()).any(|i| {
+        line.as_bytes()
+            .get(i + 1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'!' | b'/' | b'?'))
+    })
+}
+
 /// The text of one heading line as the full parse reads it: its Text and Code events. Plain
 /// text (most headings) is cut out directly; anything with markup goes through the parser.
 fn inline_text(line: &str) -> String {
@@ -360,6 +527,98 @@ mod tests {
             "# x {#id}\n",
         ] {
             assert!(headings_fast(unsure).is_none(), "{unsure}");
+        }
+    }
+
+    /// Lines that change what a neighbouring paragraph means, or hold links in every form.
+    const LINES: &[&str] = &[
+        "# Title",
+        "## Step *1*: [x](a.md)",
+        "text [a](b.md#x) more [c](<d e.md> \"t\")",
+        "- [ ] step [l](c.md)",
+        "- item",
+        "  continuation [x](y.md)",
+        "    indented [x](y.md)",
+        "      deeper [x](z.md)",
+        "\t[tab](t.md)",
+        "```",
+        "~~~",
+        "````sh",
+        "  ```",
+        "- ```",
+        "> ```",
+        "1. ```",
+        "> quote [q](r.md)",
+        ">",
+        "<div>",
+        "</div>",
+        "<!-- [c](comment.md)",
+        "-->",
+        "<https://example.com>",
+        "[ref]: /url.md",
+        "[ref] and [t][ref] and [t][]",
+        "| a | b |",
+        "|---|---|",
+        "| [c](d.md) | e |",
+        "",
+        "",
+        "",
+        "1. one",
+        "   [n](m.md)",
+        "10. ten",
+        "    [p](q.md)",
+        "text ![img](i.png) and [![i](j.png)](k.md)",
+        "`code [x](y.md)` and ``[u](v.md)``",
+        "`open code [w](x.md)",
+        "Title",
+        "===",
+        "---",
+        "[multi",
+        "line](z.md)",
+        "\\[esc](x.md) [\\]](y.md)",
+        "[a](b.md",
+        "c)",
+        "* * *",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+        #[test]
+        fn the_fast_index_is_the_full_parse_s(
+            picks in proptest::collection::vec(0..LINES.len(), 0..12),
+            crlf in proptest::bool::ANY,
+        ) {
+            let text = picks
+                .iter()
+                .map(|&i| LINES[i])
+                .collect::<Vec<_>>()
+                .join(if crlf { "\r\n" } else { "\n" });
+            let full = RunbookDoc::index_parsed("r.md".into(), &text);
+            if let Some(links) = links_fast(&text) {
+                proptest::prop_assert_eq!(&links, &full.links, "{:?}", text);
+            }
+            let doc = RunbookDoc::index("r.md".into(), &text);
+            proptest::prop_assert_eq!(&doc.links, &full.links, "{:?}", text);
+            proptest::prop_assert_eq!(&doc.headings, &full.headings, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn fast_links_give_up_where_context_decides() {
+        assert_eq!(
+            links_fast("See [a](b.md) and\n[c](d.md#e).\n\n```\n[no](x.md)\n```\n")
+                .map(|links| links.len()),
+            Some(2)
+        );
+        for unsure in [
+            "[a][r]\n\n[r]: x.md\n",
+            "<div>\n\n[a](b.md)\n</div>\n",
+            "- ```\n\n  [a](b.md)\n",
+            "- item\n\n      [a](b.md)\n",
+            "- item\n\n      [a](b.md)\n\nend\n",
+            "  ```\n[a](b.md)\n",
+        ] {
+            assert!(links_fast(unsure).is_none(), "{unsure}");
         }
     }
 

@@ -12,6 +12,49 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 
+/// Whether `text` holds a character `is_unsafe` refuses, read as bytes: the same answer as
+/// `text.chars().any(is_unsafe)` without decoding, for the common text that holds none. With
+/// `line_breaks_allowed`, newline and tab do not count.
+pub fn has_unsafe(text: &str, line_breaks_allowed: bool) -> bool {
+    // Most text is printable ASCII: blocks of it are tested without branches (the compiler
+    // vectorises this), and only a block holding anything else is read byte by byte.
+    const BLOCK: usize = 32;
+    let bytes = text.as_bytes();
+    let allowed = u8::from(line_breaks_allowed);
+    let mut start = 0;
+    for block in bytes.chunks(BLOCK) {
+        let other = block.iter().fold(0u8, |other, &b| {
+            let printable = u8::from(b.wrapping_sub(0x20) < 0x5f);
+            let line_break = u8::from(b == b'\n') | u8::from(b == b'\t');
+            other | (1 ^ (printable | (line_break & allowed)))
+        });
+        if other != 0 && unsafe_between(bytes, start, start + block.len(), line_breaks_allowed) {
+            return true;
+        }
+        start += block.len();
+    }
+    false
+}
+
+/// Whether a character `is_unsafe` refuses starts in `bytes[from..to]` (multi-byte characters
+/// are read past `to`).
+fn unsafe_between(bytes: &[u8], from: usize, to: usize, line_breaks_allowed: bool) -> bool {
+    (from..to).any(|i| match bytes[i] {
+        b'\n' | b'\t' => !line_breaks_allowed,
+        0..0x20 | 0x7f => true,
+        // C1: U+0080–U+009F.
+        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+        // U+061C, the Arabic letter mark.
+        0xd8 => bytes.get(i + 1) == Some(&0x9c),
+        // U+200E, U+200F, U+202A–U+202E, U+2066–U+2069.
+        0xe2 => matches!(
+            (bytes.get(i + 1), bytes.get(i + 2)),
+            (Some(0x80), Some(0x8e | 0x8f | 0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        _ => false,
+    })
+}
+
 /// Directional formatting characters: embeddings, overrides and isolates (the "Trojan Source"
 /// characters), plus the invisible marks.
 fn is_bidi_control(c: char) -> bool {
@@ -27,7 +70,7 @@ fn is_bidi_control(c: char) -> bool {
 ///   bidi controls become `⟨U+XXXX⟩`;
 /// - a tab becomes spaces.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if !has_unsafe(text, false) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -142,6 +185,28 @@ impl Formatter for SafeFormatter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_scan_agrees_with_the_char_rule_for_every_code_point() {
+        for cp in 0..=0x10_FFFF_u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            // Alone, and between other text so a lead byte is not the last one.
+            for text in [c.to_string(), format!("a{c}é")] {
+                assert_eq!(
+                    has_unsafe(&text, false),
+                    text.chars().any(is_unsafe),
+                    "U+{cp:04X}"
+                );
+                assert_eq!(
+                    has_unsafe(&text, true),
+                    text.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)),
+                    "U+{cp:04X}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn json_escapes_what_a_terminal_would_act_on() {

@@ -237,8 +237,7 @@ impl App {
         self.findings.retain(|f| f.path != path);
         let fresh = crate::check::check_component(&self.ws, path, self.today);
         self.findings.extend(fresh);
-        self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings.sort_by(crate::finding::Finding::order);
         self.refresh_links(path);
     }
 

@@ -195,8 +195,7 @@ impl App {
         self.findings.retain(|f| f.path != Path::new(path));
         let fresh = crate::check::check_runbook(&self.ws, path);
         self.findings.extend(fresh);
-        self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings.sort_by(crate::finding::Finding::order);
         let components: Vec<_> = self.ws.components.iter().map(|c| c.path.clone()).collect();
         for component in &components {
             if self

@@ -29,7 +29,15 @@ impl GlobSet {
             return false;
         }
         let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        self.patterns.iter().any(|p| segments_match(p, &path))
+        self.patterns.iter().any(|p| {
+            // A pattern that does not end in `**` must match the file name with its last
+            // segment: most paths of a walk fail here, before the `**` search.
+            let name_fits = match (p.last(), path.last()) {
+                (Some(last), Some(name)) if last != "**" => segment_matches(last, name),
+                _ => true,
+            };
+            name_fits && segments_match(p, &path)
+        })
     }
 }
 
