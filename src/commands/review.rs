@@ -33,25 +33,45 @@ pub fn from_git(
         ),
     };
     // Registers first; then only the runbooks that changed risks link to. A register whose blob
-    // is the same at both revisions is read and parsed once (a pull request changes a few).
+    // is the same at both revisions is read and parsed once (a pull request changes a few). The
+    // two revisions are read side by side: each `git cat-file` inflates its objects on a core.
     let (old_registers, old_runbooks) = crate::git::list_with_blobs(&repo, &base, &inside)?;
-    let old_paths: Vec<String> = old_registers.iter().map(|(p, _)| p.clone()).collect();
-    let mut old = Snapshot::from_files(crate::git::read(&repo, &base, &inside, &old_paths)?);
-    let (mut new, new_runbooks) = match &head {
-        Some(head) => {
-            let commit = crate::git::resolve(&repo, head)?;
-            let (registers, runbooks) = crate::git::list_with_blobs(&repo, &commit, &inside)?;
-            let old_blobs: std::collections::HashMap<&str, &str> = old_registers
-                .iter()
-                .map(|(p, b)| (p.as_str(), b.as_str()))
-                .collect();
-            let (same, changed): (Vec<_>, Vec<_>) = registers
-                .iter()
-                .partition(|(p, b)| old_blobs.get(p.as_str()) == Some(&b.as_str()));
-            let changed: Vec<String> = changed.into_iter().map(|(p, _)| p.clone()).collect();
-            let mut new =
-                Snapshot::from_files(crate::git::read(&repo, &commit, &inside, &changed)?);
-            for (path, _) in same {
+    let head_commit = head
+        .as_deref()
+        .map(|head| crate::git::resolve(&repo, head))
+        .transpose()?;
+    let (mut old, new) = std::thread::scope(|scope| -> Result<(Snapshot, Option<_>)> {
+        let old = scope.spawn(|| -> Result<Snapshot> {
+            Ok(Snapshot::from_files(crate::git::read(
+                &repo,
+                &old_registers,
+            )?))
+        });
+        let new = match &head_commit {
+            Some(commit) => {
+                let (registers, runbooks) = crate::git::list_with_blobs(&repo, commit, &inside)?;
+                let old_blobs: std::collections::HashMap<&str, &str> = old_registers
+                    .iter()
+                    .map(|(p, b)| (p.as_str(), b.as_str()))
+                    .collect();
+                let (same, changed): (Vec<_>, Vec<_>) = registers
+                    .iter()
+                    .partition(|(p, b)| old_blobs.get(p.as_str()) == Some(&b.as_str()));
+                let changed: Vec<_> = changed.into_iter().cloned().collect();
+                let new = Snapshot::from_files(crate::git::read(&repo, &changed)?);
+                let same: Vec<String> = same.into_iter().map(|(p, _)| p.clone()).collect();
+                Some((new, same, runbooks))
+            }
+            None => None,
+        };
+        let old = old
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        Ok((old, new))
+    })?;
+    let (mut new, new_runbooks) = match new {
+        Some((mut new, same, runbooks)) => {
+            for path in &same {
                 new.copy_file_from(&old, path);
             }
             (new, runbooks)
@@ -62,27 +82,14 @@ pub fn from_git(
         ),
     };
     let needed = crate::diff::runbooks_to_check(&old, &new);
-    let pick = |all: &[String]| -> Vec<String> {
+    let pick = |all: &[crate::git::PathAndBlob]| -> Vec<crate::git::PathAndBlob> {
         all.iter()
-            .filter(|p| needed.contains(*p))
+            .filter(|(p, _)| needed.contains(p))
             .cloned()
             .collect()
     };
-    old.add_runbooks(crate::git::read(
-        &repo,
-        &base,
-        &inside,
-        &pick(&old_runbooks),
-    )?);
-    if let Some(head) = &head {
-        let commit = crate::git::resolve(&repo, head)?;
-        new.add_runbooks(crate::git::read(
-            &repo,
-            &commit,
-            &inside,
-            &pick(&new_runbooks),
-        )?);
-    }
+    old.add_runbooks(crate::git::read(&repo, &pick(&old_runbooks))?);
+    new.add_runbooks(crate::git::read(&repo, &pick(&new_runbooks))?);
     Ok((old, new))
 }
 
