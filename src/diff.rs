@@ -56,29 +56,27 @@ impl Snapshot {
     /// Builds a snapshot from files: `(workspace-relative path, bytes)`.
     pub fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Snapshot {
         let mut snapshot = Snapshot::default();
-        let mut registers = Vec::new();
         for (path, bytes) in files {
-            if path.ends_with(".md") {
-                snapshot.sources.insert(path, bytes);
-            } else {
-                registers.push((path, bytes));
-            }
-        }
-        let parsed = crate::parallel::map(&registers, |(path, bytes)| {
-            let stem = stem_of(path);
-            let parsed = decode(Path::new(path), bytes.clone())
-                .and_then(|text| parse_register(Path::new(path), &text));
-            (stem, parsed)
-        });
-        for (stem, parsed) in parsed {
-            match parsed {
-                Ok(register) => {
-                    snapshot.registers.insert(stem, register);
-                }
-                Err(finding) => snapshot.unreadable.push(finding),
-            }
+            snapshot.add_file(path, bytes);
         }
         snapshot
+    }
+
+    /// Adds one file: a register is parsed at once, so a revision read file by file never holds
+    /// all its registers' bytes beside their parsed form.
+    pub fn add_file(&mut self, path: String, bytes: Vec<u8>) {
+        if path.ends_with(".md") {
+            self.sources.insert(path, bytes);
+            return;
+        }
+        let parsed = decode(Path::new(&path), bytes)
+            .and_then(|text| parse_register(Path::new(&path), &text));
+        match parsed {
+            Ok(register) => {
+                self.registers.insert(stem_of(&path), register);
+            }
+            Err(finding) => self.unreadable.push(finding),
+        }
     }
 
     /// Adds runbook files (indexed only if a link into them is checked).

@@ -105,8 +105,19 @@ pub fn list_with_blobs(
 /// `git cat-file --batch`. By id, not by `commit:path`: a path makes git read the trees above the
 /// file again for every request, which took most of `faultline diff`'s time.
 pub fn read(repo: &Path, files: &[PathAndBlob]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut contents = Vec::with_capacity(files.len());
+    read_each(repo, files, |path, bytes| contents.push((path, bytes)))?;
+    Ok(contents)
+}
+
+/// Like `read`, handing each file to `each` as it arrives.
+pub fn read_each(
+    repo: &Path,
+    files: &[PathAndBlob],
+    mut each: impl FnMut(String, Vec<u8>),
+) -> Result<()> {
     if files.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let mut child = Command::new("git")
         .arg("-C")
@@ -124,7 +135,6 @@ pub fn read(repo: &Path, files: &[PathAndBlob]) -> Result<Vec<(String, Vec<u8>)>
     // Write on another thread so a large answer cannot block the request.
     let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
     let mut reader = BufReader::new(child.stdout.take().context("git stdout")?);
-    let mut contents = Vec::with_capacity(files.len());
     for (path, _) in files {
         let mut header = String::new();
         reader.read_line(&mut header)?;
@@ -137,9 +147,9 @@ pub fn read(repo: &Path, files: &[PathAndBlob]) -> Result<Vec<(String, Vec<u8>)>
         reader.read_exact(&mut bytes)?;
         let mut newline = [0u8; 1];
         reader.read_exact(&mut newline)?;
-        contents.push((path.clone(), bytes));
+        each(path.clone(), bytes);
     }
     let _ = writer.join();
     child.wait()?;
-    Ok(contents)
+    Ok(())
 }

@@ -58,7 +58,8 @@ pub fn from_git(
                     .iter()
                     .partition(|(p, b)| old_blobs.get(p.as_str()) == Some(&b.as_str()));
                 let changed: Vec<_> = changed.into_iter().cloned().collect();
-                let new = Snapshot::from_files(crate::git::read(&repo, &changed)?);
+                let mut new = Snapshot::default();
+                crate::git::read_each(&repo, &changed, |path, bytes| new.add_file(path, bytes))?;
                 let same: Vec<String> = same.into_iter().map(|(p, _)| p.clone()).collect();
                 Some((new, same, runbooks))
             }
