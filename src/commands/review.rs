@@ -40,13 +40,10 @@ pub fn from_git(
         .as_deref()
         .map(|head| crate::git::resolve(&repo, head))
         .transpose()?;
-    let (mut old, new) = std::thread::scope(|scope| -> Result<(Snapshot, Option<_>)> {
-        let old = scope.spawn(|| -> Result<Snapshot> {
-            Ok(Snapshot::from_files(crate::git::read(
-                &repo,
-                &old_registers,
-            )?))
-        });
+    // The new side: changed registers from git (the same ones are copied after), or the
+    // working tree, loaded while the old side is read.
+    let (mut old, (mut new, same, new_runbooks)) = std::thread::scope(|scope| -> Result<_> {
+        let old = scope.spawn(|| read_registers(&repo, &old_registers));
         let new = match &head_commit {
             Some(commit) => {
                 let (registers, runbooks) = crate::git::list_with_blobs(&repo, commit, &inside)?;
@@ -55,33 +52,25 @@ pub fn from_git(
                     .map(|(p, b)| (p.as_str(), b.as_str()))
                     .collect();
                 let (same, changed): (Vec<_>, Vec<_>) = registers
-                    .iter()
+                    .into_iter()
                     .partition(|(p, b)| old_blobs.get(p.as_str()) == Some(&b.as_str()));
-                let changed: Vec<_> = changed.into_iter().cloned().collect();
-                let mut new = Snapshot::default();
-                crate::git::read_each(&repo, &changed, |path, bytes| new.add_file(path, bytes))?;
-                let same: Vec<String> = same.into_iter().map(|(p, _)| p.clone()).collect();
-                Some((new, same, runbooks))
+                let same: Vec<String> = same.into_iter().map(|(p, _)| p).collect();
+                (read_registers(&repo, &changed)?, same, runbooks)
             }
-            None => None,
+            None => (
+                Snapshot::from_workspace(&Workspace::load(root)?),
+                Vec::new(),
+                Vec::new(),
+            ),
         };
         let old = old
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         Ok((old, new))
     })?;
-    let (mut new, new_runbooks) = match new {
-        Some((mut new, same, runbooks)) => {
-            for path in &same {
-                new.copy_file_from(&old, path);
-            }
-            (new, runbooks)
-        }
-        None => (
-            Snapshot::from_workspace(&Workspace::load(root)?),
-            Vec::new(),
-        ),
-    };
+    for path in &same {
+        new.copy_file_from(&old, path);
+    }
     let needed = crate::diff::runbooks_to_check(&old, &new);
     let pick = |all: &[crate::git::PathAndBlob]| -> Vec<crate::git::PathAndBlob> {
         all.iter()
@@ -92,6 +81,14 @@ pub fn from_git(
     old.add_runbooks(crate::git::read(&repo, &pick(&old_runbooks))?);
     new.add_runbooks(crate::git::read(&repo, &pick(&new_runbooks))?);
     Ok((old, new))
+}
+
+/// Registers read from git, each parsed as it arrives, so a revision's bytes are never all held
+/// beside their parsed form.
+fn read_registers(repo: &Path, files: &[crate::git::PathAndBlob]) -> Result<Snapshot> {
+    let mut snapshot = Snapshot::default();
+    crate::git::read_each(repo, files, |path, bytes| snapshot.add_file(path, bytes))?;
+    Ok(snapshot)
 }
 
 /// The two sides from two workspace directories.
