@@ -31,6 +31,18 @@ pub struct Link {
     pub column: usize,
 }
 
+impl Link {
+    /// A link whose `[` is at byte `offset` of `text`.
+    fn at(text: &str, lines: &LineIndex, offset: usize, dest: String) -> Link {
+        let line = lines.line_of(offset);
+        Link {
+            dest,
+            line,
+            column: column_in(text, offset, lines.line_start(line)),
+        }
+    }
+}
+
 /// One runbook as `check` and the finder see it.
 #[derive(Debug, Clone, Default)]
 pub struct RunbookDoc {
@@ -97,13 +109,7 @@ impl RunbookDoc {
                     }
                 }
                 Event::Start(Tag::Link { dest_url, .. }) => {
-                    let line = lines.line_of(range.start);
-                    let column = column_in(text, range.start, lines.line_start(line));
-                    links.push(Link {
-                        dest: dest_url.to_string(),
-                        line,
-                        column,
-                    });
+                    links.push(Link::at(text, &lines, range.start, dest_url.to_string()));
                 }
                 _ => {}
             }
@@ -158,9 +164,8 @@ pub fn headings_fast(text: &str) -> Option<Vec<Heading>> {
         let indent = line.len() - line.trim_start_matches(' ').len();
         let rest = &line[indent..];
         let bytes = rest.as_bytes();
-        if let Some((c, len)) = fence {
-            let run = bytes.iter().take_while(|&&b| b == c).count();
-            if indent <= 3 && run >= len && rest[run..].trim().is_empty() {
+        if let Some(open) = fence {
+            if closes_fence(line, open) {
                 fence = None;
             }
             previous_blank = false;
@@ -173,10 +178,8 @@ pub fn headings_fast(text: &str) -> Option<Vec<Heading>> {
         let first = bytes.first().copied();
         match first {
             Some(b'`' | b'~') => {
-                let c = bytes[0];
-                let run = bytes.iter().take_while(|&&b| b == c).count();
-                if run >= 3 && !(c == b'`' && rest[run..].contains('`')) {
-                    fence = Some((c, run));
+                if let Some(opened) = fence_opener(rest) {
+                    fence = Some(opened);
                 }
             }
             Some(b'>' | b'<') => return None,
@@ -237,13 +240,12 @@ pub fn links_fast(text: &str) -> Option<Vec<Link>> {
             Parser::new_ext(&text[start..end], markdown_options()).into_offset_iter()
         {
             if let Event::Start(Tag::Link { dest_url, .. }) = event {
-                let offset = start + range.start;
-                let line = lines.line_of(offset);
-                links.push(Link {
-                    dest: dest_url.to_string(),
-                    line,
-                    column: column_in(text, offset, lines.line_start(line)),
-                });
+                links.push(Link::at(
+                    text,
+                    lines,
+                    start + range.start,
+                    dest_url.to_string(),
+                ));
             }
         }
     };
@@ -258,13 +260,8 @@ pub fn links_fast(text: &str) -> Option<Vec<Link>> {
         let content = line.trim_end_matches(['\n', '\r']);
         let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
         let rest = &content[indent..];
-        if let Some((c, len)) = fence {
-            let run = rest.bytes().take_while(|&b| b == c).count();
-            if indent <= 3
-                && !content.starts_with('\t')
-                && run >= len
-                && rest[run..].trim().is_empty()
-            {
+        if let Some(open) = fence {
+            if closes_fence(content, open) {
                 fence = None;
             }
             start = end;
@@ -328,6 +325,14 @@ fn after_brackets(line: &str) -> (bool, bool) {
         }
     }
     (link, definition)
+}
+
+/// Whether `line` (without its line break) closes the open fence `(c, len)`: at most three
+/// spaces in (a tab reaches column four), then at least `len` of `c`, then only spaces.
+fn closes_fence(line: &str, (c, len): (u8, usize)) -> bool {
+    let rest = line.trim_start_matches(' ');
+    let run = rest.bytes().take_while(|&b| b == c).count();
+    line.len() - rest.len() <= 3 && run >= len && rest[run..].trim().is_empty()
 }
 
 /// A code fence's character and length, when `rest` (a line without its indent) opens one.
@@ -545,6 +550,7 @@ mod tests {
         "~~~",
         "````sh",
         "  ```",
+        "  \t```",
         "- ```",
         "> ```",
         "1. ```",
