@@ -101,7 +101,7 @@ git add -A && git -c user.email=b@example.com -c user.name=bench commit -qm chan
 hyperfine -N -w 2 -r 10 -i "$fl diff HEAD~1 HEAD" 2>/dev/null | grep -E 'Time \(mean'
 echo
 echo "## Peak memory (resident, KB)"
-for cmd in "check" "list" "alerts" "diff HEAD~1 HEAD" "export --format html"; do
+for cmd in "check" "list" "alerts" "diff HEAD~1 HEAD" "diff HEAD~1" "export --format html"; do
   # shellcheck disable=SC2086 # the words of the command
   /usr/bin/time -f '%M' -o "$work/rss" "$fl" $cmd >/dev/null 2>&1 || true
   printf '%-22s %s\n' "$cmd" "$(tail -1 "$work/rss")"

@@ -26,6 +26,9 @@ pub struct Snapshot {
     sources: HashMap<String, Vec<u8>>,
     /// Runbook path → its anchors, once known.
     anchors: std::cell::RefCell<HashMap<String, Vec<String>>>,
+    /// A side read from a directory: its root and its runbooks' paths, each read from disk only
+    /// when a link into it needs checking.
+    runbooks_on_disk: Option<(std::path::PathBuf, std::collections::HashSet<String>)>,
 }
 
 /// A register file's component id: its file stem.
@@ -84,7 +87,28 @@ impl Snapshot {
         self.sources.extend(files);
     }
 
-    /// A snapshot of a workspace on disk.
+    /// A snapshot of the workspace at `root` as it is on disk, holding only what a diff reads:
+    /// each register's text is dropped once it is parsed, and a runbook is read when a link into
+    /// it is checked.
+    pub fn from_dir(root: &Path) -> anyhow::Result<Snapshot> {
+        let mut snapshot = Snapshot::default();
+        for (stem, register) in crate::store::parse_registers(root)? {
+            match register {
+                Ok(register) => {
+                    snapshot.registers.insert(stem, register);
+                }
+                Err(finding) => snapshot.unreadable.push(finding),
+            }
+        }
+        let runbooks = crate::store::runbook_paths(root)
+            .iter()
+            .map(|path| crate::store::relative(root, path))
+            .collect();
+        snapshot.runbooks_on_disk = Some((root.to_path_buf(), runbooks));
+        Ok(snapshot)
+    }
+
+    /// A snapshot of a loaded workspace.
     pub fn from_workspace(ws: &crate::store::Workspace) -> Snapshot {
         let mut snapshot = Snapshot::default();
         for file in &ws.components {
@@ -121,14 +145,21 @@ impl Snapshot {
             return false;
         };
         let mut known = self.anchors.borrow_mut();
-        if !known.contains_key(&path)
-            && let Some(bytes) = self.sources.get(&path)
-        {
-            let doc = RunbookDoc::index(path.clone(), &String::from_utf8_lossy(bytes));
-            known.insert(
-                path.clone(),
-                doc.headings.into_iter().map(|h| h.anchor).collect(),
-            );
+        if !known.contains_key(&path) {
+            let index = |bytes: &[u8]| -> Vec<String> {
+                let doc = RunbookDoc::index(path.clone(), &String::from_utf8_lossy(bytes));
+                doc.headings.into_iter().map(|h| h.anchor).collect()
+            };
+            if let Some(bytes) = self.sources.get(&path) {
+                known.insert(path.clone(), index(bytes));
+            } else if let Some((root, paths)) = &self.runbooks_on_disk
+                && paths.contains(&path)
+            {
+                // A runbook too large or unreadable still exists, with no anchors, as the
+                // workspace index has it.
+                let bytes = crate::store::read_limited(root, &root.join(&path)).unwrap_or_default();
+                known.insert(path.clone(), index(&bytes));
+            }
         }
         match (known.get(&path), anchor) {
             (None, _) => false,
@@ -704,6 +735,43 @@ mod tests {
                 .iter()
                 .map(|(p, t)| ((*p).to_owned(), t.as_bytes().to_vec())),
         )
+    }
+
+    /// A directory read for a diff finds the same registers and resolves links the same way as
+    /// the workspace loaded whole: into a hidden folder, a missing file or a missing anchor, no;
+    /// into a runbook over the size limit, only without an anchor.
+    #[test]
+    fn a_directory_side_resolves_links_as_the_loaded_workspace_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (path, text) in [
+            ("registers/api.json", BASE),
+            ("registers/broken.json", "{"),
+            ("runbooks/a.md", "# A\n\n## Raise\n"),
+            ("runbooks/.hidden/b.md", "# B\n"),
+        ] {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        }
+        let big = std::fs::File::create(root.join("runbooks/big.md")).unwrap();
+        big.set_len(crate::parse::MAX_FILE_BYTES + 1).unwrap();
+        let on_disk = Snapshot::from_dir(root).unwrap();
+        let loaded = Snapshot::from_workspace(&crate::store::Workspace::load(root).unwrap());
+        assert_eq!(on_disk.registers, loaded.registers);
+        assert_eq!(on_disk.unreadable, loaded.unreadable);
+        for (link, resolves) in [
+            ("runbooks/a.md", true),
+            ("runbooks/a.md#raise", true),
+            ("runbooks/./a.md#raise", true),
+            ("runbooks/a.md#lower", false),
+            ("runbooks/big.md", true),
+            ("runbooks/big.md#a", false),
+            ("runbooks/.hidden/b.md", false),
+            ("runbooks/missing.md", false),
+        ] {
+            assert_eq!(on_disk.resolves(link), resolves, "{link}");
+            assert_eq!(loaded.resolves(link), resolves, "{link}");
+        }
     }
 
     const BASE: &str = r#"{"component":"api","title":"API","objectives":{"availability":99.9},"risks":[

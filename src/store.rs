@@ -154,18 +154,8 @@ impl Workspace {
     /// Loads the register files only: what the first screen needs. Runbooks follow with
     /// `attach_runbooks`.
     pub fn load_registers(root: &Path) -> Result<Workspace> {
-        let registers_dir = root.join(REGISTERS_DIR);
-        let mut register_paths = Vec::new();
-        for entry in fs::read_dir(&registers_dir)
-            .with_context(|| format!("cannot read {}", registers_dir.display()))?
-        {
-            let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "json") && path.is_file() {
-                register_paths.push(path);
-            }
-        }
-        register_paths.sort();
-        let components = crate::parallel::map(&register_paths, |path| load_component(root, path));
+        let components =
+            crate::parallel::map(&register_paths(root)?, |path| load_component(root, path));
         Ok(Workspace {
             root: root.to_path_buf(),
             components,
@@ -296,6 +286,35 @@ pub fn runbook_texts(root: &Path) -> Vec<(String, String)> {
     .into_iter()
     .filter_map(|(path, text)| Some((path, text?)))
     .collect()
+}
+
+/// Every register file's path (`registers/*.json`), sorted.
+fn register_paths(root: &Path) -> Result<Vec<PathBuf>> {
+    let registers_dir = root.join(REGISTERS_DIR);
+    let mut paths = Vec::new();
+    for entry in fs::read_dir(&registers_dir)
+        .with_context(|| format!("cannot read {}", registers_dir.display()))?
+    {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// Every register under `root` parsed on all cores, each file's text dropped once it is parsed:
+/// `(file stem, register or why it did not read)`, sorted by path. For a side of a diff, which
+/// needs neither the text nor the runbooks.
+pub fn parse_registers(root: &Path) -> Result<Vec<(String, Result<Register, Finding>)>> {
+    Ok(crate::parallel::map(&register_paths(root)?, |path| {
+        let file = load_component(root, path);
+        let register = file.content.map(|loaded| {
+            Arc::try_unwrap(loaded).map_or_else(|l| l.register.clone(), |l| l.register)
+        });
+        (file.stem, register)
+    }))
 }
 
 /// Every runbook's path (`runbooks/**/*.md`), sorted.

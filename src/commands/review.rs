@@ -6,7 +6,6 @@ use crate::cli::DiffFormat;
 use crate::diff::{Snapshot, diff, format};
 use crate::model::Register;
 use crate::sanitize::sanitize;
-use crate::store::Workspace;
 use anyhow::{Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -57,11 +56,7 @@ pub fn from_git(
                 let same: Vec<String> = same.into_iter().map(|(p, _)| p).collect();
                 (read_registers(&repo, &changed)?, same, runbooks)
             }
-            None => (
-                Snapshot::from_workspace(&Workspace::load(root)?),
-                Vec::new(),
-                Vec::new(),
-            ),
+            None => (Snapshot::from_dir(root)?, Vec::new(), Vec::new()),
         };
         let old = old
             .join()
@@ -94,9 +89,8 @@ fn read_registers(repo: &Path, files: &[crate::git::PathAndBlob]) -> Result<Snap
 /// The two sides from two workspace directories.
 pub fn from_dirs(old: &Path, new: &Path) -> Result<(Snapshot, Snapshot)> {
     let load = |dir: &Path| -> Result<Snapshot> {
-        let ws = Workspace::load(dir)
-            .with_context(|| format!("cannot load the workspace {}", dir.display()))?;
-        Ok(Snapshot::from_workspace(&ws))
+        Snapshot::from_dir(dir)
+            .with_context(|| format!("cannot load the workspace {}", dir.display()))
     };
     Ok((load(old)?, load(new)?))
 }
