@@ -91,17 +91,10 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::Gameday { action } => {
             return timeline::gameday(&root, action, out).map(|o| o.code);
         }
-        _ => {}
-    }
-    let ws = Workspace::load(&root)?;
-    match command {
-        Command::Check { format } => run_check(&ws, *format, out),
-        Command::Fmt { check } => run_fmt(&ws, *check, out),
-        Command::New { component } => run_new(&ws, component, out),
         Command::Import {
             from: Some(crate::cli::ImportFrom::Backstage { files, dry_run }),
             ..
-        } => import::backstage(&ws, files, *dry_run, out),
+        } => return import::backstage(&root, files, *dry_run, out),
         Command::Import {
             from: None,
             file,
@@ -109,17 +102,26 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             dry_run,
             update,
             force,
-        } => import::import(
-            &ws,
-            file.as_deref().context("import needs a FILE")?,
-            &import::ImportOptions {
-                sheet: sheet.clone(),
-                dry_run: *dry_run,
-                update: *update,
-                force: *force,
-            },
-            out,
-        ),
+        } => {
+            return import::import(
+                &root,
+                file.as_deref().context("import needs a FILE")?,
+                &import::ImportOptions {
+                    sheet: sheet.clone(),
+                    dry_run: *dry_run,
+                    update: *update,
+                    force: *force,
+                },
+                out,
+            );
+        }
+        _ => {}
+    }
+    let ws = Workspace::load(&root)?;
+    match command {
+        Command::Check { format } => run_check(&ws, *format, out),
+        Command::Fmt { check } => run_fmt(&ws, *check, out),
+        Command::New { component } => run_new(&ws, component, out),
         Command::Export { format, output } => import::export(&ws, *format, output.as_deref(), out),
         Command::Alerts { format, uncovered } => {
             let Some(inventory) = ws.monitoring.as_deref() else {
@@ -165,6 +167,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         | Command::Schema { .. }
         | Command::Incident { .. }
         | Command::Gameday { .. }
+        | Command::Import { .. }
         | Command::Completions { .. } => anyhow::bail!("handled above"),
         Command::List { sort, format } => {
             for file in &ws.components {

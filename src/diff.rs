@@ -108,6 +108,23 @@ impl Snapshot {
         Ok(snapshot)
     }
 
+    /// A copy of this side's registers and unreadable files, to change into another side (the
+    /// runbooks are read from this one's directory, if it has one).
+    pub fn clone_registers(&self) -> Snapshot {
+        Snapshot {
+            registers: self.registers.clone(),
+            unreadable: self.unreadable.clone(),
+            runbooks_on_disk: self.runbooks_on_disk.clone(),
+            ..Snapshot::default()
+        }
+    }
+
+    /// Whether the register file of component `id` exists on this side and does not read.
+    pub fn does_not_load(&self, id: &str) -> bool {
+        let path = format!("{}/{id}.json", crate::store::REGISTERS_DIR);
+        self.unreadable.iter().any(|f| f.path == Path::new(&path))
+    }
+
     /// A snapshot of a loaded workspace.
     pub fn from_workspace(ws: &crate::store::Workspace) -> Snapshot {
         let mut snapshot = Snapshot::default();
@@ -369,6 +386,23 @@ pub fn runbooks_to_check(old: &Snapshot, new: &Snapshot) -> std::collections::BT
 }
 
 /// Computes the diff from `old` to `new`.
+/// Risks by reference (`component/id`): the component id and the risk.
+type Refs<'a> = BTreeMap<String, (&'a str, &'a Risk)>;
+
+/// Every risk by reference in the registers of `side` that differ in `other`: a register the
+/// same on both sides has no risk added, removed, moved or changed.
+fn refs<'a>(side: &'a Snapshot, other: &Snapshot) -> Refs<'a> {
+    side.registers
+        .iter()
+        .filter(|(id, reg)| other.registers.get(*id) != Some(*reg))
+        .flat_map(|(id, reg)| {
+            reg.risks
+                .iter()
+                .map(move |r| (format!("{id}/{}", r.id), (id.as_str(), r)))
+        })
+        .collect()
+}
+
 pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
     let mut out = Diff::default();
     for (side, snapshot) in [("old", old), ("new", new)] {
@@ -378,19 +412,8 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
                 finding: f.to_string(),
             }));
     }
-    // Every risk by reference, on each side.
-    let refs = |s: &Snapshot| -> BTreeMap<String, (String, Risk)> {
-        s.registers
-            .iter()
-            .flat_map(|(id, reg)| {
-                reg.risks
-                    .iter()
-                    .map(move |r| (format!("{id}/{}", r.id), (id.clone(), r.clone())))
-            })
-            .collect()
-    };
-    let old_refs = refs(old);
-    let new_refs = refs(new);
+    let old_refs = refs(old, new);
+    let new_refs = refs(new, old);
     let mut removed: Vec<&String> = old_refs
         .keys()
         .filter(|k| !new_refs.contains_key(*k))
@@ -462,14 +485,14 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
         let (_, old_risk) = &old_refs[from];
         let (comp, new_risk) = &new_refs[to];
         let (Some(old_reg), Some(new_reg)) = (
-            old.registers.get(&old_refs[from].0),
-            new.registers.get(comp),
+            old.registers.get(old_refs[from].0),
+            new.registers.get(*comp),
         ) else {
             continue;
         };
-        let mut renamed = old_risk.clone();
+        let mut renamed = (*old_risk).clone();
         renamed.id.clone_from(&new_risk.id);
-        if renamed != *new_risk {
+        if renamed != **new_risk {
             let change = risk_diff(old_reg, old_risk, new_reg, new_risk);
             if let Some(c) = out
                 .components_changed

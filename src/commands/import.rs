@@ -19,7 +19,7 @@ pub struct ImportOptions {
 }
 
 pub fn import(
-    ws: &Workspace,
+    root: &Path,
     file: &Path,
     options: &ImportOptions,
     out: &mut dyn Write,
@@ -28,6 +28,7 @@ pub fn import(
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
+    // The file's text and rows are dropped once read into registers.
     let imported = match extension.as_str() {
         "csv" | "tsv" | "txt" => {
             let bytes =
@@ -52,29 +53,29 @@ pub fn import(
     }
     let bad = imported.findings.iter().filter(|f| f.is_error()).count();
     // What the registers become: existing ones extended, new ones created.
-    let before = Snapshot::from_workspace(ws);
-    let mut after = Snapshot::from_workspace(ws);
+    let before = Snapshot::from_dir(root)?;
+    let mut after = before.clone_registers();
     let mut kept = 0;
-    for (id, incoming) in &imported.registers {
-        let merged = match ws.component(id).and_then(ComponentFile::register) {
-            None if ws.component(id).is_some() => {
-                eprintln!("faultline: registers/{id}.json does not load: its rows are skipped");
-                continue;
-            }
-            None => incoming.clone(),
+    for (id, incoming) in imported.registers {
+        if before.does_not_load(&id) {
+            eprintln!("faultline: registers/{id}.json does not load: its rows are skipped");
+            continue;
+        }
+        let merged = match before.registers.get(&id) {
+            None => incoming,
             Some(existing) => {
                 let mut reg = existing.clone();
-                for risk in &incoming.risks {
+                for risk in incoming.risks {
                     match reg.risks.iter_mut().find(|r| r.id == risk.id) {
-                        Some(slot) if options.update => *slot = risk.clone(),
+                        Some(slot) if options.update => *slot = risk,
                         Some(_) => kept += 1,
-                        None => reg.risks.push(risk.clone()),
+                        None => reg.risks.push(risk),
                     }
                 }
                 reg
             }
         };
-        after.registers.insert(id.clone(), merged);
+        after.registers.insert(id, merged);
     }
     let d = diff(&before, &after);
     out.write_all(format::text(&d, false).as_bytes())?;
@@ -97,14 +98,14 @@ pub fn import(
         )?;
         return Ok(exit::FINDINGS);
     }
-    write_changed(ws, &before, &after, out)?;
+    write_changed(root, &before, &after, out)?;
     Ok(if bad > 0 { exit::FINDINGS } else { exit::OK })
 }
 
 /// Writes each register that differs between `before` and `after`, atomically and in canonical
 /// form, and says how many.
 fn write_changed(
-    ws: &Workspace,
+    root: &Path,
     before: &Snapshot,
     after: &Snapshot,
     out: &mut dyn Write,
@@ -114,8 +115,8 @@ fn write_changed(
         if before.registers.get(id) == Some(reg) {
             continue;
         }
-        let path = ws.root.join(REGISTERS_DIR).join(format!("{id}.json"));
-        std::fs::create_dir_all(ws.root.join(REGISTERS_DIR))?;
+        let path = root.join(REGISTERS_DIR).join(format!("{id}.json"));
+        std::fs::create_dir_all(root.join(REGISTERS_DIR))?;
         save_atomic(&path, to_canonical(reg).as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         written += 1;
@@ -131,7 +132,7 @@ fn write_changed(
 /// `faultline import backstage FILE…`: `depends_on` from the catalog's `spec.dependsOn`, each
 /// kept dependency kept; an empty register for every entity or dependency without one.
 pub fn backstage(
-    ws: &Workspace,
+    root: &Path,
     files: &[std::path::PathBuf],
     dry_run: bool,
     out: &mut dyn Write,
@@ -150,14 +151,11 @@ pub fn backstage(
             }
         }
     }
-    let before = Snapshot::from_workspace(ws);
-    let mut after = Snapshot::from_workspace(ws);
+    let before = Snapshot::from_dir(root)?;
+    let mut after = before.clone_registers();
     let mut skipped = Vec::new();
     for entity in &entities {
-        if ws
-            .component(&entity.id)
-            .is_some_and(|c| c.register().is_none())
-        {
+        if before.does_not_load(&entity.id) {
             skipped.push(entity.id.clone());
             continue;
         }
@@ -183,7 +181,7 @@ pub fn backstage(
         .flat_map(|e| e.depends_on.iter().cloned())
         .collect();
     for dep in targets {
-        if ws.component(&dep).is_none() {
+        if !before.registers.contains_key(&dep) && !before.does_not_load(&dep) {
             after
                 .registers
                 .entry(dep.clone())
@@ -205,7 +203,7 @@ pub fn backstage(
     if dry_run {
         writeln!(out, "dry run: nothing written")?;
     } else {
-        write_changed(ws, &before, &after, out)?;
+        write_changed(root, &before, &after, out)?;
     }
     Ok(if bad > 0 || !skipped.is_empty() {
         exit::FINDINGS

@@ -3,7 +3,6 @@
 
 use super::{Flag, RiskDiff, Snapshot};
 use crate::model::{BUDGET_SHARE_LIMIT, Register, Risk};
-use std::collections::BTreeMap;
 
 /// What a high or critical risk should have and does not: "mitigation", "runbook".
 fn missing_cover(risk: &Risk) -> Vec<&'static str> {
@@ -48,8 +47,8 @@ pub(super) fn new_risk(flags: &mut Vec<Flag>, reg: &Register, risk: &Risk, new: 
 
 pub(super) fn changed_risk(
     flags: &mut Vec<Flag>,
-    old_refs: &BTreeMap<String, (String, Risk)>,
-    new_refs: &BTreeMap<String, (String, Risk)>,
+    old_refs: &super::Refs<'_>,
+    new_refs: &super::Refs<'_>,
     old: &Snapshot,
     new: &Snapshot,
     change: &RiskDiff,
@@ -57,7 +56,7 @@ pub(super) fn changed_risk(
     let Some((comp, risk)) = new_refs.get(&change.risk) else {
         return;
     };
-    let Some(reg) = new.registers.get(comp) else {
+    let Some(reg) = new.registers.get(*comp) else {
         return;
     };
     let before = old_refs.get(&change.risk);
