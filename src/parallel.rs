@@ -38,6 +38,60 @@ pub fn chunked<T: Sync, S: Send, R: Send>(
     })
 }
 
+/// How many items a thread of `unordered` takes at a time.
+const UNORDERED_BLOCK: usize = 1024;
+
+/// Runs `f` over blocks of `items` on one thread per worker state, each thread taking the next
+/// block when it is done with one, so that a slow stretch of items does not leave the other
+/// threads idle. Every result is returned, in no particular order. With one state, or few
+/// items, it runs on the calling thread.
+pub fn unordered<T: Sync, S: Send, R: Send>(
+    items: &[T],
+    states: &mut [S],
+    min_parallel: usize,
+    f: impl Fn(&mut S, &[T], &mut Vec<R>) + Sync,
+) -> Vec<R> {
+    let mut out = Vec::new();
+    if states.len() <= 1 || items.len() < min_parallel {
+        if let Some(state) = states.first_mut() {
+            f(state, items, &mut out);
+        }
+        return out;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (f, next) = (&f, &next);
+        let handles: Vec<_> = states
+            .iter_mut()
+            .map(|state| {
+                scope.spawn(move || {
+                    let mut found = Vec::new();
+                    loop {
+                        let start =
+                            next.fetch_add(UNORDERED_BLOCK, std::sync::atomic::Ordering::Relaxed);
+                        if start >= items.len() {
+                            return found;
+                        }
+                        f(
+                            state,
+                            &items[start..items.len().min(start + UNORDERED_BLOCK)],
+                            &mut found,
+                        );
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            out.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+    });
+    out
+}
+
 /// Applies `f` to every item on all cores, keeping order.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let mut states = vec![(); threads()];
@@ -60,5 +114,26 @@ mod tests {
         });
         assert_eq!(out, items);
         assert_eq!(states.iter().sum::<usize>(), items.len());
+    }
+
+    /// Every item is handed to exactly one thread, once, whatever the count against the block
+    /// size, and a filter's results all come back.
+    #[test]
+    fn unordered_sees_every_item_once() {
+        for len in [0, 1, 1023, 1024, 1025, 4096, 10_001] {
+            let items: Vec<u32> = (0..len).collect();
+            for threads in 1..=3 {
+                let mut states = vec![0usize; threads];
+                let mut out =
+                    super::unordered(&items, &mut states, 1, |seen, block, out: &mut Vec<u32>| {
+                        *seen += block.len();
+                        out.extend(block.iter().filter(|x| *x % 3 != 0));
+                    });
+                out.sort_unstable();
+                let expected: Vec<u32> = items.iter().copied().filter(|x| x % 3 != 0).collect();
+                assert_eq!(out, expected, "{len} items, {threads} threads");
+                assert_eq!(states.iter().sum::<usize>(), items.len());
+            }
+        }
     }
 }
