@@ -118,7 +118,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         _ => {}
     }
     let ws = Workspace::load(&root)?;
-    match command {
+    let result = match command {
         Command::Check { format } => run_check(&ws, *format, out),
         Command::Fmt { check } => run_fmt(&ws, *check, out),
         Command::New { component } => run_new(&ws, component, out),
@@ -183,7 +183,11 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             crate::list::write(out, &rows, *format, terminal, width)?;
             Ok(exit::OK)
         }
-    }
+    };
+    // The process ends with the command: the operating system takes the workspace back at
+    // once, where freeing its hundred thousand allocations one by one takes a tenth of `check`.
+    std::mem::forget(ws);
+    result
 }
 
 #[derive(Serialize)]
