@@ -74,19 +74,8 @@ impl Finding {
     /// order for these relative paths, without parsing components at every comparison (sorting
     /// ten thousand findings spent more time there than the check took to find them).
     pub fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-        fn bytes(f: &Finding) -> impl Iterator<Item = u8> + '_ {
-            f.path
-                .as_os_str()
-                .as_encoded_bytes()
-                .iter()
-                .map(|&b| if b == b'/' { 0 } else { b })
-        }
-        let path = if a.path.as_os_str() == b.path.as_os_str() {
-            std::cmp::Ordering::Equal
-        } else {
-            bytes(a).cmp(bytes(b))
-        };
-        path.then_with(|| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)))
+        crate::store::path_order(&a.path, &b.path)
+            .then_with(|| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)))
     }
 }
 

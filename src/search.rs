@@ -345,9 +345,7 @@ mod tests {
             index.push(
                 ItemKind::Risk,
                 text,
-                Target::Component {
-                    id: String::new(),
-                },
+                Target::Component { id: String::new() },
             );
         }
         let mut one = Searcher {
@@ -372,9 +370,7 @@ mod tests {
         index.push(
             ItemKind::Alert,
             text.clone(),
-            Target::Component {
-                id: String::new(),
-            },
+            Target::Component { id: String::new() },
         );
         let mut m = Searcher::new();
         let found = index.search(&mut m, "> api", None);

@@ -295,12 +295,18 @@ fn register_paths(root: &Path) -> Result<Vec<PathBuf>> {
     for entry in fs::read_dir(&registers_dir)
         .with_context(|| format!("cannot read {}", registers_dir.display()))?
     {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+        let entry = entry?;
+        let path = entry.path();
+        // The directory entry tells a plain file without a `stat`; a link is followed.
+        let is_file = match entry.file_type() {
+            Ok(kind) if !kind.is_symlink() => kind.is_file(),
+            _ => path.is_file(),
+        };
+        if is_file && path.extension().is_some_and(|e| e == "json") {
             paths.push(path);
         }
     }
-    paths.sort();
+    paths.sort_by(|a, b| path_order(a, b));
     Ok(paths)
 }
 
@@ -321,7 +327,7 @@ pub fn parse_registers(root: &Path) -> Result<Vec<(String, Result<Register, Find
 pub fn runbook_paths(root: &Path) -> Vec<PathBuf> {
     let mut paths = Vec::new();
     collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
-    paths.sort();
+    paths.sort_by(|a, b| path_order(a, b));
     paths
 }
 
@@ -347,6 +353,22 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The order of `Path`s (component by component), found faster by comparing bytes with `/`
+/// lowest: a `Path` comparison splits both into components first.
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    fn bytes(path: &Path) -> impl Iterator<Item = u8> + '_ {
+        path.as_os_str()
+            .as_encoded_bytes()
+            .iter()
+            .map(|&b| if b == b'/' { 0 } else { b })
+    }
+    if a.as_os_str() == b.as_os_str() {
+        std::cmp::Ordering::Equal
+    } else {
+        bytes(a).cmp(bytes(b))
+    }
+}
+
 /// A relative path with `/` separators.
 pub fn relative_components(path: &Path) -> String {
     path.components()
@@ -366,6 +388,15 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 /// Reads a file unless it is over the size limit; the refusal is a finding.
 pub fn read_limited(root: &Path, path: &Path) -> Result<Vec<u8>, Finding> {
+    read_limited_with_metadata(root, path).map(|(bytes, _)| bytes)
+}
+
+/// `read_limited`, with the metadata of the file as it was opened: one `stat` of the open file
+/// serves the size limit, the buffer's size and the caller.
+fn read_limited_with_metadata(
+    root: &Path,
+    path: &Path,
+) -> Result<(Vec<u8>, fs::Metadata), Finding> {
     let rel = relative(root, path);
     let io_finding = |err: io::Error| {
         Finding::error(
@@ -375,11 +406,12 @@ pub fn read_limited(root: &Path, path: &Path) -> Result<Vec<u8>, Finding> {
             format!("cannot read file: {err}"),
         )
     };
-    let size = fs::metadata(path).map_err(io_finding)?.len();
-    if size > MAX_FILE_BYTES {
+    let file = fs::File::open(path).map_err(io_finding)?;
+    let meta = file.metadata().map_err(io_finding)?;
+    let too_large = |size: u64| {
         #[allow(clippy::cast_precision_loss)]
         let mib = size as f64 / (1024.0 * 1024.0);
-        return Err(Finding::error(
+        Finding::error(
             &rel,
             Pos::START,
             "file-too-large",
@@ -387,9 +419,35 @@ pub fn read_limited(root: &Path, path: &Path) -> Result<Vec<u8>, Finding> {
                 "file is {mib:.1} MiB, over the {} MiB limit: not read",
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
-        ));
+        )
+    };
+    let size = meta.len();
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(size));
     }
-    fs::read(path).map_err(io_finding)
+    // The size `stat` gave is read in one call, and one more call sees the end (or what was
+    // added since, up to the limit). `File`'s own `read_to_end` would ask for the size and
+    // position again.
+    let mut bytes = vec![0; usize::try_from(size).unwrap_or(0)];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match io::Read::read(&mut &file, &mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_finding(e)),
+        }
+    }
+    bytes.truncate(filled);
+    io::Read::read_to_end(
+        &mut io::Read::take(&file, MAX_FILE_BYTES + 1 - filled as u64),
+        &mut bytes,
+    )
+    .map_err(io_finding)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok((bytes, meta))
 }
 
 fn load_component(root: &Path, path: &Path) -> ComponentFile {
@@ -399,9 +457,9 @@ fn load_component(root: &Path, path: &Path) -> ComponentFile {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut disk = None;
-    let content = read_limited(root, path)
-        .and_then(|bytes| {
-            disk = Some(DiskStamp::of(&bytes, fs::metadata(path).ok().as_ref()));
+    let content = read_limited_with_metadata(root, path)
+        .and_then(|(bytes, meta)| {
+            disk = Some(DiskStamp::of(&bytes, Some(&meta)));
             decode(Path::new(&rel), bytes)
         })
         .and_then(|text| {
@@ -571,6 +629,42 @@ pub fn injected_write_error() -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file is read whole whatever its size against the read sizes; the metadata is the
+    /// file's; a register reached through a symbolic link is loaded, a directory named like one
+    /// is not.
+    #[test]
+    fn files_are_read_whole_and_registers_found_through_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for len in [0u32, 1, 4095, 4096, 70_001] {
+            let path = root.join(format!("f{len}"));
+            let text: Vec<u8> = (0..len)
+                .map(|i| b'a' + u8::try_from(i % 26).unwrap())
+                .collect();
+            fs::write(&path, &text).unwrap();
+            let (bytes, meta) = read_limited_with_metadata(root, &path).unwrap();
+            assert_eq!(bytes, text, "{len}");
+            assert_eq!(meta.len(), u64::from(len));
+        }
+        let missing = read_limited(root, &root.join("missing")).unwrap_err();
+        assert_eq!(missing.rule, "io-error");
+        fs::create_dir_all(root.join("registers/dir.json")).unwrap();
+        fs::write(
+            root.join("real.json"),
+            r#"{"component":"b","title":"B","risks":[]}"#,
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(root.join("real.json"), root.join("registers/b.json")).unwrap();
+        fs::write(
+            root.join("registers/a.json"),
+            r#"{"component":"a","title":"A","risks":[]}"#,
+        )
+        .unwrap();
+        let paths = register_paths(root).unwrap();
+        let names: Vec<String> = paths.iter().map(|p| relative(root, p)).collect();
+        assert_eq!(names, ["registers/a.json", "registers/b.json"]);
+    }
 
     #[test]
     fn atomic_save_replaces_and_leaves_no_temporary() {
