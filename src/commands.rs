@@ -54,7 +54,8 @@ pub fn today() -> jiff::civil::Date {
     crate::clock::today()
 }
 
-/// Runs a subcommand, writing its output to `out`.
+/// Runs a subcommand, writing its output to `out`. Meant to be the last thing a process does:
+/// the workspace it loads is left for the operating system to take back at exit, not freed.
 pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
     match command {
         Command::Diff {
