@@ -139,8 +139,9 @@ impl SearchIndex {
     }
 
     fn push(&mut self, kind: ItemKind, text: String, target: Target) {
-        // The arrow of an alert's line is matched as `>`: a line all ASCII is matched several
-        // times faster, and one character for one keeps the highlighted positions.
+        // An arrow (faultline puts one in every alert's line; a heading may hold one too) is
+        // matched as `>`: a line all ASCII is matched several times faster, and one character
+        // for one keeps the highlighted positions.
         let haystack = if text.contains('→') {
             Utf32String::from(text.replace('→', ">").as_str())
         } else {
