@@ -220,7 +220,7 @@ impl SearchIndex {
             }
         };
         let score_block =
-            |matcher: &mut Matcher, block: &[u32], scored: &mut Vec<(u32, u8, u32)>| {
+            |matcher: &mut Matcher, _start, block: &[u32], scored: &mut Vec<(u32, u8, u32)>| {
                 scored.extend(block.iter().filter_map(|&i| {
                     let item = &self.items[i as usize];
                     pattern
@@ -234,6 +234,7 @@ impl SearchIndex {
             candidates,
             &mut searcher.matchers,
             PARALLEL_FROM,
+            1024,
             score_block,
         );
         // (inverted score, kind, index) is unique per item, so the unstable sort is stable.
