@@ -3,7 +3,7 @@
 //! previous one only rescans the previous matches, so typing narrows instead of starting over.
 
 use crate::store::Workspace;
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,6 +70,22 @@ pub struct SearchIndex {
 pub struct Matches {
     pub query: String,
     pub items: Vec<u32>,
+    /// The query's words as parsed, and for each item in `items` the score of each of the
+    /// first `CACHED` words: the next keystroke rescores only the words it changed.
+    atoms: Vec<Atom>,
+    scores: Vec<[u16; CACHED]>,
+}
+
+/// How many words of a query keep their scores from keystroke to keystroke.
+const CACHED: usize = 4;
+
+/// Whether typing more onto a query with these words can only narrow its matches: every word
+/// is a plain fuzzy one. A negated word (`!x`) matches more as it grows, and `$` or `'` typed
+/// later changes what a word means.
+fn narrows(atoms: &[Atom]) -> bool {
+    atoms
+        .iter()
+        .all(|atom| !atom.negative && atom.kind == AtomKind::Fuzzy)
 }
 
 impl SearchIndex {
@@ -206,27 +222,62 @@ impl SearchIndex {
             return Matches {
                 query: query.to_owned(),
                 items: all(),
+                ..Matches::default()
             };
         }
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
-        let narrowed;
-        let candidates: &[u32] = match previous {
-            Some(prev) if !prev.query.trim().is_empty() && query.starts_with(&prev.query) => {
-                &prev.items
+        let atoms = &pattern.atoms;
+        // A longer query of plain words matches a subset of what the shorter one matched: only
+        // those are scored again, and the words both share keep their scores.
+        let narrowing = previous.filter(|prev| {
+            !prev.query.trim().is_empty()
+                && query.starts_with(&prev.query)
+                && narrows(&prev.atoms)
+                && narrows(atoms)
+        });
+        let all_items;
+        let (candidates, kept): (&[u32], usize) = match narrowing {
+            Some(prev) => {
+                let shared = prev
+                    .atoms
+                    .iter()
+                    .zip(atoms)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                (&prev.items, shared.min(CACHED).min(prev.atoms.len()))
             }
-            _ => {
-                narrowed = all();
-                &narrowed
+            None => {
+                all_items = all();
+                (&all_items, 0)
             }
         };
         let score_block =
-            |matcher: &mut Matcher, _start, block: &[u32], scored: &mut Vec<(u32, u8, u32)>| {
-                scored.extend(block.iter().filter_map(|&i| {
+            |matcher: &mut Matcher,
+             start: usize,
+             block: &[u32],
+             scored: &mut Vec<(u32, u8, u32, [u16; CACHED])>| {
+                for (offset, &i) in block.iter().enumerate() {
                     let item = &self.items[i as usize];
-                    pattern
-                        .score(item.haystack.slice(..), matcher)
-                        .map(|score| (u32::MAX - score, item.kind as u8, i))
-                }));
+                    let mut words = [0u16; CACHED];
+                    if let Some(prev) = narrowing {
+                        words[..kept].copy_from_slice(&prev.scores[start + offset][..kept]);
+                    }
+                    let mut total: u32 = words[..kept].iter().map(|&w| u32::from(w)).sum();
+                    let mut matched = true;
+                    for (w, atom) in atoms.iter().enumerate().skip(kept) {
+                        let Some(score) = atom.score(item.haystack.slice(..), matcher) else {
+                            matched = false;
+                            break;
+                        };
+                        if w < CACHED {
+                            words[w] = score;
+                        }
+                        total += u32::from(score);
+                    }
+                    if matched {
+                        scored.push((u32::MAX - total, item.kind as u8, i, words));
+                    }
+                }
             };
         // Kinds differ in length (alerts and headings are longer), so threads take blocks as
         // they go rather than one half each.
@@ -238,10 +289,12 @@ impl SearchIndex {
             score_block,
         );
         // (inverted score, kind, index) is unique per item, so the unstable sort is stable.
-        scored.sort_unstable();
+        scored.sort_unstable_by_key(|&(score, kind, i, _)| (score, kind, i));
         Matches {
             query: query.to_owned(),
-            items: scored.into_iter().map(|(_, _, i)| i).collect(),
+            items: scored.iter().map(|&(_, _, i, _)| i).collect(),
+            scores: scored.into_iter().map(|(_, _, _, words)| words).collect(),
+            atoms: pattern.atoms,
         }
     }
 
@@ -325,16 +378,32 @@ mod tests {
         );
     }
 
+    /// Typing a character at a time gives what a fresh search gives, through words added and
+    /// extended (whose scores are kept), a capital letter (smart case), and the operators that
+    /// make a longer query match more (`!`) or something else (`$`, `'`, `^`).
     #[test]
     fn narrowing_gives_the_same_result_as_a_fresh_search() {
         let (_, index) = example();
         let mut m = Searcher::new();
-        let mut previous = index.search(&mut m, "d", None);
-        for q in ["db", "dbf", "dbfa"] {
-            let narrowed = index.search(&mut m, q, Some(&previous));
-            let fresh = index.search(&mut m, q, None);
-            assert_eq!(narrowed.items, fresh.items, "{q}");
-            previous = narrowed;
+        for typed in [
+            "dbfa",
+            "payments api concurrency limit runbook",
+            "db Failover",
+            "api !conc",
+            "api !x",
+            "limit$ a",
+            "'db 'aurora",
+            "^pay ap",
+            "a b c d e f",
+        ] {
+            let mut previous: Option<Matches> = None;
+            for (at, c) in typed.char_indices() {
+                let q = &typed[..at + c.len_utf8()];
+                let narrowed = index.search(&mut m, q, previous.as_ref());
+                let fresh = index.search(&mut m, q, None);
+                assert_eq!(narrowed.items, fresh.items, "{q}");
+                previous = Some(narrowed);
+            }
         }
     }
 
