@@ -732,6 +732,17 @@ fn the_same_risk_changed_on_both_sides_is_not_merged() {
     assert_eq!(app.dirty_paths().len(), 1, "my edit is kept");
 }
 
+/// A negated word is one a match must not hold, so it does not make the matches weak.
+#[test]
+fn a_negated_word_does_not_make_the_finder_say_no_close_match() {
+    let mut app = example();
+    press(&mut app, "ctrl-p");
+    type_text(&mut app, "aurora !zzz");
+    let text = screen(&app);
+    assert!(text.contains("aurora"), "{text}");
+    assert!(!text.contains("no close match"), "{text}");
+}
+
 #[test]
 fn the_finder_says_when_nothing_holds_every_word_and_tab_searches_the_text() {
     let mut app = example();

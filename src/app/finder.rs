@@ -52,7 +52,12 @@ impl App {
         let matches = self
             .search
             .search(&mut finder.searcher, &query, Some(&finder.matches));
-        let words = crate::runbook_find::words(&query);
+        // A close match holds every word asked for; a negated word (`!x`) is asked to be absent.
+        let wanted: Vec<&str> = query
+            .split_whitespace()
+            .filter(|w| !w.starts_with('!'))
+            .collect();
+        let words = crate::runbook_find::words(&wanted.join(" "));
         finder.weak = !words.is_empty()
             && !matches.items.iter().take(FULL_MATCH_WINDOW).any(|&i| {
                 let text = self.search.items[i as usize].text.to_lowercase();
