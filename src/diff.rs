@@ -74,9 +74,14 @@ impl Snapshot {
         }
         let parsed = decode(Path::new(&path), bytes)
             .and_then(|text| parse_register(Path::new(&path), &text));
+        self.add_register(stem_of(&path), parsed);
+    }
+
+    /// Adds one register file's result: its register by component id, or why it did not read.
+    fn add_register(&mut self, stem: String, parsed: Result<Register, Finding>) {
         match parsed {
             Ok(register) => {
-                self.registers.insert(stem_of(&path), register);
+                self.registers.insert(stem, register);
             }
             Err(finding) => self.unreadable.push(finding),
         }
@@ -92,13 +97,8 @@ impl Snapshot {
     /// it is checked.
     pub fn from_dir(root: &Path) -> anyhow::Result<Snapshot> {
         let mut snapshot = Snapshot::default();
-        for (stem, register) in crate::store::parse_registers(root)? {
-            match register {
-                Ok(register) => {
-                    snapshot.registers.insert(stem, register);
-                }
-                Err(finding) => snapshot.unreadable.push(finding),
-            }
+        for (stem, parsed) in crate::store::parse_registers(root)? {
+            snapshot.add_register(stem, parsed);
         }
         let runbooks = crate::store::runbook_paths(root)
             .iter()
@@ -129,14 +129,11 @@ impl Snapshot {
     pub fn from_workspace(ws: &crate::store::Workspace) -> Snapshot {
         let mut snapshot = Snapshot::default();
         for file in &ws.components {
-            match &file.content {
-                Ok(loaded) => {
-                    snapshot
-                        .registers
-                        .insert(file.stem.clone(), loaded.register.clone());
-                }
-                Err(finding) => snapshot.unreadable.push(finding.clone()),
-            }
+            let parsed = match &file.content {
+                Ok(loaded) => Ok(loaded.register.clone()),
+                Err(finding) => Err(finding.clone()),
+            };
+            snapshot.add_register(file.stem.clone(), parsed);
         }
         let anchors = ws
             .runbooks
@@ -385,7 +382,6 @@ pub fn runbooks_to_check(old: &Snapshot, new: &Snapshot) -> std::collections::BT
     paths
 }
 
-/// Computes the diff from `old` to `new`.
 /// Risks by reference (`component/id`): the component id and the risk.
 type Refs<'a> = BTreeMap<String, (&'a str, &'a Risk)>;
 
@@ -403,6 +399,7 @@ fn refs<'a>(side: &'a Snapshot, other: &Snapshot) -> Refs<'a> {
         .collect()
 }
 
+/// Computes the diff from `old` to `new`.
 pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
     let mut out = Diff::default();
     for (side, snapshot) in [("old", old), ("new", new)] {

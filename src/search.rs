@@ -244,7 +244,7 @@ impl SearchIndex {
                     .zip(atoms)
                     .take_while(|(a, b)| a == b)
                     .count();
-                (&prev.items, shared.min(CACHED).min(prev.atoms.len()))
+                (&prev.items, shared.min(CACHED))
             }
             None => {
                 all_items = all();
