@@ -115,6 +115,12 @@ pub struct Inventory {
     by_name: HashMap<String, Vec<usize>>,
     /// The alerts named by patterns, with their literal parts split once.
     patterns: Vec<(usize, Vec<String>)>,
+    /// `patterns` by the last bytes a name must end with (their last literal part's); a name
+    /// is tried only against those ending as it does and `open_ended`. Thousands of names
+    /// missing from a config of thousands of patterns each tried them all.
+    pattern_tails: HashMap<Tail, Vec<usize>>,
+    /// `patterns` whose last literal part is shorter than a tail.
+    open_ended: Vec<usize>,
     /// Lower-cased names, for "did you mean".
     lower: Vec<(String, usize)>,
 }
@@ -129,7 +135,7 @@ impl Inventory {
     ) -> Inventory {
         alerts.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut patterns = Vec::new();
+        let mut patterns: Vec<(usize, Vec<String>)> = Vec::new();
         let mut lower = Vec::new();
         for (i, alert) in alerts.iter().enumerate() {
             by_name.entry(alert.name.clone()).or_default().push(i);
@@ -146,6 +152,14 @@ impl Inventory {
                 lower.push((alert.name.to_lowercase(), i));
             }
         }
+        let mut pattern_tails: HashMap<Tail, Vec<usize>> = HashMap::new();
+        let mut open_ended = Vec::new();
+        for (at, (_, parts)) in patterns.iter().enumerate() {
+            match parts.last().and_then(|last| tail(last)) {
+                Some(t) => pattern_tails.entry(t).or_default().push(at),
+                None => open_ended.push(at),
+            }
+        }
         Inventory {
             alerts,
             problems,
@@ -153,6 +167,8 @@ impl Inventory {
             config,
             by_name,
             patterns,
+            pattern_tails,
+            open_ended,
             lower,
         }
     }
@@ -224,9 +240,14 @@ impl Inventory {
         if !exact.is_empty() {
             return (Match::Exact, exact);
         }
-        let by_pattern: Vec<usize> = self
-            .patterns
-            .iter()
+        let mut tried: Vec<usize> = self.open_ended.clone();
+        if let Some(t) = tail(name) {
+            tried.extend(self.pattern_tails.get(&t).into_iter().flatten());
+        }
+        tried.sort_unstable();
+        let by_pattern: Vec<usize> = tried
+            .into_iter()
+            .map(|at| &self.patterns[at])
             .filter(|(i, parts)| keep(i) && parts_match(parts, name))
             .map(|(i, _)| *i)
             .collect();
@@ -237,20 +258,27 @@ impl Inventory {
         }
     }
 
-    /// The defined name nearest to `name`: the same but for case, else the fewest edits.
+    /// The defined name nearest to `name`: the same but for case, else the fewest edits
+    /// (within a third of its length, at least 2); the first defined of equally near ones.
     fn closest(&self, source: Option<Source>, name: &str) -> Option<&AlertDef> {
         let wanted = name.to_lowercase();
-        let candidates = self
-            .lower
-            .iter()
-            .filter(|(_, i)| source.is_none_or(|s| self.alerts[*i].source == s));
-        let limit = 2.max(wanted.chars().count() / 3);
-        candidates
-            .filter(|(lower, _)| lower.len().abs_diff(wanted.len()) <= limit)
-            .map(|(lower, i)| (crate::parse::edit_distance(&wanted, lower), *i))
-            .filter(|(d, _)| *d <= limit)
-            .min_by_key(|(d, i)| (*d, *i))
-            .map(|(_, i)| &self.alerts[i])
+        let mut bound = 2.max(wanted.chars().count() / 3);
+        let mut best: Option<(usize, usize)> = None;
+        for (lower, i) in &self.lower {
+            if source.is_some_and(|s| self.alerts[*i].source != s)
+                || lower.len().abs_diff(wanted.len()) > bound
+            {
+                continue;
+            }
+            if let Some(d) = crate::parse::edit_distance_within(&wanted, lower, bound)
+                && best.is_none_or(|b| (d, *i) < b)
+            {
+                best = Some((d, *i));
+                // Only as near or nearer can win from here.
+                bound = d;
+            }
+        }
+        best.map(|(_, i)| &self.alerts[i])
     }
 }
 
@@ -295,6 +323,14 @@ fn literal_parts(pattern: &str) -> Vec<&str> {
 /// come in order between.
 pub fn pattern_matches(pattern: &str, name: &str) -> bool {
     parts_match(&literal_parts(pattern), name)
+}
+
+/// The last bytes of a name, to find the patterns it may fit.
+type Tail = [u8; 4];
+
+fn tail(text: &str) -> Option<Tail> {
+    let bytes = text.as_bytes();
+    bytes.get(bytes.len().checked_sub(4)?..)?.try_into().ok()
 }
 
 /// `pattern_matches` with the pattern's literal parts already split.
@@ -411,6 +447,72 @@ mod tests {
         assert!(pattern_matches("plain", "plain"));
         // An unclosed placeholder runs to the end of the name.
         assert!(pattern_matches("a${x", "ab"));
+    }
+
+    fn alert(name: &str, line: usize) -> AlertDef {
+        AlertDef {
+            source: if line.is_multiple_of(2) {
+                Source::Prometheus
+            } else {
+                Source::Cloudwatch
+            },
+            name: name.to_owned(),
+            path: "m.yml".into(),
+            line,
+            column: 1,
+            pattern: name.contains("${"),
+            uid: None,
+            runbook_url: None,
+            runbook_pos: Pos::START,
+        }
+    }
+
+    proptest::proptest! {
+        /// The indexed search (patterns by their last bytes, bounded distances) resolves every
+        /// name as trying every pattern and every full distance does.
+        #[test]
+        fn resolving_agrees_with_the_plain_search(
+            names in proptest::collection::vec("(\\$\\{v\\}|[abé-]){0,7}", 1..14),
+            pick in 0usize..20,
+            fill in "[abé]{0,2}",
+            other in "(prometheus:)?[abé-]{0,7}",
+        ) {
+            // Mostly a name made from one of the patterns, else any.
+            let wanted = names.get(pick).map_or(other, |n| n.replace("${v}", &fill));
+            let alerts: Vec<AlertDef> =
+                names.iter().enumerate().map(|(i, n)| alert(n, i + 1)).collect();
+            let inv = Inventory::new(alerts, Vec::new(), 1, MonitoringConfig::default());
+            let (source, name) = split_reference(&wanted);
+            let keep = |a: &AlertDef| source.is_none_or(|s| a.source == s);
+            let exact: Vec<&AlertDef> =
+                inv.alerts.iter().filter(|a| keep(a) && a.name == name).collect();
+            let by_pattern: Vec<&AlertDef> = inv
+                .alerts
+                .iter()
+                .filter(|a| keep(a) && a.pattern && pattern_matches(&a.name, name))
+                .collect();
+            let lower = name.to_lowercase();
+            let limit = 2.max(lower.chars().count() / 3);
+            let closest = inv
+                .alerts
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| keep(a) && !a.pattern)
+                .map(|(i, a)| (a.name.to_lowercase(), i))
+                .filter(|(l, _)| l.len().abs_diff(lower.len()) <= limit)
+                .map(|(l, i)| (crate::parse::edit_distance(&lower, &l), i))
+                .filter(|(d, _)| *d <= limit)
+                .min()
+                .map(|(_, i)| &inv.alerts[i]);
+            let plain = if !exact.is_empty() {
+                Resolution::Found(exact)
+            } else if !by_pattern.is_empty() {
+                Resolution::Pattern(by_pattern)
+            } else {
+                Resolution::Missing(closest)
+            };
+            proptest::prop_assert_eq!(inv.resolve(&wanted), plain);
+        }
     }
 
     #[test]
