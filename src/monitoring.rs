@@ -6,6 +6,7 @@
 //! *pattern* that matches by its literal parts. CDK source cannot be read this way; its
 //! synthesised templates (`cdk.out/*.template.json`) can.
 
+mod block;
 pub mod config;
 pub mod glob;
 mod terraform;
@@ -419,6 +420,13 @@ pub fn scan_text(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
     } else {
         yaml::scan(rel, text)
     }
+}
+
+/// For the fuzzer: whether the plain block reader, wherever it reads `text`, reads what
+/// saphyr reads (the same trees and positions, and only text saphyr reads too).
+#[doc(hidden)]
+pub fn block_reader_agrees_with_saphyr(text: &str) -> bool {
+    block::read(text).is_none_or(|ours| Ok(ours) == yaml::saphyr_documents(text))
 }
 
 fn unparseable(rel: &str, pos: Pos, message: String) -> Finding {

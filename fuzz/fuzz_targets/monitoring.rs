@@ -1,6 +1,7 @@
 //! Any bytes as monitoring config: the YAML scanners (Prometheus, Grafana, Sloth,
 //! CloudFormation), the JSON template path, the Terraform scanner, faultline.toml and a
-//! Backstage catalog must never panic, and every alert found has a real position.
+//! Backstage catalog must never panic, and every alert found has a real position. The plain
+//! block YAML reader reads only what saphyr reads, and reads it the same.
 #![no_main]
 
 use faultline::monitoring::scan_text;
@@ -16,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(alert.column >= 1, "{alert:?}");
         }
     }
+    assert!(faultline::monitoring::block_reader_agrees_with_saphyr(&text), "{text:?}");
     let _ = faultline::monitoring::config::parse(&text);
     let _ = faultline::backstage::read("catalog-info.yaml", &text);
 });

@@ -6,8 +6,28 @@ use super::{AlertDef, Source, unparseable};
 use crate::finding::{Finding, Pos};
 use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
 use saphyr_parser::Parser;
+use std::borrow::Cow;
 
-type Node<'a> = MarkedYaml<'a>;
+/// A node of a YAML document, with where it starts: what the scanners walk, whether the plain
+/// block reader or saphyr read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Node<'a> {
+    pub(crate) pos: Pos,
+    pub(crate) data: Data<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Data<'a> {
+    /// A scalar as written (quotes removed), and its tag's suffix (`Sub` for `!Sub`).
+    Scalar(Cow<'a, str>, Option<Cow<'a, str>>),
+    /// Entries in the order written; a repeated key once, as saphyr keeps it.
+    Mapping(Vec<(Node<'a>, Node<'a>)>),
+    Sequence(Vec<Node<'a>>),
+    /// A tagged collection (`!Join [...]`).
+    Tagged(Cow<'a, str>, Box<Node<'a>>),
+    /// An alias, or what saphyr could not represent.
+    Other,
+}
 
 /// Deeper nesting than this is refused before parsing: the parser recurses once per level.
 const MAX_DEPTH: usize = 200;
@@ -36,10 +56,19 @@ pub(super) fn scan(rel: &str, text: &str) -> (Vec<AlertDef>, Option<Finding>) {
 }
 
 /// Every document of a YAML text, with positions; or where and why it is not read (nested
-/// too deeply for the recursive parser, or not YAML).
+/// too deeply for the recursive parser, or not YAML). The plain block style rule files are
+/// written in is read by `block::read`; the rest by saphyr.
 pub(crate) fn documents(text: &str) -> Result<Vec<Node<'_>>, (Pos, String)> {
     check_depth(text)?;
-    load(text).map_err(|err| {
+    if let Some(docs) = super::block::read(text) {
+        return Ok(docs);
+    }
+    saphyr_documents(text)
+}
+
+/// The documents as saphyr reads them.
+pub(crate) fn saphyr_documents(text: &str) -> Result<Vec<Node<'_>>, (Pos, String)> {
+    let docs = load(text).map_err(|err| {
         let m = err.marker();
         (
             Pos {
@@ -48,7 +77,33 @@ pub(crate) fn documents(text: &str) -> Result<Vec<Node<'_>>, (Pos, String)> {
             },
             format!("not read as YAML: {}", err.info()),
         )
-    })
+    })?;
+    Ok(docs.into_iter().map(from_saphyr).collect())
+}
+
+fn from_saphyr(node: MarkedYaml<'_>) -> Node<'_> {
+    let pos = Pos {
+        line: node.span.start.line().max(1),
+        column: node.span.start.col() + 1,
+    };
+    let data = match node.data {
+        YamlData::Representation(text, _, tag) => {
+            Data::Scalar(text, tag.map(|t| Cow::Owned(t.suffix.clone())))
+        }
+        YamlData::Value(Scalar::String(text)) => Data::Scalar(text, None),
+        YamlData::Mapping(map) => Data::Mapping(
+            map.into_iter()
+                .map(|(k, v)| (from_saphyr(k), from_saphyr(v)))
+                .collect(),
+        ),
+        YamlData::Sequence(items) => Data::Sequence(items.into_iter().map(from_saphyr).collect()),
+        YamlData::Tagged(tag, inner) => Data::Tagged(
+            Cow::Owned(tag.suffix.clone()),
+            Box::new(from_saphyr(*inner)),
+        ),
+        _ => Data::Other,
+    };
+    Node { pos, data }
 }
 
 /// Refuses nesting deeper than `MAX_DEPTH` before a parser that recurses once per level sees it
@@ -63,8 +118,8 @@ pub(crate) fn check_depth(text: &str) -> Result<(), (Pos, String)> {
     }
 }
 
-fn load(text: &str) -> Result<Vec<Node<'_>>, saphyr::ScanError> {
-    let mut loader: YamlLoader<Node<'_>> = YamlLoader::default();
+fn load(text: &str) -> Result<Vec<MarkedYaml<'_>>, saphyr::ScanError> {
+    let mut loader: YamlLoader<MarkedYaml<'_>> = YamlLoader::default();
     // Scalars stay as written, with their tags: `!Ref Name` is not the name `Name`.
     loader.early_parse(false);
     // A duplicated key is a mistake for the file's own tool to report, not a reason to skip it.
@@ -132,10 +187,7 @@ fn too_deep(text: &str) -> Option<Pos> {
 /// A scalar's text and its tag suffix (`Sub` for `!Sub`), if it is a scalar.
 pub(crate) fn scalar<'n>(node: &'n Node<'_>) -> Option<(&'n str, Option<&'n str>)> {
     match &node.data {
-        YamlData::Representation(text, _, tag) => {
-            Some((text.as_ref(), tag.as_ref().map(|t| t.suffix.as_str())))
-        }
-        YamlData::Value(Scalar::String(text)) => Some((text.as_ref(), None)),
+        Data::Scalar(text, tag) => Some((text.as_ref(), tag.as_deref())),
         _ => None,
     }
 }
@@ -147,27 +199,24 @@ pub(crate) fn text<'n>(node: &'n Node<'_>) -> Option<&'n str> {
 /// The value under `key` in a mapping.
 pub(crate) fn get<'n, 'a>(node: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
     match &node.data {
-        YamlData::Mapping(map) => map
+        Data::Mapping(map) => map
             .iter()
             .find(|(k, _)| text(k) == Some(key))
             .map(|(_, v)| v),
-        YamlData::Tagged(_, inner) => get(inner, key),
+        Data::Tagged(_, inner) => get(inner, key),
         _ => None,
     }
 }
 
 pub(crate) fn items<'n, 'a>(node: Option<&'n Node<'a>>) -> &'n [Node<'a>] {
     match node.map(|n| &n.data) {
-        Some(YamlData::Sequence(items)) => items,
+        Some(Data::Sequence(items)) => items,
         _ => &[],
     }
 }
 
 pub(crate) fn pos(node: &Node<'_>) -> Pos {
-    Pos {
-        line: node.span.start.line().max(1),
-        column: node.span.start.col() + 1,
-    }
+    node.pos
 }
 
 struct Scan<'o> {
@@ -209,7 +258,7 @@ impl Scan<'_> {
     }
 
     fn cloudformation(&mut self, resources: &Node<'_>) {
-        let YamlData::Mapping(map) = &resources.data else {
+        let Data::Mapping(map) = &resources.data else {
             return;
         };
         for (logical_id, resource) in map {
@@ -310,9 +359,9 @@ fn name_of(node: &Node<'_>) -> Option<(String, bool)> {
 /// `{Ref: argument}`.
 fn function_call<'n, 'a>(node: &'n Node<'a>) -> Option<(&'n str, &'n Node<'a>)> {
     match &node.data {
-        YamlData::Tagged(tag, inner) => Some((tag.suffix.as_str(), inner)),
-        YamlData::Mapping(map) if map.len() == 1 => {
-            let (key, value) = map.iter().next()?;
+        Data::Tagged(tag, inner) => Some((tag.as_ref(), inner)),
+        Data::Mapping(map) if map.len() == 1 => {
+            let (key, value) = map.first()?;
             let key = text(key)?;
             let function = key.strip_prefix("Fn::").unwrap_or(key);
             (key.starts_with("Fn::") || key == "Ref").then_some((function, value))
