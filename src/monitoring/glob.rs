@@ -5,7 +5,16 @@
 /// Globs split into segments, braces expanded, ready to test many paths.
 #[derive(Debug, Clone, Default)]
 pub struct GlobSet {
-    patterns: Vec<Vec<String>>,
+    patterns: Vec<Pattern>,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    segments: Vec<String>,
+    /// What a matching path must end with: the literal text after the last segment's last
+    /// wildcard (`.tf` for `**/*.tf`; nothing when the pattern ends in `**`). A walk tests every
+    /// file of the workspace against every pattern, and this turns nearly all of them away.
+    ending: String,
 }
 
 impl GlobSet {
@@ -14,10 +23,19 @@ impl GlobSet {
             .iter()
             .flat_map(|g| expand_braces(g.as_ref()))
             .map(|p| {
-                p.split('/')
+                let segments: Vec<String> = p
+                    .split('/')
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned)
-                    .collect()
+                    .collect();
+                let ending = match segments.last() {
+                    Some(last) if last != "**" => {
+                        let literal = last.rfind(['*', '?']).map_or(0, |at| at + 1);
+                        last[literal..].to_owned()
+                    }
+                    _ => String::new(),
+                };
+                Pattern { segments, ending }
             })
             .collect();
         GlobSet { patterns }
@@ -25,18 +43,21 @@ impl GlobSet {
 
     /// Whether the `/`-separated `path` matches one of the globs.
     pub fn matches(&self, path: &str) -> bool {
-        if self.patterns.is_empty() {
-            return false;
-        }
-        let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let trimmed = path.trim_end_matches('/');
+        let mut segments: Option<Vec<&str>> = None;
         self.patterns.iter().any(|p| {
+            if !trimmed.ends_with(&p.ending) {
+                return false;
+            }
+            let path =
+                segments.get_or_insert_with(|| path.split('/').filter(|s| !s.is_empty()).collect());
             // A pattern that does not end in `**` must match the file name with its last
             // segment: most paths of a walk fail here, before the `**` search.
-            let name_fits = match (p.last(), path.last()) {
+            let name_fits = match (p.segments.last(), path.last()) {
                 (Some(last), Some(name)) if last != "**" => segment_matches(last, name),
                 _ => true,
             };
-            name_fits && segments_match(p, &path)
+            name_fits && segments_match(&p.segments, path)
         })
     }
 }
@@ -157,5 +178,8 @@ mod tests {
         ));
         assert!(matches("Watchdog", "Watchdog"));
         assert!(matches("*Info*", "KubeInfoInhibitor"));
+        assert!(!matches("**/*.tf", "main.tfx"));
+        assert!(matches("a/*", "a/b/"));
+        assert!(!matches("a/*x", "a/b/"));
     }
 }
