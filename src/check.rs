@@ -102,6 +102,17 @@ fn check_file(
     }
 }
 
+/// `component/risk`, written out only into a message: the checks run on every risk, and most
+/// risks have nothing to report.
+#[derive(Clone, Copy)]
+pub(super) struct RiskName<'a>(pub &'a str, pub &'a str);
+
+impl std::fmt::Display for RiskName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.0, self.1)
+    }
+}
+
 /// Checks for one register file; positions are found only when there is something to report.
 struct FileCheck<'a> {
     ws: &'a Workspace,
@@ -167,7 +178,7 @@ impl FileCheck<'_> {
         let mut seen = HashSet::new();
         for (i, risk) in reg.risks.iter().enumerate() {
             let at = |field: &str| format!("risks/{i}/{field}");
-            let name = format!("{}/{}", reg.component, risk.id);
+            let name = RiskName(&reg.component, &risk.id);
             if !is_valid_id(&risk.id) {
                 self.error(&at("id"), "id-format", id_message("risk id", &risk.id));
             }
@@ -319,16 +330,16 @@ impl FileCheck<'_> {
             ("users_affected_percent", e.users_affected_percent),
         ] {
             let Some(v) = value else { continue };
-            let at = format!("risks/{index}/estimate/{field}");
+            let at = || format!("risks/{index}/estimate/{field}");
             if v.0 < 0.0 {
                 self.error(
-                    &at,
+                    &at(),
                     "invalid-value",
                     format!("{field} is {v}; it cannot be negative"),
                 );
             } else if field == "users_affected_percent" && v.0 > 100.0 {
                 self.error(
-                    &at,
+                    &at(),
                     "invalid-value",
                     format!("users_affected_percent is {v}; a share of users is at most 100"),
                 );
@@ -339,7 +350,7 @@ impl FileCheck<'_> {
     fn policy(&mut self, reg: &Register, index: usize, today: Date) {
         let risk = &reg.risks[index];
         let at = |field: &str| format!("risks/{index}/{field}");
-        let name = format!("{}/{}", reg.component, risk.id);
+        let name = RiskName(&reg.component, &risk.id);
         let band = risk.band();
         if band.is_severe() {
             if risk.mitigation.trim().is_empty() && risk.status != crate::model::Status::Accepted {

@@ -1,7 +1,7 @@
 //! Detection as code: every alert a risk names must be defined in the monitoring config, and
 //! every alert defined should be named by a risk; alerts' runbook links are checked like risks'.
 
-use super::{FileCheck, resolve_link};
+use super::{FileCheck, RiskName, resolve_link};
 use crate::finding::{Finding, Pos};
 use crate::model::Register;
 use crate::monitoring::{AlertDef, Inventory, Resolution, Source};
@@ -20,9 +20,10 @@ impl FileCheck<'_> {
             return;
         };
         let risk = &reg.risks[index];
-        let risk_name = format!("{}/{}", reg.component, risk.id);
+        let risk_name = RiskName(&reg.component, &risk.id);
         for (j, reference) in risk.alerts.iter().enumerate() {
-            let at = format!("risks/{index}/alerts/{j}");
+            // Spelled out only for a finding: most names resolve.
+            let at = || format!("risks/{index}/alerts/{j}");
             let shown = sanitize(reference);
             match inventory.resolve(reference) {
                 Resolution::Found(defs) => {
@@ -31,7 +32,7 @@ impl FileCheck<'_> {
                     sources.dedup();
                     if sources.len() > 1 {
                         self.warning(
-                            &at,
+                            &at(),
                             "alert-ambiguous",
                             format!(
                                 "alert `{shown}` is defined by {}: prefix it with its source (`{}:{shown}`) to say which",
@@ -40,10 +41,10 @@ impl FileCheck<'_> {
                             ),
                         );
                     }
-                    self.runbook_agrees(&inventory, &risk_name, &risk.runbook, &at, &defs);
+                    self.runbook_agrees(&inventory, risk_name, &risk.runbook, &at, &defs);
                 }
                 Resolution::Pattern(defs) => self.warning(
-                    &at,
+                    &at(),
                     "alert-pattern",
                     format!(
                         "alert `{shown}` matches only {}, a name built from variables at deploy time: it cannot be checked exactly",
@@ -74,7 +75,7 @@ impl FileCheck<'_> {
                         })
                         .unwrap_or_default();
                     self.error(
-                        &at,
+                        &at(),
                         "alert-missing",
                         format!("risk `{risk_name}` names alert `{shown}`, but {why}{hint}"),
                     );
@@ -87,9 +88,9 @@ impl FileCheck<'_> {
     fn runbook_agrees(
         &mut self,
         inventory: &Inventory,
-        risk_name: &str,
+        risk_name: RiskName<'_>,
         risk_runbook: &str,
-        at: &str,
+        at: &dyn Fn() -> String,
         defs: &[&AlertDef],
     ) {
         let risk_file = file_part(risk_runbook);
@@ -102,7 +103,7 @@ impl FileCheck<'_> {
             };
             if file_part(&local) != risk_file {
                 self.warning(
-                    at,
+                    &at(),
                     "alert-runbook-mismatch",
                     format!(
                         "risk `{risk_name}` links `{}` but its alert `{}` ({}) links `{}`: a person paged by the alert lands elsewhere",
