@@ -159,7 +159,7 @@ pub fn headings_fast(text: &str) -> Option<Vec<Heading>> {
     // The open fence: its character and length.
     let mut fence: Option<(u8, usize)> = None;
     let mut previous_blank = true;
-    for (i, line) in text.split('\n').enumerate() {
+    for (i, line) in split_lines(text).enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let indent = line.len() - line.trim_start_matches(' ').len();
         let rest = &line[indent..];
@@ -219,6 +219,21 @@ pub fn headings_fast(text: &str) -> Option<Vec<Heading>> {
         previous_blank = line.trim().is_empty();
     }
     Some(headings)
+}
+
+/// `text.split('\n')` with the memchr crate's search, which is several times faster on long
+/// texts than the standard library's.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain(std::iter::once(None))
+        .map(move |end| {
+            let end = end.unwrap_or(text.len());
+            let line = &text[start..end];
+            start = end + 1;
+            line
+        })
 }
 
 /// The links of a runbook found without parsing all of it: only the paragraphs (runs of lines
@@ -474,8 +489,19 @@ fn column_in(text: &str, offset: usize, line_start: usize) -> usize {
 /// GitHub's heading slug: lower-cased; letters, digits, `-` and `_` kept; each space becomes `-`;
 /// everything else (punctuation, symbols, emoji) dropped.
 pub fn slug(text: &str) -> String {
+    let text = text.trim();
     let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars().flat_map(char::to_lowercase) {
+    if text.is_ascii() {
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if b == b' ' {
+                out.push('-');
+            }
+        }
+        return out;
+    }
+    for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() || c == '-' || c == '_' {
             out.push(c);
         } else if c == ' ' {
@@ -507,6 +533,33 @@ impl SlugSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The ASCII path of `slug` gives what the character path gives.
+        #[test]
+        fn ascii_slugs_are_the_character_path_s(text in "[ -~]{0,24}") {
+            let by_chars: String = text
+                .trim()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .filter_map(|c| match c {
+                    ' ' => Some('-'),
+                    c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                    _ => None,
+                })
+                .collect();
+            proptest::prop_assert_eq!(slug(&text), by_chars);
+        }
+
+        /// `split_lines` is `split('\n')`.
+        #[test]
+        fn lines_split_as_the_standard_split(text in "[a\n\r]{0,12}") {
+            proptest::prop_assert_eq!(
+                split_lines(&text).collect::<Vec<_>>(),
+                text.split('\n').collect::<Vec<_>>()
+            );
+        }
+    }
 
     #[test]
     fn fast_headings_are_the_full_parse_s() {
