@@ -94,6 +94,21 @@ impl fmt::Display for Finding {
     }
 }
 
+/// `text.split('\n')` with the memchr crate's search, which is several times faster on long
+/// texts than the standard library's.
+pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain(std::iter::once(None))
+        .map(move |end| {
+            let end = end.unwrap_or(text.len());
+            let line = &text[start..end];
+            start = end + 1;
+            line
+        })
+}
+
 /// A 1-based line and character column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pos {

@@ -159,7 +159,7 @@ pub fn headings_fast(text: &str) -> Option<Vec<Heading>> {
     // The open fence: its character and length.
     let mut fence: Option<(u8, usize)> = None;
     let mut previous_blank = true;
-    for (i, line) in split_lines(text).enumerate() {
+    for (i, line) in crate::finding::split_lines(text).enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let indent = line.len() - line.trim_start_matches(' ').len();
         let rest = &line[indent..];
@@ -219,21 +219,6 @@ pub fn headings_fast(text: &str) -> Option<Vec<Heading>> {
         previous_blank = line.trim().is_empty();
     }
     Some(headings)
-}
-
-/// `text.split('\n')` with the memchr crate's search, which is several times faster on long
-/// texts than the standard library's.
-fn split_lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut start = 0;
-    memchr::memchr_iter(b'\n', text.as_bytes())
-        .map(Some)
-        .chain(std::iter::once(None))
-        .map(move |end| {
-            let end = end.unwrap_or(text.len());
-            let line = &text[start..end];
-            start = end + 1;
-            line
-        })
 }
 
 /// The links of a runbook found without parsing all of it: only the paragraphs (runs of lines
@@ -555,7 +540,7 @@ mod tests {
         #[test]
         fn lines_split_as_the_standard_split(text in "[a\n\r]{0,12}") {
             proptest::prop_assert_eq!(
-                split_lines(&text).collect::<Vec<_>>(),
+                crate::finding::split_lines(&text).collect::<Vec<_>>(),
                 text.split('\n').collect::<Vec<_>>()
             );
         }

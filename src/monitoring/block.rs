@@ -274,7 +274,7 @@ fn key_split(text: &str) -> Option<(&str, usize)> {
     let colon = (0..bytes.len())
         .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|&b| b == b' '))?;
     let key = text[..colon].trim_end_matches(' ');
-    (!key.is_empty() && !key.contains(" #")).then_some((key, colon + 1))
+    (!key.is_empty() && pair(key, b' ', b'#').is_none()).then_some((key, colon + 1))
 }
 
 /// Whether a plain scalar may start `text`: not with an indicator.
@@ -334,11 +334,11 @@ fn value(line: Line<'_>) -> Option<Node<'_>> {
             if !plain_start(body) {
                 return None;
             }
-            let plain = match body.find(" #") {
+            let plain = match pair(body, b' ', b'#') {
                 Some(at) => body[..at].trim_end_matches(' '),
                 None => body,
             };
-            if plain.contains(": ") || plain.ends_with(':') {
+            if pair(plain, b':', b' ').is_some() || plain.ends_with(':') {
                 return None;
             }
             Cow::Borrowed(plain)
@@ -348,6 +348,15 @@ fn value(line: Line<'_>) -> Option<Node<'_>> {
         pos: line.pos(),
         data: Data::Scalar(scalar, tag),
     })
+}
+
+/// Where the two bytes `a` `b` first stand side by side in `text` (a `str::find` of two ASCII
+/// bytes without setting up a substring search for each scalar).
+fn pair(text: &str, a: u8, b: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b, bytes)
+        .find(|&i| i > 0 && bytes[i - 1] == a)
+        .map(|i| i - 1)
 }
 
 /// After a closing quote: nothing, or a comment.
@@ -381,6 +390,14 @@ mod tests {
             "Resources:\n  Alarm1:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      AlarmName: !Sub \"${Env}-orders\"\n      Other: !Ref Thing\n  Name:\n    Fn::Sub: x-${AWS::Region}\n",
         );
         same_as_saphyr("é: ü\nkey: naïve – value # c\nlist:\n- a\n-   b\n- 'c'\n");
+    }
+
+    proptest! {
+        #[test]
+        fn pair_is_find(text in "[ #:a]{0,10}") {
+            prop_assert_eq!(pair(&text, b' ', b'#'), text.find(" #"));
+            prop_assert_eq!(pair(&text, b':', b' '), text.find(": "));
+        }
     }
 
     #[test]

@@ -145,10 +145,12 @@ fn helm_line(text: &str) -> Option<usize> {
         "{{ .Chart",
         "{{- end",
     ];
+    // Nearly every rule file has no `{{` at all, and every sign of Helm has one.
+    memchr::memmem::find(text.as_bytes(), b"{{")?;
     text.lines()
         .position(|line| {
-            let trimmed = line.trim_start();
-            trimmed.starts_with("{{") || HELM.iter().any(|h| line.contains(h))
+            line.contains("{{")
+                && (line.trim_start().starts_with("{{") || HELM.iter().any(|h| line.contains(h)))
         })
         .map(|i| i + 1)
 }
@@ -157,7 +159,7 @@ fn helm_line(text: &str) -> Option<usize> {
 /// level per two columns at most).
 fn too_deep(text: &str) -> Option<Pos> {
     let mut depth = 0usize;
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in crate::finding::split_lines(text).enumerate() {
         let indent = line.len() - line.trim_start_matches([' ', '-', '\t']).len();
         if indent / 2 > MAX_DEPTH {
             return Some(Pos {
@@ -165,18 +167,19 @@ fn too_deep(text: &str) -> Option<Pos> {
                 column: 1,
             });
         }
-        for (col, c) in line.chars().enumerate() {
-            match c {
-                '[' | '{' | '(' => {
+        // Brackets are ASCII, so bytes will do; the column is counted in characters.
+        for (at, b) in line.bytes().enumerate() {
+            match b {
+                b'[' | b'{' | b'(' => {
                     depth += 1;
                     if depth > MAX_DEPTH {
                         return Some(Pos {
                             line: i + 1,
-                            column: col + 1,
+                            column: line[..at].chars().count() + 1,
                         });
                     }
                 }
-                ']' | '}' | ')' => depth = depth.saturating_sub(1),
+                b']' | b'}' | b')' => depth = depth.saturating_sub(1),
                 _ => {}
             }
         }
