@@ -139,6 +139,14 @@ proptest! {
         prop_assert_eq!(to_canonical(&back), text);
     }
 
+    /// The canonical writer gives serde_json's pretty printer's bytes exactly: every string
+    /// (escaped or not), number, date, skipped field and empty list.
+    #[test]
+    fn the_canonical_writer_is_serde_json_pretty(reg in register()) {
+        let serde = format!("{}\n", serde_json::to_string_pretty(&reg).unwrap());
+        prop_assert_eq!(to_canonical(&reg), serde);
+    }
+
     #[test]
     fn canonical_text_has_one_trailing_newline_and_no_fractions_on_integers(reg in register()) {
         let text = to_canonical(&reg);
