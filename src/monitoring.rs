@@ -227,6 +227,23 @@ impl Inventory {
         named
     }
 
+    /// For each alert, whether a risk names it (exactly or by pattern): what `check` needs of
+    /// `named_by`, without gathering the risks.
+    pub fn named<'r>(
+        &self,
+        registers: impl IntoIterator<Item = &'r crate::model::Register>,
+    ) -> Vec<bool> {
+        let mut named = vec![false; self.alerts.len()];
+        for reg in registers {
+            for reference in reg.risks.iter().flat_map(|risk| &risk.alerts) {
+                for i in self.resolve_ids(reference).1 {
+                    named[i] = true;
+                }
+            }
+        }
+        named
+    }
+
     fn resolve_ids(&self, reference: &str) -> (Match, Vec<usize>) {
         let (source, name) = split_reference(reference);
         let keep = |i: &usize| source.is_none_or(|s| self.alerts[*i].source == s);
@@ -521,6 +538,28 @@ mod tests {
             };
             proptest::prop_assert_eq!(inv.resolve(&wanted), plain);
         }
+    }
+
+    #[test]
+    fn named_is_whether_named_by_finds_a_risk() {
+        let alerts: Vec<AlertDef> = ["A", "B", "${v}-c", "D"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| alert(n, i + 1))
+            .collect();
+        let inv = Inventory::new(alerts, Vec::new(), 1, MonitoringConfig::default());
+        let reg: crate::model::Register = serde_json::from_str(
+            r#"{"component": "x", "title": "X", "risks": [
+                {"id": "r1", "title": "R", "likelihood": "low", "impact": "low", "status": "open",
+                 "alerts": ["A", "prod-c", "nope"]},
+                {"id": "r2", "title": "R", "likelihood": "low", "impact": "low", "status": "open",
+                 "alerts": ["A"]}]}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let named = inv.named([&reg]);
+        let by: Vec<bool> = inv.named_by([&reg]).iter().map(|r| !r.is_empty()).collect();
+        assert_eq!(named, by);
+        assert_eq!(named, [true, false, true, false]);
     }
 
     #[test]

@@ -162,15 +162,15 @@ pub(super) fn inventory(ws: &Workspace, findings: &mut Vec<Finding>) {
             ));
         }
     }
-    let named_by = inventory.named_by(
+    let named = inventory.named(
         ws.components
             .iter()
             .filter_map(crate::store::ComponentFile::register),
     );
     let ignore = inventory.config.compile();
     let mut uncovered: BTreeMap<&str, Vec<&AlertDef>> = BTreeMap::new();
-    for (def, risks) in inventory.alerts.iter().zip(named_by) {
-        if risks.is_empty() && !ignore.ignores_alert(&def.name) {
+    for (def, named) in inventory.alerts.iter().zip(named) {
+        if !named && !ignore.ignores_alert(&def.name) {
             uncovered.entry(def.path.as_str()).or_default().push(def);
         }
     }
