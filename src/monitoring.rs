@@ -234,14 +234,19 @@ impl Inventory {
         registers: impl IntoIterator<Item = &'r crate::model::Register>,
     ) -> Vec<bool> {
         let mut named = vec![false; self.alerts.len()];
-        for reg in registers {
-            for reference in reg.risks.iter().flat_map(|risk| &risk.alerts) {
-                for i in self.resolve_ids(reference).1 {
-                    named[i] = true;
-                }
-            }
+        for i in registers.into_iter().flat_map(|reg| self.named_ids(reg)) {
+            named[i] = true;
         }
         named
+    }
+
+    /// The alerts one register's risks name (exactly or by pattern), repeats included.
+    pub fn named_ids(&self, reg: &crate::model::Register) -> Vec<usize> {
+        reg.risks
+            .iter()
+            .flat_map(|risk| &risk.alerts)
+            .flat_map(|reference| self.resolve_ids(reference).1)
+            .collect()
     }
 
     fn resolve_ids(&self, reference: &str) -> (Match, Vec<usize>) {

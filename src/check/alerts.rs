@@ -149,24 +149,27 @@ pub(super) fn inventory(ws: &Workspace, findings: &mut Vec<Finding>) {
         return;
     };
     findings.extend(inventory.problems.iter().cloned());
-    for def in &inventory.alerts {
-        let Some(local) = alert_runbook(inventory, def) else {
-            continue;
-        };
-        if let Err((rule, message)) = resolve_link(ws, "", &local) {
-            findings.push(Finding::error(
-                &def.path,
-                def.runbook_pos,
-                rule,
-                format!("alert `{}`'s runbook_url: {message}", sanitize(&def.name)),
-            ));
-        }
+    // Both on all cores: thousands of runbook URLs to resolve, every risk's alerts to look up.
+    let broken = crate::parallel::map(&inventory.alerts, |def| {
+        let local = alert_runbook(inventory, def)?;
+        let (rule, message) = resolve_link(ws, "", &local).err()?;
+        Some(Finding::error(
+            &def.path,
+            def.runbook_pos,
+            rule,
+            format!("alert `{}`'s runbook_url: {message}", sanitize(&def.name)),
+        ))
+    });
+    findings.extend(broken.into_iter().flatten());
+    let mut named = vec![false; inventory.alerts.len()];
+    let per_file = crate::parallel::map(&ws.components, |file| {
+        file.register()
+            .map(|reg| inventory.named_ids(reg))
+            .unwrap_or_default()
+    });
+    for i in per_file.into_iter().flatten() {
+        named[i] = true;
     }
-    let named = inventory.named(
-        ws.components
-            .iter()
-            .filter_map(crate::store::ComponentFile::register),
-    );
     let ignore = inventory.config.compile();
     let mut uncovered: BTreeMap<&str, Vec<&AlertDef>> = BTreeMap::new();
     for (def, named) in inventory.alerts.iter().zip(named) {
