@@ -142,7 +142,10 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
+        // Room for lines of 24 bytes on average (a register's run shorter, a runbook's longer),
+        // so the vector rarely grows while it is filled.
+        let mut starts = Vec::with_capacity(text.len() / 24 + 1);
+        starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
