@@ -228,25 +228,20 @@ impl Inventory {
     }
 
     /// For each alert, whether a risk names it (exactly or by pattern): what `check` needs of
-    /// `named_by`, without gathering the risks.
-    pub fn named<'r>(
-        &self,
-        registers: impl IntoIterator<Item = &'r crate::model::Register>,
-    ) -> Vec<bool> {
+    /// `named_by`, without gathering the risks. The registers are looked up on all cores.
+    pub fn named(&self, registers: &[&crate::model::Register]) -> Vec<bool> {
+        let per_register = crate::parallel::map(registers, |reg| {
+            reg.risks
+                .iter()
+                .flat_map(|risk| &risk.alerts)
+                .flat_map(|reference| self.resolve_ids(reference).1)
+                .collect::<Vec<usize>>()
+        });
         let mut named = vec![false; self.alerts.len()];
-        for i in registers.into_iter().flat_map(|reg| self.named_ids(reg)) {
+        for i in per_register.into_iter().flatten() {
             named[i] = true;
         }
         named
-    }
-
-    /// The alerts one register's risks name (exactly or by pattern), repeats included.
-    pub fn named_ids(&self, reg: &crate::model::Register) -> Vec<usize> {
-        reg.risks
-            .iter()
-            .flat_map(|risk| &risk.alerts)
-            .flat_map(|reference| self.resolve_ids(reference).1)
-            .collect()
     }
 
     fn resolve_ids(&self, reference: &str) -> (Match, Vec<usize>) {
@@ -561,7 +556,7 @@ mod tests {
                  "alerts": ["A"]}]}"#,
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let named = inv.named([&reg]);
+        let named = inv.named(&[&reg]);
         let by: Vec<bool> = inv.named_by([&reg]).iter().map(|r| !r.is_empty()).collect();
         assert_eq!(named, by);
         assert_eq!(named, [true, false, true, false]);

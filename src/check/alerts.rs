@@ -149,7 +149,7 @@ pub(super) fn inventory(ws: &Workspace, findings: &mut Vec<Finding>) {
         return;
     };
     findings.extend(inventory.problems.iter().cloned());
-    // Both on all cores: thousands of runbook URLs to resolve, every risk's alerts to look up.
+    // On all cores: thousands of runbook URLs to resolve.
     let broken = crate::parallel::map(&inventory.alerts, |def| {
         let local = alert_runbook(inventory, def)?;
         let (rule, message) = resolve_link(ws, "", &local).err()?;
@@ -161,15 +161,12 @@ pub(super) fn inventory(ws: &Workspace, findings: &mut Vec<Finding>) {
         ))
     });
     findings.extend(broken.into_iter().flatten());
-    let mut named = vec![false; inventory.alerts.len()];
-    let per_file = crate::parallel::map(&ws.components, |file| {
-        file.register()
-            .map(|reg| inventory.named_ids(reg))
-            .unwrap_or_default()
-    });
-    for i in per_file.into_iter().flatten() {
-        named[i] = true;
-    }
+    let registers: Vec<&crate::model::Register> = ws
+        .components
+        .iter()
+        .filter_map(crate::store::ComponentFile::register)
+        .collect();
+    let named = inventory.named(&registers);
     let ignore = inventory.config.compile();
     let mut uncovered: BTreeMap<&str, Vec<&AlertDef>> = BTreeMap::new();
     for (def, named) in inventory.alerts.iter().zip(named) {
