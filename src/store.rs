@@ -69,11 +69,24 @@ impl DiskStamp {
     }
 }
 
-/// A 64-bit content hash (FNV-1a): enough to tell whether a file changed.
+/// A 64-bit content hash, enough to tell whether a file changed: eight bytes at a time, each
+/// word mixed in by a rotate, an xor and a multiplication by an odd constant (a bijection of
+/// the state, so a file that differs in one word always hashes differently). It was FNV-1a,
+/// one multiplication per byte in a chain each waiting on the last: a tenth of loading every
+/// register. Journals written before the change name their files' old hashes, and restoring
+/// one says the files changed on disk; the edits are restored all the same.
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, word: [u8; 8]| (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    for chunk in &mut chunks {
+        h = mix(h, chunk.try_into().unwrap_or([0; 8]));
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = mix(h, tail);
+    h ^ (h >> 29)
 }
 
 #[derive(Debug, Clone)]
@@ -629,6 +642,26 @@ pub fn injected_write_error() -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Changing any one byte, or only the length (a trailing zero), changes the hash.
+        #[test]
+        fn a_changed_byte_changes_the_hash(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            at in 0usize..40,
+            to in proptest::prelude::any::<u8>(),
+        ) {
+            let mut changed = bytes.clone();
+            if let Some(b) = changed.get_mut(at) {
+                proptest::prop_assume!(*b != to);
+                *b = to;
+            } else {
+                changed.push(0);
+            }
+            proptest::prop_assert_ne!(hash_bytes(&bytes), hash_bytes(&changed));
+            proptest::prop_assert_eq!(hash_bytes(&bytes), hash_bytes(&bytes.clone()));
+        }
+    }
 
     /// A file is read whole whatever its size against the read sizes; the metadata is the
     /// file's; a register reached through a symbolic link is loaded, a directory named like one
