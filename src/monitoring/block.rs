@@ -13,6 +13,7 @@ use std::borrow::Cow;
 pub(crate) fn read(text: &str) -> Option<Vec<Node<'_>>> {
     let mut reader = Reader {
         lines: lines(text)?,
+        raw: text.split('\n').collect(),
         at: 0,
     };
     let count = reader.lines.len();
@@ -119,6 +120,9 @@ fn plain_characters(text: &str) -> bool {
 
 struct Reader<'a> {
     lines: Vec<Line<'a>>,
+    /// Every line of the text, for the content of literal block scalars (`|`), where blank
+    /// and `#` lines are text.
+    raw: Vec<&'a str>,
     at: usize,
 }
 
@@ -144,9 +148,11 @@ impl<'a> Reader<'a> {
     }
 
     /// A block sequence whose `-` are at column `indent`; `indentless` when they are under
-    /// their key, not indented from it (saphyr then places the sequence at its first item).
+    /// their key, not indented from it (saphyr then places the sequence where its first item
+    /// is written: after the `-`, at a block scalar's `|`).
     fn sequence(&mut self, indent: usize, indentless: bool) -> Option<Node<'a>> {
         let first = self.current()?;
+        let mut first_item: Option<Pos> = None;
         let mut items = Vec::new();
         while let Some(line) = self.current() {
             if line.start != indent || !is_entry(line.text) {
@@ -167,18 +173,19 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 let inline = self.rest_of(line, rest);
+                first_item.get_or_insert(inline.pos());
                 if key_split(rest).is_some() {
                     self.lines[self.at] = inline;
                     items.push(self.mapping(inline.start)?);
                 } else {
-                    items.push(value(inline)?);
                     self.at += 1;
+                    items.push(self.value(inline, indent)?);
                     self.ends_within(indent)?;
                 }
             }
         }
-        let pos = match items.first() {
-            Some(item) if indentless => item.pos,
+        let pos = match first_item {
+            Some(at) if indentless => at,
             _ => first.pos(),
         };
         Some(Node {
@@ -215,7 +222,7 @@ impl<'a> Reader<'a> {
                     _ => return None,
                 }
             } else {
-                let node = value(self.rest_of(line, rest))?;
+                let node = self.value(self.rest_of(line, rest), indent)?;
                 self.ends_within(indent)?;
                 node
             };
@@ -231,6 +238,81 @@ impl<'a> Reader<'a> {
         Some(Node {
             pos: first.pos(),
             data: Data::Mapping(entries),
+        })
+    }
+
+    /// A value written on `line` (the line already read) in a collection at column `indent`:
+    /// a one-line scalar, or a literal block scalar (`|`, `|-`, `|+`) whose text is on the
+    /// lines below, more indented than `indent`.
+    fn value(&mut self, line: Line<'a>, indent: usize) -> Option<Node<'a>> {
+        let (tag, body) = split_tag(line.text)?;
+        let Some(header) = body.strip_prefix('|') else {
+            return value(line);
+        };
+        let (chomp, rest) = match header.as_bytes().first() {
+            Some(b'-' | b'+') => (header.as_bytes()[0], &header[1..]),
+            _ => (b' ', header),
+        };
+        after_quote(rest)?;
+        // The text: the lines after the header that are blank or indented as its first line.
+        let first = line.no;
+        let first_line = self.raw.get(first)?;
+        let content = first_line.len() - first_line.trim_start_matches(' ').len();
+        if content <= indent || first_line.trim_start_matches(' ').is_empty() {
+            return None;
+        }
+        let mut text = String::new();
+        let mut blanks = 0;
+        let mut last = first;
+        for (i, raw) in self.raw.iter().enumerate().skip(first) {
+            let spaces = raw.len() - raw.trim_start_matches(' ').len();
+            if spaces == raw.len() {
+                // The split's piece after the final line break is not a line.
+                if i + 1 == self.raw.len() {
+                    break;
+                }
+                if spaces > content {
+                    return None;
+                }
+                blanks += 1;
+            } else if spaces >= content {
+                for _ in 0..blanks {
+                    text.push('\n');
+                }
+                blanks = 0;
+                text.push_str(&raw[content..]);
+                text.push('\n');
+                last = i + 1;
+            } else {
+                break;
+            }
+        }
+        match chomp {
+            b'-' => {
+                text.pop();
+            }
+            b'+' => {
+                for _ in 0..blanks {
+                    text.push('\n');
+                }
+                last += blanks;
+            }
+            _ => {}
+        }
+        while self.lines.get(self.at).is_some_and(|l| l.no <= last) {
+            self.at += 1;
+        }
+        let pos = if tag.is_some() {
+            line.pos()
+        } else {
+            Pos {
+                line: first + 1,
+                column: content + 1,
+            }
+        };
+        Some(Node {
+            pos,
+            data: Data::Scalar(Cow::Owned(text), tag),
         })
     }
 
@@ -289,18 +371,7 @@ fn plain_start(text: &str) -> bool {
 
 /// A one-line scalar: plain, quoted, or tagged (`!Sub …`).
 fn value(line: Line<'_>) -> Option<Node<'_>> {
-    let text = line.text;
-    let (tag, body) = match text.strip_prefix('!') {
-        Some(tagged) => {
-            let (name, rest) = tagged.split_once(' ')?;
-            let simple = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':');
-            if name.is_empty() || !name.chars().all(simple) {
-                return None;
-            }
-            (Some(Cow::Borrowed(name)), rest.trim_start_matches(' '))
-        }
-        None => (None, text),
-    };
+    let (tag, body) = split_tag(line.text)?;
     let scalar = match body.as_bytes().first()? {
         b'"' => {
             let inner = &body[1..];
@@ -359,6 +430,19 @@ fn pair(text: &str, a: u8, b: u8) -> Option<usize> {
         .map(|i| i - 1)
 }
 
+/// A value's `!Tag` (its suffix) and what follows it; no tag and the whole text when it has none.
+fn split_tag(text: &str) -> Option<(Option<Cow<'_, str>>, &str)> {
+    let Some(tagged) = text.strip_prefix('!') else {
+        return Some((None, text));
+    };
+    let (name, rest) = tagged.split_once(' ')?;
+    let simple = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':');
+    if name.is_empty() || !name.chars().all(simple) {
+        return None;
+    }
+    Some((Some(Cow::Borrowed(name)), rest.trim_start_matches(' ')))
+}
+
 /// After a closing quote: nothing, or a comment.
 fn after_quote(rest: &str) -> Option<()> {
     (rest.is_empty() || (rest.starts_with(' ') && rest.trim_start_matches(' ').starts_with('#')))
@@ -390,6 +474,9 @@ mod tests {
             "Resources:\n  Alarm1:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      AlarmName: !Sub \"${Env}-orders\"\n      Other: !Ref Thing\n  Name:\n    Fn::Sub: x-${AWS::Region}\n",
         );
         same_as_saphyr("é: ü\nkey: naïve – value # c\nlist:\n- a\n-   b\n- 'c'\n");
+        same_as_saphyr(
+            "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: |\n      sum(rate(x[5m]))\n        > 0.1\n\n      # not a comment\n    for: 5m\n    annotations:\n      description: |-\n        two\n        lines\n\n      runbook_url: !Sub |+\n        kept\n\n- name: b\n",
+        );
     }
 
     proptest! {
@@ -406,7 +493,9 @@ mod tests {
             "a: [1, 2]\n",
             "a: {b: 1}\n",
             "a: &x 1\nb: *x\n",
-            "a: |\n  text\n",
+            "a: |2\n  text\n",
+            "a: |\n\n  leading blank\n",
+            "a: |\n    x\n      \n",
             "a: >\n  text\n",
             "a: one\n  two\n",
             "a: \"one\n  two\"\n",
@@ -436,6 +525,8 @@ mod tests {
     #[derive(Debug, Clone)]
     enum Tree {
         Scalar(String),
+        /// A literal block scalar: its header (`|`, `!Sub |-`…) and its lines.
+        Block(String, Vec<String>),
         Map(Vec<(String, Tree)>),
         Seq(Vec<Tree>),
     }
@@ -451,16 +542,27 @@ mod tests {
         ]
     }
 
+    fn block() -> impl Strategy<Value = Tree> {
+        (
+            "(!Sub )?\\|[-+]?( # c)?",
+            "[a-z#:'][a-z#:' ]{0,5}",
+            proptest::collection::vec("( {0,2}[a-z#:' ]{1,6}|)", 0..4),
+        )
+            .prop_map(|(header, first, mut lines)| {
+                lines.insert(0, first);
+                Tree::Block(header, lines)
+            })
+    }
+
     fn tree() -> impl Strategy<Value = Tree> {
         let key = "[a-zA-Z_é][a-zA-Z0-9_:.é -]{0,7}";
-        scalar()
-            .prop_map(Tree::Scalar)
-            .prop_recursive(4, 40, 5, move |inner| {
-                prop_oneof![
-                    proptest::collection::vec((key, inner.clone()), 1..5).prop_map(Tree::Map),
-                    proptest::collection::vec(inner, 1..4).prop_map(Tree::Seq),
-                ]
-            })
+        let leaf = prop_oneof![4 => scalar().prop_map(Tree::Scalar), 1 => block()];
+        leaf.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                proptest::collection::vec((key, inner.clone()), 1..5).prop_map(Tree::Map),
+                proptest::collection::vec(inner, 1..4).prop_map(Tree::Seq),
+            ]
+        })
     }
 
     /// Writes trees in the block style, each choice of style taken from `choices`.
@@ -501,6 +603,17 @@ mod tests {
                     self.out.push_str(text);
                     self.line_end();
                 }
+                Tree::Block(header, lines) => {
+                    self.out.push_str(header);
+                    self.out.push('\n');
+                    for line in lines {
+                        if !line.is_empty() {
+                            self.out.push_str(&" ".repeat(indent));
+                            self.out.push_str(line);
+                        }
+                        self.out.push('\n');
+                    }
+                }
                 Tree::Map(entries) => {
                     for (i, (key, value)) in entries.iter().enumerate() {
                         if !(inline && i == 0) {
@@ -509,7 +622,7 @@ mod tests {
                         self.out.push_str(key);
                         self.out.push(':');
                         match value {
-                            Tree::Scalar(_) => {
+                            Tree::Scalar(_) | Tree::Block(..) => {
                                 self.out.push(' ');
                                 self.write(value, indent + step, true);
                             }
@@ -538,7 +651,7 @@ mod tests {
                                 self.out.push(' ');
                                 self.write(item, indent + 2, true);
                             }
-                            Tree::Scalar(_) => {
+                            Tree::Scalar(_) | Tree::Block(..) => {
                                 self.out.push(' ');
                                 self.write(item, indent + 2, true);
                             }
@@ -565,7 +678,9 @@ mod tests {
             }
             let indent = usize::from(w.choose(3) / 2);
             match doc {
-                Tree::Scalar(_) => w.write(&Tree::Seq(vec![doc.clone()]), indent, false),
+                Tree::Scalar(_) | Tree::Block(..) => {
+                    w.write(&Tree::Seq(vec![doc.clone()]), indent, false);
+                }
                 _ => w.write(doc, indent, false),
             }
         }
@@ -622,5 +737,18 @@ mod tests {
             })
             .count();
         assert!(read_count > 150, "only {read_count} of 300 read");
+        // And documents with literal block scalars among them.
+        let with_blocks = (0..300)
+            .filter(|_| {
+                let text = strategy
+                    .new_tree(&mut runner)
+                    .map(|t| proptest::strategy::ValueTree::current(&t));
+                text.is_ok_and(|t| t.contains('|') && read(&t).is_some())
+            })
+            .count();
+        assert!(
+            with_blocks > 20,
+            "only {with_blocks} of 300 with a block scalar read"
+        );
     }
 }
