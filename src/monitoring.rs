@@ -562,6 +562,19 @@ mod tests {
         assert_eq!(named, [true, false, true, false]);
     }
 
+    /// A lone carriage return ends a line, for saphyr as for editors: the fuzzer's line count
+    /// once did not count it and took a right position for one past the end of the file.
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let (alerts, problem) = scan_text(
+            "a.rules.yml",
+            "groups:\r- name: a\r  rules:\r  - alert: X\r",
+        );
+        assert!(problem.is_none(), "{problem:?}");
+        assert_eq!(alerts.len(), 1);
+        assert_eq!((alerts[0].line, alerts[0].column), (4, 12));
+    }
+
     #[test]
     fn references_split_only_on_known_sources() {
         assert_eq!(
