@@ -1,9 +1,10 @@
 //! A reader for the YAML that rule files are nearly always written in: block mappings and
-//! sequences of one-line scalars (plain, quoted, or with a `!Tag`), comments and `---` between
-//! documents. It reads such a file in a small part of saphyr's time (saphyr was three quarters
-//! of `check`'s monitoring scan) and answers `None` for anything else: flow collections,
-//! anchors, block and multi-line scalars, escapes, tabs, directives, repeated keys. saphyr reads
-//! those. Proptests hold it to saphyr's tree, positions included.
+//! sequences of one-line scalars (plain, quoted, or with a `!Tag`) and literal block scalars
+//! (`|`, `|-`, `|+`), comments and `---` between documents. It reads such a file in a small
+//! part of saphyr's time (saphyr was three quarters of `check`'s monitoring scan) and answers
+//! `None` for anything else: flow collections, anchors, folded and multi-line scalars, escapes,
+//! tabs, directives, repeated keys. saphyr reads those. Proptests hold it to saphyr's tree,
+//! positions included.
 
 use super::yaml::{Data, Node};
 use crate::finding::Pos;
@@ -11,9 +12,13 @@ use std::borrow::Cow;
 
 /// The documents of `text`, if all of it is in the plain block style.
 pub(crate) fn read(text: &str) -> Option<Vec<Node<'_>>> {
+    if !plain_characters(text) {
+        return None;
+    }
+    let raw: Vec<&str> = crate::finding::split_lines(text).collect();
     let mut reader = Reader {
-        lines: lines(text)?,
-        raw: text.split('\n').collect(),
+        lines: lines(&raw)?,
+        raw,
         at: 0,
     };
     let count = reader.lines.len();
@@ -69,14 +74,10 @@ impl Line<'_> {
     }
 }
 
-/// The lines of `text` that hold something, or `None` for a character or a line this reader
-/// leaves to saphyr.
-fn lines(text: &str) -> Option<Vec<Line<'_>>> {
-    if !plain_characters(text) {
-        return None;
-    }
+/// The lines that hold something, or `None` for a line this reader leaves to saphyr.
+fn lines<'a>(raw: &[&'a str]) -> Option<Vec<Line<'a>>> {
     let mut out = Vec::new();
-    for (i, raw) in text.split('\n').enumerate() {
+    for (i, &raw) in raw.iter().enumerate() {
         let trimmed = raw.trim_end_matches(' ');
         let body = trimmed.trim_start_matches(' ');
         if body.is_empty() || body.starts_with('#') {
@@ -247,7 +248,7 @@ impl<'a> Reader<'a> {
     fn value(&mut self, line: Line<'a>, indent: usize) -> Option<Node<'a>> {
         let (tag, body) = split_tag(line.text)?;
         let Some(header) = body.strip_prefix('|') else {
-            return value(line);
+            return one_line(line, tag, body);
         };
         let (chomp, rest) = match header.as_bytes().first() {
             Some(b'-' | b'+') => (header.as_bytes()[0], &header[1..]),
@@ -295,7 +296,6 @@ impl<'a> Reader<'a> {
                 for _ in 0..blanks {
                     text.push('\n');
                 }
-                last += blanks;
             }
             _ => {}
         }
@@ -369,9 +369,8 @@ fn plain_start(text: &str) -> bool {
     }
 }
 
-/// A one-line scalar: plain, quoted, or tagged (`!Sub …`).
-fn value(line: Line<'_>) -> Option<Node<'_>> {
-    let (tag, body) = split_tag(line.text)?;
+/// A one-line scalar written on `line`: `body`, plain or quoted, after its `tag` if it has one.
+fn one_line<'a>(line: Line<'a>, tag: Option<Cow<'a, str>>, body: &'a str) -> Option<Node<'a>> {
     let scalar = match body.as_bytes().first()? {
         b'"' => {
             let inner = &body[1..];
