@@ -227,14 +227,20 @@ pub struct Num(pub f64);
 /// (`9198577353371784`, not `9198577353371784.0`); larger ones are written in exponent form.
 const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
 
+impl Num {
+    /// The number as the integer it is written as, when it is whole and below 2^63 in size.
+    fn whole(self) -> Option<i64> {
+        let v = self.0;
+        #[allow(clippy::cast_possible_truncation)]
+        (v.fract() == 0.0 && v.abs() < I64_LIMIT).then_some(v as i64)
+    }
+}
+
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        if v.fract() == 0.0 && v.abs() < I64_LIMIT {
-            #[allow(clippy::cast_possible_truncation)]
-            serializer.serialize_i64(v as i64)
-        } else {
-            serializer.serialize_f64(v)
+        match self.whole() {
+            Some(whole) => serializer.serialize_i64(whole),
+            None => serializer.serialize_f64(self.0),
         }
     }
 }
@@ -299,8 +305,9 @@ impl<'de> Deserialize<'de> for Date {
 /// The register in canonical form: serde_json's pretty printer, keys in model order, one
 /// trailing newline. Written here rather than through serde: `check` writes every register
 /// again to compare, and serde_json's byte-at-a-time string escaping was most of that. A
-/// string with nothing to escape (nearly all) is copied whole; the rest, and every number, go
-/// through serde_json, so the bytes are its own (`tests/canonical.rs` compares the two).
+/// string with nothing to escape (nearly all) is copied whole and a whole number written as
+/// the integer `Num` serialises as; escaped strings and fractional numbers go through
+/// serde_json, so the bytes are its own (`tests/canonical.rs` compares the two).
 pub fn to_canonical(register: &Register) -> String {
     let mut w = Canonical {
         out: String::with_capacity(4096 + register.risks.len() * 640),
@@ -354,14 +361,13 @@ impl Canonical {
     }
 
     fn num(&mut self, n: Num) {
-        let v = n.0;
-        if v.fract() == 0.0 && v.abs() < I64_LIMIT {
-            #[allow(clippy::cast_possible_truncation)]
-            let whole = v as i64;
-            let _ = fmt::Write::write_fmt(&mut self.out, format_args!("{whole}"));
-        } else {
-            self.out
-                .push_str(&serde_json::to_string(&n).unwrap_or_default());
+        match n.whole() {
+            Some(whole) => {
+                let _ = fmt::Write::write_fmt(&mut self.out, format_args!("{whole}"));
+            }
+            None => self
+                .out
+                .push_str(&serde_json::to_string(&n).unwrap_or_default()),
         }
     }
 
