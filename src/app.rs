@@ -806,7 +806,7 @@ impl App {
         if self.is_dirty(&path) {
             self.say(format!(
                 "{} has unsaved edits: save (Ctrl-S) or undo them before editing the file",
-                path.display()
+                crate::sanitize::QuotedPath(&path)
             ));
             return;
         }

@@ -34,13 +34,13 @@ pub mod exit {
 pub fn workspace_root(cli: &Cli) -> Result<PathBuf> {
     match &cli.workspace {
         Some(dir) => {
-            let root = dir
-                .canonicalize()
-                .with_context(|| format!("cannot open workspace {}", dir.display()))?;
+            let root = dir.canonicalize().with_context(|| {
+                format!("cannot open workspace {}", crate::sanitize::QuotedPath(dir))
+            })?;
             anyhow::ensure!(
                 root.join(crate::store::REGISTERS_DIR).is_dir(),
                 "{} is not a workspace: it has no `registers/` directory",
-                root.display()
+                crate::sanitize::QuotedPath(&root)
             );
             Ok(root)
         }
@@ -173,7 +173,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::List { sort, format } => {
             for file in &ws.components {
                 if let Err(finding) = &file.content {
-                    eprintln!("faultline: skipped {finding}");
+                    crate::sanitize::eprint_line(&format!("faultline: skipped {finding}"));
                 }
             }
             let rows = crate::list::rows(&ws, *sort);
@@ -298,11 +298,15 @@ fn run_new(ws: &Workspace, id: &str, out: &mut dyn Write) -> Result<i32> {
     );
     let rel = PathBuf::from(format!("{}/{id}.json", crate::store::REGISTERS_DIR));
     let path = ws.root.join(&rel);
-    anyhow::ensure!(!path.exists(), "{} already exists", rel.display());
+    anyhow::ensure!(
+        !path.exists(),
+        "{} already exists",
+        crate::sanitize::QuotedPath(&rel)
+    );
     let register = crate::model::Register::new(id);
     save_atomic(&path, to_canonical(&register).as_bytes())
-        .with_context(|| format!("cannot write {}", rel.display()))?;
-    writeln!(out, "created {}", rel.display())?;
+        .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&rel)))?;
+    writeln!(out, "created {}", crate::sanitize::QuotedPath(&rel))?;
     Ok(exit::OK)
 }
 
@@ -312,10 +316,10 @@ fn run_fmt(ws: &Workspace, check_only: bool, out: &mut dyn Write) -> Result<i32>
         let loaded = match &file.content {
             Ok(loaded) => loaded,
             Err(finding) => {
-                eprintln!(
+                crate::sanitize::eprint_line(&format!(
                     "faultline: not formatting {}: {finding}",
-                    file.path.display()
-                );
+                    crate::sanitize::QuotedPath(&file.path)
+                ));
                 code = exit::FINDINGS;
                 continue;
             }
@@ -325,12 +329,13 @@ fn run_fmt(ws: &Workspace, check_only: bool, out: &mut dyn Write) -> Result<i32>
             continue;
         }
         if check_only {
-            writeln!(out, "{}", file.path.display())?;
+            writeln!(out, "{}", crate::sanitize::QuotedPath(&file.path))?;
             code = exit::FINDINGS;
         } else {
-            save_atomic(&ws.root.join(&file.path), canonical.as_bytes())
-                .with_context(|| format!("cannot write {}", file.path.display()))?;
-            writeln!(out, "formatted {}", file.path.display())?;
+            save_atomic(&ws.root.join(&file.path), canonical.as_bytes()).with_context(|| {
+                format!("cannot write {}", crate::sanitize::QuotedPath(&file.path))
+            })?;
+            writeln!(out, "formatted {}", crate::sanitize::QuotedPath(&file.path))?;
         }
     }
     Ok(code)

@@ -106,7 +106,10 @@ fn perform(app: &mut App, effect: Effect) {
             if let Some(journal) = &app.journal {
                 let _ = journal.retain(&unsaved);
             }
-            app.status = Some(format!("reloaded {} from disk", path.display()));
+            app.status = Some(format!(
+                "reloaded {} from disk",
+                crate::sanitize::QuotedPath(&path)
+            ));
         }
         Effect::CheckDisk => check_disk(app),
         Effect::ClearJournal => {
@@ -205,7 +208,7 @@ fn start_timeline(
         .and_then(|rel| load_timeline(&app.ws, &rel));
     match opened {
         Ok(state) => {
-            let path = state.path.display().to_string();
+            let path = crate::sanitize::QuotedPath(&state.path).to_string();
             app.open_timeline(state);
             app.status = Some(match drawn {
                 Some(reason) => format!("drew {risk}: {reason}; {path}"),
@@ -451,7 +454,10 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
         let on_disk = match DiskStamp::read(&absolute, known) {
             Ok(stamp) => stamp,
             Err(err) => {
-                failed = Some(format!("cannot read {}: {err}", path.display()));
+                failed = Some(format!(
+                    "cannot read {}: {err}",
+                    crate::sanitize::QuotedPath(&path)
+                ));
                 continue;
             }
         };
@@ -459,7 +465,12 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
             if app.overlay.is_none() {
                 app.overlay = Some(conflict(app, &path, on_disk.is_none()));
             }
-            failed.get_or_insert_with(|| format!("{} changed on disk: not saved", path.display()));
+            failed.get_or_insert_with(|| {
+                format!(
+                    "{} changed on disk: not saved",
+                    crate::sanitize::QuotedPath(&path)
+                )
+            });
             continue;
         }
         let result = match app.current(&path).map(to_canonical) {
@@ -474,9 +485,14 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
         match result {
             Ok(stamp) => {
                 app.mark_saved(&path, stamp);
-                saved.push(path.display().to_string());
+                saved.push(crate::sanitize::QuotedPath(&path).to_string());
             }
-            Err(err) => failed = Some(write_failure(&path.display().to_string(), &err)),
+            Err(err) => {
+                failed = Some(write_failure(
+                    &crate::sanitize::QuotedPath(&path).to_string(),
+                    &err,
+                ));
+            }
         }
     }
     let unsaved = app.unsaved_entries();
@@ -607,7 +623,7 @@ fn check_disk(app: &mut App) {
             app.replace_from_disk(file, &path);
             app.status = Some(format!(
                 "{} {} on disk: reloaded",
-                path.display(),
+                crate::sanitize::QuotedPath(&path),
                 if deleted { "was deleted" } else { "changed" }
             ));
         }

@@ -4,7 +4,6 @@
 //! map coloured by band and readable without colour, the risks, and each component's error
 //! budget as a bar.
 
-use crate::import::escape_formula;
 use crate::model::{Band, Level, Num, Register, score};
 use std::fmt::Write as _;
 
@@ -48,9 +47,7 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
     let line = |cells: &[String]| -> String {
         cells
             .iter()
-            .map(|c| {
-                crate::list::csv_field(&escape_formula(&crate::sanitize::sanitize_keep_newlines(c)))
-            })
+            .map(|c| crate::list::csv_cell(c))
             .collect::<Vec<_>>()
             .join(",")
     };

@@ -84,11 +84,11 @@ impl fmt::Display for Finding {
         write!(
             f,
             "{}:{}:{}: {}: {} [{}]",
-            self.path.display(),
+            crate::sanitize::QuotedPath(&self.path),
             self.line,
             self.column,
             self.severity.name(),
-            self.message,
+            crate::sanitize::Quoted(&self.message),
             self.rule
         )
     }

@@ -23,7 +23,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String> {
 /// The repository holding `workspace`, and the workspace's path inside it (`""` at the top).
 pub fn repository(workspace: &Path) -> Result<(PathBuf, String)> {
     let top = git(workspace, &["rev-parse", "--show-toplevel"])
-        .map_err(|_| anyhow::anyhow!("{} is not in a git repository: `faultline diff` compares git revisions (or use --files OLD NEW)", workspace.display()))?;
+        .map_err(|_| anyhow::anyhow!("{} is not in a git repository: `faultline diff` compares git revisions (or use --files OLD NEW)", crate::sanitize::QuotedPath(workspace)))?;
     let top = PathBuf::from(top).canonicalize()?;
     let inside = workspace
         .canonicalize()?

@@ -233,9 +233,13 @@ impl Keymap {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(keymap),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot read {}", crate::sanitize::QuotedPath(path)));
+            }
         };
-        let user = Keymap::parse(&text).with_context(|| format!("in {}", path.display()))?;
+        let user = Keymap::parse(&text)
+            .with_context(|| format!("in {}", crate::sanitize::QuotedPath(path)))?;
         for (context, bindings) in user.contexts {
             let list = keymap.contexts.entry(context).or_default();
             for binding in bindings {

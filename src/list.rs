@@ -179,15 +179,24 @@ fn write_csv(out: &mut dyn Write, rows: &[Row<'_>], terminal: bool) -> io::Resul
         // A data format is no excuse to carry an escape sequence: controls become placeholders
         // wherever the CSV goes; newlines stay inside quoted fields off a terminal.
         .map(|f| {
-            csv_field(&if terminal {
-                sanitize(f)
+            if terminal {
+                csv_field(&crate::import::escape_formula(&sanitize(f)))
             } else {
-                crate::sanitize::sanitize_keep_newlines(f)
-            })
+                csv_cell(f)
+            }
         });
         writeln!(out, "{}", fields.join(","))?;
     }
     Ok(())
+}
+
+/// A cell of file text for a CSV file: controls become placeholders (newlines kept), a cell a
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`…) is escaped, and the field quoted as
+/// needed. `list` and `export` write every text cell through this.
+pub fn csv_cell(text: &str) -> String {
+    csv_field(&crate::import::escape_formula(
+        &crate::sanitize::sanitize_keep_newlines(text),
+    ))
 }
 
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
@@ -257,6 +266,22 @@ mod tests {
         assert!(!piped.contains('…'));
         assert!(piped.contains("Application does not reconnect after a failover"));
         assert!(piped.lines().any(|l| l.width() > 80));
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for (cell, want) in [
+            (
+                "=HYPERLINK(\"http://x\")",
+                "\"'=HYPERLINK(\"\"http://x\"\")\"",
+            ),
+            ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1,2)", "\"'@SUM(1,2)\""),
+            ("plain", "plain"),
+        ] {
+            assert_eq!(csv_cell(cell), want);
+        }
     }
 
     #[test]

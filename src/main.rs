@@ -14,7 +14,21 @@ fn main() -> ExitCode {
             faultline::tui::run_timeline_command(&cli)
         }
         Some(command) => {
-            let mut out = BufWriter::new(io::stdout().lock());
+            // Only `check --format github` writes workflow commands; every other command's
+            // output passes the line guard.
+            let github = matches!(
+                command,
+                Command::Check {
+                    format: faultline::cli::CheckFormat::Github,
+                    ..
+                }
+            );
+            let raw = BufWriter::new(io::stdout().lock());
+            let mut out: Box<dyn Write> = if github {
+                Box::new(raw)
+            } else {
+                Box::new(faultline::sanitize::LineGuard::new(raw))
+            };
             commands::run(&cli, command, &mut out).and_then(|code| {
                 out.flush()?;
                 Ok(code)
@@ -27,7 +41,10 @@ fn main() -> ExitCode {
         // A closed pipe (`faultline list | head -1`) is the reader saying it has enough.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("faultline: {err:#}");
+            faultline::sanitize::eprint_line(&format!(
+                "faultline: {}",
+                faultline::sanitize::quote(&format!("{err:#}"))
+            ));
             ExitCode::from(u8::try_from(exit::FAILURE).unwrap_or(2))
         }
     }

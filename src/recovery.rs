@@ -64,14 +64,15 @@ impl Journal {
     /// Appends one entry and flushes it to disk before returning.
     pub fn append(&self, entry: &Entry) -> Result<()> {
         if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", crate::sanitize::QuotedPath(dir)))?;
         }
         let new = !self.path.exists();
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&self.path)
-            .with_context(|| format!("cannot open {}", self.path.display()))?;
+            .with_context(|| format!("cannot open {}", crate::sanitize::QuotedPath(&self.path)))?;
         let mut text = String::new();
         if new {
             text.push_str(&serde_json::to_string(&Header {

@@ -91,6 +91,161 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text from a file (or a file's name) quoted into a one-line message: newlines, carriage
+/// returns, every other control character, C1 and bidi controls are written as escapes (`\n`,
+/// `\u{1b}`), so the text can neither start a line of its own (a forged `::error` workflow
+/// command) nor reach the terminal as a control. Everything else is kept as it is.
+pub fn quote(text: &str) -> Cow<'_, str> {
+    if !has_unsafe(text, false) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A path quoted as [`quote`] does (a name that is not UTF-8 shows U+FFFD where it is not).
+pub fn quote_path(path: &std::path::Path) -> String {
+    quote(&path.to_string_lossy()).into_owned()
+}
+
+/// Displays its text through [`quote`]: the one way a message shows untrusted text.
+pub struct Quoted<'a>(pub &'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&quote(self.0))
+    }
+}
+
+/// Displays a path through [`quote`].
+pub struct QuotedPath<'a>(pub &'a std::path::Path);
+
+impl std::fmt::Display for QuotedPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&quote(&self.0.to_string_lossy()))
+    }
+}
+
+/// The last guard on an output stream (stdout and stderr of every command): lines are written
+/// whole, and in each, any control character that reached it (ESC but for a colour sequence,
+/// other C0 controls, DEL, C1, bidi controls, a carriage return not ending the line) is written
+/// as an escape, and a line that would begin with `::` (a GitHub Actions workflow command, which
+/// the runner obeys after leading spaces) begins with `\` instead. Messages quote file text
+/// with [`quote`] first; this guard makes a slip harmless.
+pub struct LineGuard<W: std::io::Write> {
+    inner: W,
+    line: Vec<u8>,
+}
+
+impl<W: std::io::Write> LineGuard<W> {
+    pub fn new(inner: W) -> Self {
+        LineGuard {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    fn emit_line(&mut self) -> std::io::Result<()> {
+        let line = std::mem::take(&mut self.line);
+        let guarded = guard_line(&line);
+        self.inner.write_all(&guarded)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for LineGuard<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            self.line.extend_from_slice(&rest[..=i]);
+            self.emit_line()?;
+            rest = &rest[i + 1..];
+        }
+        self.line.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.line.is_empty() {
+            self.emit_line()?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for LineGuard<W> {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
+}
+
+/// One line (its `\n` included, when it has one) made safe as [`LineGuard`] describes.
+pub fn guard_line(line: &[u8]) -> Cow<'_, [u8]> {
+    let text = String::from_utf8_lossy(line);
+    let body = text.strip_suffix('\n').unwrap_or(&text);
+    let body = body.strip_suffix('\r').unwrap_or(body);
+    let workflow = body.trim_start().starts_with("::");
+    let controls = has_unsafe(body, true);
+    if !workflow && !controls && matches!(text, Cow::Borrowed(_)) {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    if workflow {
+        out.push('\\');
+    }
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\u{1b}'
+            && let Some(len) = colour_sequence(&body[i..])
+        {
+            out.push_str(&body[i..i + len]);
+            for _ in 1..len {
+                chars.next();
+            }
+            continue;
+        }
+        match c {
+            '\t' => out.push(c),
+            '\r' => out.push_str("\\r"),
+            c if is_unsafe(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push_str(&text[body.len()..]);
+    Cow::Owned(out.into_bytes())
+}
+
+/// The length of an SGR colour sequence (`ESC [ digits and ; m`) at the start of `text`.
+fn colour_sequence(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix("\u{1b}[")?;
+    let params = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    (rest.as_bytes().get(params) == Some(&b'm')).then_some(2 + params + 1)
+}
+
+/// Writes one message line to stderr through [`LineGuard`]'s rules.
+pub fn eprint_line(message: &str) {
+    use std::io::Write as _;
+    let mut line = message.as_bytes().to_vec();
+    line.push(b'\n');
+    let guarded = guard_line(&line);
+    let _ = std::io::stderr().lock().write_all(&guarded);
+}
+
 /// Sanitises multi-line text: each line on its own, newlines kept (CR of CRLF dropped).
 pub fn sanitize_lines(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     text.split('\n')
@@ -206,6 +361,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn quote_escapes_line_breaks_and_controls() {
+        assert_eq!(
+            quote("x\n::error file=a::PASSED\u{1b}]52;c;x\u{7}\u{9b}\u{202e}"),
+            "x\\n::error file=a::PASSED\\u{1b}]52;c;x\\u{7}\\u{9b}\\u{202e}"
+        );
+        assert!(matches!(quote("plain ü"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_guard_neutralises_workflow_commands_and_escapes() {
+        use std::io::Write as _;
+        let mut out = Vec::new();
+        {
+            let mut g = LineGuard::new(&mut out);
+            g.write_all(b"ok \x1b[1;31mred\x1b[0m\n  ::add-mask::x\n::warn")
+                .unwrap();
+            g.write_all(b"ing\x1b]0;t\x07 a\rb\r\n\xc2\x9bz").unwrap();
+        }
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "ok \x1b[1;31mred\x1b[0m\n\\  ::add-mask::x\n\\::warning\\u{1b}]0;t\\u{7} a\\rb\r\n\\u{9b}z"
+        );
     }
 
     #[test]

@@ -122,7 +122,7 @@ impl Workspace {
     pub fn discover(start: &Path) -> Result<PathBuf> {
         let start = start
             .canonicalize()
-            .with_context(|| format!("cannot open {}", start.display()))?;
+            .with_context(|| format!("cannot open {}", crate::sanitize::QuotedPath(start)))?;
         for dir in start.ancestors() {
             if dir.join(REGISTERS_DIR).is_dir() {
                 return Ok(dir.to_path_buf());
@@ -130,7 +130,7 @@ impl Workspace {
         }
         bail!(
             "no workspace: neither {} nor any parent holds a `{REGISTERS_DIR}/` directory (pass --workspace DIR)",
-            start.display()
+            crate::sanitize::QuotedPath(&start)
         )
     }
 
@@ -305,9 +305,12 @@ pub fn runbook_texts(root: &Path) -> Vec<(String, String)> {
 fn register_paths(root: &Path) -> Result<Vec<PathBuf>> {
     let registers_dir = root.join(REGISTERS_DIR);
     let mut paths = Vec::new();
-    for entry in fs::read_dir(&registers_dir)
-        .with_context(|| format!("cannot read {}", registers_dir.display()))?
-    {
+    for entry in fs::read_dir(&registers_dir).with_context(|| {
+        format!(
+            "cannot read {}",
+            crate::sanitize::QuotedPath(&registers_dir)
+        )
+    })? {
         let entry = entry?;
         let path = entry.path();
         // The directory entry tells a plain file without a `stat`; a link is followed.

@@ -26,7 +26,8 @@ pub struct Loaded {
 /// the header as line 1, durably; returns the workspace-relative path.
 pub fn create(root: &Path, header: &Header, date: jiff::civil::Date) -> Result<PathBuf> {
     let dir = root.join(header.kind.dir());
-    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create {}", crate::sanitize::QuotedPath(&dir)))?;
     let stem = format!("{date}-{}", crate::model::timeline::slug(&header.title));
     let mut line = serde_json::to_string(header)?;
     line.push('\n');
@@ -45,7 +46,11 @@ pub fn create(root: &Path, header: &Header, date: jiff::civil::Date) -> Result<P
                 return Ok(PathBuf::from(header.kind.dir()).join(name));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!("cannot create {}", crate::sanitize::QuotedPath(&path))
+                });
+            }
         }
     }
     unreachable!("1.. never ends")
@@ -58,7 +63,7 @@ pub fn append(path: &Path, event: &Event) -> Result<()> {
         .read(true)
         .append(true)
         .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+        .with_context(|| format!("cannot open {}", crate::sanitize::QuotedPath(path)))?;
     let mut line = serde_json::to_string(event)?;
     line.push('\n');
     let len = file.metadata()?.len();
@@ -81,10 +86,11 @@ pub fn append(path: &Path, event: &Event) -> Result<()> {
         {
             let _ = file.set_len(len);
         }
-        return Err(err).with_context(|| format!("cannot write {}", path.display()));
+        return Err(err)
+            .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(path)));
     }
     file.sync_data()
-        .with_context(|| format!("cannot flush {}", path.display()))?;
+        .with_context(|| format!("cannot flush {}", crate::sanitize::QuotedPath(path)))?;
     Ok(())
 }
 
@@ -92,16 +98,18 @@ pub fn append(path: &Path, event: &Event) -> Result<()> {
 /// are problems, and every other event loads.
 pub fn read(root: &Path, rel: &Path) -> Result<Loaded> {
     let path = root.join(rel);
-    let meta = fs::metadata(&path).with_context(|| format!("cannot read {}", rel.display()))?;
+    let meta = fs::metadata(&path)
+        .with_context(|| format!("cannot read {}", crate::sanitize::QuotedPath(rel)))?;
     if meta.len() > MAX_TIMELINE_BYTES {
         bail!(
             "{}: {} bytes is over the {} MiB a timeline may have",
-            rel.display(),
+            crate::sanitize::QuotedPath(rel),
             meta.len(),
             MAX_TIMELINE_BYTES / 1024 / 1024
         );
     }
-    let bytes = fs::read(&path).with_context(|| format!("cannot read {}", rel.display()))?;
+    let bytes = fs::read(&path)
+        .with_context(|| format!("cannot read {}", crate::sanitize::QuotedPath(rel)))?;
     parse(rel, &String::from_utf8_lossy(&bytes))
 }
 
@@ -109,9 +117,15 @@ pub fn read(root: &Path, rel: &Path) -> Result<Loaded> {
 pub fn parse(rel: &Path, text: &str) -> Result<Loaded> {
     let mut lines = text.split('\n').enumerate();
     let header: Header = match lines.next() {
-        Some((_, first)) if !first.trim().is_empty() => serde_json::from_str(first)
-            .with_context(|| format!("{}:1: the header does not read", rel.display()))?,
-        _ => bail!("{}:1: no header line", rel.display()),
+        Some((_, first)) if !first.trim().is_empty() => {
+            serde_json::from_str(first).with_context(|| {
+                format!(
+                    "{}:1: the header does not read",
+                    crate::sanitize::QuotedPath(rel)
+                )
+            })?
+        }
+        _ => bail!("{}:1: no header line", crate::sanitize::QuotedPath(rel)),
     };
     let mut events = Vec::new();
     let mut problems = Vec::new();

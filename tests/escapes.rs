@@ -221,3 +221,128 @@ fn check_names_every_control_character_at_its_position() {
         ]
     );
 }
+
+/// A forged GitHub Actions workflow command: a newline, then `::`.
+const FORGE: &str = "\n::error file=README.md,line=1::Security review PASSED\n::add-mask::hidden\n  ::warning title=x::y\n";
+
+/// A workspace whose file names, JSON keys, values, timeline lines, CSV cells and Backstage
+/// names carry newlines followed by workflow commands, and escapes beside them.
+fn forging_workspace() -> tempfile::TempDir {
+    let dir = hostile_workspace();
+    let root = dir.path();
+    let forge_json = serde_json::to_string(FORGE).unwrap();
+    let forge_json = &forge_json[1..forge_json.len() - 1];
+    let esc = "\u{1b}]52;c;aGk=\u{7}\u{1b}]0;title\u{7}";
+    // A register named with newlines and workflow commands.
+    std::fs::write(
+        root.join(format!("registers/x{FORGE}{esc}.json")),
+        "{\"component\": \"x\"}\n",
+    )
+    .unwrap();
+    // An unknown key and a value that carry them.
+    std::fs::write(
+        root.join("registers/keyed.json"),
+        format!(
+            "{{\n  \"component\": \"keyed\",\n  \"title\": \"T{forge_json}\",\n  \"{forge_json}\": 1\n}}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("registers/valued.json"),
+        format!(
+            "{{\n  \"component\": \"valued\",\n  \"title\": \"T{forge_json}\",\n  \"risks\": [\n    {{\n      \"id\": \"r\",\n      \"title\": \"R{forge_json}\",\n      \"likelihood\": \"low\",\n      \"impact\": \"low\",\n      \"status\": \"open\",\n      \"runbook\": \"runbooks/{forge_json}.md\"\n    }}\n  ]\n}}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("incidents/2026-11-25-forge.jsonl"),
+        format!(
+            "{{\"kind\":\"incident\",\"title\":\"F{forge_json}\",\"started\":\"2026-11-25T10:00:00+00:00\",\"severity\":\"P2\",\"roles\":{{}},\"risks\":[]}}\n{{\"at\":\"{forge_json}{}\",\"kind\":\"note\",\"text\":\"N{forge_json}\"}}\n",
+            serde_json::to_string(esc).unwrap().trim_matches('"')
+        ),
+    )
+    .unwrap();
+    let csv_forge = FORGE.replace('"', "\"\"");
+    std::fs::write(
+        root.join("forge.csv"),
+        format!("Component,Risk,Likelihood,Impact\n\"c{csv_forge}\",\"R{csv_forge}\",high,\"hi{csv_forge}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("catalog-info.yaml"),
+        format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {}\n  title: {}\nspec:\n  dependsOn:\n    - component:{}\n",
+            serde_json::to_string(FORGE).unwrap(),
+            serde_json::to_string(&format!("{FORGE}{esc}")).unwrap(),
+            serde_json::to_string(FORGE).unwrap(),
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+/// Lines that a CI runner would obey as a workflow command (it trims leading spaces).
+fn workflow_lines(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter(|l| l.trim_start().starts_with("::"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn no_output_line_is_a_workflow_command_from_file_text() {
+    let dir = forging_workspace();
+    let root = dir.path();
+    let old = root.join("old");
+    let (old, new) = (old.to_str().unwrap(), root.to_str().unwrap());
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["check"],
+        vec!["check", "--format", "json"],
+        vec!["list"],
+        vec!["list", "--format", "csv"],
+        vec!["list", "--format", "json"],
+        vec!["fmt", "--check"],
+        vec!["diff", "--files", old, new],
+        vec!["diff", "--files", old, new, "--format", "markdown"],
+        vec!["textconv", "registers/valued.json"],
+        vec!["textconv", "registers/keyed.json"],
+        vec!["incident", "report", "incidents/2026-11-25-forge.jsonl"],
+        vec!["incident", "list"],
+        vec!["export", "--format", "csv"],
+        vec!["export", "--format", "markdown"],
+        vec!["alerts"],
+        vec!["import", "forge.csv", "--dry-run"],
+        vec!["import", "backstage", "catalog-info.yaml", "--dry-run"],
+        vec!["runbook", "Security review PASSED"],
+        vec!["fmt"],
+    ];
+    let mut forged = Vec::new();
+    for args in &commands {
+        let (stdout, stderr) = run(root, args);
+        for (stream, bytes) in [("stdout", &stdout), ("stderr", &stderr)] {
+            for line in workflow_lines(bytes) {
+                forged.push(format!("{} ({stream}): {line}", args.join(" ")));
+            }
+            for leak in raw_controls(bytes) {
+                forged.push(format!("{} ({stream}): {leak}", args.join(" ")));
+            }
+        }
+    }
+    assert!(forged.is_empty(), "{}", forged.join("\n"));
+    // `check --format github` writes workflow commands, its own only: one per finding, each
+    // naming a file that exists, and none of the forged ones.
+    let (stdout, _) = run(root, &["check", "--format", "github"]);
+    let (json, _) = run(root, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let lines = workflow_lines(&stdout);
+    assert_eq!(lines.len(), json["findings"].as_array().unwrap().len());
+    for line in &lines {
+        assert!(
+            line.starts_with("::error file=") || line.starts_with("::warning file="),
+            "{line}"
+        );
+        let file = line.split(',').next().unwrap();
+        assert!(!file.ends_with("file=README.md"), "{line}");
+    }
+}

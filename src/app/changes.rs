@@ -104,7 +104,7 @@ impl App {
             .map(|c| &c.content)
         {
             Some(Err(finding)) => format!("cannot edit a file that did not load: {finding}"),
-            _ => format!("{} is not loaded", path.display()),
+            _ => format!("{} is not loaded", crate::sanitize::QuotedPath(path)),
         }
     }
 
@@ -417,7 +417,10 @@ impl App {
             file.disk = details.stamp;
         }
         self.record(Change {
-            label: format!("merged {} with the version on disk", path.display()),
+            label: format!(
+                "merged {} with the version on disk",
+                crate::sanitize::QuotedPath(path)
+            ),
             files: vec![FileChange {
                 path: path.to_path_buf(),
                 before,
@@ -428,7 +431,7 @@ impl App {
         let save = self.key_hint(crate::action::Action::Save);
         self.say(format!(
             "merged {}: their changes and yours; {save} saves",
-            path.display()
+            crate::sanitize::QuotedPath(path)
         ));
         None
     }
@@ -441,7 +444,7 @@ impl App {
             .map(|entry| {
                 let file = self.ws.components.iter().find(|c| c.path == entry.path);
                 if file.and_then(|f| f.disk).map(|s| s.hash) != entry.base_hash {
-                    changed_on_disk.push(entry.path.display().to_string());
+                    changed_on_disk.push(crate::sanitize::QuotedPath(&entry.path).to_string());
                 }
                 FileChange {
                     before: self.current(&entry.path).cloned(),

@@ -528,7 +528,11 @@ impl App {
         let text = editing.input.text().to_owned();
         let label = match risk {
             Some(i) => format!("set {} of {}", row.field.key(), self.risk_name(i)),
-            None => format!("set {} of {}", row.field.key(), path.display()),
+            None => format!(
+                "set {} of {}",
+                row.field.key(),
+                crate::sanitize::QuotedPath(&path)
+            ),
         };
         let new_risk = editing.new_risk;
         let result = self.keep_risk_selected_result(|app| {
@@ -606,14 +610,17 @@ impl App {
         }
         let path = register_path(&id);
         if self.ws.components.iter().any(|c| c.path == path) || self.ws.root.join(&path).exists() {
-            return refuse(format!("{} already exists", path.display()));
+            return refuse(format!(
+                "{} already exists",
+                crate::sanitize::QuotedPath(&path)
+            ));
         }
         let register = new_register(&id);
         self.record(crate::history::Change {
             runbooks: Vec::new(),
             label: format!(
                 "add component {id} ({} is written when you save)",
-                path.display()
+                crate::sanitize::QuotedPath(&path)
             ),
             files: vec![crate::history::FileChange {
                 path: path.clone(),

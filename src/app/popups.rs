@@ -69,7 +69,7 @@ impl App {
             (Overlay::Conflict { path, .. }, Action::No) => {
                 self.say(format!(
                     "{} changed on disk: your edits are kept unsaved",
-                    path.display()
+                    crate::sanitize::QuotedPath(&path)
                 ));
                 None
             }

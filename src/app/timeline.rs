@@ -248,7 +248,10 @@ impl App {
     ) {
         for (path, id) in risks {
             let result = self.change(
-                format!("record the game day in {}", path.display()),
+                format!(
+                    "record the game day in {}",
+                    crate::sanitize::QuotedPath(path)
+                ),
                 path,
                 |reg| {
                     *reg = rehearsal.apply(reg, id).ok_or("no such risk")?;

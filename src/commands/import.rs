@@ -31,25 +31,26 @@ pub fn import(
     // The file's text and rows are dropped once read into registers.
     let imported = match extension.as_str() {
         "csv" | "tsv" | "txt" => {
-            let bytes =
-                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = std::fs::read(file)
+                .with_context(|| format!("cannot read {}", crate::sanitize::QuotedPath(file)))?;
             let text = String::from_utf8_lossy(&bytes);
             let rows = crate::import::csv_rows(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::sanitize::QuotedPath(file)))?;
             crate::import::read_rows(file, &rows)
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let (sheet, rows) = workbook_rows(file, options.sheet.as_deref())?;
-            let source = std::path::PathBuf::from(format!("{}[{sheet}]", file.display()));
+            let source =
+                std::path::PathBuf::from(format!("{}[{sheet}]", crate::sanitize::QuotedPath(file)));
             crate::import::read_rows(&source, &rows)
         }
         _ => bail!(
             "{}: import reads .csv, .tsv, .xlsx and .ods",
-            file.display()
+            crate::sanitize::QuotedPath(file)
         ),
     };
     for finding in &imported.findings {
-        eprintln!("{finding}");
+        crate::sanitize::eprint_line(&finding.to_string());
     }
     let bad = imported.findings.iter().filter(|f| f.is_error()).count();
     // What the registers become: existing ones extended, new ones created.
@@ -58,7 +59,9 @@ pub fn import(
     let mut kept = 0;
     for (id, incoming) in imported.registers {
         if before.does_not_load(&id) {
-            eprintln!("faultline: registers/{id}.json does not load: its rows are skipped");
+            crate::sanitize::eprint_line(&format!(
+                "faultline: registers/{id}.json does not load: its rows are skipped"
+            ));
             continue;
         }
         let merged = match before.registers.get(&id) {
@@ -118,7 +121,7 @@ fn write_changed(
         let path = root.join(REGISTERS_DIR).join(format!("{id}.json"));
         std::fs::create_dir_all(root.join(REGISTERS_DIR))?;
         save_atomic(&path, to_canonical(reg).as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&path)))?;
         written += 1;
     }
     writeln!(
@@ -140,13 +143,13 @@ pub fn backstage(
     let mut entities = Vec::new();
     let mut bad = 0;
     for file in files {
-        let bytes =
-            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes = std::fs::read(file)
+            .with_context(|| format!("cannot read {}", crate::sanitize::QuotedPath(file)))?;
         let text = String::from_utf8_lossy(&bytes);
-        match crate::backstage::read(&file.display().to_string(), &text) {
+        match crate::backstage::read(&crate::sanitize::QuotedPath(file).to_string(), &text) {
             Ok(found) => entities.extend(found),
             Err(finding) => {
-                eprintln!("{finding}");
+                crate::sanitize::eprint_line(&finding.to_string());
                 bad += 1;
             }
         }
@@ -189,7 +192,9 @@ pub fn backstage(
         }
     }
     for id in &skipped {
-        eprintln!("faultline: registers/{id}.json does not load: its dependencies are not changed");
+        crate::sanitize::eprint_line(&format!(
+            "faultline: registers/{id}.json does not load: its dependencies are not changed"
+        ));
     }
     let d = diff(&before, &after);
     out.write_all(format::text(&d, false).as_bytes())?;
@@ -216,8 +221,12 @@ pub fn backstage(
 /// as the spreadsheet shows it.
 fn workbook_rows(file: &Path, sheet: Option<&str>) -> Result<(String, crate::import::Rows)> {
     use calamine::Reader as _;
-    let mut workbook = calamine::open_workbook_auto(file)
-        .with_context(|| format!("cannot open {} as a workbook", file.display()))?;
+    let mut workbook = calamine::open_workbook_auto(file).with_context(|| {
+        format!(
+            "cannot open {} as a workbook",
+            crate::sanitize::QuotedPath(file)
+        )
+    })?;
     let names = workbook.sheet_names();
     let name = match sheet {
         Some(sheet) => names
@@ -227,18 +236,23 @@ fn workbook_rows(file: &Path, sheet: Option<&str>) -> Result<(String, crate::imp
             .ok_or_else(|| {
                 anyhow::anyhow!(
                     "{}: no sheet `{sheet}` (it has: {})",
-                    file.display(),
+                    crate::sanitize::QuotedPath(file),
                     names.join(", ")
                 )
             })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| anyhow::anyhow!("{}: the workbook has no sheet", file.display()))?,
+        None => names.first().cloned().ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: the workbook has no sheet",
+                crate::sanitize::QuotedPath(file)
+            )
+        })?,
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .with_context(|| format!("cannot read sheet `{name}` of {}", file.display()))?;
+    let range = workbook.worksheet_range(&name).with_context(|| {
+        format!(
+            "cannot read sheet `{name}` of {}",
+            crate::sanitize::QuotedPath(file)
+        )
+    })?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let rows = range
         .rows()
@@ -291,7 +305,7 @@ pub fn export(
         .collect();
     for file in &ws.components {
         if let Err(finding) = &file.content {
-            eprintln!("faultline: skipped {finding}");
+            crate::sanitize::eprint_line(&format!("faultline: skipped {finding}"));
         }
     }
     let title = ws.root.file_name().map_or_else(
@@ -306,8 +320,8 @@ pub fn export(
     match output {
         Some(path) => {
             save_atomic(path, text.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            writeln!(out, "wrote {}", path.display())?;
+                .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(path)))?;
+            writeln!(out, "wrote {}", crate::sanitize::QuotedPath(path))?;
         }
         None => out.write_all(text.as_bytes())?,
     }

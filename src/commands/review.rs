@@ -89,8 +89,12 @@ fn read_registers(repo: &Path, files: &[crate::git::PathAndBlob]) -> Result<Snap
 /// The two sides from two workspace directories.
 pub fn from_dirs(old: &Path, new: &Path) -> Result<(Snapshot, Snapshot)> {
     let load = |dir: &Path| -> Result<Snapshot> {
-        Snapshot::from_dir(dir)
-            .with_context(|| format!("cannot load the workspace {}", dir.display()))
+        Snapshot::from_dir(dir).with_context(|| {
+            format!(
+                "cannot load the workspace {}",
+                crate::sanitize::QuotedPath(dir)
+            )
+        })
     };
     Ok((load(old)?, load(new)?))
 }
@@ -127,7 +131,8 @@ pub fn print(
 /// One register as stable line-per-field text. A file that does not parse is printed as it is,
 /// after a one-line notice, so `git diff` still shows something.
 pub fn textconv(file: &Path, out: &mut dyn Write) -> Result<i32> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("cannot read {}", crate::sanitize::QuotedPath(file)))?;
     let parsed = crate::parse::decode(file, bytes.clone())
         .and_then(|text| crate::parse::parse_register(file, &text));
     match parsed {

@@ -35,7 +35,7 @@ pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> 
                 risks: risks.clone(),
             };
             let rel = crate::timeline::create(root, &header, crate::clock::today())?;
-            writeln!(out, "started {}", rel.display())?;
+            writeln!(out, "started {}", crate::sanitize::QuotedPath(&rel))?;
             writeln!(
                 out,
                 "record events with: faultline incident log --kind hypothesis \"…\""
@@ -98,7 +98,7 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
                 risks: vec![reference],
             };
             let rel = crate::timeline::create(root, &header, crate::clock::today())?;
-            writeln!(out, "started {}", rel.display())?;
+            writeln!(out, "started {}", crate::sanitize::QuotedPath(&rel))?;
             Ok(Outcome {
                 code: exit::OK,
                 started: Some(rel),
@@ -174,7 +174,11 @@ fn shared(
                 _ => {}
             }
             crate::timeline::append(&root.join(&rel), &event)?;
-            writeln!(out, "recorded {event_kind} in {}", rel.display())?;
+            writeln!(
+                out,
+                "recorded {event_kind} in {}",
+                crate::sanitize::QuotedPath(&rel)
+            )?;
             Ok(exit::OK)
         }
         TimelineCommand::Open { .. } => bail!("the view opens from the event loop"),
@@ -186,7 +190,7 @@ fn shared(
                         writeln!(
                             out,
                             "{}  {}  {}  {} events  {}",
-                            rel.display(),
+                            crate::sanitize::QuotedPath(&rel),
                             t.severity(),
                             if t.is_resolved() {
                                 "resolved"
@@ -197,7 +201,11 @@ fn shared(
                             crate::sanitize::sanitize(&t.header.title)
                         )?;
                     }
-                    Err(err) => writeln!(out, "{}  unreadable: {err:#}", rel.display())?,
+                    Err(err) => writeln!(
+                        out,
+                        "{}  unreadable: {err:#}",
+                        crate::sanitize::QuotedPath(&rel)
+                    )?,
                 }
             }
             Ok(exit::OK)
@@ -237,7 +245,7 @@ pub fn pick(
                 return Ok(PathBuf::from(crate::store::relative(root, &absolute)));
             }
         }
-        bail!("no timeline {}", file.display());
+        bail!("no timeline {}", crate::sanitize::QuotedPath(file));
     }
     let files = crate::timeline::list(root, kind);
     files
@@ -294,7 +302,7 @@ fn report(
     let rel = pick(root, kind, file, false)?;
     let loaded = crate::timeline::read(root, &rel)?;
     for problem in &loaded.problems {
-        eprintln!("faultline: {problem}");
+        crate::sanitize::eprint_line(&format!("faultline: {problem}"));
     }
     let ws = Workspace::load(root)?;
     let context = context(&ws, &loaded.timeline);
@@ -302,14 +310,14 @@ fn report(
     match output {
         Some(path) => {
             save_atomic(path, markdown.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            writeln!(out, "wrote {}", path.display())?;
+                .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(path)))?;
+            writeln!(out, "wrote {}", crate::sanitize::QuotedPath(path))?;
         }
         None => out.write_all(markdown.as_bytes())?,
     }
     if write_back {
         for line in write_back_rehearsal(root, &ws, &loaded.timeline)? {
-            eprintln!("{line}");
+            crate::sanitize::eprint_line(&line);
         }
     }
     Ok(exit::OK)
@@ -363,11 +371,11 @@ pub fn write_back_rehearsal(
             continue;
         }
         save_atomic(&root.join(&file.path), to_canonical(&reg).as_bytes())
-            .with_context(|| format!("cannot write {}", file.path.display()))?;
+            .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&file.path)))?;
         said.push(format!(
             "{reference}: {} (written to {})",
             rehearsal.describe(),
-            file.path.display()
+            crate::sanitize::QuotedPath(&file.path)
         ));
     }
     Ok(said)

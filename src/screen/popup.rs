@@ -28,7 +28,7 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             let mut dirty: Vec<String> = app
                 .dirty_paths()
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| crate::sanitize::QuotedPath(p).to_string())
                 .collect();
             let mut drafts: Vec<String> =
                 app.drafts.keys().map(|p| format!("{p} (stub)")).collect();
@@ -56,7 +56,7 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             text(
                 &format!(
                     "{} {what} on disk since faultline read it (a git pull, a checkout, another editor). Nothing is overwritten unless you say so.",
-                    path.display()
+                    crate::sanitize::QuotedPath(path)
                 ),
                 &mut lines,
             );
@@ -108,7 +108,10 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
                     ),
                     None => "deleted".into(),
                 };
-                text(&format!("  {} ({what})", entry.path.display()), &mut lines);
+                text(
+                    &format!("  {} ({what})", crate::sanitize::QuotedPath(&entry.path)),
+                    &mut lines,
+                );
             }
             (
                 " Recover unsaved edits ",

@@ -105,7 +105,10 @@ fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
         } else {
             format!("  ·  lead {}", sanitize(&lead))
         }),
-        Span::styled(format!("  ·  {}", state.path.display()), app.theme.dim()),
+        Span::styled(
+            format!("  ·  {}", crate::sanitize::QuotedPath(&state.path)),
+            app.theme.dim(),
+        ),
     ]);
     let width = usize::from(area.width);
     frame.render_widget(
