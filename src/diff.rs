@@ -77,6 +77,15 @@ impl Snapshot {
         self.add_register(stem_of(&path), parsed);
     }
 
+    /// Adds a file that could not be read (a blob over the size limit): a register's finding
+    /// (the component then reads as unreadable on this side); a runbook is left out.
+    pub fn add_unreadable(&mut self, path: &str, finding: Finding) {
+        if path.ends_with(".md") {
+            return;
+        }
+        self.add_register(stem_of(path), Err(finding));
+    }
+
     /// Adds one register file's result: its register by component id, or why it did not read.
     fn add_register(&mut self, stem: String, parsed: Result<Register, Finding>) {
         match parsed {

@@ -104,17 +104,25 @@ pub fn list_with_blobs(
 /// The contents of files by their blob ids (from `list_with_blobs`), through one
 /// `git cat-file --batch`. By id, not by `commit:path`: a path makes git read the trees above the
 /// file again for every request, which took most of `faultline diff`'s time.
+/// A blob over the size limit is left out (its finding comes from the register side).
 pub fn read(repo: &Path, files: &[PathAndBlob]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut contents = Vec::with_capacity(files.len());
-    read_each(repo, files, |path, bytes| contents.push((path, bytes)))?;
+    read_each(repo, files, |path, blob| {
+        if let Ok(bytes) = blob {
+            contents.push((path, bytes));
+        }
+    })?;
     Ok(contents)
 }
 
-/// Like `read`, handing each file to `each` as it arrives.
+/// Like `read`, handing each file to `each` as it arrives: its bytes, or, for a blob over the
+/// size limit (`parse::MAX_FILE_BYTES`, the limit on files on disk), the refusal as a finding.
+/// A blob's size is checked from git's answer before it is read: a committed 1 GiB register is
+/// skipped, never held.
 pub fn read_each(
     repo: &Path,
     files: &[PathAndBlob],
-    mut each: impl FnMut(String, Vec<u8>),
+    mut each: impl FnMut(String, Result<Vec<u8>, crate::finding::Finding>),
 ) -> Result<()> {
     if files.is_empty() {
         return Ok(());
@@ -138,16 +146,33 @@ pub fn read_each(
     for (path, _) in files {
         let mut header = String::new();
         reader.read_line(&mut header)?;
-        let size: usize = header
+        let size: u64 = header
             .split_whitespace()
             .nth(2)
             .and_then(|s| s.parse().ok())
-            .with_context(|| format!("git cat-file: unexpected answer for {path}: {header}"))?;
-        let mut bytes = vec![0; size];
-        reader.read_exact(&mut bytes)?;
+            .with_context(|| {
+                format!(
+                    "git cat-file: unexpected answer for {}: {}",
+                    crate::sanitize::quote(path),
+                    crate::sanitize::quote(&header)
+                )
+            })?;
+        let blob = if size > crate::parse::MAX_FILE_BYTES {
+            std::io::copy(&mut (&mut reader).take(size), &mut std::io::sink())?;
+            Err(crate::store::too_large(path, size))
+        } else {
+            let mut bytes = Vec::new();
+            (&mut reader).take(size).read_to_end(&mut bytes)?;
+            anyhow::ensure!(
+                bytes.len() as u64 == size,
+                "git cat-file: {} cut short",
+                crate::sanitize::quote(path)
+            );
+            Ok(bytes)
+        };
         let mut newline = [0u8; 1];
         reader.read_exact(&mut newline)?;
-        each(path.clone(), bytes);
+        each(path.clone(), blob);
     }
     let _ = writer.join();
     child.wait()?;

@@ -402,6 +402,21 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// The finding for a file (on disk or a git blob) of `size` bytes, over the size limit.
+pub fn too_large(rel: &str, size: u64) -> Finding {
+    #[allow(clippy::cast_precision_loss)]
+    let mib = size as f64 / (1024.0 * 1024.0);
+    Finding::error(
+        rel,
+        Pos::START,
+        "file-too-large",
+        format!(
+            "file is {mib:.1} MiB, over the {} MiB limit: not read",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
 /// Reads a file unless it is over the size limit; the refusal is a finding.
 pub fn read_limited(root: &Path, path: &Path) -> Result<Vec<u8>, Finding> {
     read_limited_with_metadata(root, path).map(|(bytes, _)| bytes)
@@ -424,19 +439,7 @@ fn read_limited_with_metadata(
     };
     let file = fs::File::open(path).map_err(io_finding)?;
     let meta = file.metadata().map_err(io_finding)?;
-    let too_large = |size: u64| {
-        #[allow(clippy::cast_precision_loss)]
-        let mib = size as f64 / (1024.0 * 1024.0);
-        Finding::error(
-            &rel,
-            Pos::START,
-            "file-too-large",
-            format!(
-                "file is {mib:.1} MiB, over the {} MiB limit: not read",
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        )
-    };
+    let too_large = |size: u64| too_large(&rel, size);
     let size = meta.len();
     if size > MAX_FILE_BYTES {
         return Err(too_large(size));

@@ -82,7 +82,10 @@ pub fn from_git(
 /// beside their parsed form.
 fn read_registers(repo: &Path, files: &[crate::git::PathAndBlob]) -> Result<Snapshot> {
     let mut snapshot = Snapshot::default();
-    crate::git::read_each(repo, files, |path, bytes| snapshot.add_file(path, bytes))?;
+    crate::git::read_each(repo, files, |path, blob| match blob {
+        Ok(bytes) => snapshot.add_file(path, bytes),
+        Err(too_large) => snapshot.add_unreadable(&path, too_large),
+    })?;
     Ok(snapshot)
 }
 
@@ -131,8 +134,9 @@ pub fn print(
 /// One register as stable line-per-field text. A file that does not parse is printed as it is,
 /// after a one-line notice, so `git diff` still shows something.
 pub fn textconv(file: &Path, out: &mut dyn Write) -> Result<i32> {
-    let bytes = std::fs::read(file)
-        .with_context(|| format!("cannot read {}", crate::sanitize::QuotedPath(file)))?;
+    // git hands textconv a temporary copy of the blob: the size limit holds here as on disk.
+    let bytes =
+        crate::store::read_limited(Path::new(""), file).map_err(|f| anyhow::anyhow!("{f}"))?;
     let parsed = crate::parse::decode(file, bytes.clone())
         .and_then(|text| crate::parse::parse_register(file, &text));
     match parsed {
