@@ -88,3 +88,25 @@ pub fn big_register_of(n: usize) -> faultline::model::Register {
 fn main() {
     divan::main();
 }
+
+/// A runbook of 2,000 × scale headings, each followed by a link to the next (the last one
+/// missing) and to a misspelt anchor: `check` resolves every link (linear, through the anchor
+/// index) and offers "did you mean" within a per-file budget.
+#[divan::bench(args = [1, 10, 100], sample_count = 3)]
+fn linked_headings(bencher: divan::Bencher, scale: usize) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for sub in ["registers", "runbooks"] {
+        std::fs::create_dir_all(dir.path().join(sub)).expect("directories");
+    }
+    let mut text = String::new();
+    for i in 0..2_000 * scale {
+        text.push_str(&format!(
+            "## Heading {i}\n\nSee [next](#heading-{}) and [typo](#heding-{i}).\n\n",
+            i + 1
+        ));
+    }
+    std::fs::write(dir.path().join("runbooks/long.md"), text).expect("write");
+    let today = jiff::civil::date(2026, 11, 24);
+    let ws = faultline::store::Workspace::load(dir.path()).expect("load");
+    bencher.bench(|| faultline::check::check(&ws, today).len());
+}

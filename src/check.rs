@@ -23,7 +23,7 @@ pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
     // Files are checked on all cores: each file's findings are its own.
     let per_file = crate::parallel::map(&ws.components, |file| {
         let mut found = Vec::new();
-        check_file(ws, file, &names, today, &mut found);
+        with_hint_budget(|| check_file(ws, file, &names, today, &mut found));
         // Sorted here, on all cores: the files come in path order, so the sort of everything
         // below finds one long sorted run instead of sorting ten thousand findings itself.
         found.sort_by(Finding::order);
@@ -33,7 +33,7 @@ pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
     findings.extend(ws.runbook_findings.iter().cloned());
     let per_runbook = crate::parallel::map(&ws.runbooks, |doc| {
         let mut found = Vec::new();
-        check_runbook_links(ws, doc, &mut found);
+        with_hint_budget(|| check_runbook_links(ws, doc, &mut found));
         found
     });
     findings.extend(per_runbook.into_iter().flatten());
@@ -560,14 +560,49 @@ pub fn resolve_link(
     }
 }
 
+thread_local! {
+    /// Headings the "did you mean" hints of the file being checked may still compare against;
+    /// `None` outside `check` (one link at a time in the TUI: no limit).
+    static HINT_BUDGET: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Headings one file's hints may compare against in all: enough for every missing anchor of a
+/// real file, and a bound on a file of a hundred thousand links to missing anchors, whose hints
+/// would otherwise cost links × headings.
+const HINT_BUDGET_PER_FILE: usize = 2_000_000;
+
+/// Runs one file's check with a fresh hint budget.
+fn with_hint_budget<T>(check: impl FnOnce() -> T) -> T {
+    HINT_BUDGET.set(Some(HINT_BUDGET_PER_FILE));
+    let result = check();
+    HINT_BUDGET.set(None);
+    result
+}
+
+/// Whether a hint may compare against `headings` more headings, taking them from the budget.
+fn hint_affordable(headings: usize) -> bool {
+    match HINT_BUDGET.get() {
+        None => true,
+        Some(left) if left >= headings => {
+            HINT_BUDGET.set(Some(left - headings));
+            true
+        }
+        Some(_) => false,
+    }
+}
+
 fn check_anchor(doc: &RunbookDoc, anchor: &str) -> Result<(), (&'static str, String)> {
     if doc.heading(anchor).is_some() {
         return Ok(());
     }
-    let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor.clone()).collect();
-    let hint = closest(anchor, &anchors)
-        .map(|c| format!("; did you mean `#{c}`?"))
-        .unwrap_or_default();
+    let hint = if hint_affordable(doc.headings.len()) {
+        let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor.clone()).collect();
+        closest(anchor, &anchors)
+            .map(|c| format!("; did you mean `#{c}`?"))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     Err((
         "anchor-missing",
         format!(
@@ -635,6 +670,47 @@ pub fn normalize(dir: &str, link: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn linked_runbook(headings: usize) -> RunbookDoc {
+        let mut text = String::new();
+        for i in 0..headings {
+            text.push_str(&format!(
+                "## Heading {i}\n\n[typo](#heding-{i})\n\n## Heading {i}\n\n"
+            ));
+        }
+        RunbookDoc::index("runbooks/long.md".into(), &text)
+    }
+
+    #[test]
+    fn anchors_of_a_long_runbook_resolve_through_the_index_as_the_scan_did() {
+        let doc = linked_runbook(100);
+        // Duplicates take -1: the index finds each one, and the first of equal anchors.
+        assert_eq!(doc.heading("heading-7").map(|h| h.line), Some(6 * 7 + 1));
+        assert_eq!(doc.heading("heading-7-1").map(|h| h.line), Some(6 * 7 + 5));
+        assert!(doc.heading("heading-100").is_none());
+        assert!(
+            doc.anchor_index.get().is_some(),
+            "a long runbook is indexed"
+        );
+    }
+
+    #[test]
+    fn hints_stop_when_a_file_has_spent_its_budget() {
+        // 3,000 headings (two per i): 666 hints cost all of the budget.
+        let doc = linked_runbook(1_500);
+        let hints = |doc: &RunbookDoc| {
+            doc.links
+                .iter()
+                .filter_map(|l| check_anchor(doc, &l.dest[1..]).err())
+                .filter(|(_, m)| m.contains("did you mean"))
+                .count()
+        };
+        assert_eq!(
+            with_hint_budget(|| hints(&doc)),
+            HINT_BUDGET_PER_FILE / 3_000
+        );
+        assert_eq!(hints(&linked_runbook(50)), 50, "outside check, no limit");
+    }
 
     #[test]
     fn ids() {

@@ -51,6 +51,9 @@ pub struct RunbookDoc {
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
     pub bytes: usize,
+    /// Heading index by anchor, built at the first lookup in a long runbook, so checking N links
+    /// against N headings is linear, not N × N.
+    pub anchor_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 impl RunbookDoc {
@@ -64,6 +67,7 @@ impl RunbookDoc {
                 headings,
                 links,
                 bytes: text.len(),
+                anchor_index: std::sync::OnceLock::new(),
             };
         }
         RunbookDoc::index_parsed(path, text)
@@ -119,12 +123,26 @@ impl RunbookDoc {
             headings,
             links,
             bytes: text.len(),
+            anchor_index: std::sync::OnceLock::new(),
         }
     }
 
     /// The heading with this anchor.
     pub fn heading(&self, anchor: &str) -> Option<&Heading> {
-        self.headings.iter().find(|h| h.anchor == anchor)
+        /// Below this many headings a scan is as fast as a map and builds nothing.
+        const SCAN: usize = 32;
+        if self.headings.len() <= SCAN {
+            return self.headings.iter().find(|h| h.anchor == anchor);
+        }
+        let index = self.anchor_index.get_or_init(|| {
+            let mut index = std::collections::HashMap::with_capacity(self.headings.len());
+            for (i, h) in self.headings.iter().enumerate() {
+                // The first heading with an anchor wins, as the scan found it.
+                index.entry(h.anchor.clone()).or_insert(i);
+            }
+            index
+        });
+        index.get(anchor).map(|&i| &self.headings[i])
     }
 
     /// The document's title: its first level-1 heading, else its first heading, else the file name.
