@@ -13,7 +13,7 @@ seconds="${1:-600}"
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 # FUZZ_TARGETS="monitoring sanitize" runs only those.
-read -r -a targets <<<"${FUZZ_TARGETS:-parse_register render_markdown runbook_index timeline import_csv import_workbook monitoring sanitize}"
+read -r -a targets <<<"${FUZZ_TARGETS:-parse_register render_markdown runbook_index timeline import_csv import_workbook monitoring yaml_aliases sanitize}"
 cargo fuzz build
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"

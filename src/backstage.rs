@@ -24,11 +24,13 @@ pub struct Entity {
 /// The kinds that are parts of a running system (not groups, users, APIs or templates).
 const KINDS: [&str; 2] = ["Component", "Resource"];
 
-/// Reads every entity of one catalog file; a file that is not YAML is one finding.
-pub fn read(path: &str, source: &str) -> Result<Vec<Entity>, Finding> {
+/// Reads every entity of one catalog file, with a finding for each entity whose name makes no
+/// register id (`!!!`), which is left out; a file that is not YAML is one finding.
+pub fn read(path: &str, source: &str) -> Result<(Vec<Entity>, Vec<Finding>), Finding> {
     let docs = documents(source)
         .map_err(|(pos, message)| Finding::error(path, pos, "catalog-unparseable", message))?;
     let mut entities = Vec::new();
+    let mut findings = Vec::new();
     for doc in &docs {
         let Some(kind) = get(doc, "kind").and_then(text) else {
             continue;
@@ -40,14 +42,28 @@ pub fn read(path: &str, source: &str) -> Result<Vec<Entity>, Finding> {
         let Some(name) = metadata.and_then(|m| get(m, "name")).and_then(text) else {
             continue;
         };
+        // Text from the catalog goes into the register: controls become visible placeholders,
+        // as everywhere else text from a file is shown.
         let field = |node: Option<&_>, key: &str| {
             node.and_then(|n| get(n, key))
                 .and_then(text)
-                .map(|t| t.trim().to_owned())
+                .map(|t| crate::sanitize::sanitize(t.trim()).into_owned())
                 .filter(|t| !t.is_empty())
         };
         let spec = get(doc, "spec");
         let id = suggest_id(name);
+        if !crate::check::is_valid_id(&id) {
+            findings.push(Finding::error(
+                path,
+                pos(doc),
+                "catalog-name",
+                format!(
+                    "{kind} `{}` makes no register id (lowercase letters, digits and hyphens): left out",
+                    crate::sanitize::quote(name)
+                ),
+            ));
+            continue;
+        }
         let mut depends_on: Vec<String> = Vec::new();
         for dep in items(spec.and_then(|s| get(s, "dependsOn"))) {
             if let Some(reference) = text(dep) {
@@ -67,7 +83,7 @@ pub fn read(path: &str, source: &str) -> Result<Vec<Entity>, Finding> {
             line: pos(doc).line,
         });
     }
-    Ok(entities)
+    Ok((entities, findings))
 }
 
 /// `resource:default/orders-db` → `orders-db`; `component:payments` → `payments`.
@@ -86,12 +102,27 @@ mod tests {
     #[test]
     fn entities_and_their_dependencies() {
         let source = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments-api\n  title: Payments API\nspec:\n  owner: group:default/team-payments\n  dependsOn:\n    - resource:default/orders-db\n    - component:session_cache\n---\nkind: Group\nmetadata:\n  name: team-payments\n---\nkind: Resource\nmetadata:\n  name: orders-db\n";
-        let entities = read("catalog-info.yaml", source).unwrap();
+        let (entities, findings) = read("catalog-info.yaml", source).unwrap();
+        assert!(findings.is_empty());
         assert_eq!(entities.len(), 2);
         assert_eq!(entities[0].id, "payments-api");
         assert_eq!(entities[0].owner.as_deref(), Some("team-payments"));
         assert_eq!(entities[0].depends_on, ["orders-db", "session-cache"]);
         assert_eq!(entities[1].line, 16);
         assert!(read("x.yaml", "kind: [").is_err());
+    }
+
+    #[test]
+    fn a_name_that_makes_no_id_is_an_error_at_its_line_and_titles_are_sanitised() {
+        let source = "kind: Component\nmetadata:\n  name: \"!!!\"\n---\nkind: Component\nmetadata:\n  name: ok\n  title: \"T\\e]0;x\\a\\nnext\"\n";
+        let (entities, findings) = read("catalog-info.yaml", source).unwrap();
+        assert_eq!(entities.len(), 1);
+        assert_eq!(entities[0].id, "ok");
+        assert_eq!(entities[0].title.as_deref(), Some("T␛]0;x␇␊next"));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].to_string(),
+            "catalog-info.yaml:1:1: error: Component `!!!` makes no register id (lowercase letters, digits and hyphens): left out [catalog-name]"
+        );
     }
 }

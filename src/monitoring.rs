@@ -446,6 +446,27 @@ pub fn block_reader_agrees_with_saphyr(text: &str) -> bool {
     block::read(text).is_none_or(|ours| Ok(ours) == yaml::saphyr_documents(text))
 }
 
+/// For the fuzzer and tests: whether a text the alias budget lets through loads into a tree of
+/// bounded size (its own text's worth of nodes, plus the budget), and whether it was let through.
+#[doc(hidden)]
+pub fn alias_budget_holds(text: &str) -> (bool, bool) {
+    if yaml::check_depth(text).is_err() {
+        return (true, false);
+    }
+    let allowed = yaml::check_aliases(text).is_ok();
+    if !allowed {
+        return (true, false);
+    }
+    let Ok(docs) = yaml::saphyr_documents(text) else {
+        return (true, true);
+    };
+    let size: usize = docs.iter().map(yaml::tree_bytes).sum();
+    (
+        size <= yaml::alias_limit(text) + text.len() * 64 + 1024,
+        true,
+    )
+}
+
 fn unparseable(rel: &str, pos: Pos, message: String) -> Finding {
     Finding::warning(rel, pos, "monitoring-unparseable", message)
 }
@@ -453,6 +474,42 @@ fn unparseable(rel: &str, pos: Pos, message: String) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_are_counted_in_bytes_not_nodes() {
+        // Ordinary anchors (a CloudFormation template's shared tags) read.
+        let small = "a: &t {k: v}\nb: *t\nc: [*t, *t]\n";
+        assert_eq!(alias_budget_holds(small), (true, true));
+        // One anchored 600 KB string aliased 10 times: 6 MB from a 600 KB file.
+        let big = format!(
+            "a: &s \"{}\"\nb: [{}]\n",
+            "x".repeat(600_000),
+            ["*s"; 10].join(", ")
+        );
+        let (_, finding) = scan_text("m/big.rules.yml", &big);
+        let finding = finding.expect("refused");
+        assert_eq!(finding.rule, "monitoring-unparseable");
+        assert_eq!(finding.line, 2);
+        assert!(
+            finding.message.contains("aliases expand"),
+            "{}",
+            finding.message
+        );
+        // The billion laughs: nested fan-out, refused by the same count.
+        let mut laughs = String::from(
+            "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+        );
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            laughs.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 9].join(", ")
+            ));
+        }
+        assert_eq!(alias_budget_holds(&laughs), (true, false));
+    }
 
     #[test]
     fn patterns_match_by_their_literal_parts() {

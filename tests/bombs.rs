@@ -108,3 +108,59 @@ fn a_huge_register_committed_to_git_is_refused_by_its_blob_size() {
         stderr(&out)
     );
 }
+
+#[test]
+fn one_big_string_aliased_a_thousand_times_is_refused_at_its_alias() {
+    let dir = workspace();
+    let root = dir.path();
+    fs::create_dir_all(root.join("monitoring/prometheus")).unwrap();
+    // 5.5 MB anchored once, aliased 1,000 times: 5.5 GB once expanded.
+    let mut yaml = String::from("groups:\n  - name: big\n    big: &big \"");
+    yaml.push_str(&"x".repeat(5_500_000));
+    yaml.push_str("\"\n    rules:\n");
+    for i in 0..1_000 {
+        yaml.push_str(&format!("      - alert: A{i}\n        expr: *big\n"));
+    }
+    fs::write(root.join("monitoring/prometheus/big.rules.yml"), &yaml).unwrap();
+    let out = faultline(root, &["check"]);
+    let text = stdout(&out);
+    let finding = text
+        .lines()
+        .find(|l| l.contains("monitoring-unparseable"))
+        .unwrap_or_else(|| panic!("{text}\n{}", stderr(&out)));
+    assert!(
+        finding.starts_with("monitoring/prometheus/big.rules.yml:")
+            && finding.contains("aliases expand to more than"),
+        "{finding}"
+    );
+    // The first aliases fit in the budget (4 × 5.5 MB); a later one is named.
+    let line: usize = finding.split(':').nth(1).unwrap().parse().unwrap();
+    assert!(line > 5, "{finding}");
+    let out = faultline(root, &["alerts"]);
+    assert!(out.status.code().is_some(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_backstage_catalog_with_an_alias_bomb_is_refused() {
+    let dir = workspace();
+    let root = dir.path();
+    let mut yaml = String::from(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: api\n  description: &d \"",
+    );
+    yaml.push_str(&"y".repeat(2_000_000));
+    yaml.push_str("\"\nspec:\n  dependsOn:\n");
+    for _ in 0..500 {
+        yaml.push_str("    - *d\n");
+    }
+    fs::write(root.join("catalog-info.yaml"), &yaml).unwrap();
+    let out = faultline(
+        root,
+        &["import", "backstage", "catalog-info.yaml", "--dry-run"],
+    );
+    assert!(
+        stderr(&out).contains("catalog-info.yaml:") && stderr(&out).contains("aliases expand"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

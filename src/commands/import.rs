@@ -143,11 +143,17 @@ pub fn backstage(
     let mut entities = Vec::new();
     let mut bad = 0;
     for file in files {
-        let bytes = std::fs::read(file)
-            .with_context(|| format!("cannot read {}", crate::sanitize::QuotedPath(file)))?;
+        let bytes = crate::store::read_limited(Path::new(""), file)
+            .map_err(|finding| anyhow::anyhow!("{finding}"))?;
         let text = String::from_utf8_lossy(&bytes);
         match crate::backstage::read(&crate::sanitize::QuotedPath(file).to_string(), &text) {
-            Ok(found) => entities.extend(found),
+            Ok((found, findings)) => {
+                entities.extend(found);
+                for finding in &findings {
+                    crate::sanitize::eprint_line(&finding.to_string());
+                }
+                bad += findings.len();
+            }
             Err(finding) => {
                 crate::sanitize::eprint_line(&finding.to_string());
                 bad += 1;

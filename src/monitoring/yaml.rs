@@ -63,7 +63,100 @@ pub(crate) fn documents(text: &str) -> Result<Vec<Node<'_>>, (Pos, String)> {
     if let Some(docs) = super::block::read(text) {
         return Ok(docs);
     }
+    check_aliases(text)?;
     saphyr_documents(text)
+}
+
+/// Bytes an alias may expand into, in all, beyond the file's own: this many times its size.
+const ALIAS_EXPANSION_FACTOR: usize = 4;
+/// A small file may expand this far whatever its size.
+const ALIAS_EXPANSION_FLOOR: usize = 1024 * 1024;
+/// What one node costs beside its text, counted so a tree of empty scalars is not free.
+const NODE_BYTES: usize = 32;
+
+/// The bytes a text's aliases may expand into.
+pub(crate) fn alias_limit(text: &str) -> usize {
+    text.len()
+        .saturating_mul(ALIAS_EXPANSION_FACTOR)
+        .max(ALIAS_EXPANSION_FLOOR)
+}
+
+/// A loaded tree's size as the alias budget counts it: text plus `NODE_BYTES` a node.
+pub(crate) fn tree_bytes(node: &Node<'_>) -> usize {
+    NODE_BYTES
+        + match &node.data {
+            Data::Scalar(text, _) => text.len(),
+            Data::Mapping(entries) => entries
+                .iter()
+                .map(|(k, v)| tree_bytes(k) + tree_bytes(v))
+                .sum(),
+            Data::Sequence(items) => items.iter().map(tree_bytes).sum(),
+            Data::Tagged(_, inner) => tree_bytes(inner),
+            Data::Other => 0,
+        }
+}
+
+/// Refuses a file whose aliases would expand past a few times its own size, before the loader
+/// clones a byte of it. saphyr's own budget counts nodes, so one anchored 5 MB string aliased a
+/// thousand times passed it and took gigabytes; this counts what each alias would copy, in
+/// bytes, from the parser's events (an anchor's size includes the aliases inside it).
+pub(crate) fn check_aliases(text: &str) -> Result<(), (Pos, String)> {
+    // No `*`, no alias: nothing to count (nearly every file).
+    if memchr::memchr(b'*', text.as_bytes()).is_none() {
+        return Ok(());
+    }
+    let limit = alias_limit(text);
+    // The size of each anchored node, by anchor id; a stack of open collections (anchor id,
+    // size so far).
+    let mut anchored: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut expanded = 0usize;
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        // A scan error is saphyr's to report, with its own message.
+        let Ok((event, span)) = event else {
+            return Ok(());
+        };
+        let (size, anchor) = match event {
+            saphyr_parser::Event::Scalar(value, _, anchor, _) => (value.len() + NODE_BYTES, anchor),
+            saphyr_parser::Event::Alias(id) => {
+                let size = anchored.get(&id).copied().unwrap_or(NODE_BYTES);
+                expanded = expanded.saturating_add(size);
+                if expanded > limit {
+                    return Err((
+                        Pos {
+                            line: span.start.line().max(1),
+                            column: span.start.col() + 1,
+                        },
+                        format!(
+                            "aliases expand to more than {} MiB ({ALIAS_EXPANSION_FACTOR} times the file's size, at least 1 MiB): not read",
+                            limit / (1024 * 1024)
+                        ),
+                    ));
+                }
+                (size, 0)
+            }
+            saphyr_parser::Event::SequenceStart(anchor, _)
+            | saphyr_parser::Event::MappingStart(anchor, _) => {
+                open.push((anchor, NODE_BYTES));
+                continue;
+            }
+            saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => {
+                let Some((anchor, size)) = open.pop() else {
+                    continue;
+                };
+                (size, anchor)
+            }
+            _ => continue,
+        };
+        if anchor != 0 {
+            anchored.insert(anchor, size);
+        }
+        if let Some((_, parent)) = open.last_mut() {
+            *parent = parent.saturating_add(size);
+        }
+    }
+    Ok(())
 }
 
 /// The documents as saphyr reads them.
