@@ -498,9 +498,45 @@ pub fn csv_rows(text: &str) -> Result<Rows, String> {
         let line = record
             .position()
             .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+        // The workbook limits hold for CSV too: cells past the last one with a value are not
+        // kept (a line of a million separators is an empty row), and a sheet past a limit is
+        // refused.
+        let used = record
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .last()
+            .map_or(0, |(i, _)| i + 1);
+        if used > crate::workbook::MAX_COLUMNS {
+            return Err(format!(
+                "too large: a value in column {used} (limit {} columns)",
+                crate::workbook::MAX_COLUMNS
+            ));
+        }
+        if rows.len() >= crate::workbook::MAX_ROWS {
+            return Err(format!(
+                "too large: more than {} rows (limit {} rows)",
+                crate::workbook::MAX_ROWS,
+                crate::workbook::MAX_ROWS
+            ));
+        }
+        if let Some(cell) = record
+            .iter()
+            .find(|c| c.len() > crate::workbook::MAX_CELL_BYTES)
+        {
+            return Err(format!(
+                "too large: a cell of {} bytes at line {line} (limit {} MiB a cell)",
+                cell.len(),
+                crate::workbook::MAX_CELL_BYTES / (1024 * 1024)
+            ));
+        }
         rows.push((
             line,
-            record.iter().map(|c| c.replace("\r\n", "\n")).collect(),
+            record
+                .iter()
+                .take(used)
+                .map(|c| c.replace("\r\n", "\n"))
+                .collect(),
         ));
     }
     Ok(rows)

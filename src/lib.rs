@@ -60,4 +60,5 @@ pub mod timeline;
 pub mod tui;
 pub mod ui;
 pub mod viewer;
+pub mod workbook;
 pub mod workspace_gen;

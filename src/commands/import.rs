@@ -31,21 +31,21 @@ pub fn import(
     // The file's text and rows are dropped once read into registers.
     let imported = match extension.as_str() {
         "csv" | "tsv" | "txt" => {
-            let bytes = std::fs::read(file)
-                .with_context(|| format!("cannot read {}", crate::sanitize::QuotedPath(file)))?;
+            let bytes = crate::store::read_limited(Path::new(""), file)
+                .map_err(|finding| anyhow::anyhow!("{finding}"))?;
             let text = String::from_utf8_lossy(&bytes);
             let rows = crate::import::csv_rows(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", crate::sanitize::QuotedPath(file)))?;
             crate::import::read_rows(file, &rows)
         }
-        "xlsx" | "xlsm" | "xls" | "ods" => {
-            let (sheet, rows) = workbook_rows(file, options.sheet.as_deref())?;
+        "xlsx" | "xlsm" | "ods" => {
+            let (sheet, rows) = workbook_rows(file, &extension, options.sheet.as_deref())?;
             let source =
                 std::path::PathBuf::from(format!("{}[{sheet}]", crate::sanitize::QuotedPath(file)));
             crate::import::read_rows(&source, &rows)
         }
         _ => bail!(
-            "{}: import reads .csv, .tsv, .xlsx and .ods",
+            "{}: import reads .csv, .tsv, .xlsx and .ods (save an .xls as .xlsx)",
             crate::sanitize::QuotedPath(file)
         ),
     };
@@ -224,79 +224,32 @@ pub fn backstage(
 }
 
 /// The rows of one sheet of a workbook (the first, or the one named), each with its row number
-/// as the spreadsheet shows it.
-fn workbook_rows(file: &Path, sheet: Option<&str>) -> Result<(String, crate::import::Rows)> {
-    use calamine::Reader as _;
-    let mut workbook = calamine::open_workbook_auto(file).with_context(|| {
-        format!(
-            "cannot open {} as a workbook",
-            crate::sanitize::QuotedPath(file)
-        )
-    })?;
-    let names = workbook.sheet_names();
-    let name = match sheet {
-        Some(sheet) => names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(sheet))
-            .cloned()
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{}: no sheet `{sheet}` (it has: {})",
-                    crate::sanitize::QuotedPath(file),
-                    names.join(", ")
-                )
-            })?,
-        None => names.first().cloned().ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: the workbook has no sheet",
-                crate::sanitize::QuotedPath(file)
-            )
-        })?,
-    };
-    let range = workbook.worksheet_range(&name).with_context(|| {
-        format!(
-            "cannot read sheet `{name}` of {}",
-            crate::sanitize::QuotedPath(file)
-        )
-    })?;
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| {
-            let mut cells: Vec<String> =
-                vec![String::new(); usize::try_from(first_col).unwrap_or(0)];
-            cells.extend(row.iter().map(cell_text));
-            (i + usize::try_from(first_row).unwrap_or(0) + 1, cells)
-        })
-        .collect();
-    Ok((name, rows))
+/// as the spreadsheet shows it, read within the limits of `workbook`.
+fn workbook_rows(
+    file: &Path,
+    extension: &str,
+    sheet: Option<&str>,
+) -> Result<(String, crate::import::Rows)> {
+    crate::workbook::read_file(file, extension == "ods", sheet).map_err(|refused| {
+        anyhow::Error::new(Refused(format!(
+            "{}: {}",
+            crate::sanitize::QuotedPath(file),
+            refused.0
+        )))
+    })
 }
 
-/// A workbook cell as the text a CSV cell would hold: numbers in their shortest form, dates as
-/// YYYY-MM-DD.
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
-    match cell {
-        Data::Int(n) => n.to_string(),
-        Data::Float(f) => crate::model::Num(*f).to_string(),
-        Data::String(s) => s.clone(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) if dt.is_datetime() => excel_date(dt.as_f64()),
-        Data::DateTime(dt) => crate::model::Num(dt.as_f64()).to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.get(..10).unwrap_or(s).to_owned(),
-        Data::Error(_) | Data::Empty => String::new(),
+/// A file import will not read; exits 2 (usage or I/O failure) with its message.
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
-/// A spreadsheet's serial date (days since 1899-12-30) as YYYY-MM-DD.
-fn excel_date(serial: f64) -> String {
-    #[allow(clippy::cast_possible_truncation)] // whole days of a calendar
-    let days = serial.floor() as i64;
-    jiff::civil::date(1899, 12, 30)
-        .checked_add(jiff::Span::new().days(days))
-        .map_or_else(|_| crate::model::Num(serial).to_string(), |d| d.to_string())
-}
+impl std::error::Error for Refused {}
 
 pub fn export(
     ws: &Workspace,
