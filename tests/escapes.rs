@@ -346,3 +346,53 @@ fn no_output_line_is_a_workflow_command_from_file_text() {
         assert!(!file.ends_with("file=README.md"), "{line}");
     }
 }
+
+#[test]
+fn markdown_for_pull_requests_keeps_safe_links_only_and_mentions_nobody() {
+    let dir = hostile_workspace();
+    let root = dir.path();
+    let bad = "click [here](javascript:alert(1)) ![pixel](https://t.example/p.gif) [ok](https://ok.example) cc @octocat";
+    let register = format!(
+        "{{\n  \"component\": \"md\",\n  \"title\": \"{bad}\",\n  \"risks\": [\n    {{\n      \"id\": \"r\",\n      \"title\": \"{bad}\",\n      \"likelihood\": \"low\",\n      \"impact\": \"low\",\n      \"status\": \"open\"\n    }}\n  ]\n}}\n"
+    );
+    fs_write(&root.join("registers/md.json"), &register);
+    fs_write(
+        &root.join("incidents/2026-11-26-md.jsonl"),
+        &format!(
+            "{{\"kind\":\"incident\",\"title\":\"{bad}\",\"started\":\"2026-11-26T10:00:00+00:00\",\"severity\":\"P2\",\"roles\":{{\"lead\":\"@octocat\"}},\"risks\":[]}}\n{{\"at\":\"2026-11-26T10:01:00+00:00\",\"kind\":\"note\",\"text\":\"{bad}\",\"by\":\"@hubot\"}}\n"
+        ),
+    );
+    let old = root.join("old");
+    for args in [
+        vec!["export", "--format", "markdown"],
+        vec![
+            "diff",
+            "--files",
+            old.to_str().unwrap(),
+            root.to_str().unwrap(),
+            "--format",
+            "markdown",
+        ],
+        vec!["incident", "report", "incidents/2026-11-26-md.jsonl"],
+    ] {
+        let (stdout, _) = run(root, &args);
+        let md = String::from_utf8(stdout).unwrap();
+        assert!(md.contains("click"), "{args:?}: {md}");
+        assert!(!md.contains("[here](javascript:"), "{args:?}: {md}");
+        assert!(!md.contains("![pixel]"), "{args:?}: {md}");
+        assert!(
+            md.contains("[pixel](https://t.example/p.gif)"),
+            "{args:?}: {md}"
+        );
+        assert!(md.contains("[ok](https://ok.example)"), "{args:?}: {md}");
+        assert!(!md.contains(" @octocat"), "{args:?}: {md}");
+        assert!(
+            !md.contains("@hubot") || md.contains("`@`hubot"),
+            "{args:?}: {md}"
+        );
+    }
+}
+
+fn fs_write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
