@@ -31,6 +31,7 @@ pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
     });
     let mut findings: Vec<Finding> = per_file.into_iter().flatten().collect();
     findings.extend(ws.runbook_findings.iter().cloned());
+    findings.extend(ws.name_findings.iter().cloned());
     let per_runbook = crate::parallel::map(&ws.runbooks, |doc| {
         let mut found = Vec::new();
         with_hint_budget(|| check_runbook_links(ws, doc, &mut found));

@@ -10,7 +10,7 @@ use crate::check::check;
 use crate::cli::{CheckFormat, Cli, Command};
 use crate::finding::{Finding, count};
 use crate::model::to_canonical;
-use crate::store::{Workspace, save_atomic};
+use crate::store::Workspace;
 use crate::ui::theme::use_color;
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -304,7 +304,7 @@ fn run_new(ws: &Workspace, id: &str, out: &mut dyn Write) -> Result<i32> {
         crate::sanitize::QuotedPath(&rel)
     );
     let register = crate::model::Register::new(id);
-    save_atomic(&path, to_canonical(&register).as_bytes())
+    crate::store::save_inside(&ws.root, &path, to_canonical(&register).as_bytes())
         .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&rel)))?;
     writeln!(out, "created {}", crate::sanitize::QuotedPath(&rel))?;
     Ok(exit::OK)
@@ -332,10 +332,19 @@ fn run_fmt(ws: &Workspace, check_only: bool, out: &mut dyn Write) -> Result<i32>
             writeln!(out, "{}", crate::sanitize::QuotedPath(&file.path))?;
             code = exit::FINDINGS;
         } else {
-            save_atomic(&ws.root.join(&file.path), canonical.as_bytes()).with_context(|| {
-                format!("cannot write {}", crate::sanitize::QuotedPath(&file.path))
-            })?;
-            writeln!(out, "formatted {}", crate::sanitize::QuotedPath(&file.path))?;
+            // One file that cannot be written (a link leading out, a read-only file) is named
+            // and the rest are still formatted.
+            match crate::store::save_inside(&ws.root, &file.path, canonical.as_bytes()) {
+                Ok(()) => writeln!(out, "formatted {}", crate::sanitize::QuotedPath(&file.path))?,
+                Err(err) => {
+                    crate::sanitize::eprint_line(&format!(
+                        "faultline: cannot write {}: {}",
+                        crate::sanitize::QuotedPath(&file.path),
+                        crate::sanitize::quote(&err.to_string())
+                    ));
+                    code = exit::FAILURE;
+                }
+            }
         }
     }
     Ok(code)

@@ -429,10 +429,15 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
             continue;
         }
         let text = app.drafts[&path].clone();
+        // The stub's directories and file stay inside the workspace: a symlinked directory
+        // that leads out is refused before anything is created.
+        let root = app.ws.root.clone();
         let written = absolute
             .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| store::save_atomic(&absolute, text.as_bytes()));
+            .map_or(Ok(()), |dir| {
+                store::create_dir_inside(&root, dir).map(|_| ())
+            })
+            .and_then(|()| store::save_inside(&root, &absolute, text.as_bytes()));
         match written {
             Ok(()) => {
                 app.drafts.remove(&path);
@@ -474,7 +479,7 @@ fn save(app: &mut App, overwrite: Option<&PathBuf>, then_quit: bool) {
             continue;
         }
         let result = match app.current(&path).map(to_canonical) {
-            Some(text) => store::save_atomic(&absolute, text.as_bytes()).map(|()| {
+            Some(text) => store::save_inside(&app.ws.root, &absolute, text.as_bytes()).map(|()| {
                 Some(DiskStamp::of(
                     text.as_bytes(),
                     std::fs::metadata(&absolute).ok().as_ref(),
@@ -605,6 +610,10 @@ fn check_disk(app: &mut App) {
     // Files added underneath (a pull that brings a new component).
     if let Ok(entries) = std::fs::read_dir(app.ws.root.join(store::REGISTERS_DIR)) {
         for entry in entries.flatten() {
+            // A name that is not UTF-8 is never loaded (`check` names it).
+            if !store::has_utf8_name(&entry.path()) {
+                continue;
+            }
             let path = PathBuf::from(store::relative(&app.ws.root, &entry.path()));
             if path.extension().is_some_and(|e| e == "json")
                 && !known.iter().any(|(p, _)| *p == path)

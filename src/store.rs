@@ -112,6 +112,9 @@ pub struct Workspace {
     pub runbooks: Vec<RunbookDoc>,
     /// Problems met while loading runbooks (too large, not UTF-8, unreadable).
     pub runbook_findings: Vec<Finding>,
+    /// Register files that are not loaded for their name (not UTF-8): a name faultline cannot
+    /// write back exactly is never edited, so nothing is saved under another name.
+    pub name_findings: Vec<Finding>,
     /// The alerts defined in the workspace's monitoring config; `None` until scanned.
     pub monitoring: Option<Arc<crate::monitoring::Inventory>>,
     runbook_by_path: HashMap<String, usize>,
@@ -167,11 +170,12 @@ impl Workspace {
     /// Loads the register files only: what the first screen needs. Runbooks follow with
     /// `attach_runbooks`.
     pub fn load_registers(root: &Path) -> Result<Workspace> {
-        let components =
-            crate::parallel::map(&register_paths(root)?, |path| load_component(root, path));
+        let (paths, name_findings) = register_paths(root)?;
+        let components = crate::parallel::map(&paths, |path| load_component(root, path));
         Ok(Workspace {
             root: root.to_path_buf(),
             components,
+            name_findings,
             ..Workspace::default()
         })
     }
@@ -183,6 +187,7 @@ impl Workspace {
             root: self.root.clone(),
             components: self.components.clone(),
             monitoring: self.monitoring.clone(),
+            name_findings: self.name_findings.clone(),
             ..Workspace::default()
         }
     }
@@ -237,6 +242,7 @@ impl Workspace {
         self.components
             .iter()
             .filter_map(|c| c.content.as_ref().err().cloned())
+            .chain(self.name_findings.iter().cloned())
             .collect()
     }
 
@@ -301,10 +307,27 @@ pub fn runbook_texts(root: &Path) -> Vec<(String, String)> {
     .collect()
 }
 
-/// Every register file's path (`registers/*.json`), sorted.
-fn register_paths(root: &Path) -> Result<Vec<PathBuf>> {
+/// Whether a directory entry's name can be read and written back exactly (UTF-8).
+pub fn has_utf8_name(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n.to_str().is_some())
+}
+
+/// The finding for a register file whose name is not UTF-8.
+fn name_finding(root: &Path, path: &Path) -> Finding {
+    Finding::error(
+        relative(root, path),
+        Pos::START,
+        "file-name",
+        "the file name is not UTF-8: not loaded, and never written (rename it)".into(),
+    )
+}
+
+/// Every register file's path (`registers/*.json`), sorted; and a finding for each whose name
+/// is not UTF-8, which is left out.
+fn register_paths(root: &Path) -> Result<(Vec<PathBuf>, Vec<Finding>)> {
     let registers_dir = root.join(REGISTERS_DIR);
     let mut paths = Vec::new();
+    let mut findings = Vec::new();
     for entry in fs::read_dir(&registers_dir).with_context(|| {
         format!(
             "cannot read {}",
@@ -319,18 +342,23 @@ fn register_paths(root: &Path) -> Result<Vec<PathBuf>> {
             _ => path.is_file(),
         };
         if is_file && path.extension().is_some_and(|e| e == "json") {
-            paths.push(path);
+            if has_utf8_name(&path) {
+                paths.push(path);
+            } else {
+                findings.push(name_finding(root, &path));
+            }
         }
     }
     paths.sort_by(|a, b| path_order(a, b));
-    Ok(paths)
+    findings.sort_by(Finding::order);
+    Ok((paths, findings))
 }
 
 /// Every register under `root` parsed on all cores, each file's text dropped once it is parsed:
 /// `(file stem, register or why it did not read)`, sorted by path. For a side of a diff, which
 /// needs neither the text nor the runbooks.
 pub fn parse_registers(root: &Path) -> Result<Vec<(String, Result<Register, Finding>)>> {
-    Ok(crate::parallel::map(&register_paths(root)?, |path| {
+    Ok(crate::parallel::map(&register_paths(root)?.0, |path| {
         let file = load_component(root, path);
         let register = file.content.map(|loaded| {
             Arc::try_unwrap(loaded).map_or_else(|l| l.register.clone(), |l| l.register)
@@ -539,6 +567,76 @@ pub fn remove_durably(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The one containment rule for every path faultline writes in a workspace: `path` (absolute,
+/// or relative to `root`) resolved through every symbolic link, which must stay inside the
+/// workspace. Returns the real path to write: the file itself, or, for a link, its target (so
+/// a save writes through the link and the link stays). A part that does not exist yet is
+/// checked through its nearest existing ancestor, and may not be `..`.
+pub fn contained(root: &Path, path: &Path) -> io::Result<PathBuf> {
+    let outside = || {
+        io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} leads outside the workspace (through a symbolic link): not written",
+                crate::sanitize::quote(&relative(root, path))
+            ),
+        )
+    };
+    let root_real = root.canonicalize()?;
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    let mut existing = absolute.as_path();
+    let mut missing = Vec::new();
+    while fs::symlink_metadata(existing).is_err() {
+        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+            return Err(outside());
+        };
+        missing.push(name);
+        existing = parent;
+    }
+    // A link whose target does not exist is followed as far as it resolves.
+    let mut real = match existing.canonicalize() {
+        Ok(real) => real,
+        Err(_) => {
+            let target = fs::read_link(existing)?;
+            let base = existing.parent().unwrap_or(Path::new("/"));
+            let target = base.join(target);
+            let parent = target.parent().ok_or_else(outside)?.canonicalize()?;
+            parent.join(target.file_name().ok_or_else(outside)?)
+        }
+    };
+    for name in missing.into_iter().rev() {
+        if name == ".." {
+            return Err(outside());
+        }
+        real.push(name);
+    }
+    if real.starts_with(&root_real) {
+        Ok(real)
+    } else {
+        Err(outside())
+    }
+}
+
+/// Saves `contents` to `path` in the workspace at `root` through `contained`: atomically, in the
+/// real file's directory; a symbolic link is written through (never replaced) when its target
+/// is inside the workspace, and refused when it is not.
+pub fn save_inside(root: &Path, path: &Path, contents: &[u8]) -> io::Result<()> {
+    let target = contained(root, path)?;
+    save_atomic(&target, contents)
+}
+
+/// Creates `dir` and its missing parents inside the workspace at `root`, after `contained`
+/// accepted it (a symlinked directory that leads out is refused before anything is created).
+pub fn create_dir_inside(root: &Path, dir: &Path) -> io::Result<PathBuf> {
+    let real = contained(root, dir)?;
+    fs::create_dir_all(&real)?;
+    Ok(real)
+}
+
 /// Writes `contents` to `path` so that a crash at any instant leaves the old file or the new one,
 /// never a torn one: a temporary file in the same directory, written, flushed to disk, renamed
 /// over the target, then the directory flushed so the rename itself is durable.
@@ -700,7 +798,7 @@ mod tests {
             r#"{"component":"a","title":"A","risks":[]}"#,
         )
         .unwrap();
-        let paths = register_paths(root).unwrap();
+        let paths = register_paths(root).unwrap().0;
         let names: Vec<String> = paths.iter().map(|p| relative(root, p)).collect();
         assert_eq!(names, ["registers/a.json", "registers/b.json"]);
     }

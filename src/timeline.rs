@@ -25,9 +25,8 @@ pub struct Loaded {
 /// Creates `dir/<date>-<slug>.jsonl` under the workspace (a `-2`, `-3` … suffix when taken) with
 /// the header as line 1, durably; returns the workspace-relative path.
 pub fn create(root: &Path, header: &Header, date: jiff::civil::Date) -> Result<PathBuf> {
-    let dir = root.join(header.kind.dir());
-    fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create {}", crate::sanitize::QuotedPath(&dir)))?;
+    let dir = crate::store::create_dir_inside(root, &root.join(header.kind.dir()))
+        .with_context(|| format!("cannot create {}/", header.kind.dir()))?;
     let stem = format!("{date}-{}", crate::model::timeline::slug(&header.title));
     let mut line = serde_json::to_string(header)?;
     line.push('\n');
@@ -40,10 +39,23 @@ pub fn create(root: &Path, header: &Header, date: jiff::civil::Date) -> Result<P
         let path = dir.join(&name);
         match OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
-                file.write_all(line.as_bytes())?;
-                file.sync_all()?;
-                fs::File::open(&dir).and_then(|d| d.sync_all())?;
-                return Ok(PathBuf::from(header.kind.dir()).join(name));
+                let written = crate::store::injected_write_error()
+                    .and_then(|()| file.write_all(line.as_bytes()))
+                    .and_then(|()| file.sync_all())
+                    .and_then(|()| fs::File::open(&dir).and_then(|d| d.sync_all()));
+                let rel = PathBuf::from(header.kind.dir()).join(name);
+                if let Err(e) = written {
+                    // A header that did not reach the disk leaves no empty timeline behind.
+                    drop(file);
+                    let _ = fs::remove_file(&path);
+                    return Err(e).with_context(|| {
+                        format!(
+                            "cannot write {}: nothing was created",
+                            crate::sanitize::QuotedPath(&rel)
+                        )
+                    });
+                }
+                return Ok(rel);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => {

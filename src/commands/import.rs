@@ -119,8 +119,8 @@ fn write_changed(
             continue;
         }
         let path = root.join(REGISTERS_DIR).join(format!("{id}.json"));
-        std::fs::create_dir_all(root.join(REGISTERS_DIR))?;
-        save_atomic(&path, to_canonical(reg).as_bytes())
+        crate::store::create_dir_inside(root, &root.join(REGISTERS_DIR))?;
+        crate::store::save_inside(root, &path, to_canonical(reg).as_bytes())
             .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&path)))?;
         written += 1;
     }

@@ -150,7 +150,7 @@ fn shared(
                 }
                 _ => (None, words.as_slice()),
             };
-            let rel = pick(root, kind, file.as_deref(), true)?;
+            let rel = pick_to_write(root, kind, file.as_deref())?;
             let mut event = Event::new(
                 crate::clock::rfc3339(crate::clock::now()),
                 event_kind,
@@ -241,8 +241,10 @@ pub fn pick(
     if let Some(file) = file {
         for candidate in [file.to_path_buf(), root.join(file)] {
             if candidate.is_file() {
-                let absolute = candidate.canonicalize()?;
-                return Ok(PathBuf::from(crate::store::relative(root, &absolute)));
+                // The timeline is appended to: it must be inside the workspace, links resolved.
+                let absolute = crate::store::contained(root, &candidate.canonicalize()?)?;
+                let root = root.canonicalize()?;
+                return Ok(PathBuf::from(crate::store::relative(&root, &absolute)));
             }
         }
         bail!("no timeline {}", crate::sanitize::QuotedPath(file));
@@ -267,6 +269,30 @@ pub fn pick(
                 }
             )
         })
+}
+
+/// The timeline an event is appended to: FILE, or the one still open; with several open and no
+/// FILE, none is guessed (an event in the wrong incident's record is worse than a retry).
+fn pick_to_write(root: &Path, kind: TimelineKind, file: Option<&Path>) -> Result<PathBuf> {
+    if file.is_some() {
+        return pick(root, kind, file, true);
+    }
+    let open: Vec<PathBuf> = crate::timeline::list(root, kind)
+        .into_iter()
+        .filter(|rel| crate::timeline::read(root, rel).is_ok_and(|l| !l.timeline.is_resolved()))
+        .collect();
+    if open.len() > 1 {
+        bail!(
+            "{} {}s are open: name one ({}): nothing was logged",
+            open.len(),
+            kind.name(),
+            open.iter()
+                .map(|p| crate::sanitize::quote_path(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    pick(root, kind, None, true)
 }
 
 /// A risk reference's component file and the risk.
@@ -370,7 +396,7 @@ pub fn write_back_rehearsal(
             said.push(format!("{reference}: already up to date"));
             continue;
         }
-        save_atomic(&root.join(&file.path), to_canonical(&reg).as_bytes())
+        crate::store::save_inside(root, &file.path, to_canonical(&reg).as_bytes())
             .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&file.path)))?;
         said.push(format!(
             "{reference}: {} (written to {})",
