@@ -251,3 +251,116 @@ fn incident_log_without_a_file_refuses_to_guess_between_two_open_ones() {
     );
     assert!(out.status.success(), "{out:?}");
 }
+
+/// A CSV of `n` components, one risk each.
+fn many_components(n: usize) -> String {
+    let mut csv = String::from("Component,Risk,Likelihood,Impact\n");
+    for i in 0..n {
+        csv.push_str(&format!("comp-{i:05},Risk {i},high,low\n"));
+    }
+    csv
+}
+
+fn register_names(root: &Path) -> Vec<String> {
+    files(&root.join("registers"))
+}
+
+#[test]
+fn an_import_killed_at_any_moment_writes_all_its_registers_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("registers")).unwrap();
+    fs::write(
+        root.join("registers/base.json"),
+        "{\n  \"component\": \"base\"\n}\n",
+    )
+    .unwrap();
+    fs::write(root.join("many.csv"), many_components(2_010)).unwrap();
+    fs::write(
+        root.join("one.csv"),
+        "Component,Risk,Likelihood,Impact\nzz,One,low,low\n",
+    )
+    .unwrap();
+    let base = register_names(root);
+    let mut outcomes = Vec::new();
+    // The last one is never killed: it runs to the end.
+    for delay_ms in [
+        0,
+        5,
+        15,
+        30,
+        60,
+        100,
+        160,
+        250,
+        400,
+        700,
+        1_000,
+        1_500,
+        2_500,
+        u64::MAX,
+    ] {
+        // Back to the base state.
+        for name in register_names(root) {
+            if !base.contains(&name) {
+                fs::remove_file(root.join("registers").join(&name)).unwrap();
+            }
+        }
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .args(["import", "many.csv"])
+            .current_dir(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        if delay_ms < u64::MAX {
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            let _ = child.kill();
+        }
+        let _ = child.wait();
+        // The next import finishes or removes what the killed one left.
+        let out = run_in(root, &["import", "one.csv"], &[]);
+        assert!(out.status.success(), "{out:?}");
+        let names = register_names(root);
+        let imported = names.iter().filter(|n| n.starts_with("comp-")).count();
+        assert!(
+            imported == 0 || imported == 2_010,
+            "after a kill at {delay_ms} ms: {imported} of 2,010 registers"
+        );
+        assert!(
+            names.iter().all(|n| !n.starts_with('.')),
+            "leftovers after the next run: {names:?}"
+        );
+        outcomes.push((
+            delay_ms,
+            imported,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
+    }
+    // The kills landed before and after the commit (or the run finished): both ends were seen.
+    assert!(outcomes.iter().any(|(_, n, _)| *n == 2_010), "{outcomes:?}");
+}
+
+#[test]
+fn import_refuses_to_write_a_register_faultline_would_not_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("registers")).unwrap();
+    // 9 MB of backslashes, each written twice in JSON: an 18 MB register from a 9 MB sheet.
+    let mut csv = String::from("Component,Risk,Likelihood,Impact,Description\n");
+    let long = "\\".repeat(1_000_000);
+    for i in 0..9 {
+        csv.push_str(&format!("pay,Risk {i},high,low,{long}\n"));
+    }
+    fs::write(root.join("big.csv"), csv).unwrap();
+    let out = run_in(root, &["import", "big.csv"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "registers/pay.json would be 18 MiB, over the 16 MiB faultline loads: nothing written"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(register_names(root), Vec::<String>::new());
+}

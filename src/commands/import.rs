@@ -24,6 +24,9 @@ pub fn import(
     options: &ImportOptions,
     out: &mut dyn Write,
 ) -> Result<i32> {
+    if !options.dry_run {
+        recover(root)?;
+    }
     let extension = file
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -81,7 +84,12 @@ pub fn import(
         after.registers.insert(id, merged);
     }
     let d = diff(&before, &after);
-    out.write_all(format::text(&d, false).as_bytes())?;
+    // The change is printed before a dry run's note, and after the files are written otherwise:
+    // a summary never claims what a failed write did not do.
+    let summary = format::text(&d, false);
+    if options.dry_run {
+        out.write_all(summary.as_bytes())?;
+    }
     if kept > 0 {
         writeln!(
             out,
@@ -101,34 +109,157 @@ pub fn import(
         )?;
         return Ok(exit::FINDINGS);
     }
-    write_changed(root, &before, &after, out)?;
+    let written = write_changed(root, &before, &after)?;
+    out.write_all(summary.as_bytes())?;
+    say_written(out, written)?;
     Ok(if bad > 0 { exit::FINDINGS } else { exit::OK })
 }
 
-/// Writes each register that differs between `before` and `after`, atomically and in canonical
-/// form, and says how many.
-fn write_changed(
-    root: &Path,
-    before: &Snapshot,
-    after: &Snapshot,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let mut written = 0;
+/// Writes every register that differs between `before` and `after` as one transaction, and says
+/// how many. Each file's canonical text is checked first (a register faultline would refuse to
+/// load is never written: nothing is), then written to a temporary beside its target and
+/// flushed; a manifest naming every pair is saved (the commit point), the temporaries are
+/// renamed over their targets, and the manifest removed. A kill before the manifest leaves only
+/// temporaries, which the next import removes; a kill after it is finished by the next import.
+/// Returns the number written.
+fn write_changed(root: &Path, before: &Snapshot, after: &Snapshot) -> Result<usize> {
+    let mut files = Vec::new();
     for (id, reg) in &after.registers {
         if before.registers.get(id) == Some(reg) {
             continue;
         }
-        let path = root.join(REGISTERS_DIR).join(format!("{id}.json"));
-        crate::store::create_dir_inside(root, &root.join(REGISTERS_DIR))?;
-        crate::store::save_inside(root, &path, to_canonical(reg).as_bytes())
-            .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&path)))?;
-        written += 1;
+        let rel = format!("{REGISTERS_DIR}/{id}.json");
+        let text = to_canonical(reg);
+        if text.len() as u64 > crate::parse::MAX_FILE_BYTES {
+            bail!(
+                "{rel} would be {} MiB, over the {} MiB faultline loads: nothing written",
+                text.len().div_ceil(1024 * 1024),
+                crate::parse::MAX_FILE_BYTES / (1024 * 1024)
+            );
+        }
+        files.push((rel, text));
     }
+    if files.is_empty() {
+        return Ok(0);
+    }
+    let dir = crate::store::create_dir_inside(root, &root.join(REGISTERS_DIR))?;
+    let mut pairs: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
+    let written = (|| -> std::io::Result<()> {
+        for (n, (rel, text)) in files.iter().enumerate() {
+            let target = crate::store::contained(root, Path::new(rel))?;
+            let name = target
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let tmp = dir.join(format!(".{name}.{TEMP_MARK}{}-{n}.tmp", std::process::id()));
+            crate::store::injected_write_error()?;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)?;
+            pairs.push((tmp, target));
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+        }
+        std::fs::File::open(&dir)?.sync_all()
+    })();
+    if let Err(err) = written {
+        for (tmp, _) in &pairs {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(err).context("cannot write the imported registers: nothing written");
+    }
+    let manifest = dir.join(MANIFEST);
+    let listing: Vec<[String; 2]> = pairs
+        .iter()
+        .map(|(tmp, target)| [name_of(tmp), name_of(target)])
+        .collect();
+    crate::store::save_atomic(&manifest, serde_json::to_string(&listing)?.as_bytes())
+        .context("cannot write the import's manifest: nothing written")?;
+    finish(&dir, &listing)?;
+    Ok(files.len())
+}
+
+/// "wrote 3 register files", said once they are.
+fn say_written(out: &mut dyn Write, written: usize) -> std::io::Result<()> {
     writeln!(
         out,
         "wrote {written} register file{}",
         if written == 1 { "" } else { "s" }
-    )?;
+    )
+}
+
+/// Marks the temporaries of an import (`.NAME.import-PID-N.tmp`).
+const TEMP_MARK: &str = "import-";
+/// The manifest of an import being committed, in `registers/`.
+const MANIFEST: &str = ".faultline-import.json";
+
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// Renames every temporary still there over its target, flushes the directory and removes the
+/// manifest: the second half of a commit, also run to finish an interrupted one.
+fn finish(dir: &Path, listing: &[[String; 2]]) -> std::io::Result<usize> {
+    let mut renamed = 0;
+    for [tmp, target] in listing {
+        // Names only: a manifest cannot point outside its directory.
+        if tmp.contains('/') || target.contains('/') || !tmp.starts_with('.') {
+            continue;
+        }
+        match std::fs::rename(dir.join(tmp), dir.join(target)) {
+            Ok(()) => renamed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    std::fs::File::open(dir)?.sync_all()?;
+    crate::store::remove_durably(&dir.join(MANIFEST))?;
+    Ok(renamed)
+}
+
+/// Before an import: finishes one that was interrupted after its commit point (its manifest is
+/// there), or removes the temporaries of one interrupted before it, and says which.
+fn recover(root: &Path) -> Result<()> {
+    let dir = root.join(REGISTERS_DIR);
+    let manifest = dir.join(MANIFEST);
+    if let Ok(text) = std::fs::read_to_string(&manifest) {
+        let listing: Vec<[String; 2]> = serde_json::from_str(&text).unwrap_or_default();
+        let renamed = finish(&dir, &listing)?;
+        crate::sanitize::eprint_line(&format!(
+            "faultline: finished an interrupted import: {renamed} of its {} register files were still to be put in place",
+            listing.len()
+        ));
+    }
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.split_once(&format!(".json.{TEMP_MARK}")))
+            .map(|(_, rest)| rest)
+        else {
+            continue;
+        };
+        // A temporary of a live process is another import in progress.
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists()) {
+            continue;
+        }
+        if std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        crate::sanitize::eprint_line(&format!(
+            "faultline: removed {removed} temporary file{} of an interrupted import (none of its registers had been written)",
+            if removed == 1 { "" } else { "s" }
+        ));
+    }
     Ok(())
 }
 
@@ -140,6 +271,9 @@ pub fn backstage(
     dry_run: bool,
     out: &mut dyn Write,
 ) -> Result<i32> {
+    if !dry_run {
+        recover(root)?;
+    }
     let mut entities = Vec::new();
     let mut bad = 0;
     for file in files {
@@ -203,6 +337,11 @@ pub fn backstage(
         ));
     }
     let d = diff(&before, &after);
+    let written = if dry_run {
+        None
+    } else {
+        Some(write_changed(root, &before, &after)?)
+    };
     out.write_all(format::text(&d, false).as_bytes())?;
     writeln!(
         out,
@@ -211,10 +350,9 @@ pub fn backstage(
         files.len(),
         if files.len() == 1 { "" } else { "s" }
     )?;
-    if dry_run {
-        writeln!(out, "dry run: nothing written")?;
-    } else {
-        write_changed(root, &before, &after, out)?;
+    match written {
+        Some(written) => say_written(out, written)?,
+        None => writeln!(out, "dry run: nothing written")?,
     }
     Ok(if bad > 0 || !skipped.is_empty() {
         exit::FINDINGS
