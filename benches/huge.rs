@@ -110,3 +110,33 @@ fn linked_headings(bencher: divan::Bencher, scale: usize) {
     let ws = faultline::store::Workspace::load(dir.path()).expect("load");
     bencher.bench(|| faultline::check::check(&ws, today).len());
 }
+
+/// Thirty keystrokes into one risk's title of a register of 2,000 × scale risks (8 MB at 10×),
+/// each journaled and flushed as the TUI does, then the journal read back as the next start
+/// reads it.
+#[divan::bench(args = [1, 10], sample_count = 3)]
+fn journal_thirty_keystrokes(bencher: divan::Bencher, scale: usize) {
+    use faultline::recovery::{Entry, Journal};
+    let mut reg = big_register_of(2_000 * scale);
+    for risk in &mut reg.risks {
+        risk.description = "words ".repeat(60);
+    }
+    bencher.bench(|| {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let journal = Journal::new(dir.path(), std::path::Path::new("/work/ws"));
+        let mut reg = reg.clone();
+        let entry = |reg: &faultline::model::Register| Entry {
+            path: "registers/big.json".into(),
+            base_hash: Some(1),
+            register: Some(reg.clone()),
+        };
+        journal.append(&entry(&reg)).expect("append");
+        for c in "thirty characters typed in her".chars() {
+            reg.risks[7].title.push(c);
+            journal.append(&entry(&reg)).expect("append");
+        }
+        Journal::new(dir.path(), std::path::Path::new("/work/ws"))
+            .read()
+            .len()
+    });
+}

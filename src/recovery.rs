@@ -1,17 +1,27 @@
 //! The recovery journal: every edit is appended (and flushed to disk) to a file in the platform
 //! data directory, keyed by the workspace's path, so unsaved work survives a crash or a kill and
 //! is offered back at the next start. Saving a file drops its entries.
+//!
+//! A file's first entry is its whole register; an edit that keeps its risks in place (typing
+//! into a field, setting a level) is journaled as what changed: the component's own fields and
+//! the risks that differ. When the journal grows past twice what its files' latest states take
+//! (and a megabyte), it is rewritten with those states alone. So it stays within a small multiple
+//! of the edited registers' size, a keystroke into an 8 MB register writes a few hundred bytes,
+//! and the next start reads it in time proportional to that. It holds the registers' text, so it
+//! is readable by its owner only (0600, in a 0700 directory).
 
-use crate::model::Register;
+use crate::model::{Register, Risk};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, OpenOptions};
 use std::hash::{Hash, Hasher};
 use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-/// One journal line: a file's whole state after an edit.
+/// One file's state after an edit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// Workspace-relative path of the register file.
@@ -22,9 +32,40 @@ pub struct Entry {
     pub register: Option<Register>,
 }
 
+/// One journal line: a whole state (`register`, as `Entry`), or what changed (`delta`).
+#[derive(Debug, Serialize, Deserialize)]
+struct Line {
+    path: PathBuf,
+    base_hash: Option<u64>,
+    #[serde(default)]
+    register: Option<Register>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    delta: Option<Delta>,
+}
+
+/// An edit that kept the risks in place: the component's fields (`head`, no risks) and each
+/// risk that changed, by index, out of `len`.
+#[derive(Debug, Serialize, Deserialize)]
+struct Delta {
+    head: Register,
+    len: usize,
+    risks: Vec<(usize, Risk)>,
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
     workspace: PathBuf,
+}
+
+/// What the journal on disk reads back to, kept beside it so an edit can be written as a delta.
+#[derive(Debug, Default)]
+struct State {
+    /// Read from disk once, at the first append.
+    loaded: bool,
+    latest: BTreeMap<PathBuf, Entry>,
+    /// Bytes of the journal file, and of each file's latest state written whole.
+    file_bytes: u64,
+    whole_bytes: HashMap<PathBuf, u64>,
 }
 
 /// The journal of one workspace.
@@ -32,7 +73,13 @@ struct Header {
 pub struct Journal {
     path: PathBuf,
     workspace: PathBuf,
+    state: Arc<Mutex<State>>,
 }
+
+/// The journal is rewritten when it grows past this many times its files' latest states...
+const COMPACT_FACTOR: u64 = 2;
+/// ...plus this many bytes.
+const COMPACT_SLACK: u64 = 1024 * 1024;
 
 impl Journal {
     /// The journal for `workspace` inside `data_dir` (the platform data directory).
@@ -48,6 +95,7 @@ impl Journal {
                 .join("recovery")
                 .join(format!("{name}-{:016x}.jsonl", hasher.finish())),
             workspace: workspace.to_path_buf(),
+            state: Arc::default(),
         }
     }
 
@@ -61,69 +109,234 @@ impl Journal {
         &self.path
     }
 
-    /// Appends one entry and flushes it to disk before returning.
+    fn header_line(&self) -> Result<String> {
+        let mut text = serde_json::to_string(&Header {
+            workspace: self.workspace.clone(),
+        })?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Appends one entry and flushes it to disk before returning: what changed since the file's
+    /// last entry when its risks stayed in place, else its whole state.
     pub fn append(&self, entry: &Entry) -> Result<()> {
-        if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", crate::sanitize::QuotedPath(dir)))?;
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !state.loaded {
+            let (latest, bytes) = self.read_with_size();
+            state.latest = latest;
+            state.file_bytes = bytes;
+            state.loaded = true;
         }
-        let new = !self.path.exists();
+        let delta = state
+            .latest
+            .get(&entry.path)
+            .filter(|last| last.base_hash == entry.base_hash)
+            .and_then(|last| delta(last.register.as_ref()?, entry.register.as_ref()?));
+        let whole = delta.is_none();
+        let line = Line {
+            path: entry.path.clone(),
+            base_hash: entry.base_hash,
+            register: if whole { entry.register.clone() } else { None },
+            delta,
+        };
+        let mut text = if state.file_bytes == 0 || !self.path.exists() {
+            state.file_bytes = 0;
+            self.header_line()?
+        } else {
+            String::new()
+        };
+        text.push_str(&serde_json::to_string(&line)?);
+        text.push('\n');
+        if let Some(dir) = self.path.parent() {
+            create_private_dir(dir)?;
+        }
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
+            .mode(0o600)
             .open(&self.path)
             .with_context(|| format!("cannot open {}", crate::sanitize::QuotedPath(&self.path)))?;
-        let mut text = String::new();
-        if new {
-            text.push_str(&serde_json::to_string(&Header {
-                workspace: self.workspace.clone(),
-            })?);
-            text.push('\n');
-        }
-        text.push_str(&serde_json::to_string(entry)?);
-        text.push('\n');
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
+        state.file_bytes += text.len() as u64;
+        if whole {
+            state
+                .whole_bytes
+                .insert(entry.path.clone(), text.len() as u64);
+        }
+        state.latest.insert(entry.path.clone(), entry.clone());
+        let whole_total: u64 = state.whole_bytes.values().sum();
+        if state.file_bytes > COMPACT_FACTOR * whole_total + COMPACT_SLACK {
+            let latest: Vec<Entry> = state.latest.values().cloned().collect();
+            drop(state);
+            self.retain(&latest)?;
+        }
         Ok(())
     }
 
     /// The latest entry per file. A torn last line (a crash mid-write) is ignored.
     pub fn read(&self) -> BTreeMap<PathBuf, Entry> {
-        let mut latest = BTreeMap::new();
-        let Ok(text) = fs::read_to_string(&self.path) else {
-            return latest;
-        };
-        for line in text.lines().skip(1) {
-            if let Ok(entry) = serde_json::from_str::<Entry>(line) {
-                latest.insert(entry.path.clone(), entry);
-            }
-        }
-        latest
+        self.read_with_size().0
     }
 
-    /// Keeps only the entries of files still unsaved; removes the journal when none are left.
+    /// The latest entry per file, and the journal's size.
+    fn read_with_size(&self) -> (BTreeMap<PathBuf, Entry>, u64) {
+        let mut latest: BTreeMap<PathBuf, Entry> = BTreeMap::new();
+        let Ok(text) = fs::read_to_string(&self.path) else {
+            return (latest, 0);
+        };
+        for line in text.lines().skip(1) {
+            let Ok(line) = serde_json::from_str::<Line>(line) else {
+                continue;
+            };
+            match line.delta {
+                None => {
+                    latest.insert(
+                        line.path.clone(),
+                        Entry {
+                            path: line.path,
+                            base_hash: line.base_hash,
+                            register: line.register,
+                        },
+                    );
+                }
+                Some(delta) => {
+                    if let Some(entry) = latest.get_mut(&line.path)
+                        && let Some(register) = entry.register.as_mut()
+                        && apply(register, delta)
+                    {
+                        entry.base_hash = line.base_hash;
+                    }
+                }
+            }
+        }
+        (latest, text.len() as u64)
+    }
+
+    /// Keeps only the entries of files still unsaved, each whole; removes the journal when none
+    /// are left.
     pub fn retain(&self, unsaved: &[Entry]) -> Result<()> {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.loaded = true;
+        state.latest = unsaved
+            .iter()
+            .map(|e| (e.path.clone(), e.clone()))
+            .collect();
+        state.whole_bytes.clear();
         if unsaved.is_empty() {
+            state.file_bytes = 0;
             return match fs::remove_file(&self.path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
                 _ => Ok(()),
             };
         }
-        let mut text = serde_json::to_string(&Header {
-            workspace: self.workspace.clone(),
-        })?;
-        text.push('\n');
+        let mut text = self.header_line()?;
         for entry in unsaved {
-            text.push_str(&serde_json::to_string(entry)?);
+            let line = serde_json::to_string(entry)?;
+            state
+                .whole_bytes
+                .insert(entry.path.clone(), line.len() as u64 + 1);
+            text.push_str(&line);
             text.push('\n');
         }
-        crate::store::save_atomic(&self.path, text.as_bytes())?;
+        state.file_bytes = text.len() as u64;
+        write_private(&self.path, text.as_bytes())?;
         Ok(())
     }
 
     pub fn clear(&self) -> Result<()> {
         self.retain(&[])
     }
+}
+
+/// What changed from `last` to `now` when their risks are the same ones in the same order.
+fn delta(last: &Register, now: &Register) -> Option<Delta> {
+    if last.risks.len() != now.risks.len()
+        || last.risks.iter().zip(&now.risks).any(|(a, b)| a.id != b.id)
+    {
+        return None;
+    }
+    let risks = now
+        .risks
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| last.risks[*i] != **r)
+        .map(|(i, r)| (i, r.clone()))
+        .collect();
+    Some(Delta {
+        head: Register {
+            component: now.component.clone(),
+            title: now.title.clone(),
+            owner: now.owner.clone(),
+            description: now.description.clone(),
+            depends_on: now.depends_on.clone(),
+            objectives: now.objectives.clone(),
+            risks: Vec::new(),
+        },
+        len: now.risks.len(),
+        risks,
+    })
+}
+
+/// Applies a delta to the register it was made against; false (and nothing changed) when it
+/// does not fit.
+fn apply(register: &mut Register, delta: Delta) -> bool {
+    if register.risks.len() != delta.len || delta.risks.iter().any(|(i, _)| *i >= delta.len) {
+        return false;
+    }
+    let risks = std::mem::take(&mut register.risks);
+    *register = Register {
+        risks,
+        ..delta.head
+    };
+    for (i, risk) in delta.risks {
+        register.risks[i] = risk;
+    }
+    true
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create {}", crate::sanitize::QuotedPath(dir)))
+}
+
+/// Replaces `path` atomically with `contents`, readable by its owner only from the first byte.
+fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    create_private_dir(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
+    let write = || -> std::io::Result<()> {
+        crate::store::injected_write_error()?;
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        fs::File::open(dir)?.sync_all()
+    };
+    let result = write();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    Ok(result?)
 }
 
 #[cfg(test)]
@@ -168,6 +381,97 @@ mod tests {
         journal.clear().unwrap();
         assert!(journal.read().is_empty());
         assert!(!journal.path().exists());
+    }
+
+    /// A register of `n` risks, about 400 bytes each.
+    fn big_register(n: usize) -> Register {
+        let risks: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"r{i}","title":"Risk number {i} with a title of some length","description":"{}","likelihood":"low","impact":"high","status":"open"}}"#,
+                    "words ".repeat(50)
+                )
+            })
+            .collect();
+        serde_json::from_str(&format!(
+            r#"{{"component":"a","title":"A","risks":[{}]}}"#,
+            risks.join(",")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn keystrokes_are_journaled_as_what_changed_and_read_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path(), Path::new("/work/ws"));
+        let mut reg = big_register(2_000);
+        let entry = |reg: &Register| Entry {
+            path: "registers/a.json".into(),
+            base_hash: Some(7),
+            register: Some(reg.clone()),
+        };
+        journal.append(&entry(&reg)).unwrap();
+        let whole = fs::metadata(journal.path()).unwrap().len();
+        assert!(whole > 500_000, "{whole}");
+        // Thirty characters typed into one risk's title, one entry each.
+        for c in "thirty characters typed in her".chars() {
+            reg.risks[1234].title.push(c);
+            journal.append(&entry(&reg)).unwrap();
+        }
+        let size = fs::metadata(journal.path()).unwrap().len();
+        assert!(size < whole + 30 * 2_000, "{size} after {whole}");
+        // A fresh journal value (the next start) reads the latest state back.
+        let again = Journal::new(dir.path(), Path::new("/work/ws"));
+        let latest = again.read();
+        assert_eq!(
+            latest[Path::new("registers/a.json")].register.as_ref(),
+            Some(&reg)
+        );
+        // Appends after a restart continue as deltas on what is on disk.
+        reg.title = "Renamed".into();
+        again.append(&entry(&reg)).unwrap();
+        assert!(fs::metadata(journal.path()).unwrap().len() < size + 2_000);
+        assert_eq!(
+            journal.read()[Path::new("registers/a.json")]
+                .register
+                .as_ref(),
+            Some(&reg)
+        );
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &fs::metadata(journal.path()).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_journal_of_whole_states_is_compacted_to_a_small_multiple() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path(), Path::new("/work/ws"));
+        let mut reg = big_register(500);
+        let mut largest = 0;
+        for _ in 0..40 {
+            // Reordering the risks is journaled whole.
+            reg.risks.rotate_left(1);
+            journal
+                .append(&Entry {
+                    path: "registers/a.json".into(),
+                    base_hash: None,
+                    register: Some(reg.clone()),
+                })
+                .unwrap();
+            largest = largest.max(fs::metadata(journal.path()).unwrap().len());
+        }
+        let whole = serde_json::to_string(&reg).unwrap().len() as u64;
+        assert!(
+            largest <= COMPACT_FACTOR * whole + COMPACT_SLACK + 2 * whole,
+            "{largest} for a {whole}-byte register"
+        );
+        assert_eq!(
+            journal.read()[Path::new("registers/a.json")]
+                .register
+                .as_ref(),
+            Some(&reg)
+        );
     }
 
     #[test]
