@@ -152,7 +152,19 @@ struct Table {
     row: Vec<String>,
     cell: String,
     header_rows: usize,
+    /// Cells kept in `rows` and `row`.
+    kept: usize,
+    /// The most columns any row had, kept or not; rows left out past the cell limit.
+    columns_seen: usize,
+    row_columns: usize,
+    rows_left_out: usize,
 }
+
+/// A table is laid out with at most this many columns...
+const MAX_TABLE_COLUMNS: usize = 64;
+/// ...and this many cells: a 16 MiB runbook that is one table would otherwise take gigabytes
+/// of styled spans. What is left out is said under the table.
+const MAX_TABLE_CELLS: usize = 100_000;
 
 /// Renders markdown `text` at `width` columns.
 pub fn render(text: &str, width: u16, theme: Theme) -> Document {
@@ -173,11 +185,128 @@ pub fn render(text: &str, width: u16, theme: Theme) -> Document {
         slugs: SlugSet::default(),
         _text: text,
     };
-    for event in Parser::new_ext(text, markdown_options()) {
+    let bounded = bound_tables(text);
+    for event in Parser::new_ext(&bounded, markdown_options()) {
         r.event(event);
     }
     r.flush();
     r.doc
+}
+
+/// Below this size a table cannot cost much to parse: nothing is looked at.
+const BOUND_TABLES_FROM: usize = 1024 * 1024;
+
+/// The text with every huge table cut before the parser sees it: the parser builds a node for
+/// each cell of the whole document first (a 15 MB table took 650 MB before a line was laid
+/// out). Rows past `MAX_TABLE_CELLS` cells and cells past `MAX_TABLE_COLUMNS` are cut; a cut
+/// row becomes an empty line, so every line after keeps its number, and the first one says
+/// how many rows are not shown.
+fn bound_tables(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() < BOUND_TABLES_FROM {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let lines: Vec<&str> = crate::finding::split_lines(text).collect();
+    let is_delimiter = |line: &str| {
+        let t = line.trim();
+        t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    };
+    let mut out: Option<String> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        // A table: a header row, a delimiter row, then rows that hold a pipe.
+        if i + 1 < lines.len() && lines[i].contains('|') && is_delimiter(lines[i + 1]) {
+            let end = (i + 2..lines.len())
+                .find(|&k| !lines[k].contains('|') || lines[k].trim().is_empty())
+                .unwrap_or(lines.len());
+            let columns = lines[i]
+                .matches('|')
+                .count()
+                .clamp(1, MAX_TABLE_COLUMNS + 1);
+            let keep = (MAX_TABLE_CELLS / columns).max(3);
+            let wide = lines[i..end]
+                .iter()
+                .any(|l| l.matches('|').count() > MAX_TABLE_COLUMNS + 1);
+            if end - i > keep || wide {
+                let out = out.get_or_insert_with(|| {
+                    let mut s = String::with_capacity(text.len());
+                    for line in &lines[..i] {
+                        s.push_str(line);
+                        s.push('\n');
+                    }
+                    s
+                });
+                let widest = lines[i..end]
+                    .iter()
+                    .map(|l| l.matches('|').count())
+                    .max()
+                    .unwrap_or(0);
+                let mut note = Vec::new();
+                if end - i > keep {
+                    note.push(format!("{} more table rows", end - i - keep));
+                }
+                if widest > MAX_TABLE_COLUMNS + 1 {
+                    note.push(format!(
+                        "columns past the first {MAX_TABLE_COLUMNS} (of up to {})",
+                        widest - 1
+                    ));
+                }
+                let note = format!(
+                    "… {} not shown: the table is larger than the viewer lays out; open the file in an editor (e)",
+                    note.join(" and ")
+                );
+                for (k, line) in lines[i..end].iter().enumerate() {
+                    if k < keep {
+                        out.push_str(cut_after_pipes(line, MAX_TABLE_COLUMNS));
+                    } else if k == keep {
+                        // A blank line ends the table; the note is a paragraph of its own, on
+                        // a line the table had, so every line after keeps its number.
+                        out.push('\n');
+                        out.push_str(&note);
+                    }
+                    if k != keep {
+                        out.push('\n');
+                    }
+                }
+                if end - i <= keep {
+                    // Only columns were cut: the note follows the table.
+                    out.push('\n');
+                    out.push_str(&note);
+                    out.push('\n');
+                }
+                i = end;
+                continue;
+            }
+            if let Some(out) = out.as_mut() {
+                for line in &lines[i..end] {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            i = end;
+            continue;
+        }
+        if let Some(out) = out.as_mut() {
+            out.push_str(lines[i]);
+            out.push('\n');
+        }
+        i += 1;
+    }
+    match out {
+        Some(mut out) => {
+            // `split_lines` gives one line more than there are newlines.
+            out.pop();
+            std::borrow::Cow::Owned(out)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// `line` up to (and with) its `n`th pipe.
+fn cut_after_pipes(line: &str, n: usize) -> &str {
+    match line.match_indices('|').nth(n) {
+        Some((at, _)) => &line[..=at],
+        None => line,
+    }
 }
 
 impl Renderer<'_> {
@@ -455,12 +584,17 @@ impl Renderer<'_> {
             TagEnd::TableCell => {
                 if let Some(t) = self.table.as_mut() {
                     let cell = std::mem::take(&mut t.cell);
-                    t.row.push(cell.trim().to_owned());
+                    t.row_columns += 1;
+                    if t.row.len() < MAX_TABLE_COLUMNS && t.kept < MAX_TABLE_CELLS {
+                        t.row.push(cell.trim().to_owned());
+                        t.kept += 1;
+                    }
                 }
             }
             TagEnd::TableHead => {
                 if let Some(t) = self.table.as_mut() {
                     let row = std::mem::take(&mut t.row);
+                    t.columns_seen = t.columns_seen.max(std::mem::take(&mut t.row_columns));
                     t.rows.push(row);
                     t.header_rows = t.rows.len();
                 }
@@ -468,7 +602,14 @@ impl Renderer<'_> {
             TagEnd::TableRow => {
                 if let Some(t) = self.table.as_mut() {
                     let row = std::mem::take(&mut t.row);
-                    t.rows.push(row);
+                    t.columns_seen = t.columns_seen.max(std::mem::take(&mut t.row_columns));
+                    if t.kept >= MAX_TABLE_CELLS && row.len() < t.rows.first().map_or(1, Vec::len) {
+                        // Past the cell limit: counted, not kept (a half-kept row neither).
+                        t.kept -= row.len();
+                        t.rows_left_out += 1;
+                    } else {
+                        t.rows.push(row);
+                    }
                 }
             }
             TagEnd::Table => {
@@ -798,6 +939,23 @@ impl Renderer<'_> {
                 self.emit_line(vec![Span::styled(rule.join("─┼─"), self.dim())]);
             }
         }
+        let columns_left_out = table.columns_seen.saturating_sub(columns);
+        if table.rows_left_out > 0 || columns_left_out > 0 {
+            let count =
+                |n: usize, noun: &str| format!("{n} more {noun}{}", if n == 1 { "" } else { "s" });
+            let mut parts = Vec::new();
+            if table.rows_left_out > 0 {
+                parts.push(count(table.rows_left_out, "row"));
+            }
+            if columns_left_out > 0 {
+                parts.push(count(columns_left_out, "column"));
+            }
+            let note = format!(
+                "… {} not shown: the table is larger than the viewer lays out ({MAX_TABLE_COLUMNS} columns, {MAX_TABLE_CELLS} cells); open the file in an editor (e)",
+                parts.join(" and ")
+            );
+            self.emit_line(vec![Span::styled(note, self.dim())]);
+        }
     }
 }
 
@@ -824,6 +982,37 @@ pub fn is_web(dest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_table_is_cut_before_parsing_and_lines_keep_their_numbers() {
+        let mut text = String::from("# T\n\n|a|b|\n|-|-|\n");
+        text.push_str(&"|x|y|\n".repeat(300_000));
+        text.push_str("\n## After\n");
+        let bounded = bound_tables(&text);
+        assert_eq!(bounded.lines().count(), text.lines().count());
+        let after = |t: &str| t.lines().position(|l| l == "## After");
+        assert_eq!(after(&bounded), after(&text));
+        let kept = bounded.lines().filter(|l| *l == "|x|y|").count();
+        assert_eq!(kept, MAX_TABLE_CELLS / 3 - 2);
+        assert!(bounded.contains(&format!(
+            "… {} more table rows not shown",
+            300_002 - MAX_TABLE_CELLS / 3
+        )));
+        // A small document is not looked at.
+        assert!(matches!(
+            bound_tables("|a|\n|-|\n|x|\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn a_wide_table_is_laid_out_with_its_first_columns_and_a_note() {
+        let row = |c: &str| format!("|{}\n", format!("{c}|").repeat(100));
+        let text = format!("{}{}{}", row("h"), row("-"), row("c"));
+        let doc = render(&text, 80, Theme::new(false));
+        let shown = plain(&doc);
+        assert!(shown.contains("… 36 more columns not shown"), "{shown}");
+    }
 
     fn plain(doc: &Document) -> String {
         (0..doc.lines.len())

@@ -687,3 +687,37 @@ fn a_50000_risk_register_opens_scrolls_and_quits() {
     assert_eq!(session.wait_exit(), 0);
     assert_restored(&mut session);
 }
+
+/// The largest resident set of any child this test binary has waited for, in MB. No child of
+/// these tests may pass the viewer's bar, so the largest of them is checked.
+fn children_peak_mb() -> i64 {
+    nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .unwrap()
+        .max_rss()
+        / 1024
+}
+
+#[test]
+fn a_15_mb_runbook_that_is_one_table_opens_within_300_mb() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("registers")).unwrap();
+    std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();
+    std::fs::write(
+        dir.path().join("registers/a.json"),
+        "{\n  \"component\": \"a\"\n}\n",
+    )
+    .unwrap();
+    // 2.5 million rows of two cells.
+    let mut text = String::from("# Inventory\n\n|host|zone|\n|-|-|\n");
+    text.push_str(&"|x|y|\n".repeat(2_500_000));
+    text.push_str("\n## After the table\n");
+    std::fs::write(dir.path().join("runbooks/inventory.md"), text).unwrap();
+    let mut session = Session::start_with(dir.path(), &["runbook", "inventory"], &[]);
+    session.wait_for_screen("§ Inventory");
+    session.send("G");
+    session.wait_for_screen("more table rows not shown");
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+    let peak = children_peak_mb();
+    assert!(peak < 300, "a child peaked at {peak} MB");
+}
