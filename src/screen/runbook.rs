@@ -88,6 +88,54 @@ fn render_copy_hints(viewer: &Viewer, frame: &mut Frame, area: Rect) {
             );
         }
     }
+    render_copy_choices(viewer, frame, area);
+}
+
+/// Below the labels, what each one copies in full (wrapped; a very long one as its start and
+/// end with its length), so nothing past the screen's right edge is copied unseen.
+fn render_copy_choices(viewer: &Viewer, frame: &mut Frame, area: Rect) {
+    const MAX_LINES_EACH: usize = 3;
+    let targets = viewer.copy_targets();
+    let width = usize::from(area.width.saturating_sub(6)).max(10);
+    let mut lines: Vec<Line> = Vec::new();
+    for (target, letter) in targets.iter().zip(crate::viewer::HINTS.chars()) {
+        let flat = crate::sanitize::sanitize_lines(target.text.trim_end_matches('\n'))
+            .collect::<Vec<_>>()
+            .join(" ⏎ ");
+        let mut wrapped = crate::ui::widgets::wrap(&flat, width);
+        if wrapped.len() > MAX_LINES_EACH {
+            let summary = crate::viewer::copied_summary(&target.text);
+            wrapped = crate::ui::widgets::wrap(&summary, width);
+            wrapped.truncate(MAX_LINES_EACH);
+        }
+        for (i, piece) in wrapped.into_iter().enumerate() {
+            let label = if i == 0 {
+                Span::styled(
+                    format!("{letter} "),
+                    Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+                )
+            } else {
+                Span::raw("  ")
+            };
+            lines.push(Line::from(vec![label, Span::raw(piece)]));
+        }
+    }
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height / 2);
+    if height < 3 {
+        return;
+    }
+    let rect = Rect::new(area.x, area.bottom() - height, area.width, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" copy which? (letter; Esc cancels) "),
+        ),
+        rect,
+    );
 }
 
 fn render_title(viewer: &Viewer, frame: &mut Frame, area: Rect) {
