@@ -540,19 +540,17 @@ pub fn resolve_link(
         "broken-link"
     };
     let Some(doc) = ws.runbook(&target) else {
+        // The one containment rule (`store::contained`), as for every path faultline writes.
         let on_disk = ws.root.join(&target);
-        let inside = on_disk
-            .canonicalize()
-            .ok()
-            .zip(ws.root.canonicalize().ok())
-            .map(|(t, r)| t.starts_with(r));
-        return match inside {
-            None => Err((missing_rule, format!("`{target}` does not exist"))),
-            Some(false) => Err((
+        if !on_disk.exists() {
+            return Err((missing_rule, format!("`{target}` does not exist")));
+        }
+        return match crate::store::contained(&ws.root, &on_disk) {
+            Ok(_) => Ok(()),
+            Err(_) => Err((
                 "link-outside-workspace",
                 format!("link `{dest}` resolves outside the workspace (through a symbolic link)"),
             )),
-            Some(true) => Ok(()),
         };
     };
     match anchor {

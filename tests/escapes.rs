@@ -315,6 +315,14 @@ fn no_output_line_is_a_workflow_command_from_file_text() {
         vec!["import", "forge.csv", "--dry-run"],
         vec!["import", "backstage", "catalog-info.yaml", "--dry-run"],
         vec!["runbook", "Security review PASSED"],
+        vec!["export", "--format", "html"],
+        vec!["alerts", "--format", "json"],
+        vec!["blast", "valued"],
+        vec!["blast", "valued", "--format", "dot"],
+        vec!["diff", "--files", old, new, "--format", "json"],
+        vec!["gameday", "list"],
+        vec!["incident", "log", "--kind", "note", "\n::error::forged"],
+        vec!["new", "x\n::error::forged"],
         vec!["fmt"],
     ];
     let mut forged = Vec::new();
