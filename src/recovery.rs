@@ -311,32 +311,11 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 
 /// Replaces `path` atomically with `contents`, readable by its owner only from the first byte.
 fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    create_private_dir(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    let write = || -> std::io::Result<()> {
-        crate::store::injected_write_error()?;
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        fs::File::open(dir)?.sync_all()
-    };
-    let result = write();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir)?;
     }
-    Ok(result?)
+    crate::store::save_atomic_with_mode(path, contents, Some(0o600))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -641,6 +641,13 @@ pub fn create_dir_inside(root: &Path, dir: &Path) -> io::Result<PathBuf> {
 /// never a torn one: a temporary file in the same directory, written, flushed to disk, renamed
 /// over the target, then the directory flushed so the rename itself is durable.
 pub fn save_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    save_atomic_with_mode(path, contents, None)
+}
+
+/// `save_atomic`, the new file created with `mode` (e.g. 0o600 for a file only its owner may
+/// read) instead of the old file's permissions: it has that mode from its first byte.
+pub fn save_atomic_with_mode(path: &Path, contents: &[u8], mode: Option<u32>) -> io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -658,11 +665,13 @@ pub fn save_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     ));
     let write = || -> io::Result<()> {
         injected_write_error()?;
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        if let Ok(meta) = fs::metadata(path) {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        if let Some(mode) = mode {
+            options.mode(mode);
+        }
+        let mut file = options.open(&tmp)?;
+        if let (None, Ok(meta)) = (mode, fs::metadata(path)) {
             file.set_permissions(meta.permissions())?;
         }
         file.write_all(contents)?;

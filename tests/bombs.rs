@@ -4,6 +4,10 @@
 //! child this test binary waits for must stay under the bar, so the largest of them is checked.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/harness.rs"]
+mod harness;
+
+use harness::git;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -43,28 +47,6 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for sub in ["registers", "runbooks"] {
@@ -82,16 +64,16 @@ fn workspace() -> tempfile::TempDir {
 fn a_huge_register_committed_to_git_is_refused_by_its_blob_size() {
     let dir = workspace();
     let root = dir.path();
-    git(root, &["init", "-q"]);
-    git(root, &["add", "."]);
-    git(root, &["commit", "-qm", "base"]);
+    let _ = git(root, &["init", "-q"]);
+    let _ = git(root, &["add", "."]);
+    let _ = git(root, &["commit", "-qm", "base"]);
     // 64 MiB of one repeated byte: a few KB in .git, four times the limit once read.
     let mut big = String::from("{\n  \"component\": \"api\",\n  \"description\": \"");
     big.push_str(&"a".repeat(64 * 1024 * 1024));
     big.push_str("\"\n}\n");
     fs::write(root.join("registers/api.json"), &big).unwrap();
     drop(big);
-    git(root, &["commit", "-qam", "huge"]);
+    let _ = git(root, &["commit", "-qam", "huge"]);
     let out = faultline(root, &["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
     let text = stdout(&out);
     assert!(

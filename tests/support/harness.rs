@@ -107,3 +107,27 @@ pub fn run_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> std::process:
     }
     command.output().unwrap()
 }
+
+/// Runs `git` in `dir` with a test identity and no signing; panics with its message on failure.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
