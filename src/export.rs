@@ -128,6 +128,7 @@ fn minutes(m: Option<f64>) -> String {
 /// Markdown: the heat map as a table, then a section per component.
 pub fn markdown(registers: &[&Register]) -> String {
     let cell = crate::diff::format::cell;
+    let code = crate::diff::format::code;
     let mut out = String::from(
         "# Risk register\n\n## Heat map\n\nRisks per cell: likelihood down the side, impact along the top.\n\n",
     );
@@ -148,12 +149,7 @@ pub fn markdown(registers: &[&Register]) -> String {
     }
     out.push('\n');
     for reg in registers {
-        let _ = writeln!(
-            out,
-            "## `{}` — {}\n",
-            cell(&reg.component),
-            cell(&reg.title)
-        );
+        let _ = writeln!(out, "## {} — {}\n", code(&reg.component), cell(&reg.title));
         let (total, share) = reg.budget_use();
         if let Some(budget) = reg.error_budget_minutes() {
             let _ = writeln!(
@@ -173,9 +169,9 @@ pub fn markdown(registers: &[&Register]) -> String {
             let r = &reg.risks[i];
             let _ = writeln!(
                 out,
-                "| {} (`{}`) | {} {} | {} | {} | {} | {} |",
+                "| {} ({}) | {} {} | {} | {} | {} | {} |",
                 cell(&r.title),
-                cell(&r.id),
+                code(&r.id),
                 r.score(),
                 r.band().marker().trim(),
                 r.status,
@@ -184,7 +180,7 @@ pub fn markdown(registers: &[&Register]) -> String {
                 if r.runbook.is_empty() {
                     "—".to_owned()
                 } else {
-                    format!("`{}`", cell(&r.runbook))
+                    code(&r.runbook)
                 }
             );
         }

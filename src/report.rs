@@ -4,7 +4,7 @@
 //! day adds its questions and the measured times next to the register's estimates.
 
 use crate::clock::elapsed;
-use crate::diff::format::cell;
+use crate::diff::format::{cell, code};
 use crate::model::timeline::{EventKind, Timeline, TimelineKind};
 use crate::model::{Num, Register};
 use crate::runbook::Step;
@@ -80,7 +80,7 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
         let _ = writeln!(out, "Roles: {}.\n", role_lines.join("; "));
     }
     if !h.risks.is_empty() {
-        let risks: Vec<String> = h.risks.iter().map(|r| format!("`{}`", cell(r))).collect();
+        let risks: Vec<String> = h.risks.iter().map(|r| code(r)).collect();
         let _ = writeln!(out, "Risks in play: {}.\n", risks.join(", "));
     }
     out.push_str("## Summary\n\n_What happened, in two or three sentences._\n\n");
@@ -174,8 +174,8 @@ fn steps_section(timeline: &Timeline, context: &Context, out: &mut String) {
             .count();
         let _ = writeln!(
             out,
-            "### `{}` — {ticked} of {} done\n",
-            cell(path),
+            "### {} — {ticked} of {} done\n",
+            code(path),
             steps.len()
         );
         let mut heading = None;
@@ -209,7 +209,7 @@ fn steps_section(timeline: &Timeline, context: &Context, out: &mut String) {
     if !other.is_empty() {
         out.push_str("Also done:\n\n");
         for (path, text) in other {
-            let _ = writeln!(out, "- [x] {} (`{}`)", cell(text), cell(path));
+            let _ = writeln!(out, "- [x] {} ({})", cell(text), code(path));
         }
         out.push('\n');
     }
@@ -249,8 +249,8 @@ fn gameday_sections(timeline: &Timeline, context: &Context, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} |",
-            cell(reference),
+            "| {} | {} | {} | {} | {} |",
+            code(reference),
             shown(detect),
             estimate(risk.estimate.ettd_minutes),
             shown(repair),

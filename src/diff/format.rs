@@ -451,6 +451,22 @@ pub fn cell(text: &str) -> String {
     out
 }
 
+/// File text as a markdown code span, safe in a table cell: no link, image or mention is read
+/// inside one, so only what would end it is handled: the fence is longer than any run of
+/// backticks inside (padded when the text starts or ends with one), pipes are escaped (GitHub
+/// splits table cells on them even in code) and newlines flattened.
+pub fn code(text: &str) -> String {
+    let text = text.replace('\n', " ").replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// `[label](dest)` at the start of `text`, with no bracket in the label and no space or
 /// parenthesis in the target: (label, target, length).
 fn link_at(text: &str) -> Option<(&str, &str, usize)> {
@@ -526,7 +542,7 @@ pub fn markdown(d: &Diff) -> String {
     if !d.flags.is_empty() {
         out.push_str("**Look at these first**\n\n");
         for f in &d.flags {
-            let _ = writeln!(out, "- ⚠️ `{}`: {}", cell(&f.risk), cell(&f.message));
+            let _ = writeln!(out, "- ⚠️ {}: {}", code(&f.risk), cell(&f.message));
         }
         out.push('\n');
     }
@@ -537,21 +553,15 @@ pub fn markdown(d: &Diff) -> String {
         for c in list {
             let _ = writeln!(
                 out,
-                "- {what} component `{}` ({}), {} risks",
-                cell(&c.component),
+                "- {what} component {} ({}), {} risks",
+                code(&c.component),
                 cell(&c.title),
                 c.risks
             );
         }
     }
     for m in &d.risks_moved {
-        let _ = writeln!(
-            out,
-            "- ↪️ {} `{}` → `{}`",
-            m.kind,
-            cell(&m.from),
-            cell(&m.to)
-        );
+        let _ = writeln!(out, "- ↪️ {} {} → {}", m.kind, code(&m.from), code(&m.to));
     }
     if !(d.components_added.is_empty()
         && d.components_removed.is_empty()
@@ -573,7 +583,7 @@ pub fn markdown(d: &Diff) -> String {
             let moved: Vec<String> = order
                 .moved()
                 .iter()
-                .map(|(id, from, to)| format!("`{}` {from} → {to}", cell(id)))
+                .map(|(id, from, to)| format!("{} {from} → {to}", code(id)))
                 .collect();
             rows.push(format!(
                 "| ↕ order | risk order changed: {} |",
@@ -584,11 +594,11 @@ pub fn markdown(d: &Diff) -> String {
             let runbook = if r.runbook.is_empty() {
                 "no runbook".to_owned()
             } else {
-                format!("runbook `{}`", cell(&r.runbook))
+                format!("runbook {}", code(&r.runbook))
             };
             rows.push(format!(
-                "| ➕ `{}` | {} · score {} ({}) · {runbook} |",
-                cell(&r.risk),
+                "| ➕ {} | {} · score {} ({}) · {runbook} |",
+                code(&r.risk),
                 cell(&r.title),
                 r.score,
                 r.band
@@ -596,8 +606,8 @@ pub fn markdown(d: &Diff) -> String {
         }
         for r in &c.risks_removed {
             rows.push(format!(
-                "| ➖ `{}` | {} · score {} |",
-                cell(&r.risk),
+                "| ➖ {} | {} · score {} |",
+                code(&r.risk),
                 cell(&r.title),
                 r.score
             ));
@@ -605,14 +615,10 @@ pub fn markdown(d: &Diff) -> String {
         for r in &c.risks_changed {
             let mut changes: Vec<String> = risk_changes(r).iter().map(|t| cell(t)).collect();
             changes.extend(r.fields.iter().filter(|f| is_block(f)).map(block_markdown));
-            rows.push(format!(
-                "| `{}` | {} |",
-                cell(&r.risk),
-                changes.join("<br>")
-            ));
+            rows.push(format!("| {} | {} |", code(&r.risk), changes.join("<br>")));
         }
         let table = format!("| risk | change |\n|---|---|\n{}\n", rows.join("\n"));
-        let heading = format!("#### `{}` — {}", cell(&c.component), cell(&c.title));
+        let heading = format!("#### {} — {}", code(&c.component), cell(&c.title));
         if rows.len() > DETAILS_FROM {
             let _ = write!(
                 out,
@@ -627,9 +633,9 @@ pub fn markdown(d: &Diff) -> String {
     for u in &d.unreadable {
         let _ = writeln!(
             out,
-            "- ❓ unreadable on the {} side: `{}`",
+            "- ❓ unreadable on the {} side: {}",
             u.side,
-            cell(&u.finding)
+            code(&u.finding)
         );
     }
     // File text in markdown: controls shown, character references kept as text.
@@ -671,5 +677,16 @@ mod tests {
         );
         assert_eq!(cell("x | <img src=x> `c`"), "x \\| &lt;img src=x&gt; `c`");
         assert_eq!(cell("[ref]: javascript:x"), "\\[ref\\]: javascript:x");
+    }
+
+    #[test]
+    fn code_spans_hold_any_text_whole() {
+        assert_eq!(
+            code("a.json:1:1: error [rule]"),
+            "`a.json:1:1: error [rule]`"
+        );
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+        assert_eq!(code("a|b\nc"), "`a\\|b c`");
     }
 }
