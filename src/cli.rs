@@ -127,6 +127,17 @@ pub enum Command {
         /// Write even when bad rows outnumber good ones
         #[arg(long)]
         force: bool,
+        /// The row holding the headers (default: the first of the first 20 rows holding two
+        /// known headers)
+        #[arg(long, value_name = "N")]
+        header_row: Option<usize>,
+        /// The likelihood of a risk whose sheet gives none (no column, or an empty cell);
+        /// without it such a sheet or row is refused
+        #[arg(long, value_name = "LEVEL")]
+        default_likelihood: Option<String>,
+        /// The impact of a risk whose sheet gives none; without it such a sheet or row is refused
+        #[arg(long, value_name = "LEVEL")]
+        default_impact: Option<String>,
     },
     /// The register as CSV (which import reads back), markdown, or a self-contained HTML page
     Export {

@@ -103,7 +103,25 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             dry_run,
             update,
             force,
+            header_row,
+            default_likelihood,
+            default_impact,
         } => {
+            let level = |flag: &str,
+                         value: &Option<String>|
+             -> Result<Option<crate::model::Level>> {
+                value
+                    .as_deref()
+                    .map(|v| {
+                        crate::import::parse_level(v, false).ok_or_else(|| {
+                            anyhow::anyhow!(
+                                "{flag} `{}`: one of very-low, low, medium, high, very-high (or 1–5)",
+                                crate::sanitize::quote(v)
+                            )
+                        })
+                    })
+                    .transpose()
+            };
             return import::import(
                 &root,
                 file.as_deref().context("import needs a FILE")?,
@@ -112,6 +130,11 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
                     dry_run: *dry_run,
                     update: *update,
                     force: *force,
+                    read: crate::import::ReadOptions {
+                        header_row: *header_row,
+                        default_likelihood: level("--default-likelihood", default_likelihood)?,
+                        default_impact: level("--default-impact", default_impact)?,
+                    },
                 },
                 out,
             );

@@ -69,7 +69,14 @@ const NAMES: [(Column, &[&str]); 25] = [
     (Column::Status, &["status", "state"]),
     (
         Column::Detection,
-        &["detection", "monitoring", "alerting", "detect"],
+        &[
+            "detection",
+            "monitoring",
+            "alerting",
+            "detect",
+            "howwouldwenotice?",
+            "howwouldwenotice",
+        ],
     ),
     (
         Column::Mitigation,
@@ -107,14 +114,36 @@ fn normalize(header: &str) -> String {
         .collect()
 }
 
-/// The column a header names.
+/// The column a header names: by its name with its usual synonyms, or by the name before a
+/// unit or scale in brackets (`Impact (1-5)`, `Likelihood [1–5]`, `Detection (how would we
+/// notice?)`).
 pub fn column_of(header: &str) -> Option<Column> {
-    let name = normalize(header);
-    NAMES
-        .iter()
-        .find(|(_, names)| names.contains(&name.as_str()))
-        .map(|(c, _)| *c)
+    let named = |name: &str| {
+        let name = normalize(name);
+        NAMES
+            .iter()
+            .find(|(_, names)| names.contains(&name.as_str()))
+            .map(|(c, _)| *c)
+    };
+    named(header).or_else(|| {
+        let before = header.split(['(', '[']).next().unwrap_or(header);
+        (before.len() < header.len())
+            .then(|| named(before))
+            .flatten()
+    })
 }
+
+/// How a sheet is read: where its headers are, and the levels of a risk it gives none.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The 1-based row of the headers (default: found).
+    pub header_row: Option<usize>,
+    pub default_likelihood: Option<Level>,
+    pub default_impact: Option<Level>,
+}
+
+/// Rows searched for the header row.
+const HEADER_SEARCH_ROWS: usize = 20;
 
 /// A cell as a spreadsheet wrote it back: the `'` that export puts before `=`, `+`, `-`, `@`,
 /// tab or CR (so no spreadsheet runs it as a formula) is taken off again.
@@ -221,8 +250,53 @@ pub struct Imported {
 /// Reads rows (the first is the header) from `source` (a file name, `FILE[sheet]` for a
 /// sheet), each with its 1-based row number.
 pub fn read_rows(source: &Path, rows: &[(usize, Vec<String>)]) -> Imported {
+    read_rows_with(source, rows, &ReadOptions::default())
+}
+
+/// The header row: the one named, else the first of the first rows holding at least two known
+/// headers, else the first row.
+fn header_index(rows: &[(usize, Vec<String>)], options: &ReadOptions) -> Option<usize> {
+    if let Some(n) = options.header_row {
+        return rows.iter().position(|(number, _)| *number == n);
+    }
+    let known = |row: &[String]| row.iter().filter(|c| column_of(c).is_some()).count();
+    rows.iter()
+        .take(HEADER_SEARCH_ROWS)
+        .position(|(_, row)| known(row) >= 2)
+        .or((!rows.is_empty()).then_some(0))
+}
+
+/// `read_rows`, with the header row and default levels given.
+pub fn read_rows_with(
+    source: &Path,
+    rows: &[(usize, Vec<String>)],
+    options: &ReadOptions,
+) -> Imported {
     let mut out = Imported::default();
-    let Some(((header_row, header), body)) = rows.split_first() else {
+    let Some(start) = header_index(rows, options) else {
+        let message = match options.header_row {
+            Some(n) => format!("no row {n} to read the headers from"),
+            None => "the sheet has no header row".into(),
+        };
+        out.findings
+            .push(Finding::error(source, Pos::START, "import-empty", message));
+        return out;
+    };
+    if start > 0 && options.header_row.is_none() {
+        out.findings.push(Finding::warning(
+            source,
+            Pos {
+                line: rows[start].0,
+                column: 1,
+            },
+            "import-header-row",
+            format!(
+                "header read from row {} (the rows above it are skipped; --header-row N says otherwise)",
+                rows[start].0
+            ),
+        ));
+    }
+    let Some(((header_row, header), body)) = rows[start..].split_first() else {
         out.findings.push(Finding::error(
             source,
             Pos::START,
@@ -263,6 +337,42 @@ pub fn read_rows(source: &Path, rows: &[(usize, Vec<String>)]) -> Imported {
                     } else {
                         "risk title"
                     },
+                    NAMES
+                        .iter()
+                        .find(|(c, _)| *c == needed)
+                        .map_or(String::new(), |(_, n)| n.join(", "))
+                ),
+            ));
+            return out;
+        }
+    }
+    // A level nobody gave is never filled in: without its column, the sheet is refused unless
+    // a default is given.
+    for (needed, default, flag) in [
+        (
+            Column::Likelihood,
+            options.default_likelihood,
+            "--default-likelihood",
+        ),
+        (Column::Impact, options.default_impact, "--default-impact"),
+    ] {
+        if default.is_none() && !columns.contains(&Some(needed)) {
+            let read: Vec<String> = header
+                .iter()
+                .filter(|h| !h.trim().is_empty())
+                .map(|h| format!("`{}`", h.trim()))
+                .collect();
+            out.findings.push(Finding::error(
+                source,
+                Pos {
+                    line: *header_row,
+                    column: 1,
+                },
+                "import-header",
+                format!(
+                    "no {} column: read {}; tried {} (with a unit or scale in brackets too); {flag} LEVEL gives every risk one",
+                    if needed == Column::Likelihood { "likelihood" } else { "impact" },
+                    read.join(", "),
                     NAMES
                         .iter()
                         .find(|(c, _)| *c == needed)
@@ -337,7 +447,7 @@ pub fn read_rows(source: &Path, rows: &[(usize, Vec<String>)]) -> Imported {
         let Some(reg) = out.registers.get_mut(&component) else {
             continue;
         };
-        match read_row(reg, &cell, row, three_point) {
+        match read_row(reg, &cell, row, three_point, options) {
             Ok(()) => out.good_rows += 1,
             Err((column, message)) => out
                 .findings
@@ -355,6 +465,7 @@ fn read_row(
     cell: &Cell<'_>,
     row: &[String],
     three_point: bool,
+    options: &ReadOptions,
 ) -> Result<(), (usize, String)> {
     let text = |c: Column| {
         cell(row, c)
@@ -392,23 +503,35 @@ fn read_row(
         // A row about the component alone (a component with no risks yet).
         return Ok(());
     };
-    let level = |column: Column| -> Result<Level, (usize, String)> {
+    let level = |column: Column, default: Option<Level>| -> Result<Level, (usize, String)> {
+        let name = if column == Column::Likelihood {
+            "likelihood"
+        } else {
+            "impact"
+        };
         match cell(row, column) {
-            Some((_, v)) if v.trim().is_empty() => Ok(Level::Medium),
+            Some((i, v)) if v.trim().is_empty() => {
+                default.ok_or_else(|| (i, format!("no {name} given")))
+            }
             Some((i, v)) => parse_level(&v, three_point).ok_or_else(|| {
+                let words: Vec<String> = Level::ALL.iter().map(|l| l.name().to_owned()).collect();
+                let typed: String = v.trim().to_lowercase().replace([' ', '_'], "-");
+                let hint = crate::parse::closest(&typed, &words)
+                    .map(|c| format!("; did you mean {c}?"))
+                    .unwrap_or_default();
                 (
                     i,
                     format!(
-                        "`{}` is not a level (very-low, low, medium, high, very-high, or 1–5)",
+                        "`{}` is not a level (very-low, low, medium, high, very-high, or 1–5){hint}",
                         v.trim()
                     ),
                 )
             }),
-            None => Ok(Level::Medium),
+            None => default.ok_or_else(|| (1, format!("no {name} given"))),
         }
     };
-    let likelihood = level(Column::Likelihood)?;
-    let impact = level(Column::Impact)?;
+    let likelihood = level(Column::Likelihood, options.default_likelihood)?;
+    let impact = level(Column::Impact, options.default_impact)?;
     let status = match cell(row, Column::Status) {
         Some((i, v)) => parse_status(&v).ok_or_else(|| {
             (

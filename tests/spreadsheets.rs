@@ -61,7 +61,7 @@ fn a_messy_sheet_imports_with_exactly_the_expected_row_errors() {
         lines,
         [
             "risks.csv:1:9: warning: column `Colour` is not a register field: ignored [import-column]",
-            "risks.csv:6:3: error: `hihg` is not a level (very-low, low, medium, high, very-high, or 1–5): row skipped [import-row]",
+            "risks.csv:6:3: error: `hihg` is not a level (very-low, low, medium, high, very-high, or 1–5); did you mean high?: row skipped [import-row]",
         ],
         "{errors}"
     );
@@ -129,7 +129,7 @@ fn dry_run_update_and_force() {
     let other = empty_workspace();
     std::fs::write(
         other.path().join("bad.csv"),
-        "Component,Risk,Likelihood\napi,A,nope\napi,B,nope\napi,C,high\n",
+        "Component,Risk,Likelihood,Impact\napi,A,nope,low\napi,B,nope,low\napi,C,high,low\n",
     )
     .unwrap();
     let refused = faultline(other.path(), &["import", "bad.csv"]);
@@ -272,4 +272,106 @@ fn the_same_sheet_as_xlsx_gives_the_same_registers() {
     let missing = faultline(dir.path(), &["import", "risks.xlsx", "--sheet", "Nope"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("no sheet `Nope` (it has: Notes, Risks)"));
+}
+
+/// Imports `csv` into a fresh workspace with `args`: (exit code, stdout, stderr).
+fn import_csv(csv: &str, args: &[&str]) -> (tempfile::TempDir, Option<i32>, String, String) {
+    let dir = empty_workspace();
+    std::fs::write(dir.path().join("sheet.csv"), csv).unwrap();
+    let mut all = vec!["import", "sheet.csv"];
+    all.extend_from_slice(args);
+    let out = faultline(dir.path(), &all);
+    let (code, so, se) = (out.status.code(), stdout(&out), stderr(&out));
+    (dir, code, so, se)
+}
+
+#[test]
+fn headers_with_a_scale_in_brackets_are_read_and_levels_are_never_invented() {
+    // `Impact (1-5)` and `Likelihood [1–5]` are the level columns: 5 × 5 is critical.
+    let (dir, code, _, err) = import_csv(
+        "Component,Risk,Likelihood [1–5],Impact (1-5),How would we notice?\nkafka,Consumer lag,5,5,Lag alert\n",
+        &[],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(dir.path().join("registers/kafka.json")).unwrap();
+    assert!(text.contains("\"likelihood\": \"very-high\""), "{text}");
+    assert!(text.contains("\"impact\": \"very-high\""), "{text}");
+    assert!(text.contains("\"detection\": \"Lag alert\""), "{text}");
+    // No impact column: refused, naming what was read and what was tried.
+    let (dir, code, _, err) = import_csv("Component,Risk,Likelihood\nkafka,Consumer lag,5\n", &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("no impact column: read `Component`, `Risk`, `Likelihood`; tried impact, severity, consequence"),
+        "{err}"
+    );
+    assert!(err.contains("--default-impact LEVEL"), "{err}");
+    assert!(!dir.path().join("registers/kafka.json").exists());
+    // Unless a default says what it is.
+    let (dir, code, _, err) = import_csv(
+        "Component,Risk,Likelihood\nkafka,Consumer lag,5\n",
+        &["--default-impact", "high"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(dir.path().join("registers/kafka.json")).unwrap();
+    assert!(text.contains("\"impact\": \"high\""), "{text}");
+    // An empty level cell is not a medium either.
+    let (_, code, _, err) = import_csv(
+        "Component,Risk,Likelihood,Impact\nkafka,Consumer lag,5,\nkafka,Rebalance storm,4,4\n",
+        &[],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("sheet.csv:2:4: error: no impact given: row skipped"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_title_row_above_the_header_is_skipped_and_said() {
+    let csv = "Ride-hailing workshop,,,\nDecember,,,\nService,Failure mode,Probability,Severity\ndispatch,Matching stalls,H,Hgih\npricing,Surge stuck,M,H\n";
+    let (dir, code, _, err) = import_csv(csv, &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("sheet.csv:3:1: warning: header read from row 3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sheet.csv:4:4: error: `Hgih` is not a level (very-low, low, medium, high, very-high, or 1–5); did you mean high?"),
+        "{err}"
+    );
+    assert!(dir.path().join("registers/pricing.json").exists());
+    // --header-row names it.
+    let (_, _, _, err) = import_csv(csv, &["--header-row", "1"]);
+    assert!(err.contains("no component column"), "{err}");
+}
+
+#[test]
+fn an_xlsx_with_a_title_row_and_bracketed_headers_imports_the_same() {
+    let dir = empty_workspace();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "Risk workshop").unwrap();
+    for (c, h) in ["Component", "Risk", "Likelihood (1-5)", "Impact (1-5)"]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string(2, u16::try_from(c).unwrap(), *h)
+            .unwrap();
+    }
+    sheet.write_string(3, 0, "kafka").unwrap();
+    sheet.write_string(3, 1, "Consumer lag").unwrap();
+    sheet.write_number(3, 2, 5).unwrap();
+    sheet.write_number(3, 3, 4).unwrap();
+    workbook.save(dir.path().join("w.xlsx")).unwrap();
+    let out = faultline(dir.path(), &["import", "w.xlsx"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("w.xlsx[Sheet1]:3:1: warning: header read from row 3"),
+        "{}",
+        stderr(&out)
+    );
+    let text = std::fs::read_to_string(dir.path().join("registers/kafka.json")).unwrap();
+    assert!(text.contains("\"likelihood\": \"very-high\""), "{text}");
+    assert!(text.contains("\"impact\": \"high\""), "{text}");
 }

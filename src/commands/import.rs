@@ -16,6 +16,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     pub update: bool,
     pub force: bool,
+    /// Where the headers are and what a missing level becomes.
+    pub read: crate::import::ReadOptions,
 }
 
 pub fn import(
@@ -39,13 +41,13 @@ pub fn import(
             let text = String::from_utf8_lossy(&bytes);
             let rows = crate::import::csv_rows(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", crate::sanitize::QuotedPath(file)))?;
-            crate::import::read_rows(file, &rows)
+            crate::import::read_rows_with(file, &rows, &options.read)
         }
         "xlsx" | "xlsm" | "ods" => {
             let (sheet, rows) = workbook_rows(file, &extension, options.sheet.as_deref())?;
             let source =
                 std::path::PathBuf::from(format!("{}[{sheet}]", crate::sanitize::QuotedPath(file)));
-            crate::import::read_rows(&source, &rows)
+            crate::import::read_rows_with(&source, &rows, &options.read)
         }
         _ => bail!(
             "{}: import reads .csv, .tsv, .xlsx and .ods (save an .xls as .xlsx)",
