@@ -294,6 +294,22 @@ pub fn run_runbook(cli: &Cli, query: &str) -> Result<i32> {
     use crate::runbook_find::Found;
     let root = crate::commands::workspace_root(cli)?;
     match find_runbook(&root, query) {
+        // Off a terminal (a pipe, a script), the section is printed as text, as glow does.
+        Found::Match(c) if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
+            let width = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<u16>().ok())
+                .filter(|w| *w >= 20)
+                .unwrap_or(80);
+            let bytes = crate::store::read_limited(&root, &root.join(&c.path))
+                .map_err(|f| anyhow::anyhow!("{f}"))?;
+            let text = String::from_utf8_lossy(&bytes);
+            let mut out = crate::sanitize::LineGuard::new(std::io::stdout().lock());
+            writeln!(out, "{}", crate::sanitize::quote(&c.path))?;
+            out.write_all(section_text(&text, c.anchor.as_deref(), width).as_bytes())?;
+            out.flush()?;
+            Ok(crate::commands::exit::OK)
+        }
         // The runbook first: the registers load behind it.
         Found::Match(c) => event_loop(cli, load_app_with(cli, false)?, Some((c.path, c.anchor))),
         Found::Weak { words, closest } => {
@@ -327,6 +343,32 @@ pub fn run_runbook(cli: &Cli, query: &str) -> Result<i32> {
             Ok(crate::commands::exit::FAILURE)
         }
     }
+}
+
+/// The section of a runbook at `anchor` (the whole runbook without one), rendered as plain text
+/// at `width` columns: from its heading to the next heading of the same or a higher level.
+pub fn section_text(markdown: &str, anchor: Option<&str>, width: u16) -> String {
+    let doc = crate::markdown::render(markdown, width, crate::ui::theme::Theme::new(false));
+    let (start, end) = match anchor.and_then(|a| doc.headings.iter().position(|h| h.anchor == a)) {
+        Some(i) => {
+            let heading = &doc.headings[i];
+            let end = doc.headings[i + 1..]
+                .iter()
+                .find(|h| h.level <= heading.level)
+                .map_or(doc.lines.len(), |h| h.line);
+            (heading.line, end)
+        }
+        None => (0, doc.lines.len()),
+    };
+    let mut out = String::new();
+    for n in start..end {
+        out.push_str(doc.plain(n).trim_end());
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
 }
 
 /// Opens the TUI; returns the exit code (128 + signal number when a signal ended it).

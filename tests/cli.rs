@@ -46,11 +46,43 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 #[test]
-fn example_workspace_checks_clean_but_for_its_renamed_alert() {
+fn example_workspace_passes_its_own_check() {
+    // The repository is the example a newcomer copies, and the first thing CI runs `check` on:
+    // warnings, no errors.
     let out = faultline(&repo(), &["check"]);
     let text = stdout(&out);
-    // The example keeps one mistake on purpose, to show what the alert check finds: a risk
-    // naming an alert that was renamed in the Prometheus rules.
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.ends_with("0 errors, 11 warnings in 10 registers and 12 runbooks\n"),
+        "{text}"
+    );
+    assert!(text.contains("[alert-pattern]"), "{text}");
+    assert!(
+        text.contains("monitoring/prometheus/payments-api.rules.yml:38:16: warning: 1 alert no risk names: `PaymentsApiHighMemory` (line 38)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_renamed_alert_is_an_error_with_the_name_it_now_has() {
+    // The example with the mistake the alert check is for: a risk naming an alert that was
+    // renamed in the Prometheus rules.
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["registers", "runbooks", "monitoring"] {
+        copy_tree(&repo().join(sub), &dir.path().join(sub));
+    }
+    fs::copy(
+        repo().join("faultline.toml"),
+        dir.path().join("faultline.toml"),
+    )
+    .unwrap();
+    let path = dir.path().join("registers/orders-db.json");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"OrdersDbLockWaits\"", "\"OrdersDbLockWaitsHigh\"");
+    fs::write(&path, text).unwrap();
+    let out = faultline(dir.path(), &["check"]);
+    let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     let errors: Vec<&str> = text.lines().filter(|l| l.contains(": error:")).collect();
     assert_eq!(
@@ -364,4 +396,29 @@ fn blast_radius_as_text_json_and_dot() {
     assert!(dot.contains("\"payments-api\" -> \"orders-db\";"), "{dot}");
     let missing = faultline(&repo(), &["blast", "nope"]);
     assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn runbook_query_off_a_terminal_prints_the_section_as_text() {
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(repo())
+        .args(["runbook", "aurora", "reconnect", "applications"])
+        .env("COLUMNS", "60")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "runbooks/database/aurora-failover.md");
+    assert_eq!(lines[1], "▌ Reconnect the applications");
+    assert!(lines.iter().all(|l| l.chars().count() <= 60), "{text}");
+    assert!(
+        text.contains("☐ Record in the timeline when writes succeeded again"),
+        "{text}"
+    );
+    // The section ends where the next heading of its level begins.
+    assert!(!text.contains("Fail over by hand"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no escapes in a pipe");
 }
