@@ -468,6 +468,14 @@ impl App {
         }
     }
 
+    /// The findings as the `!` list shows them: errors first, then warnings, each by file.
+    pub fn findings_listed(&self) -> Vec<&Finding> {
+        let mut listed: Vec<&Finding> = self.findings.iter().collect();
+        // Stable: within a severity, the file order the findings are kept in.
+        listed.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        listed
+    }
+
     /// Findings about one file, by its workspace-relative path.
     pub fn findings_for<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a Finding> {
         self.findings.iter().filter(move |f| f.path == path)

@@ -264,9 +264,11 @@ pub enum TimelineCommand {
 FILE may come first; the default is the most recent timeline not resolved."
     )]
     Log {
-        /// The kind: hypothesis, action, observation, decision, detected, mitigated, resolved, question, note
-        #[arg(long, default_value = "note")]
-        kind: String,
+        /// The kind: hypothesis, action, observation, decision, step-done, detected, mitigated,
+        /// resolved, severity-changed, role-changed, question, note (default: note, or what
+        /// --severity or --role implies)
+        #[arg(long)]
+        kind: Option<String>,
         /// Who says so
         #[arg(long)]
         by: Option<String>,

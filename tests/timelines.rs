@@ -450,3 +450,57 @@ fn severity_and_role_changes_from_the_command_line() {
     );
     assert_eq!(loaded.timeline.lead(), "Ben");
 }
+
+#[test]
+fn a_flag_that_implies_a_kind_sets_it_or_is_refused() {
+    let dir = harness::example_copy();
+    let out = faultline(dir.path(), &["incident", "new", "Checkout down"], NOW);
+    assert!(out.status.success(), "{out:?}");
+    let file = "incidents/2026-11-24-checkout-down.jsonl";
+    // --severity alone records a severity change.
+    let out = faultline(
+        dir.path(),
+        &["incident", "log", file, "--severity", "P3", "downgraded"],
+        NOW,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["kind"], "severity-changed");
+    assert_eq!(last["severity"], "P3");
+    // --severity with a kind it contradicts is refused, and nothing is written.
+    let out = faultline(
+        dir.path(),
+        &[
+            "incident",
+            "log",
+            file,
+            "--kind",
+            "note",
+            "--severity",
+            "P2",
+            "again",
+        ],
+        NOW,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--severity records a severity-changed event, not a note"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(file)).unwrap(),
+        text
+    );
+    // --role alone records a role change.
+    let out = faultline(
+        dir.path(),
+        &["incident", "log", file, "--role", "scribe", "Ana"],
+        NOW,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["kind"], "role-changed");
+}

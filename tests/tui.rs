@@ -120,8 +120,9 @@ fn findings_popup_lists_and_jumps() {
     let mut app = app_for(&repo().join("tests/fixtures/broken"), false);
     press(&mut app, "!");
     insta::assert_snapshot!("findings_popup", screen(&app));
-    // The fourth finding is bom-crlf.json's warning; Enter selects that component.
-    press(&mut app, "j j j enter");
+    // Errors first, then warnings: the ninth finding is bom-crlf.json's warning; Enter selects
+    // that component.
+    press(&mut app, "j j j j j j j j enter");
     assert!(app.overlay.is_none());
     assert_eq!(app.selected_file().unwrap().stem, "bom-crlf");
 }

@@ -33,7 +33,7 @@ impl App {
                 from,
             }),
             (Overlay::Findings { selected }, Action::Select) => {
-                if let Some(f) = self.findings.get(selected) {
+                if let Some(f) = self.findings_listed().get(selected) {
                     let path = f.path.clone();
                     self.select_path(&path);
                     self.focus = Pane::Components;

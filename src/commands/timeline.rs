@@ -137,12 +137,41 @@ fn shared(
             role,
             words,
         } => {
-            let event_kind = EventKind::parse(event_kind).ok_or_else(|| {
-                anyhow!(
-                    "kind `{event_kind}`: one of {}",
-                    EventKind::ALL.map(EventKind::name).join(", ")
-                )
-            })?;
+            // A flag that implies a kind sets it; one that contradicts --kind is refused, so a
+            // severity is never recorded on a note that changes nothing.
+            let implied = match (severity, role) {
+                (Some(_), Some(_)) => {
+                    bail!("--severity and --role are two events: log them one at a time")
+                }
+                (Some(_), None) => Some(EventKind::SeverityChanged),
+                (None, Some(_)) => Some(EventKind::RoleChanged),
+                (None, None) => None,
+            };
+            let event_kind = match event_kind {
+                Some(name) => EventKind::parse(name).ok_or_else(|| {
+                    anyhow!(
+                        "kind `{}`: one of {}",
+                        crate::sanitize::quote(name),
+                        EventKind::ALL.map(EventKind::name).join(", ")
+                    )
+                })?,
+                None => implied.unwrap_or(EventKind::Note),
+            };
+            if let Some(implied) = implied
+                && implied != event_kind
+            {
+                bail!(
+                    "--{} records a {} event, not a {}: leave --kind out, or use --kind {}",
+                    if implied == EventKind::SeverityChanged {
+                        "severity"
+                    } else {
+                        "role"
+                    },
+                    implied.name(),
+                    event_kind.name(),
+                    implied.name()
+                );
+            }
             // FILE may come first.
             let (file, words) = match words.split_first() {
                 Some((first, rest)) if first.ends_with(".jsonl") && !rest.is_empty() => {

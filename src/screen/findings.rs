@@ -35,8 +35,8 @@ pub fn render(app: &App, selected: usize, frame: &mut Frame) {
     let rows = usize::from(list.height);
     let offset = scroll_offset(selected, rows, app.findings.len());
     let width = usize::from(list.width);
-    let lines: Vec<Line> = app
-        .findings
+    let listed = app.findings_listed();
+    let lines: Vec<Line> = listed
         .iter()
         .enumerate()
         .skip(offset)
@@ -66,7 +66,7 @@ pub fn render(app: &App, selected: usize, frame: &mut Frame) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
-    if let Some(f) = app.findings.get(selected) {
+    if let Some(f) = listed.get(selected) {
         let text = Line::from(sanitize(&f.to_string()).into_owned());
         frame.render_widget(
             Paragraph::new(text)
