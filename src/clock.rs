@@ -15,6 +15,8 @@ pub fn now() -> Timestamp {
 
 /// An instant as RFC 3339 with the local offset: `2026-11-24T10:04:12+01:00`.
 pub fn rfc3339(at: Timestamp) -> String {
+    // Seconds are enough for a timeline (a review read `04:58:05.868530697+00:00`).
+    let at = Timestamp::from_second(at.as_second()).unwrap_or(at);
     let offset = TimeZone::system().to_offset(at);
     at.display_with_offset(offset).to_string()
 }

@@ -283,22 +283,7 @@ pub fn github_annotation(f: &Finding) -> String {
     )
 }
 
-/// "1 register", "2 runbooks".
-pub fn plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
-/// "2 errors, 1 warning" / "no findings".
-pub fn plural_counts(errors: usize, warnings: usize) -> String {
-    if errors + warnings == 0 {
-        return "no findings".into();
-    }
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
-}
+pub use crate::finding::{plural, plural_counts};
 
 fn colored_finding(f: &Finding, color: bool) -> String {
     let text = crate::sanitize::sanitize(&f.to_string()).into_owned();

@@ -117,9 +117,9 @@ pub fn reason(c: &Candidate, candidates: &[Candidate]) -> String {
         None => "never rehearsed".to_owned(),
     };
     format!(
-        "score {} × {staleness}: a {share:.1} % chance among {} risks",
+        "score {} × {staleness}: a {share:.1} % chance among {}",
         c.score,
-        candidates.len()
+        crate::finding::plural(candidates.len(), "risk")
     )
 }
 

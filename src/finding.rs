@@ -94,6 +94,23 @@ impl fmt::Display for Finding {
     }
 }
 
+/// "1 register", "2 runbooks": the one plural helper of every message and screen.
+pub fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "2 errors, 1 warning" / "no findings".
+pub fn plural_counts(errors: usize, warnings: usize) -> String {
+    if errors + warnings == 0 {
+        return "no findings".into();
+    }
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
 /// `text.split('\n')` with the memchr crate's search, which is several times faster on long
 /// texts than the standard library's.
 pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {

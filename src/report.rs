@@ -26,6 +26,24 @@ fn minutes(seconds: i64) -> String {
 }
 
 /// The review as markdown.
+/// An RFC 3339 time without its fraction of a second (`10:01:05.868530697+00:00` →
+/// `10:01:05+00:00`): a review reads seconds.
+fn whole_seconds(time: &str) -> String {
+    let Some(t) = time.find('T') else {
+        return time.to_owned();
+    };
+    match time[t..].find('.') {
+        Some(dot) => {
+            let dot = t + dot;
+            let end = time[dot + 1..]
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or(time.len(), |e| dot + 1 + e);
+            format!("{}{}", &time[..dot], &time[end..])
+        }
+        None => time.to_owned(),
+    }
+}
+
 pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     let h = &timeline.header;
     let mut out = String::new();
@@ -33,7 +51,13 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
         TimelineKind::Incident => "Incident review",
         TimelineKind::Gameday => "Game day review",
     };
-    let _ = writeln!(out, "# {what}: {}\n", cell(&h.title));
+    // A game day's title often says it is one ("Game day: …"): not twice in the heading.
+    let title = h
+        .title
+        .strip_prefix("Game day: ")
+        .filter(|_| h.kind == TimelineKind::Gameday)
+        .unwrap_or(&h.title);
+    let _ = writeln!(out, "# {what}: {}\n", cell(title));
     let start = timeline.started();
     let last = timeline
         .events
@@ -59,7 +83,7 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
         "| {} | {} | {} | {duration} | {state} |\n",
         h.kind.name(),
         timeline.severity(),
-        cell(&h.started)
+        cell(&whole_seconds(&h.started))
     );
     let roles = &h.roles;
     let mut role_lines = Vec::new();
@@ -119,7 +143,7 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
         let _ = writeln!(
             out,
             "| {} | {at} | {kind} | {} | {} |",
-            cell(&event.at),
+            cell(&whole_seconds(&event.at)),
             cell(event.by.as_deref().unwrap_or("")),
             cell(what.trim())
         );
@@ -135,7 +159,7 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
             .events
             .iter()
             .filter(|e| e.known_kind() == Some(kind))
-            .map(|e| format!("- {} — {}", cell(&e.text), cell(&e.at)))
+            .map(|e| format!("- {} — {}", cell(&e.text), cell(&whole_seconds(&e.at))))
             .collect();
         let _ = writeln!(out, "## {title}\n");
         if items.is_empty() {
@@ -258,4 +282,26 @@ fn gameday_sections(timeline: &Timeline, context: &Context, out: &mut String) {
         );
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_to_the_second() {
+        assert_eq!(
+            whole_seconds("2026-11-24T04:58:05.868530697+00:00"),
+            "2026-11-24T04:58:05+00:00"
+        );
+        assert_eq!(
+            whole_seconds("2026-11-24T04:58:05.5Z"),
+            "2026-11-24T04:58:05Z"
+        );
+        assert_eq!(
+            whole_seconds("2026-11-24T04:58:05+01:00"),
+            "2026-11-24T04:58:05+01:00"
+        );
+        assert_eq!(whole_seconds("not a time"), "not a time");
+    }
 }

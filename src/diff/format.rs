@@ -247,7 +247,11 @@ pub fn risk_changes(r: &RiskDiff) -> Vec<String> {
 pub fn change_lines(d: &Diff) -> Vec<String> {
     let mut out = Vec::new();
     for c in &d.components_added {
-        out.push(format!("+ component {} ({} risks)", c.component, c.risks));
+        out.push(format!(
+            "+ component {} ({})",
+            c.component,
+            crate::finding::plural(c.risks, "risk")
+        ));
     }
     for c in &d.components_removed {
         out.push(format!("- component {}", c.component));
@@ -300,11 +304,11 @@ pub fn text(d: &Diff, color: bool) -> String {
         for c in list {
             let _ = writeln!(
                 out,
-                "{} component {} ({}), {} risks",
+                "{} component {} ({}), {}",
                 paint(code, sign),
                 c.component,
                 c.title,
-                c.risks
+                crate::finding::plural(c.risks, "risk")
             );
         }
     }
@@ -553,10 +557,10 @@ pub fn markdown(d: &Diff) -> String {
         for c in list {
             let _ = writeln!(
                 out,
-                "- {what} component {} ({}), {} risks",
+                "- {what} component {} ({}), {}",
                 code(&c.component),
                 cell(&c.title),
-                c.risks
+                crate::finding::plural(c.risks, "risk")
             );
         }
     }

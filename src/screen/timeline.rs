@@ -217,7 +217,10 @@ fn render_checklist(app: &App, state: &TimelineState, frame: &mut Frame, area: R
 
 fn render_events(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
     let t = &state.timeline;
-    let block = Block::bordered().title(format!(" Timeline · {} events ", t.events.len()));
+    let block = Block::bordered().title(format!(
+        " Timeline · {} ",
+        crate::finding::plural(t.events.len(), "event")
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
