@@ -87,3 +87,26 @@ fn declining_the_write_back_changes_nothing() {
         before
     );
 }
+
+#[test]
+fn a_resolved_incident_shows_its_final_durations() {
+    let dir = example_copy();
+    harness::copy_tree(
+        &harness::repo().join("tests/fixtures/timelines"),
+        dir.path(),
+    );
+    let mut app = app_for(dir.path(), false);
+    let state = faultline::effects::load_timeline(
+        &app.ws,
+        std::path::Path::new("incidents/2026-11-20-checkout-returns-502.jsonl"),
+    )
+    .unwrap();
+    app.open_timeline(state);
+    // Started 09:00, detected 09:03, resolved 09:40: the clocks stop there, whenever it is
+    // opened (days later, here).
+    let text = screen(&app);
+    assert!(
+        text.contains("T+40:00 from start to resolution  ·  T+37:00 from detection to resolution"),
+        "{text}"
+    );
+}

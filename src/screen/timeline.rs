@@ -62,8 +62,19 @@ pub fn render(app: &App, frame: &mut Frame) {
 
 fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
     let t = &state.timeline;
-    let now = crate::clock::now();
+    // A resolved timeline's clocks stop at its resolution: the durations are final.
+    let resolved_at = t
+        .is_resolved()
+        .then(|| t.first(EventKind::Resolved))
+        .flatten()
+        .and_then(crate::model::timeline::Event::timestamp);
+    let now = resolved_at.unwrap_or_else(crate::clock::now);
     let since = |secs: Option<i64>| secs.map_or_else(|| "—".to_owned(), elapsed);
+    let (from_start, from_detection) = if resolved_at.is_some() {
+        ("from start to resolution", "from detection to resolution")
+    } else {
+        ("since start", "since detected")
+    };
     let started = t.started().map(|s| now.duration_since(s).as_secs());
     let detected = t
         .first(EventKind::Detected)
@@ -96,10 +107,10 @@ fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
     let lead = t.lead();
     let second = Line::from(vec![
         Span::styled(
-            format!(" {} since start", since(started)),
+            format!(" {} {from_start}", since(started)),
             app.theme.label(),
         ),
-        Span::raw(format!("  ·  {} since detected", since(detected))),
+        Span::raw(format!("  ·  {} {from_detection}", since(detected))),
         Span::raw(if lead.is_empty() {
             String::new()
         } else {
