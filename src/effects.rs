@@ -209,10 +209,16 @@ fn start_timeline(
     match opened {
         Ok(state) => {
             let path = crate::sanitize::QuotedPath(&state.path).to_string();
+            let hidden = state.card.is_some();
             app.open_timeline(state);
-            app.status = Some(match drawn {
-                Some(reason) => format!("drew {risk}: {reason}; {path}"),
-                None => format!("started {path}"),
+            // A game day's file name and risk would give its answer away on a projector.
+            app.status = Some(match (drawn, hidden) {
+                (Some(reason), true) => {
+                    format!("drew a risk: {reason}; the answers stay hidden until v")
+                }
+                (None, true) => "game day started; the answers stay hidden until v".to_owned(),
+                (Some(reason), false) => format!("drew {risk}: {reason}; {path}"),
+                (None, false) => format!("started {path}"),
             });
         }
         Err(err) => app.status = Some(format!("cannot start: {err:#}")),

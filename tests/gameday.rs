@@ -110,3 +110,40 @@ fn a_resolved_incident_shows_its_final_durations() {
         "{text}"
     );
 }
+
+#[test]
+fn the_hidden_card_gives_nothing_away_on_a_projector() {
+    let dir = example_copy();
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, "j j j j j tab");
+    assert_eq!(app.selected_risk_id().as_deref(), Some("staff-locked-out"));
+    press(&mut app, ":");
+    type_text(&mut app, "gameday");
+    press(&mut app, "enter");
+    assert_eq!(app.view, View::Timeline, "{:?}", app.status);
+    let text = screen(&app);
+    for secret in [
+        "Staff locked out",
+        "staff locked out",
+        "staff-locked-out",
+        "identity-provider",
+        "Break-glass",
+        "idp-outage",
+        "Staff cannot log in",
+    ] {
+        assert!(!text.contains(secret), "{secret} shows: {text}");
+    }
+    assert!(text.contains("Engineers report login failures"), "{text}");
+    assert!(text.contains("steps stay hidden until v"), "{text}");
+    // The card and the steps (the header's date and clock move with the day it runs).
+    let card: Vec<&str> = text.lines().skip(2).collect();
+    insta::assert_snapshot!("gameday_hidden_card", card.join("\n"));
+    // v reveals all of it.
+    press(&mut app, "v");
+    let text = screen(&app);
+    assert!(text.contains("Break-glass"), "{text}");
+    assert!(
+        text.contains("identity-provider/staff-locked-out"),
+        "{text}"
+    );
+}

@@ -60,6 +60,12 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_status(app, state, frame, status);
 }
 
+/// Whether a game day's answers are hidden (the facilitator's card is up and `v` not pressed):
+/// then nothing on screen may name the failure, the risk or its mitigation, on a projector.
+fn answers_hidden(state: &TimelineState) -> bool {
+    state.card.is_some() && !state.revealed
+}
+
 fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
     let t = &state.timeline;
     // A resolved timeline's clocks stop at its resolution: the durations are final.
@@ -93,7 +99,15 @@ fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
             format!(" {} ", t.severity()),
             app.theme.error().add_modifier(Modifier::BOLD),
         ),
-        Span::raw(sanitize(&t.header.title).into_owned()),
+        Span::raw(if answers_hidden(state) {
+            // The title and the file name carry the risk: the game day's date stands in.
+            format!(
+                "Game day of {}",
+                t.header.started.get(..10).unwrap_or("today")
+            )
+        } else {
+            sanitize(&t.header.title).into_owned()
+        }),
     ];
     if t.is_resolved() {
         first.insert(
@@ -117,7 +131,11 @@ fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
             format!("  ·  lead {}", sanitize(&lead))
         }),
         Span::styled(
-            format!("  ·  {}", crate::sanitize::QuotedPath(&state.path)),
+            if answers_hidden(state) {
+                String::new()
+            } else {
+                format!("  ·  {}", crate::sanitize::QuotedPath(&state.path))
+            },
             app.theme.dim(),
         ),
     ]);
@@ -133,15 +151,14 @@ fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
 
 fn render_card(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
     let Some(card) = &state.card else { return };
-    let block = Block::bordered().title(format!(
-        " Facilitator · {} · v {} ",
-        sanitize(&card.reference),
-        if state.revealed {
-            "hides the answers"
-        } else {
-            "reveals the answers"
-        }
-    ));
+    let block = Block::bordered().title(if state.revealed {
+        format!(
+            " Facilitator · {} · v hides the answers ",
+            sanitize(&card.reference)
+        )
+    } else {
+        " Facilitator · v reveals the answers ".to_owned()
+    });
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines = vec![Line::from(vec![
@@ -177,6 +194,20 @@ fn render_checklist(app: &App, state: &TimelineState, frame: &mut Frame, area: R
         ),
         None => " Steps ".to_owned(),
     };
+    if answers_hidden(state) {
+        let block = Block::bordered().title(" Steps ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(
+            Paragraph::new(
+                "The runbook's steps stay hidden until v: they would give the failure away.",
+            )
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .style(app.theme.dim()),
+            inner,
+        );
+        return;
+    }
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
