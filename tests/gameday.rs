@@ -147,3 +147,35 @@ fn the_hidden_card_gives_nothing_away_on_a_projector() {
         "{text}"
     );
 }
+
+#[test]
+fn space_ticks_the_step_and_stays_on_it() {
+    let dir = example_copy();
+    let out = harness::run_in(
+        dir.path(),
+        &[
+            "incident",
+            "new",
+            "Throttles",
+            "--risk",
+            "payments-api/concurrency-limit",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let mut app = app_for(dir.path(), false);
+    let state = faultline::effects::load_timeline(
+        &app.ws,
+        std::path::Path::new("incidents/2026-11-24-throttles.jsonl"),
+    )
+    .unwrap();
+    app.open_timeline(state);
+    let at = |app: &faultline::app::App| app.timeline.as_ref().unwrap().step;
+    let first = at(&app);
+    press(&mut app, "space");
+    assert_eq!(at(&app), first, "Space stays on the step it ticked");
+    press(&mut app, "j space");
+    assert_eq!(at(&app), first + 1);
+    let done = app.timeline.as_ref().unwrap().done();
+    assert!(done[first] && done[first + 1], "{done:?}: no step skipped");
+}

@@ -191,14 +191,8 @@ impl App {
             e.anchor = Some(step.anchor.clone());
             e.step = Some(step.text.clone());
         });
-        if let Some(state) = self.timeline.as_mut() {
-            // On to the next step not yet done.
-            let done = state.done();
-            let next = (state.step + 1..done.len()).find(|&i| !done[i]);
-            if let Some(next) = next {
-                state.step = next;
-            }
-        }
+        // The selection stays on the step just ticked (as lazygit's Space stages and stays):
+        // moving on is the person's j, so `j` then Space never skips a step.
     }
 
     /// A game day just resolved: offer to record the rehearsal in the register (a confirmation
