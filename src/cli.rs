@@ -19,6 +19,11 @@ pub struct Cli {
     #[arg(long)]
     pub read_only: bool,
 
+    /// Edit the register even while an incident is open in the workspace (which otherwise
+    /// opens the TUI read-only)
+    #[arg(long, conflicts_with = "read_only")]
+    pub edit: bool,
+
     /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel
     #[arg(long, global = true)]
     pub no_mouse: bool,

@@ -148,9 +148,27 @@ fn load_app_with(cli: &Cli, registers: bool) -> Result<App> {
     };
     let theme = Theme::new(use_color(std::io::stdout().is_terminal()));
     let mut app = App::loading(ws, findings, keymap, theme);
-    app.read_only = cli.read_only;
+    // An incident still open in the workspace makes every TUI read-only (the incident view
+    // does, and a second terminal must too), unless --edit says otherwise, knowingly.
+    let open_incident = if cli.read_only || cli.edit {
+        None
+    } else {
+        open_incident(&root)
+    };
+    app.read_only = cli.read_only || open_incident.is_some();
+    if let Some(rel) = &open_incident {
+        // Short enough for 80 columns beside the READ-ONLY label.
+        let stem = rel
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        // Without its date: `incidents/2026-11-24-checkout-down.jsonl` is "checkout-down".
+        let name =
+            crate::sanitize::quote(stem.get(11..).filter(|_| stem.len() > 11).unwrap_or(&stem))
+                .into_owned();
+        app.status = Some(format!("incident {name} is open (--edit edits anyway)"));
+    }
     app.registers_pending = !registers;
-    if !cli.read_only {
+    if !app.read_only {
         app.journal = Journal::for_workspace(&root);
         // Edits to offer back are compared with the registers: once they are loaded.
         if registers {
@@ -158,6 +176,14 @@ fn load_app_with(cli: &Cli, registers: bool) -> Result<App> {
         }
     }
     Ok(app)
+}
+
+/// The newest incident of the workspace that is not resolved, if any.
+pub fn open_incident(root: &std::path::Path) -> Option<std::path::PathBuf> {
+    use crate::model::timeline::TimelineKind;
+    crate::timeline::list(root, TimelineKind::Incident)
+        .into_iter()
+        .find(|rel| crate::timeline::read(root, rel).is_ok_and(|l| !l.timeline.is_resolved()))
 }
 
 /// Offers back the edits a previous session journaled but never saved.

@@ -721,3 +721,33 @@ fn a_15_mb_runbook_that_is_one_table_opens_within_300_mb() {
     let peak = children_peak_mb();
     assert!(peak < 300, "a child peaked at {peak} MB");
 }
+
+#[test]
+fn a_second_faultline_is_read_only_while_an_incident_is_open() {
+    let (workspace, _data) = example_with_data_dir();
+    let root = workspace.path();
+    let out = harness::run_in(root, &["incident", "new", "Checkout down"], &[]);
+    assert!(out.status.success(), "{out:?}");
+    let before = std::fs::read_to_string(root.join("registers/api-gateway.json")).unwrap();
+    let mut session = Session::start_in(root, &[]);
+    session.wait_for_screen("READ-ONLY incident checkout-down is open (--edit edits anyway)");
+    // An edit and a save change nothing.
+    session.send("\t5\x13");
+    std::thread::sleep(Duration::from_millis(300));
+    session.send("q");
+    session.wait_exit();
+    assert_eq!(
+        std::fs::read_to_string(root.join("registers/api-gateway.json")).unwrap(),
+        before
+    );
+    // --edit opens it for editing, knowingly.
+    let mut session = Session::start_with(root, &["--edit"], &[]);
+    session.wait_for_screen("API Gateway");
+    assert!(
+        !session.screen().contains("read-only"),
+        "{}",
+        session.screen()
+    );
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+}
