@@ -114,6 +114,14 @@ fn normalize(header: &str) -> String {
         .collect()
 }
 
+/// The header names a column is known by, for a message.
+fn synonyms(column: Column) -> String {
+    NAMES
+        .iter()
+        .find(|(c, _)| *c == column)
+        .map_or(String::new(), |(_, n)| n.join(", "))
+}
+
 /// The column a header names: by its name with its usual synonyms, or by the name before a
 /// unit or scale in brackets (`Impact (1-5)`, `Likelihood [1–5]`, `Detection (how would we
 /// notice?)`).
@@ -321,28 +329,29 @@ pub fn read_rows_with(
         }
         columns.push(column);
     }
+    // A missing column the sheet cannot do without, said at the header row.
+    let missing = |message: String| {
+        Finding::error(
+            source,
+            Pos {
+                line: *header_row,
+                column: 1,
+            },
+            "import-header",
+            message,
+        )
+    };
     for needed in [Column::Component, Column::Title] {
         if !columns.contains(&Some(needed)) {
-            out.findings.push(Finding::error(
-                source,
-                Pos {
-                    line: *header_row,
-                    column: 1,
+            out.findings.push(missing(format!(
+                "no {} column (one of: {})",
+                if needed == Column::Component {
+                    "component"
+                } else {
+                    "risk title"
                 },
-                "import-header",
-                format!(
-                    "no {} column (one of: {})",
-                    if needed == Column::Component {
-                        "component"
-                    } else {
-                        "risk title"
-                    },
-                    NAMES
-                        .iter()
-                        .find(|(c, _)| *c == needed)
-                        .map_or(String::new(), |(_, n)| n.join(", "))
-                ),
-            ));
+                synonyms(needed)
+            )));
             return out;
         }
     }
@@ -362,23 +371,16 @@ pub fn read_rows_with(
                 .filter(|h| !h.trim().is_empty())
                 .map(|h| format!("`{}`", h.trim()))
                 .collect();
-            out.findings.push(Finding::error(
-                source,
-                Pos {
-                    line: *header_row,
-                    column: 1,
+            out.findings.push(missing(format!(
+                "no {} column: read {}; tried {} (with a unit or scale in brackets too); {flag} LEVEL gives every risk one",
+                if needed == Column::Likelihood {
+                    "likelihood"
+                } else {
+                    "impact"
                 },
-                "import-header",
-                format!(
-                    "no {} column: read {}; tried {} (with a unit or scale in brackets too); {flag} LEVEL gives every risk one",
-                    if needed == Column::Likelihood { "likelihood" } else { "impact" },
-                    read.join(", "),
-                    NAMES
-                        .iter()
-                        .find(|(c, _)| *c == needed)
-                        .map_or(String::new(), |(_, n)| n.join(", "))
-                ),
-            ));
+                read.join(", "),
+                synonyms(needed)
+            )));
             return out;
         }
     }

@@ -9,17 +9,22 @@ mod harness;
 use faultline::app::{Overlay, View};
 use harness::{app_for, example_copy, press, screen, type_text};
 
+/// Starts a game day from the register on identity-provider/staff-locked-out.
+fn game_day_on_staff_locked_out(app: &mut faultline::app::App) {
+    // identity-provider is the sixth component; staff-locked-out its first risk by score.
+    press(app, "j j j j j tab");
+    assert_eq!(app.selected_risk_id().as_deref(), Some("staff-locked-out"));
+    press(app, ":");
+    type_text(app, "gameday");
+    press(app, "enter");
+    assert_eq!(app.view, View::Timeline, "{:?}", app.status);
+}
+
 #[test]
 fn a_game_day_from_the_register_writes_back_when_it_ends() {
     let dir = example_copy();
     let mut app = app_for(dir.path(), false);
-    // identity-provider is the sixth component; staff-locked-out its first risk by score.
-    press(&mut app, "j j j j j tab");
-    assert_eq!(app.selected_risk_id().as_deref(), Some("staff-locked-out"));
-    press(&mut app, ":");
-    type_text(&mut app, "gameday");
-    press(&mut app, "enter");
-    assert_eq!(app.view, View::Timeline, "{:?}", app.status);
+    game_day_on_staff_locked_out(&mut app);
     let text = screen(&app);
     assert!(text.contains("GAME DAY"), "{text}");
     assert!(text.contains("Facilitator"), "{text}");
@@ -77,9 +82,8 @@ fn declining_the_write_back_changes_nothing() {
     let before =
         std::fs::read_to_string(dir.path().join("registers/identity-provider.json")).unwrap();
     let mut app = app_for(dir.path(), false);
-    press(&mut app, "j j j j j tab :");
-    type_text(&mut app, "gameday");
-    press(&mut app, "enter D R n");
+    game_day_on_staff_locked_out(&mut app);
+    press(&mut app, "D R n");
     assert!(app.overlay.is_none());
     assert!(app.dirty_paths().is_empty());
     assert_eq!(
@@ -115,12 +119,7 @@ fn a_resolved_incident_shows_its_final_durations() {
 fn the_hidden_card_gives_nothing_away_on_a_projector() {
     let dir = example_copy();
     let mut app = app_for(dir.path(), false);
-    press(&mut app, "j j j j j tab");
-    assert_eq!(app.selected_risk_id().as_deref(), Some("staff-locked-out"));
-    press(&mut app, ":");
-    type_text(&mut app, "gameday");
-    press(&mut app, "enter");
-    assert_eq!(app.view, View::Timeline, "{:?}", app.status);
+    game_day_on_staff_locked_out(&mut app);
     let text = screen(&app);
     for secret in [
         "Staff locked out",
