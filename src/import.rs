@@ -150,6 +150,19 @@ pub struct ReadOptions {
     pub default_impact: Option<Level>,
 }
 
+/// Rows a sheet may reach (the 1-based number of its last cell with a value): a workbook's or
+/// a CSV's. Past any of these limits, which a real register sheet never reaches, a sheet is
+/// refused as too large; nothing is ever allocated from what a file declares.
+pub const MAX_ROWS: usize = 200_000;
+/// Columns a cell with a value may sit in.
+pub const MAX_COLUMNS: usize = 64;
+/// Cells with a value, in all (200,000 rows of five columns).
+pub const MAX_CELLS: usize = 1_000_000;
+/// Text of all the cells kept, in bytes.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+/// Text of one cell, in bytes.
+pub const MAX_CELL_BYTES: usize = 1024 * 1024;
+
 /// Rows searched for the header row.
 const HEADER_SEARCH_ROWS: usize = 20;
 
@@ -632,27 +645,21 @@ pub fn csv_rows(text: &str) -> Result<Rows, String> {
             .filter(|(_, c)| !c.is_empty())
             .last()
             .map_or(0, |(i, _)| i + 1);
-        if used > crate::workbook::MAX_COLUMNS {
+        if used > MAX_COLUMNS {
             return Err(format!(
-                "too large: a value in column {used} (limit {} columns)",
-                crate::workbook::MAX_COLUMNS
+                "too large: a value in column {used} (limit {MAX_COLUMNS} columns)"
             ));
         }
-        if rows.len() >= crate::workbook::MAX_ROWS {
+        if rows.len() >= MAX_ROWS {
             return Err(format!(
-                "too large: more than {} rows (limit {} rows)",
-                crate::workbook::MAX_ROWS,
-                crate::workbook::MAX_ROWS
+                "too large: more than {MAX_ROWS} rows (limit {MAX_ROWS} rows)"
             ));
         }
-        if let Some(cell) = record
-            .iter()
-            .find(|c| c.len() > crate::workbook::MAX_CELL_BYTES)
-        {
+        if let Some(cell) = record.iter().find(|c| c.len() > MAX_CELL_BYTES) {
             return Err(format!(
                 "too large: a cell of {} bytes at line {line} (limit {} MiB a cell)",
                 cell.len(),
-                crate::workbook::MAX_CELL_BYTES / (1024 * 1024)
+                MAX_CELL_BYTES / (1024 * 1024)
             ));
         }
         rows.push((

@@ -10,16 +10,9 @@ use crate::import::Rows;
 use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
-/// Rows a sheet may reach (the 1-based number of its last cell with a value).
-pub const MAX_ROWS: usize = 200_000;
-/// Columns a cell with a value may sit in.
-pub const MAX_COLUMNS: usize = 64;
-/// Cells with a value, in all (200,000 rows of five columns).
-pub const MAX_CELLS: usize = 1_000_000;
-/// Text of all the cells kept, in bytes.
-pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
-/// Text of one cell, in bytes; also the longest run of XML text or one tag a part may hold.
-pub const MAX_CELL_BYTES: usize = 1024 * 1024;
+// The limits a sheet is read within are import's (CSV obeys them too); one cell's limit is
+// also the longest run of XML text or one tag a part may hold.
+pub use crate::import::{MAX_CELL_BYTES, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT_BYTES};
 /// A worksheet's XML once decompressed (several times its cells' text; it is read as a stream).
 const MAX_SHEET_BYTES: u64 = 256 * 1024 * 1024;
 /// Any other part once decompressed: the shared strings and styles are held whole by the reader.
