@@ -114,11 +114,6 @@ pub fn quote(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A path quoted as [`quote`] does (a name that is not UTF-8 shows U+FFFD where it is not).
-pub fn quote_path(path: &std::path::Path) -> String {
-    quote(&path.to_string_lossy()).into_owned()
-}
-
 /// Displays its text through [`quote`]: the one way a message shows untrusted text.
 pub struct Quoted<'a>(pub &'a str);
 

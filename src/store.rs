@@ -445,6 +445,12 @@ pub fn too_large(rel: &str, size: u64) -> Finding {
     )
 }
 
+/// A file named on the command line (a sheet, a catalog, git's textconv copy of a blob), read
+/// within the same size limit as the workspace's files; the refusal names it.
+pub fn read_named_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    read_limited(Path::new(""), path).map_err(|finding| anyhow::anyhow!("{finding}"))
+}
+
 /// Reads a file unless it is over the size limit; the refusal is a finding.
 pub fn read_limited(root: &Path, path: &Path) -> Result<Vec<u8>, Finding> {
     read_limited_with_metadata(root, path).map(|(bytes, _)| bytes)

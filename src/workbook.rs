@@ -288,15 +288,12 @@ fn excel_date(serial: f64) -> String {
 /// before it is kept.
 pub fn ods_rows(bytes: &[u8], sheet: Option<&str>) -> Result<(String, Rows), Refused> {
     preflight(bytes)?;
-    // The sheet names first (a small pass), so `--sheet` can name any of them.
-    let names = ods_pass(bytes, None)?.0;
-    let name = pick_sheet(&names, sheet)?;
-    let (_, rows) = ods_pass(bytes, Some(&name))?;
-    Ok((name, rows))
+    read_ods_sheet(bytes, sheet)
 }
 
-/// Reads `content.xml`: the sheet names, and the rows of the sheet `wanted` (none: names only).
-fn ods_pass(bytes: &[u8], wanted: Option<&str>) -> Result<(Vec<String>, Rows), Refused> {
+/// Reads `content.xml` once: the rows of the first sheet named `wanted` (any case; none: the
+/// first sheet), the names of the sheets met on the way for the error when none is.
+fn read_ods_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<(String, Rows), Refused> {
     use quick_xml::events::Event;
     let mut zip = open_zip(bytes)?;
     let content = zip
@@ -305,6 +302,7 @@ fn ods_pass(bytes: &[u8], wanted: Option<&str>) -> Result<(Vec<String>, Rows), R
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(content));
     let mut buf = Vec::new();
     let mut names = Vec::new();
+    let mut chosen: Option<String> = None;
     let mut cells = Cells::default();
     // Where the reader is: inside the wanted sheet, the row and column reached, the row's
     // repeat count and values, and the cell being read.
@@ -322,7 +320,11 @@ fn ods_pass(bytes: &[u8], wanted: Option<&str>) -> Result<(Vec<String>, Rows), R
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"table:table" => {
                 let sheet_name = attribute(e, b"table:name").unwrap_or_default();
-                in_sheet = wanted == Some(sheet_name.as_str());
+                in_sheet =
+                    chosen.is_none() && wanted.is_none_or(|w| sheet_name.eq_ignore_ascii_case(w));
+                if in_sheet {
+                    chosen = Some(sheet_name.clone());
+                }
                 names.push(sheet_name);
                 row = 0;
             }
@@ -436,7 +438,13 @@ fn ods_pass(bytes: &[u8], wanted: Option<&str>) -> Result<(Vec<String>, Rows), R
             _ => {}
         }
     }
-    Ok((names, cells.into_rows()))
+    match chosen {
+        Some(name) => Ok((name, cells.into_rows())),
+        // None was the one wanted: the same message as for an xlsx, naming those it has.
+        None => Err(pick_sheet(&names, wanted)
+            .err()
+            .unwrap_or_else(|| Refused("the workbook has no sheet".into()))),
+    }
 }
 
 /// A cell being read from an ods sheet.

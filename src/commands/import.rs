@@ -36,8 +36,7 @@ pub fn import(
     // The file's text and rows are dropped once read into registers.
     let imported = match extension.as_str() {
         "csv" | "tsv" | "txt" => {
-            let bytes = crate::store::read_limited(Path::new(""), file)
-                .map_err(|finding| anyhow::anyhow!("{finding}"))?;
+            let bytes = crate::store::read_named_file(file)?;
             let text = String::from_utf8_lossy(&bytes);
             let rows = crate::import::csv_rows(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", crate::sanitize::QuotedPath(file)))?;
@@ -279,8 +278,7 @@ pub fn backstage(
     let mut entities = Vec::new();
     let mut bad = 0;
     for file in files {
-        let bytes = crate::store::read_limited(Path::new(""), file)
-            .map_err(|finding| anyhow::anyhow!("{finding}"))?;
+        let bytes = crate::store::read_named_file(file)?;
         let text = String::from_utf8_lossy(&bytes);
         match crate::backstage::read(&crate::sanitize::QuotedPath(file).to_string(), &text) {
             Ok((found, findings)) => {

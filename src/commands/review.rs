@@ -135,8 +135,7 @@ pub fn print(
 /// after a one-line notice, so `git diff` still shows something.
 pub fn textconv(file: &Path, out: &mut dyn Write) -> Result<i32> {
     // git hands textconv a temporary copy of the blob: the size limit holds here as on disk.
-    let bytes =
-        crate::store::read_limited(Path::new(""), file).map_err(|f| anyhow::anyhow!("{f}"))?;
+    let bytes = crate::store::read_named_file(file)?;
     let parsed = crate::parse::decode(file, bytes.clone())
         .and_then(|text| crate::parse::parse_register(file, &text));
     match parsed {

@@ -316,7 +316,7 @@ fn pick_to_write(root: &Path, kind: TimelineKind, file: Option<&Path>) -> Result
             open.len(),
             kind.name(),
             open.iter()
-                .map(|p| crate::sanitize::quote_path(p))
+                .map(|p| crate::sanitize::QuotedPath(p).to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
         );
