@@ -364,3 +364,31 @@ fn import_refuses_to_write_a_register_faultline_would_not_load() {
     );
     assert_eq!(register_names(root), Vec::<String>::new());
 }
+
+#[test]
+fn import_writes_through_a_symlinked_register_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("registers")).unwrap();
+    fs::create_dir_all(root.join("shared")).unwrap();
+    fs::write(
+        root.join("shared/kafka.json"),
+        "{\n  \"component\": \"kafka\",\n  \"title\": \"Kafka\"\n}\n",
+    )
+    .unwrap();
+    symlink("../shared/kafka.json", root.join("registers/kafka.json")).unwrap();
+    fs::write(
+        root.join("s.csv"),
+        "Component,Risk,Likelihood,Impact\nkafka,Consumer lag,high,high\n",
+    )
+    .unwrap();
+    let out = run_in(root, &["import", "s.csv"], &[]);
+    assert!(out.status.success(), "{out:?}");
+    let link = root.join("registers/kafka.json");
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    let text = fs::read_to_string(root.join("shared/kafka.json")).unwrap();
+    assert!(text.contains("Consumer lag"), "{text}");
+    // No temporary is left beside either.
+    assert!(files(&root.join("shared")).iter().all(|n| !n.starts_with('.')));
+    assert!(files(&root.join("registers")).iter().all(|n| !n.starts_with('.')));
+}

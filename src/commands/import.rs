@@ -143,15 +143,17 @@ fn write_changed(root: &Path, before: &Snapshot, after: &Snapshot) -> Result<usi
     if files.is_empty() {
         return Ok(0);
     }
-    let dir = crate::store::create_dir_inside(root, &root.join(REGISTERS_DIR))?;
+    crate::store::create_dir_inside(root, &root.join(REGISTERS_DIR))?;
+    let real_root = root.canonicalize()?;
     let mut pairs: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
     let written = (|| -> std::io::Result<()> {
         for (n, (rel, text)) in files.iter().enumerate() {
+            // The real file: a symlinked register is written through, its temporary beside
+            // its target, so the rename replaces the target and the link stays.
             let target = crate::store::contained(root, Path::new(rel))?;
-            let name = target
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            let tmp = dir.join(format!(".{name}.{TEMP_MARK}{}-{n}.tmp", std::process::id()));
+            let name = name_of(&target);
+            let tmp =
+                target.with_file_name(format!(".{name}.{TEMP_MARK}{}-{n}.tmp", std::process::id()));
             crate::store::injected_write_error()?;
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
@@ -161,7 +163,7 @@ fn write_changed(root: &Path, before: &Snapshot, after: &Snapshot) -> Result<usi
             file.write_all(text.as_bytes())?;
             file.sync_all()?;
         }
-        std::fs::File::open(&dir)?.sync_all()
+        sync_parents(pairs.iter().map(|(tmp, _)| tmp.as_path()))
     })();
     if let Err(err) = written {
         for (tmp, _) in &pairs {
@@ -169,14 +171,19 @@ fn write_changed(root: &Path, before: &Snapshot, after: &Snapshot) -> Result<usi
         }
         return Err(err).context("cannot write the imported registers: nothing written");
     }
-    let manifest = dir.join(MANIFEST);
+    let manifest = root.join(REGISTERS_DIR).join(MANIFEST);
+    // Workspace-relative paths: `finish` holds them to the workspace again.
+    let inside = |path: &Path| {
+        path.strip_prefix(&real_root)
+            .map_or_else(|_| String::new(), |p| p.to_string_lossy().into_owned())
+    };
     let listing: Vec<[String; 2]> = pairs
         .iter()
-        .map(|(tmp, target)| [name_of(tmp), name_of(target)])
+        .map(|(tmp, target)| [inside(tmp), inside(target)])
         .collect();
     crate::store::save_atomic(&manifest, serde_json::to_string(&listing)?.as_bytes())
         .context("cannot write the import's manifest: nothing written")?;
-    finish(&dir, &listing)?;
+    finish(root, &listing)?;
     Ok(files.len())
 }
 
@@ -199,24 +206,39 @@ fn name_of(path: &Path) -> String {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
-/// Renames every temporary still there over its target, flushes the directory and removes the
-/// manifest: the second half of a commit, also run to finish an interrupted one.
-fn finish(dir: &Path, listing: &[[String; 2]]) -> std::io::Result<usize> {
-    let mut renamed = 0;
+/// Renames every temporary still there over its target, flushes their directories and removes
+/// the manifest: the second half of a commit, also run to finish an interrupted one. Both paths
+/// of a pair are held to the workspace (`store::contained`): a manifest leads nowhere else.
+fn finish(root: &Path, listing: &[[String; 2]]) -> std::io::Result<usize> {
+    let mut renamed = Vec::new();
     for [tmp, target] in listing {
-        // Names only: a manifest cannot point outside its directory.
-        if tmp.contains('/') || target.contains('/') || !tmp.starts_with('.') {
+        let is_temporary = Path::new(tmp)
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if !is_temporary || !Path::new(tmp).exists() {
             continue;
         }
-        match std::fs::rename(dir.join(tmp), dir.join(target)) {
-            Ok(()) => renamed += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
+        let (Ok(from), Ok(to)) = (
+            crate::store::contained(root, Path::new(tmp)),
+            crate::store::contained(root, Path::new(target)),
+        ) else {
+            continue;
+        };
+        std::fs::rename(&from, &to)?;
+        renamed.push(to);
     }
-    std::fs::File::open(dir)?.sync_all()?;
-    crate::store::remove_durably(&dir.join(MANIFEST))?;
-    Ok(renamed)
+    sync_parents(renamed.iter().map(std::path::PathBuf::as_path))?;
+    crate::store::remove_durably(&root.join(REGISTERS_DIR).join(MANIFEST))?;
+    Ok(renamed.len())
+}
+
+/// Flushes each directory holding one of `paths`, once.
+fn sync_parents<'a>(paths: impl Iterator<Item = &'a Path>) -> std::io::Result<()> {
+    let dirs: std::collections::BTreeSet<&Path> = paths.filter_map(Path::parent).collect();
+    for dir in dirs {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Before an import: finishes one that was interrupted after its commit point (its manifest is
@@ -226,7 +248,7 @@ fn recover(root: &Path) -> Result<()> {
     let manifest = dir.join(MANIFEST);
     if let Ok(text) = std::fs::read_to_string(&manifest) {
         let listing: Vec<[String; 2]> = serde_json::from_str(&text).unwrap_or_default();
-        let renamed = finish(&dir, &listing)?;
+        let renamed = finish(root, &listing)?;
         crate::sanitize::eprint_line(&format!(
             "faultline: finished an interrupted import: {renamed} of its {} register files were still to be put in place",
             listing.len()
@@ -368,26 +390,9 @@ fn workbook_rows(
     extension: &str,
     sheet: Option<&str>,
 ) -> Result<(String, crate::import::Rows)> {
-    crate::workbook::read_file(file, extension == "ods", sheet).map_err(|refused| {
-        anyhow::Error::new(Refused(format!(
-            "{}: {}",
-            crate::sanitize::QuotedPath(file),
-            refused.0
-        )))
-    })
+    crate::workbook::read_file(file, extension == "ods", sheet)
+        .map_err(|refused| anyhow::anyhow!("{}: {}", crate::sanitize::QuotedPath(file), refused.0))
 }
-
-/// A file import will not read; exits 2 (usage or I/O failure) with its message.
-#[derive(Debug)]
-struct Refused(String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
 
 pub fn export(
     ws: &Workspace,
