@@ -385,10 +385,23 @@ fn import_writes_through_a_symlinked_register_and_keeps_the_link() {
     let out = run_in(root, &["import", "s.csv"], &[]);
     assert!(out.status.success(), "{out:?}");
     let link = root.join("registers/kafka.json");
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     let text = fs::read_to_string(root.join("shared/kafka.json")).unwrap();
     assert!(text.contains("Consumer lag"), "{text}");
     // No temporary is left beside either.
-    assert!(files(&root.join("shared")).iter().all(|n| !n.starts_with('.')));
-    assert!(files(&root.join("registers")).iter().all(|n| !n.starts_with('.')));
+    assert!(
+        files(&root.join("shared"))
+            .iter()
+            .all(|n| !n.starts_with('.'))
+    );
+    assert!(
+        files(&root.join("registers"))
+            .iter()
+            .all(|n| !n.starts_with('.'))
+    );
 }
