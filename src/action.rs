@@ -85,6 +85,7 @@ pub enum Action {
     Reload,
     Overwrite,
     Merge,
+    ReplaceEstimate,
     Restore,
     // The line editor.
     EditCommit,
@@ -107,7 +108,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 90] = [
+    pub const ALL: [Action; 91] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -181,6 +182,7 @@ impl Action {
         Action::Reload,
         Action::Overwrite,
         Action::Merge,
+        Action::ReplaceEstimate,
         Action::Restore,
         Action::EditCommit,
         Action::EditCancel,
@@ -276,6 +278,7 @@ impl Action {
             Action::Reload => "reload the file from disk",
             Action::Overwrite => "overwrite the file on disk (drops theirs)",
             Action::Merge => "merge their changes with yours",
+            Action::ReplaceEstimate => "record and replace the estimate with the measurement",
             Action::Restore => "restore the unsaved edits",
             Action::EditCommit => "keep the value",
             Action::EditCancel => "cancel the edit",

@@ -96,10 +96,11 @@ pub enum Pending {
     DeleteComponent {
         path: PathBuf,
     },
-    /// Record a game day's rehearsal in the register: each (register path, risk id).
+    /// Record a game day's rehearsal in the register: each (register path, risk id). `y` keeps
+    /// the estimates; `e` also replaces them with the measured minutes.
     WriteBack {
         risks: Vec<(PathBuf, String)>,
-        rehearsal: crate::model::timeline::Rehearsal,
+        write_back: crate::model::timeline::WriteBack,
     },
     /// Write a runbook from the template at `file` and link the risk `id` of `path` to it.
     StubRunbook {

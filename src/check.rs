@@ -397,6 +397,23 @@ impl FileCheck<'_> {
                 }
             }
         }
+        if let Some(latest) = risk.latest_rehearsal() {
+            let k = risk
+                .rehearsals
+                .iter()
+                .rposition(|r| std::ptr::eq(r, latest))
+                .unwrap_or(0);
+            for (what, measured, estimate) in risk.measured_over_estimate() {
+                self.warning(
+                    &format!("risks/{index}/rehearsals/{k}"),
+                    "measured-over-estimate",
+                    format!(
+                        "`{name}`: the rehearsal of {} measured {measured} min to {what}, more than twice the estimate of {estimate} min: estimate again",
+                        latest.date
+                    ),
+                );
+            }
+        }
         if let Some(date) = risk.last_rehearsed
             && date.0 > today
         {

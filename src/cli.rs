@@ -246,9 +246,13 @@ pub enum GamedayCommand {
         /// Write the markdown here instead of printing it
         #[arg(long, short = 'o', value_name = "OUT")]
         output: Option<PathBuf>,
-        /// Set the risks' last_rehearsed, append the questions raised, record measured times
+        /// Record the rehearsal on each risk in play: last_rehearsed, the questions raised, and
+        /// the measured minutes to detect and repair in its `rehearsals` (the estimate is kept)
         #[arg(long)]
         write_back: bool,
+        /// With --write-back: also replace the estimate (ettd/ettr minutes) with the measurement
+        #[arg(long, requires = "write_back")]
+        replace_estimate: bool,
     },
     #[command(flatten)]
     Common(TimelineCommand),

@@ -204,7 +204,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             let width = ratatui::crossterm::terminal::size()
                 .ok()
                 .map(|(columns, _)| usize::from(columns));
-            crate::list::write(out, &rows, *format, terminal, width)?;
+            crate::list::write(out, &rows, *format, *sort, terminal, width)?;
             Ok(exit::OK)
         }
     };

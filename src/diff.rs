@@ -318,6 +318,9 @@ pub struct RiskDiff {
     pub tickets_removed: Vec<String>,
     pub alerts_added: Vec<String>,
     pub alerts_removed: Vec<String>,
+    /// Rehearsals recorded (or removed), one line each: date, kind, measured minutes.
+    pub rehearsals_added: Vec<String>,
+    pub rehearsals_removed: Vec<String>,
     /// Expected bad minutes a year before → after, when the estimate changed.
     pub bad_minutes: Option<(Option<f64>, Option<f64>)>,
     /// Share of the component's error budget before → after (0.25 = 25 %).
@@ -731,6 +734,13 @@ fn risk_diff(old_reg: &Register, a: &Risk, new_reg: &Register, b: &Risk) -> Risk
     let (questions_added, questions_answered) = diff_list(&a.questions, &b.questions);
     let (tickets_added, tickets_removed) = diff_list(&a.tickets, &b.tickets);
     let (alerts_added, alerts_removed) = diff_list(&a.alerts, &b.alerts);
+    let lines = |r: &Risk| -> Vec<String> {
+        r.rehearsals
+            .iter()
+            .map(crate::model::Rehearsal::summary)
+            .collect()
+    };
+    let (rehearsals_added, rehearsals_removed) = diff_list(&lines(a), &lines(b));
     let levels_changed = a.likelihood != b.likelihood || a.impact != b.impact;
     let bad = (
         a.estimate.bad_minutes_per_year(),
@@ -749,6 +759,8 @@ fn risk_diff(old_reg: &Register, a: &Risk, new_reg: &Register, b: &Risk) -> Risk
         tickets_removed,
         alerts_added,
         alerts_removed,
+        rehearsals_added,
+        rehearsals_removed,
         bad_minutes: (bad.0 != bad.1).then_some(bad),
         budget_share: (share.0 != share.1).then_some(share),
     }

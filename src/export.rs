@@ -8,7 +8,7 @@ use crate::model::{Band, Level, Num, Register, score};
 use std::fmt::Write as _;
 
 /// The CSV columns, in order: everything a register holds.
-pub const CSV_HEADER: [&str; 25] = [
+pub const CSV_HEADER: [&str; 26] = [
     "component",
     "component_title",
     "component_description",
@@ -30,6 +30,7 @@ pub const CSV_HEADER: [&str; 25] = [
     "tickets",
     "questions",
     "last_rehearsed",
+    "rehearsals",
     "ettd_minutes",
     "ettr_minutes",
     "per_year",
@@ -94,6 +95,11 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
                 risk.last_rehearsed
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
+                risk.rehearsals
+                    .iter()
+                    .map(crate::model::Rehearsal::to_line)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 num(risk.estimate.ettd_minutes),
                 num(risk.estimate.ettr_minutes),
                 num(risk.estimate.per_year),
@@ -115,6 +121,37 @@ fn grid<'a>(registers: impl IntoIterator<Item = &'a Register>) -> [[usize; 5]; 5
         }
     }
     grid
+}
+
+/// Estimated minutes to detect and to repair beside the latest rehearsal's measured ones:
+/// `10 · measured 14 (2026-11-24)`; `!` marks a measurement more than twice the estimate.
+fn estimate_and_measured(r: &crate::model::Risk) -> [String; 2] {
+    let latest = r.latest_rehearsal();
+    let over = r.measured_over_estimate();
+    let one = |what: &str, estimate: Option<Num>, measured: Option<Num>| {
+        let mut text = estimate.map_or_else(|| "—".to_owned(), |e| e.to_string());
+        if let (Some(latest), Some(m)) = (latest, measured) {
+            let flag = if over.iter().any(|(w, _, _)| *w == what) {
+                " ⚠ over 2×"
+            } else {
+                ""
+            };
+            let _ = write!(text, " · measured {m} ({}){flag}", latest.date);
+        }
+        text
+    };
+    [
+        one(
+            "detect",
+            r.estimate.ettd_minutes,
+            latest.and_then(|l| l.detect_minutes),
+        ),
+        one(
+            "repair",
+            r.estimate.ettr_minutes,
+            latest.and_then(|l| l.repair_minutes),
+        ),
+    ]
 }
 
 fn pct(share: Option<f64>) -> String {
@@ -164,12 +201,13 @@ pub fn markdown(registers: &[&Register]) -> String {
             out.push_str("_No risks recorded._\n\n");
             continue;
         }
-        out.push_str("| risk | score | status | bad min/yr | budget share | runbook |\n|---|---:|---|---:|---:|---|\n");
+        out.push_str("| risk | score | status | detect min | repair min | bad min/yr | budget share | runbook |\n|---|---:|---|---|---|---:|---:|---|\n");
         for i in reg.risks_by_score() {
             let r = &reg.risks[i];
+            let [detect, repair] = estimate_and_measured(r);
             let _ = writeln!(
                 out,
-                "| {} ({}) | {} {} | {} | {} | {} | {} |",
+                "| {} ({}) | {} {} | {} | {detect} | {repair} | {} | {} | {} |",
                 cell(&r.title),
                 code(&r.id),
                 r.score(),
@@ -300,12 +338,13 @@ pub fn html(registers: &[&Register], title: &str) -> String {
             out.push_str("<p><em>No risks recorded.</em></p>\n");
             continue;
         }
-        out.push_str("<table><tr><th>risk</th><th>L × I</th><th>score</th><th>bad min/yr</th><th>budget share</th></tr>\n");
+        out.push_str("<table><tr><th>risk</th><th>L × I</th><th>score</th><th>detect min: estimate · measured</th><th>repair min: estimate · measured</th><th>bad min/yr</th><th>budget share</th></tr>\n");
         for i in reg.risks_by_score() {
             let r = &reg.risks[i];
+            let [detect, repair] = estimate_and_measured(r);
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{} × {}</td><td class=\"{}\">{} {}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{} × {}</td><td class=\"{}\">{} {}</td><td>{detect}</td><td>{repair}</td><td>{}</td><td>{}</td></tr>",
                 escape(&r.title),
                 r.likelihood,
                 r.impact,

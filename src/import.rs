@@ -33,6 +33,7 @@ pub enum Column {
     Tickets,
     Questions,
     LastRehearsed,
+    Rehearsals,
     Ettd,
     Ettr,
     PerYear,
@@ -40,7 +41,7 @@ pub enum Column {
 }
 
 /// Header names (lower-cased, without spaces, `_`, `-`, `(`, `)`, `%`) for each column.
-const NAMES: [(Column, &[&str]); 25] = [
+const NAMES: [(Column, &[&str]); 26] = [
     (
         Column::Component,
         &["component", "service", "system", "componentid"],
@@ -95,6 +96,7 @@ const NAMES: [(Column, &[&str]); 25] = [
         Column::LastRehearsed,
         &["lastrehearsed", "rehearsed", "lasttested"],
     ),
+    (Column::Rehearsals, &["rehearsals", "measurements"]),
     (Column::Ettd, &["ettd", "ettdminutes", "timetodetect"]),
     (Column::Ettr, &["ettr", "ettrminutes", "timetorepair"]),
     (Column::PerYear, &["peryear", "occurrencesperyear"]),
@@ -599,6 +601,12 @@ fn read_row(
                 .collect()
         })
         .unwrap_or_default();
+    if let Some((i, v)) = cell(row, Column::Rehearsals) {
+        for line in v.split('\n').filter(|l| !l.trim().is_empty()) {
+            let rehearsal = crate::model::Rehearsal::parse_line(line).map_err(|m| (i, m))?;
+            risk.rehearsals.push(rehearsal);
+        }
+    }
     for (column, slot) in [
         (Column::Ettd, &mut risk.estimate.ettd_minutes),
         (Column::Ettr, &mut risk.estimate.ettr_minutes),

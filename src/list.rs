@@ -24,6 +24,14 @@ pub struct Row<'a> {
     pub mitigation: &'a str,
     pub runbook: &'a str,
     pub last_rehearsed: Option<String>,
+    /// The estimated minutes to detect and to repair.
+    pub ettd_minutes: Option<f64>,
+    pub ettr_minutes: Option<f64>,
+    /// The latest rehearsal's measured minutes to detect and to repair, beside the estimate.
+    pub measured_detect_minutes: Option<f64>,
+    pub measured_repair_minutes: Option<f64>,
+    /// The latest measurement is more than twice the estimate.
+    pub measured_over_estimate: bool,
     pub bad_minutes_per_year: Option<f64>,
     /// Of the component's error budget, 0–1 (and more when one risk alone exceeds it).
     pub budget_share: Option<f64>,
@@ -45,6 +53,17 @@ impl<'a> Row<'a> {
             mitigation: &risk.mitigation,
             runbook: &risk.runbook,
             last_rehearsed: risk.last_rehearsed.map(|d| d.to_string()),
+            ettd_minutes: risk.estimate.ettd_minutes.map(|n| n.0),
+            ettr_minutes: risk.estimate.ettr_minutes.map(|n| n.0),
+            measured_detect_minutes: risk
+                .latest_rehearsal()
+                .and_then(|r| r.detect_minutes)
+                .map(|n| n.0),
+            measured_repair_minutes: risk
+                .latest_rehearsal()
+                .and_then(|r| r.repair_minutes)
+                .map(|n| n.0),
+            measured_over_estimate: !risk.measured_over_estimate().is_empty(),
             bad_minutes_per_year: risk.estimate.bad_minutes_per_year(),
             budget_share: reg.budget_share(risk),
         }
@@ -87,16 +106,23 @@ pub fn rows(ws: &Workspace, sort: ListSort) -> Vec<Row<'_>> {
 
 /// Writes the rows. `terminal` is whether the output is a terminal: text from files is then
 /// sanitised in every format, and the table fits `width` columns (at least 80). Into a file or
-/// a pipe, the table's rows are whole.
+/// a pipe, the table's rows are whole. Sorted by rehearsal, the table shows the rehearsal
+/// columns in the budget's place.
 pub fn write(
     out: &mut dyn Write,
     rows: &[Row<'_>],
     format: ListFormat,
+    sort: ListSort,
     terminal: bool,
     width: Option<usize>,
 ) -> io::Result<()> {
     match format {
-        ListFormat::Table => write_table(out, rows, terminal.then(|| width.unwrap_or(TABLE_WIDTH))),
+        ListFormat::Table => write_table(
+            out,
+            rows,
+            terminal.then(|| width.unwrap_or(TABLE_WIDTH)),
+            sort == ListSort::Rehearsed,
+        ),
         ListFormat::Csv => write_csv(out, rows, terminal),
         ListFormat::Json => {
             // C0 escaped by serde_json, C1 and bidi controls by the safe formatter.
@@ -109,45 +135,83 @@ pub fn write(
 /// Table width on the narrowest terminal.
 const TABLE_WIDTH: usize = 80;
 const RISK_WIDTH: usize = 30;
+/// The title keeps this much room when the reference would take it all.
+const MIN_TITLE_WIDTH: usize = 12;
 
 /// The table. `width`: the terminal's columns (the table fits them; never under 80); `None`:
-/// not a terminal, every row whole.
-fn write_table(out: &mut dyn Write, rows: &[Row<'_>], width: Option<usize>) -> io::Result<()> {
+/// not a terminal, every row whole. `rehearsed`: the rehearsal columns (the date, and the latest
+/// measured minutes to detect/repair beside the estimate) take the budget's place.
+fn write_table(
+    out: &mut dyn Write,
+    rows: &[Row<'_>],
+    width: Option<usize>,
+    rehearsed: bool,
+) -> io::Result<()> {
     let longest = rows
         .iter()
         .map(|r| sanitize(&r.reference).width())
         .max()
         .unwrap_or(0)
         .max(4);
-    // SCORE BAND L×I STATUS BUDGET RISK TITLE: fixed columns, the title takes the rest.
-    let fixed = 5 + 1 + 4 + 1 + 3 + 1 + 10 + 1 + 6 + 1 + 1;
+    // SCORE BAND L×I STATUS (BUDGET | REHEARSED MEASURED) RISK TITLE: fixed columns, the
+    // title takes the rest.
+    let middle = if rehearsed {
+        REHEARSED_WIDTH + 1 + MEASURED_WIDTH
+    } else {
+        6
+    };
+    let fixed = 5 + 1 + 4 + 1 + 3 + 1 + 10 + 1 + middle + 1 + 1;
     let (risk_width, title_width) = match width {
         Some(width) => {
             let width = width.max(TABLE_WIDTH);
             // Wider terminals give the reference room first (up to whole), then the title.
             let risk = longest
                 .min((width - fixed) / 2)
-                .max(RISK_WIDTH.min(longest));
+                .max(RISK_WIDTH.min(longest))
+                .min(width - fixed - MIN_TITLE_WIDTH);
             (risk, width - fixed - risk)
         }
         None => (longest, usize::MAX),
     };
+    let header = if rehearsed {
+        format!(
+            "{} {}",
+            pad("REHEARSED", REHEARSED_WIDTH),
+            pad("MEASURED", MEASURED_WIDTH)
+        )
+    } else {
+        "BUDGET".to_owned()
+    };
     writeln!(
         out,
-        "SCORE BAND L×I STATUS     BUDGET {} TITLE",
+        "SCORE BAND L×I STATUS     {header} {} TITLE",
         pad("RISK", risk_width)
     )?;
     for row in rows {
+        let middle = if rehearsed {
+            format!(
+                "{} {}",
+                pad(
+                    row.last_rehearsed.as_deref().unwrap_or("never"),
+                    REHEARSED_WIDTH
+                ),
+                pad(&measured(row), MEASURED_WIDTH)
+            )
+        } else {
+            format!(
+                "{:>6}",
+                row.budget_share
+                    .map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
+            )
+        };
         writeln!(
             out,
-            "{:>5} {} {}×{} {:<10} {:>6} {} {}",
+            "{:>5} {} {}×{} {:<10} {middle} {} {}",
             row.score,
             row.band.marker(),
             row.likelihood.value(),
             row.impact.value(),
             row.status.name(),
-            row.budget_share
-                .map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0)),
             pad(&truncate(&sanitize(&row.reference), risk_width), risk_width),
             truncate(&sanitize(row.title), title_width).trim_end()
         )?;
@@ -155,11 +219,37 @@ fn write_table(out: &mut dyn Write, rows: &[Row<'_>], width: Option<usize>) -> i
     Ok(())
 }
 
+const REHEARSED_WIDTH: usize = 10;
+const MEASURED_WIDTH: usize = 13;
+
+/// The latest measured minutes to detect/repair against the estimate: `4/12 of 10/20`, `!` when
+/// more than twice the estimate, `—` never measured.
+fn measured(row: &Row<'_>) -> String {
+    let n = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format!("{v}"));
+    if row.measured_detect_minutes.is_none() && row.measured_repair_minutes.is_none() {
+        return "—".to_owned();
+    }
+    let text = format!(
+        "{}/{} of {}/{}",
+        n(row.measured_detect_minutes),
+        n(row.measured_repair_minutes),
+        n(row.ettd_minutes),
+        n(row.ettr_minutes)
+    );
+    let text = if row.measured_over_estimate {
+        format!("!{text}")
+    } else {
+        text
+    };
+    truncate(&text, MEASURED_WIDTH)
+}
+
 fn write_csv(out: &mut dyn Write, rows: &[Row<'_>], terminal: bool) -> io::Result<()> {
     writeln!(
         out,
-        "reference,component,id,title,score,band,likelihood,impact,status,detection,mitigation,runbook,last_rehearsed"
+        "reference,component,id,title,score,band,likelihood,impact,status,detection,mitigation,runbook,last_rehearsed,ettd_minutes,ettr_minutes,measured_detect_minutes,measured_repair_minutes"
     )?;
+    let n = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for row in rows {
         let fields = [
             row.reference.as_str(),
@@ -175,6 +265,10 @@ fn write_csv(out: &mut dyn Write, rows: &[Row<'_>], terminal: bool) -> io::Resul
             row.mitigation,
             row.runbook,
             row.last_rehearsed.as_deref().unwrap_or(""),
+            &n(row.ettd_minutes),
+            &n(row.ettr_minutes),
+            &n(row.measured_detect_minutes),
+            &n(row.measured_repair_minutes),
         ]
         // A data format is no excuse to carry an escape sequence: controls become placeholders
         // wherever the CSV goes; newlines stay inside quoted fields off a terminal.
@@ -246,18 +340,24 @@ mod tests {
     }
 
     fn table(width: Option<usize>) -> String {
+        sorted_table(width, false)
+    }
+
+    fn sorted_table(width: Option<usize>, rehearsed: bool) -> String {
         let ws = Workspace::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
         let rows = rows(&ws, ListSort::Score);
         let mut out = Vec::new();
-        write_table(&mut out, &rows, width).unwrap();
+        write_table(&mut out, &rows, width, rehearsed).unwrap();
         String::from_utf8(out).unwrap()
     }
 
     #[test]
     fn the_table_fits_the_terminal_and_is_whole_in_a_pipe() {
         for width in [80, 100, 120] {
-            let text = table(Some(width));
-            assert!(text.lines().all(|l| l.width() <= width), "{width}: {text}");
+            for rehearsed in [false, true] {
+                let text = sorted_table(Some(width), rehearsed);
+                assert!(text.lines().all(|l| l.width() <= width), "{width}: {text}");
+            }
         }
         assert!(table(Some(80)).contains('…'), "long titles are cut at 80");
         let wide = table(Some(200));

@@ -6,6 +6,6 @@ pub mod timeline;
 
 pub use level::{Band, Level, Status, score};
 pub use register::{
-    BUDGET_SHARE_LIMIT, Date, Estimate, MINUTES_PER_YEAR, Num, Objectives, Register, Risk,
-    to_canonical,
+    BUDGET_SHARE_LIMIT, Date, Estimate, MINUTES_PER_YEAR, Num, Objectives, Register, Rehearsal,
+    Risk, to_canonical,
 };

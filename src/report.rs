@@ -17,6 +17,23 @@ pub struct Context {
     pub risks: Vec<(String, Register)>,
     /// (runbook path, its steps).
     pub runbooks: Vec<(String, Vec<Step>)>,
+    /// The timeline's workspace-relative path, to tell its own rehearsal from earlier ones.
+    pub path: String,
+}
+
+impl Context {
+    /// The runbook steps in play that the timeline ticked, of all of them (`None`: no steps).
+    pub fn steps_done(&self, timeline: &Timeline) -> Option<(usize, usize)> {
+        let ticked = timeline.steps_done();
+        let total: usize = self.runbooks.iter().map(|(_, s)| s.len()).sum();
+        let done = self
+            .runbooks
+            .iter()
+            .flat_map(|(path, steps)| steps.iter().map(move |s| (path, s)))
+            .filter(|(path, s)| ticked.iter().any(|(p, t)| p == *path && *t == s.text))
+            .count();
+        (total > 0).then_some((done, total))
+    }
 }
 
 fn minutes(seconds: i64) -> String {
@@ -256,13 +273,12 @@ fn gameday_sections(timeline: &Timeline, context: &Context, out: &mut String) {
         }
         out.push('\n');
     }
-    let done = timeline.steps_done().len();
-    let total: usize = context.runbooks.iter().map(|(_, s)| s.len()).sum();
+    let (done, total) = context.steps_done(timeline).unwrap_or((0, 0));
     let _ = writeln!(
         out,
         "## Did the runbook work?\n\n{done} of {total} steps done. _Say what was missing or wrong._\n"
     );
-    out.push_str("## Measured against the register\n\n| risk | detect: measured | detect: estimate | repair: measured | repair: estimate |\n|---|---|---|---|---|\n");
+    out.push_str("## Measured against the register\n\nOne rehearsal is a measurement, not a new estimate: `--write-back` records it in the risk's `rehearsals` and keeps the estimate (`--replace-estimate` replaces it).\n\n| risk | detect: measured | detect: estimate | repair: measured | repair: estimate | rehearsals recorded before |\n|---|---|---|---|---|---|\n");
     let (detect, repair) = timeline.measured_seconds();
     let shown = |s: Option<i64>| s.map_or_else(|| "—".to_owned(), minutes);
     let estimate = |n: Option<Num>| n.map_or_else(|| "—".to_owned(), |n| format!("{n} min"));
@@ -271,14 +287,25 @@ fn gameday_sections(timeline: &Timeline, context: &Context, out: &mut String) {
         let Some(risk) = reg.risks.iter().find(|r| r.id == id) else {
             continue;
         };
+        let before: Vec<String> = risk
+            .rehearsals
+            .iter()
+            .filter(|r| r.timeline.is_empty() || r.timeline != context.path)
+            .map(|r| cell(&r.summary()))
+            .collect();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             code(reference),
             shown(detect),
             estimate(risk.estimate.ettd_minutes),
             shown(repair),
-            estimate(risk.estimate.ettr_minutes)
+            estimate(risk.estimate.ettr_minutes),
+            if before.is_empty() {
+                "none".to_owned()
+            } else {
+                before.join("<br>")
+            }
         );
     }
     out.push('\n');

@@ -262,6 +262,7 @@ fn component(
                 questions: (0..rng.below(2))
                     .map(|_| format!("Do we know whether {}", sentence(rng, 8, 1)))
                     .collect(),
+                rehearsals: Vec::new(),
                 last_rehearsed: rng.chance(60).then(|| {
                     let day = i8::try_from(1 + rng.below(28)).unwrap_or(1);
                     let month = i8::try_from(1 + rng.below(10)).unwrap_or(1);

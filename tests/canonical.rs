@@ -2,8 +2,9 @@
 //! file again gives the same bytes, for any register (proptest), and for the example workspace.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use faultline::model::timeline::TimelineKind;
 use faultline::model::{
-    Date, Estimate, Level, Num, Objectives, Register, Risk, Status, to_canonical,
+    Date, Estimate, Level, Num, Objectives, Register, Rehearsal, Risk, Status, to_canonical,
 };
 use proptest::collection::vec;
 use proptest::option;
@@ -56,6 +57,27 @@ fn estimate() -> impl Strategy<Value = Estimate> {
         })
 }
 
+/// A rehearsal; `timeline` as faultline writes the paths (no spaces or newlines).
+fn rehearsal() -> impl Strategy<Value = Rehearsal> {
+    (
+        date(),
+        prop::sample::select(vec![TimelineKind::Gameday, TimelineKind::Incident]),
+        option::of(num()),
+        option::of(num()),
+        option::of((0u32..50, 0u32..50)),
+        "[a-z0-9/._-]{0,30}",
+    )
+        .prop_map(|(date, kind, detect, repair, steps, timeline)| Rehearsal {
+            date,
+            kind,
+            detect_minutes: detect.map(|n| Num(n.0.abs())),
+            repair_minutes: repair.map(|n| Num(n.0.abs())),
+            steps_done: steps.map(|(d, _)| Num(f64::from(d))),
+            steps_total: steps.map(|(_, t)| Num(f64::from(t))),
+            timeline,
+        })
+}
+
 fn risk() -> impl Strategy<Value = Risk> {
     (
         (
@@ -75,12 +97,13 @@ fn risk() -> impl Strategy<Value = Risk> {
             option::of(date()),
             estimate(),
             vec(text(), 0..3),
+            vec(rehearsal(), 0..3),
         ),
     )
         .prop_map(
             |(
                 (id, title, description, likelihood, impact, detection, mitigation, runbook),
-                (status, tickets, questions, last_rehearsed, estimate, alerts),
+                (status, tickets, questions, last_rehearsed, estimate, alerts, rehearsals),
             )| Risk {
                 id,
                 title,
@@ -95,6 +118,7 @@ fn risk() -> impl Strategy<Value = Risk> {
                 tickets,
                 questions,
                 last_rehearsed,
+                rehearsals,
                 estimate,
             },
         )
@@ -129,6 +153,13 @@ fn register() -> impl Strategy<Value = Register> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A rehearsal as a spreadsheet cell's line (CSV export, textconv) reads back the same.
+    #[test]
+    fn rehearsal_lines_read_back(r in rehearsal()) {
+        let line = r.to_line();
+        prop_assert_eq!(Rehearsal::parse_line(&line).unwrap(), r);
+    }
 
     #[test]
     fn write_then_parse_is_identity(reg in register()) {

@@ -49,6 +49,8 @@ fn a_game_day_from_the_register_writes_back_when_it_ends() {
         "{question}"
     );
     assert!(question.contains("1 question added"), "{question}");
+    assert!(question.contains("last_rehearsed never →"), "{question}");
+    assert!(question.contains("estimate kept"), "{question}");
     press(&mut app, "y");
     let saved: faultline::model::Register = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("registers/identity-provider.json")).unwrap(),
@@ -60,6 +62,12 @@ fn a_game_day_from_the_register_writes_back_when_it_ends() {
         .find(|r| r.id == "staff-locked-out")
         .unwrap();
     assert!(risk.last_rehearsed.is_some());
+    assert_eq!(risk.rehearsals.len(), 1, "the rehearsal is recorded");
+    assert!(
+        risk.estimate.is_empty(),
+        "one measurement does not become the estimate: {:?}",
+        risk.estimate
+    );
     assert!(
         risk.questions
             .contains(&"Who holds the key at night?".to_owned())
@@ -74,6 +82,38 @@ fn a_game_day_from_the_register_writes_back_when_it_ends() {
     let text = std::fs::read_to_string(file).unwrap();
     let kinds = harness::event_kinds(&text);
     assert_eq!(kinds, ["question", "detected", "step-done", "resolved"]);
+}
+
+#[test]
+fn e_on_the_write_back_also_replaces_the_estimate() {
+    let dir = example_copy();
+    let mut app = app_for(dir.path(), false);
+    game_day_on_staff_locked_out(&mut app);
+    press(&mut app, "D R");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
+    assert!(
+        screen(&app).contains("e also replace estimate"),
+        "{}",
+        screen(&app)
+    );
+    press(&mut app, "e");
+    let read = || -> faultline::model::Risk {
+        let reg: faultline::model::Register = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join("registers/identity-provider.json")).unwrap(),
+        )
+        .unwrap();
+        reg.risks
+            .into_iter()
+            .find(|r| r.id == "staff-locked-out")
+            .unwrap()
+    };
+    let risk = read();
+    assert_eq!(risk.rehearsals.len(), 1);
+    assert_eq!(
+        risk.estimate.ettd_minutes,
+        risk.rehearsals[0].detect_minutes
+    );
+    assert!(risk.estimate.ettd_minutes.is_some());
 }
 
 #[test]

@@ -196,11 +196,10 @@ fn write_back_changes_exactly_the_rehearsal_lines_and_clears_the_warning() {
     let added = lines_not_in(&after, &before);
     assert_eq!(
         removed,
-        [
-            "        \"Has anyone opened the envelope since it was sealed?\"",
-            "      ]",
-        ]
+        ["        \"Has anyone opened the envelope since it was sealed?\""]
     );
+    // One rehearsal is a measurement, not a new estimate: it is kept in `rehearsals`, and the
+    // risk (which had no estimate) gets none.
     assert_eq!(
         added,
         [
@@ -208,10 +207,17 @@ fn write_back_changes_exactly_the_rehearsal_lines_and_clears_the_warning() {
             "        \"Who holds the safe's key at night?\"",
             "      ],",
             "      \"last_rehearsed\": \"2026-11-18\",",
-            "      \"estimate\": {",
-            "        \"ettd_minutes\": 6,",
-            "        \"ettr_minutes\": 46",
-            "      }",
+            "      \"rehearsals\": [",
+            "        {",
+            "          \"date\": \"2026-11-18\",",
+            "          \"kind\": \"gameday\",",
+            "          \"detect_minutes\": 6,",
+            "          \"repair_minutes\": 46,",
+            "          \"steps_done\": 0,",
+            "          \"steps_total\": 5,",
+            "          \"timeline\": \"gamedays/2026-11-18-game-day-staff-locked-out.jsonl\"",
+            "        }",
+            // (its closing `]` matches the questions' old one)
         ]
     );
     let after_check = check(dir.path());
@@ -237,6 +243,100 @@ fn write_back_changes_exactly_the_rehearsal_lines_and_clears_the_warning() {
         NOW,
     );
     assert_eq!(std::fs::read_to_string(&register).unwrap(), after);
+}
+
+/// The risk `id` of a register file, read back.
+fn risk_in(register: &Path, id: &str) -> faultline::model::Risk {
+    let reg: faultline::model::Register =
+        serde_json::from_str(&std::fs::read_to_string(register).unwrap()).unwrap();
+    reg.risks.into_iter().find(|r| r.id == id).unwrap()
+}
+
+#[test]
+fn write_back_keeps_the_estimate_unless_told_and_check_flags_a_measurement_far_over_it() {
+    let dir = workspace();
+    let register = dir.path().join("registers/identity-provider.json");
+    // The team's estimate: 2 minutes to detect, 20 to repair. The game day measured 6 and 46.
+    let text = std::fs::read_to_string(&register).unwrap();
+    let mut reg: faultline::model::Register = serde_json::from_str(&text).unwrap();
+    let risk = reg
+        .risks
+        .iter_mut()
+        .find(|r| r.id == "staff-locked-out")
+        .unwrap();
+    risk.estimate.ettd_minutes = Some(faultline::model::Num(2.0));
+    risk.estimate.ettr_minutes = Some(faultline::model::Num(20.0));
+    std::fs::write(&register, faultline::model::to_canonical(&reg)).unwrap();
+    let game_day = "gamedays/2026-11-18-game-day-staff-locked-out.jsonl";
+    let out = faultline(
+        dir.path(),
+        &["gameday", "report", game_day, "--write-back", "-o", "r.md"],
+        NOW,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("estimate kept (ettd_minutes 2, ettr_minutes 20)"),
+        "{said}"
+    );
+    let risk = risk_in(&register, "staff-locked-out");
+    assert_eq!(risk.estimate.ettd_minutes, Some(faultline::model::Num(2.0)));
+    assert_eq!(
+        risk.estimate.ettr_minutes,
+        Some(faultline::model::Num(20.0))
+    );
+    assert_eq!(risk.rehearsals.len(), 1);
+    assert_eq!(
+        risk.rehearsals[0].detect_minutes,
+        Some(faultline::model::Num(6.0))
+    );
+    assert_eq!(risk.rehearsals[0].timeline, game_day);
+    // 6 > 2 × 2 and 46 > 2 × 20: both measurements are far over the estimate.
+    let check = stdout(&faultline(dir.path(), &["check"], NOW));
+    assert_eq!(
+        check.matches("[measured-over-estimate]").count(),
+        2,
+        "{check}"
+    );
+    assert!(
+        check.contains("the rehearsal of 2026-11-18 measured 6 min to detect, more than twice the estimate of 2 min"),
+        "{check}"
+    );
+    // The CSV export carries the rehearsal and import reads it back.
+    let csv = stdout(&faultline(dir.path(), &["export", "--format", "csv"], NOW));
+    assert!(
+        csv.contains("2026-11-18 gameday detect=6 repair=46 steps=0/5 timeline=gamedays/2026-11-18-game-day-staff-locked-out.jsonl"),
+        "{csv}"
+    );
+    // The facilitator chooses to replace the estimate: the same rehearsal is not added twice.
+    let out = faultline(
+        dir.path(),
+        &[
+            "gameday",
+            "report",
+            game_day,
+            "--write-back",
+            "--replace-estimate",
+            "-o",
+            "r.md",
+        ],
+        NOW,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("estimate replaced: ettd_minutes 2 → 6, ettr_minutes 20 → 46"),
+        "{said}"
+    );
+    let risk = risk_in(&register, "staff-locked-out");
+    assert_eq!(risk.estimate.ettd_minutes, Some(faultline::model::Num(6.0)));
+    assert_eq!(
+        risk.estimate.ettr_minutes,
+        Some(faultline::model::Num(46.0))
+    );
+    assert_eq!(risk.rehearsals.len(), 1, "recorded once");
+    let check = stdout(&faultline(dir.path(), &["check"], NOW));
+    assert!(!check.contains("[measured-over-estimate]"), "{check}");
 }
 
 #[test]

@@ -309,7 +309,9 @@ impl App {
                 self.row = 0;
             }
             Pending::StubRunbook { path, id, file } => self.stub_runbook(&path, &id, &file),
-            Pending::WriteBack { risks, rehearsal } => self.write_back(&risks, &rehearsal),
+            Pending::WriteBack { risks, write_back } => {
+                self.write_back(&risks, &write_back, false);
+            }
             Pending::DeleteComponent { path } => {
                 let before = self.current(&path).cloned();
                 let id = before

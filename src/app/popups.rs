@@ -47,6 +47,16 @@ impl App {
                 self.confirmed(pending);
                 None
             }
+            (
+                Overlay::Confirm {
+                    pending: super::Pending::WriteBack { risks, write_back },
+                    ..
+                },
+                Action::ReplaceEstimate,
+            ) => {
+                self.write_back(&risks, &write_back, true);
+                None
+            }
             (Overlay::Confirm { .. }, Action::No) => {
                 self.say("cancelled: nothing changed");
                 None

@@ -196,12 +196,15 @@ impl App {
     }
 
     /// A game day just resolved: offer to record the rehearsal in the register (a confirmation
-    /// that lists what changes).
+    /// that lists each field old → new; the estimate is kept unless the facilitator says `e`).
     pub fn offer_write_back(&mut self) {
         let Some(state) = self.timeline.as_ref() else {
             return;
         };
-        let Some(rehearsal) = state.timeline.rehearsal() else {
+        let done = state.done();
+        let steps = (!done.is_empty()).then(|| (done.iter().filter(|d| **d).count(), done.len()));
+        let path = state.path.to_string_lossy().replace('\\', "/");
+        let Some(write_back) = state.timeline.write_back(&path, steps) else {
             return;
         };
         let risks: Vec<(PathBuf, String)> = state
@@ -217,20 +220,30 @@ impl App {
         if risks.is_empty() || self.read_only {
             return;
         }
-        let names: Vec<&str> = state
-            .timeline
-            .header
-            .risks
+        let described: Vec<String> = risks
             .iter()
-            .map(String::as_str)
+            .filter_map(|(path, id)| {
+                let risk = self.current(path)?.risks.iter().find(|r| r.id == *id)?;
+                let component = path.file_stem()?.to_string_lossy();
+                Some(format!(
+                    "{component}/{id}: {}",
+                    write_back.describe(risk, false)
+                ))
+            })
             .collect();
+        if described.is_empty() {
+            return;
+        }
+        let replace = self
+            .keymap
+            .key_for(crate::keymap::Context::Confirm, Action::ReplaceEstimate)
+            .map_or_else(|| "replace-estimate".to_owned(), |k| k.to_string());
         self.overlay = Some(super::Overlay::Confirm {
             question: format!(
-                "The game day is over. Record it in the register for {}: {}? (an edit you can undo; y saves it)",
-                names.join(", "),
-                rehearsal.describe()
+                "The game day is over. Record it in the register? {}. (An edit you can undo; y records it and keeps the estimate, {replace} also replaces the estimate with the measured minutes.)",
+                described.join(". ")
             ),
-            pending: super::Pending::WriteBack { risks, rehearsal },
+            pending: super::Pending::WriteBack { risks, write_back },
         });
     }
 
@@ -238,7 +251,8 @@ impl App {
     pub(super) fn write_back(
         &mut self,
         risks: &[(PathBuf, String)],
-        rehearsal: &crate::model::timeline::Rehearsal,
+        write_back: &crate::model::timeline::WriteBack,
+        replace_estimate: bool,
     ) {
         for (path, id) in risks {
             let result = self.change(
@@ -248,7 +262,9 @@ impl App {
                 ),
                 path,
                 |reg| {
-                    *reg = rehearsal.apply(reg, id).ok_or("no such risk")?;
+                    *reg = write_back
+                        .apply(reg, id, replace_estimate)
+                        .ok_or("no such risk")?;
                     Ok(())
                 },
             );
@@ -257,6 +273,11 @@ impl App {
                 return;
             }
         }
+        self.say(if replace_estimate {
+            "game day recorded: rehearsal added, estimate replaced by the measurement"
+        } else {
+            "game day recorded: rehearsal added, estimate kept"
+        });
         self.effects.push_back(Effect::Save {
             overwrite: None,
             then_quit: false,

@@ -207,6 +207,9 @@ pub fn textconv_text(reg: &Register) -> String {
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
         );
+        for r in &risk.rehearsals {
+            put(&format!("{id}.rehearsals[]"), &r.to_line());
+        }
         let e = &risk.estimate;
         put(&format!("{id}.estimate.ettd_minutes"), &num(e.ettd_minutes));
         put(&format!("{id}.estimate.ettr_minutes"), &num(e.ettr_minutes));

@@ -50,7 +50,7 @@ pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> 
             TimelineKind::Incident,
             file.as_deref(),
             output.as_deref(),
-            false,
+            None,
             out,
         )
         .map(Outcome::from),
@@ -108,12 +108,13 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
             file,
             output,
             write_back,
+            replace_estimate,
         } => report(
             root,
             TimelineKind::Gameday,
             file.as_deref(),
             output.as_deref(),
-            *write_back,
+            write_back.then_some(*replace_estimate),
             out,
         )
         .map(Outcome::from),
@@ -351,7 +352,8 @@ fn report(
     kind: TimelineKind,
     file: Option<&Path>,
     output: Option<&Path>,
-    write_back: bool,
+    // `Some(replace_estimate)`: record the rehearsal in the register.
+    write_back: Option<bool>,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let rel = pick(root, kind, file, false)?;
@@ -360,7 +362,8 @@ fn report(
         crate::sanitize::eprint_line(&format!("faultline: {problem}"));
     }
     let ws = Workspace::load(root)?;
-    let context = context(&ws, &loaded.timeline);
+    let mut context = context(&ws, &loaded.timeline);
+    context.path = rel.to_string_lossy().replace('\\', "/");
     let markdown = crate::report::markdown(&loaded.timeline, &context);
     match output {
         Some(path) => {
@@ -370,8 +373,15 @@ fn report(
         }
         None => out.write_all(markdown.as_bytes())?,
     }
-    if write_back {
-        for line in write_back_rehearsal(root, &ws, &loaded.timeline)? {
+    if let Some(replace_estimate) = write_back {
+        let steps = context.steps_done(&loaded.timeline);
+        let plan = loaded
+            .timeline
+            .write_back(&context.path, steps)
+            .ok_or_else(|| {
+                anyhow!("only a game day with a readable start writes back to the register")
+            })?;
+        for line in write_back_rehearsal(root, &ws, &loaded.timeline, &plan, replace_estimate)? {
             crate::sanitize::eprint_line(&line);
         }
     }
@@ -401,16 +411,16 @@ fn context(ws: &Workspace, timeline: &crate::model::timeline::Timeline) -> crate
 }
 
 /// After a game day: each risk in play gets `last_rehearsed` = the game day's date, the
-/// questions raised appended, and the measured minutes to detect and repair as its estimate.
-/// Written through the canonical form and an atomic save, so `git diff` shows those lines only.
+/// questions raised appended, and the rehearsal's measurements added to its `rehearsals`; the
+/// estimate changes only with `replace_estimate`. Written through the canonical form and an
+/// atomic save, so `git diff` shows those lines only.
 pub fn write_back_rehearsal(
     root: &Path,
     ws: &Workspace,
     timeline: &crate::model::timeline::Timeline,
+    plan: &crate::model::timeline::WriteBack,
+    replace_estimate: bool,
 ) -> Result<Vec<String>> {
-    let rehearsal = timeline.rehearsal().ok_or_else(|| {
-        anyhow!("only a game day with a readable start writes back to the register")
-    })?;
     let mut said = Vec::new();
     for reference in &timeline.header.risks {
         let (file, _) = find_risk(ws, reference)?;
@@ -418,7 +428,11 @@ pub fn write_back_rehearsal(
             continue;
         };
         let id = reference.rsplit('/').next().unwrap_or_default();
-        let Some(reg) = rehearsal.apply(before, id) else {
+        let Some(risk) = before.risks.iter().find(|r| r.id == id) else {
+            continue;
+        };
+        let described = plan.describe(risk, replace_estimate);
+        let Some(reg) = plan.apply(before, id, replace_estimate) else {
             continue;
         };
         if reg == *before {
@@ -428,8 +442,7 @@ pub fn write_back_rehearsal(
         crate::store::save_inside(root, &file.path, to_canonical(&reg).as_bytes())
             .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&file.path)))?;
         said.push(format!(
-            "{reference}: {} (written to {})",
-            rehearsal.describe(),
+            "{reference}: {described} (written to {})",
             crate::sanitize::QuotedPath(&file.path)
         ));
     }

@@ -222,6 +222,7 @@ pub fn risk_changes(r: &RiskDiff) -> Vec<String> {
     for (label, added, removed) in [
         ("tickets", &r.tickets_added, &r.tickets_removed),
         ("alerts", &r.alerts_added, &r.alerts_removed),
+        ("rehearsals", &r.rehearsals_added, &r.rehearsals_removed),
     ] {
         if !added.is_empty() {
             parts.push(format!("{label} + {}", added.join(", ")));

@@ -78,8 +78,132 @@ pub struct Risk {
     pub questions: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_rehearsed: Option<Date>,
+    /// Every rehearsal's measurements, oldest first: kept apart from the estimate, which one
+    /// measurement does not replace.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rehearsals: Vec<Rehearsal>,
     #[serde(default, skip_serializing_if = "Estimate::is_empty")]
     pub estimate: Estimate,
+}
+
+/// One rehearsal of a risk as it was measured: a game day (or an incident that played it out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rehearsal {
+    pub date: Date,
+    pub kind: super::timeline::TimelineKind,
+    /// Minutes from the start to detection, as measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detect_minutes: Option<Num>,
+    /// Minutes from detection to resolution (else mitigation), as measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_minutes: Option<Num>,
+    /// Whether the runbook worked: its steps ticked, of those it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps_done: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps_total: Option<Num>,
+    /// The timeline it was measured in, workspace-relative.
+    #[serde(default, skip_serializing_if = "is_false_or_empty")]
+    pub timeline: String,
+}
+
+impl Rehearsal {
+    /// One line: `2026-12-04 game day: detect 4 min, repair 12 min, 3 of 5 steps`.
+    pub fn summary(&self) -> String {
+        let minutes = |m: Option<Num>| m.map_or_else(|| "—".to_owned(), |m| format!("{m} min"));
+        let mut out = format!(
+            "{} {}: detect {}, repair {}",
+            self.date,
+            self.kind.name(),
+            minutes(self.detect_minutes),
+            minutes(self.repair_minutes)
+        );
+        if let (Some(done), Some(total)) = (self.steps_done, self.steps_total) {
+            let _ = fmt::Write::write_fmt(&mut out, format_args!(", {done} of {total} steps"));
+        }
+        out
+    }
+
+    /// As a line of a spreadsheet cell, which `parse_line` reads back:
+    /// `2026-12-04 gameday detect=4 repair=12 steps=3/5 timeline=gamedays/….jsonl`.
+    pub fn to_line(&self) -> String {
+        let mut out = format!("{} {}", self.date, self.kind.tag());
+        let mut push = |key: &str, value: Option<Num>| {
+            if let Some(v) = value {
+                let _ = fmt::Write::write_fmt(&mut out, format_args!(" {key}={v}"));
+            }
+        };
+        push("detect", self.detect_minutes);
+        push("repair", self.repair_minutes);
+        if let (Some(done), Some(total)) = (self.steps_done, self.steps_total) {
+            let _ = fmt::Write::write_fmt(&mut out, format_args!(" steps={done}/{total}"));
+        }
+        if !self.timeline.is_empty() {
+            out.push_str(" timeline=");
+            out.push_str(&self.timeline);
+        }
+        out
+    }
+
+    /// Reads a line `to_line` wrote; the error says what is wrong with it.
+    pub fn parse_line(line: &str) -> Result<Rehearsal, String> {
+        let line = line.trim();
+        let (head, timeline) = match line.split_once(" timeline=") {
+            Some((head, timeline)) => (head, timeline.trim().to_owned()),
+            None => (line, String::new()),
+        };
+        let mut words = head.split_whitespace();
+        let date = words.next().unwrap_or_default();
+        let date = Date::parse(date)
+            .ok_or_else(|| format!("rehearsal `{line}` does not start with a date (YYYY-MM-DD)"))?;
+        let kind = match words.next() {
+            Some("gameday") => super::timeline::TimelineKind::Gameday,
+            Some("incident") => super::timeline::TimelineKind::Incident,
+            _ => {
+                return Err(format!(
+                    "rehearsal `{line}`: the date is followed by `gameday` or `incident`"
+                ));
+            }
+        };
+        let mut r = Rehearsal {
+            date,
+            kind,
+            detect_minutes: None,
+            repair_minutes: None,
+            steps_done: None,
+            steps_total: None,
+            timeline,
+        };
+        let number = |v: &str| -> Result<Num, String> {
+            v.parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .map(Num)
+                .ok_or_else(|| {
+                    format!("rehearsal `{line}`: `{v}` is not a number of minutes or steps")
+                })
+        };
+        for word in words {
+            match word.split_once('=') {
+                Some(("detect", v)) => r.detect_minutes = Some(number(v)?),
+                Some(("repair", v)) => r.repair_minutes = Some(number(v)?),
+                Some(("steps", v)) => {
+                    let (done, total) = v.split_once('/').ok_or_else(|| {
+                        format!("rehearsal `{line}`: steps are written done/total")
+                    })?;
+                    r.steps_done = Some(number(done)?);
+                    r.steps_total = Some(number(total)?);
+                }
+                _ => {
+                    return Err(format!(
+                        "rehearsal `{line}`: `{word}` is not detect=, repair=, steps= or timeline="
+                    ));
+                }
+            }
+        }
+        Ok(r)
+    }
 }
 
 /// The quantitative estimate of a risk, all optional.
@@ -195,8 +319,33 @@ impl Risk {
             tickets: Vec::new(),
             questions: Vec::new(),
             last_rehearsed: None,
+            rehearsals: Vec::new(),
             estimate: Estimate::default(),
         }
+    }
+
+    /// The latest rehearsal's measurements, if any (the list is kept oldest first; the latest
+    /// date wins, then the later entry).
+    pub fn latest_rehearsal(&self) -> Option<&Rehearsal> {
+        self.rehearsals.iter().max_by_key(|r| r.date)
+    }
+
+    /// Where the latest measurement is more than twice the estimate: (field, measured,
+    /// estimate) for detection and repair.
+    pub fn measured_over_estimate(&self) -> Vec<(&'static str, f64, f64)> {
+        let Some(latest) = self.latest_rehearsal() else {
+            return Vec::new();
+        };
+        [
+            ("detect", latest.detect_minutes, self.estimate.ettd_minutes),
+            ("repair", latest.repair_minutes, self.estimate.ettr_minutes),
+        ]
+        .into_iter()
+        .filter_map(|(what, measured, estimate)| {
+            let (m, e) = (measured?.0, estimate?.0);
+            (m > 2.0 * e).then_some((what, m, e))
+        })
+        .collect()
     }
 
     pub fn score(&self) -> u8 {
@@ -482,6 +631,19 @@ impl Canonical {
             // `YYYY-MM-DD`: nothing to escape.
             let _ = fmt::Write::write_fmt(&mut self.out, format_args!("\"{date}\""));
         }
+        if !risk.rehearsals.is_empty() {
+            self.key(first, depth, "rehearsals");
+            self.out.push('[');
+            for (i, r) in risk.rehearsals.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(',');
+                }
+                self.out.push('\n');
+                self.indent(depth + 1);
+                self.rehearsal(r, depth + 2);
+            }
+            self.close(depth, ']');
+        }
         if !risk.estimate.is_empty() {
             self.key(first, depth, "estimate");
             self.out.push('{');
@@ -500,6 +662,27 @@ impl Canonical {
             self.close(depth, '}');
         }
         self.close(2, '}');
+    }
+
+    fn rehearsal(&mut self, r: &Rehearsal, depth: usize) {
+        let first = &mut true;
+        self.out.push('{');
+        self.key(first, depth, "date");
+        let _ = fmt::Write::write_fmt(&mut self.out, format_args!("\"{}\"", r.date));
+        self.key(first, depth, "kind");
+        self.string(r.kind.tag());
+        self.nums(
+            first,
+            depth,
+            &[
+                ("detect_minutes", r.detect_minutes),
+                ("repair_minutes", r.repair_minutes),
+                ("steps_done", r.steps_done),
+                ("steps_total", r.steps_total),
+            ],
+        );
+        self.text(first, depth, "timeline", &r.timeline);
+        self.close(depth - 1, '}');
     }
 }
 
@@ -522,6 +705,7 @@ mod tests {
             tickets: vec![],
             questions: vec![],
             last_rehearsed: None,
+            rehearsals: vec![],
             estimate,
         }
     }

@@ -28,6 +28,14 @@ impl TimelineKind {
             TimelineKind::Gameday => "game day",
         }
     }
+
+    /// As files write it (`gameday`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            TimelineKind::Incident => "incident",
+            TimelineKind::Gameday => "gameday",
+        }
+    }
 }
 
 /// Severity `P1` (worst) to `P4`.
@@ -295,20 +303,27 @@ impl Timeline {
     }
 }
 
-/// What a game day writes back to one risk: the rehearsal's date, the questions raised, and
-/// the measured minutes to detect and to repair (rounded up).
+/// What a game day writes back to the risks it rehearsed: the rehearsal's date, the questions
+/// raised, and its measurements, kept as a rehearsal beside the estimate (which changes only
+/// when the facilitator says so).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rehearsal {
+pub struct WriteBack {
     pub date: jiff::civil::Date,
+    pub kind: TimelineKind,
     pub questions: Vec<String>,
     pub detect_minutes: Option<i64>,
     pub repair_minutes: Option<i64>,
+    /// Runbook steps ticked, of those in play (`None`: no runbook steps).
+    pub steps: Option<(usize, usize)>,
+    /// The timeline's workspace-relative path.
+    pub timeline: String,
 }
 
 impl Timeline {
-    /// The rehearsal a game day records (`None`: not a game day, or no readable start). The
-    /// date is the start's own, as the people there wrote it, on any machine.
-    pub fn rehearsal(&self) -> Option<Rehearsal> {
+    /// The write-back a game day offers (`None`: not a game day, or no readable start). The
+    /// date is the start's own, as the people there wrote it, on any machine. `steps`: the
+    /// runbook steps ticked of those in play; `path`: the timeline's workspace-relative path.
+    pub fn write_back(&self, path: &str, steps: Option<(usize, usize)>) -> Option<WriteBack> {
         if self.header.kind != TimelineKind::Gameday {
             return None;
         }
@@ -322,48 +337,120 @@ impl Timeline {
             .collect();
         let (detect, repair) = self.measured_seconds();
         let up = |s: i64| (s + 59) / 60;
-        Some(Rehearsal {
+        Some(WriteBack {
             date,
+            kind: self.header.kind,
             questions,
             detect_minutes: detect.map(up),
             repair_minutes: repair.map(up),
+            steps: steps.filter(|&(_, total)| total > 0),
+            timeline: path.to_owned(),
         })
     }
 }
 
-impl Rehearsal {
-    /// The risk `id` of `reg` with this rehearsal recorded; `None` when there is no such risk.
-    pub fn apply(&self, reg: &crate::model::Register, id: &str) -> Option<crate::model::Register> {
+#[allow(clippy::cast_precision_loss)] // minutes and step counts of a game day
+fn num(n: i64) -> crate::model::Num {
+    crate::model::Num(n as f64)
+}
+
+impl WriteBack {
+    /// The rehearsal entry it adds to a risk.
+    pub fn rehearsal(&self) -> crate::model::Rehearsal {
+        let count = |n: usize| num(i64::try_from(n).unwrap_or(i64::MAX));
+        crate::model::Rehearsal {
+            date: crate::model::Date(self.date),
+            kind: self.kind,
+            detect_minutes: self.detect_minutes.map(num),
+            repair_minutes: self.repair_minutes.map(num),
+            steps_done: self.steps.map(|(done, _)| count(done)),
+            steps_total: self.steps.map(|(_, total)| count(total)),
+            timeline: self.timeline.clone(),
+        }
+    }
+
+    /// The risk `id` of `reg` with this rehearsal recorded (written again, not added twice, when
+    /// the same timeline was recorded before); with `replace_estimate`, the measured minutes
+    /// also become the estimate. `None` when there is no such risk.
+    pub fn apply(
+        &self,
+        reg: &crate::model::Register,
+        id: &str,
+        replace_estimate: bool,
+    ) -> Option<crate::model::Register> {
         let mut reg = reg.clone();
         let risk = reg.risks.iter_mut().find(|r| r.id == id)?;
-        risk.last_rehearsed = Some(crate::model::Date(self.date));
+        let date = crate::model::Date(self.date);
+        if risk.last_rehearsed.is_none_or(|d| d < date) {
+            risk.last_rehearsed = Some(date);
+        }
         for q in &self.questions {
             if !risk.questions.contains(q) {
                 risk.questions.push(q.clone());
             }
         }
-        #[allow(clippy::cast_precision_loss)] // minutes of a game day
-        let num = |m: i64| crate::model::Num(m as f64);
-        if let Some(m) = self.detect_minutes {
-            risk.estimate.ettd_minutes = Some(num(m));
+        let entry = self.rehearsal();
+        match risk
+            .rehearsals
+            .iter_mut()
+            .find(|r| !r.timeline.is_empty() && r.timeline == entry.timeline)
+        {
+            Some(same) => *same = entry,
+            None => risk.rehearsals.push(entry),
         }
-        if let Some(m) = self.repair_minutes {
-            risk.estimate.ettr_minutes = Some(num(m));
+        if replace_estimate {
+            if let Some(m) = self.detect_minutes {
+                risk.estimate.ettd_minutes = Some(num(m));
+            }
+            if let Some(m) = self.repair_minutes {
+                risk.estimate.ettr_minutes = Some(num(m));
+            }
         }
         Some(reg)
     }
 
-    /// What it writes, for the person who confirms it.
-    pub fn describe(&self) -> String {
-        let minutes = |m: Option<i64>| m.map_or_else(|| "—".to_owned(), |m| format!("{m} min"));
-        format!(
-            "last_rehearsed {}, {} question{} added, measured detect {} / repair {}",
-            self.date,
-            self.questions.len(),
-            if self.questions.len() == 1 { "" } else { "s" },
-            minutes(self.detect_minutes),
-            minutes(self.repair_minutes)
-        )
+    /// What it writes to `risk`, field by field (old → new), for the person who confirms it.
+    pub fn describe(&self, risk: &crate::model::Risk, replace_estimate: bool) -> String {
+        let date = crate::model::Date(self.date);
+        let old_date = risk
+            .last_rehearsed
+            .map_or_else(|| "never".to_owned(), |d| d.to_string());
+        let mut parts = vec![format!(
+            "last_rehearsed {old_date} → {}",
+            risk.last_rehearsed.filter(|d| *d > date).unwrap_or(date)
+        )];
+        parts.push(format!("rehearsal added ({})", self.rehearsal().summary()));
+        let new_questions = self
+            .questions
+            .iter()
+            .filter(|q| !risk.questions.contains(q))
+            .count();
+        if new_questions > 0 {
+            parts.push(format!(
+                "{} added",
+                crate::finding::plural(new_questions, "question")
+            ));
+        }
+        let shown =
+            |n: Option<crate::model::Num>| n.map_or_else(|| "—".to_owned(), |n| n.to_string());
+        let (ettd, ettr) = (risk.estimate.ettd_minutes, risk.estimate.ettr_minutes);
+        if replace_estimate {
+            let new = |m: Option<i64>, old| m.map(num).or(old);
+            parts.push(format!(
+                "estimate replaced: ettd_minutes {} → {}, ettr_minutes {} → {}",
+                shown(ettd),
+                shown(new(self.detect_minutes, ettd)),
+                shown(ettr),
+                shown(new(self.repair_minutes, ettr))
+            ));
+        } else {
+            parts.push(format!(
+                "estimate kept (ettd_minutes {}, ettr_minutes {})",
+                shown(ettd),
+                shown(ettr)
+            ));
+        }
+        parts.join("; ")
     }
 }
 

@@ -320,16 +320,62 @@ fn shown_value(
     {
         return format!("{value}\n{}", alert_state(inventory, &value));
     }
-    if row.field == Field::LastRehearsed
-        && let Some(date) = risk.and_then(|i| reg.risks[i].last_rehearsed)
-    {
-        let days = (app.today - date.0).get_days();
-        return format!("{value} ({days} days ago)");
-    }
-    if row.field == Field::LastRehearsed {
-        return "never".into();
+    if let Some(r) = risk.map(|i| &reg.risks[i]) {
+        return rehearsal_value(app, r, row.field, value);
     }
     value
+}
+
+/// Rehearsal fields beside the measurements: the date with its age and each rehearsal's
+/// measurements under it; the estimated minutes with the latest measured ones beside them.
+fn rehearsal_value(app: &App, risk: &crate::model::Risk, field: Field, value: String) -> String {
+    /// Rehearsals listed under the date; older ones are counted.
+    const SHOWN: usize = 3;
+    match field {
+        Field::LastRehearsed => {
+            let mut out = match risk.last_rehearsed {
+                Some(date) => format!("{value} ({} days ago)", (app.today - date.0).get_days()),
+                None => "never".to_owned(),
+            };
+            let n = risk.rehearsals.len();
+            if n > SHOWN {
+                out.push_str(&format!("\n{} earlier", n - SHOWN));
+            }
+            for r in &risk.rehearsals[n.saturating_sub(SHOWN)..] {
+                out.push_str("\nmeasured ");
+                out.push_str(&r.summary());
+            }
+            out
+        }
+        Field::Ettd | Field::Ettr => {
+            let Some(latest) = risk.latest_rehearsal() else {
+                return value;
+            };
+            let (what, measured) = if field == Field::Ettd {
+                ("detect", latest.detect_minutes)
+            } else {
+                ("repair", latest.repair_minutes)
+            };
+            let Some(measured) = measured else {
+                return value;
+            };
+            let estimate = if value.is_empty() { "—" } else { &value };
+            let over = risk
+                .measured_over_estimate()
+                .iter()
+                .any(|(w, _, _)| *w == what);
+            format!(
+                "{estimate} · measured {measured} on {}{}",
+                latest.date,
+                if over {
+                    " (over twice the estimate)"
+                } else {
+                    ""
+                }
+            )
+        }
+        _ => value,
+    }
 }
 
 /// Where an alert a risk names is defined: found at `path:line`, matched only by a pattern, or

@@ -20,9 +20,15 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
         }
     };
     let (title, keys) = match overlay {
-        Overlay::Confirm { question, .. } => {
+        Overlay::Confirm { question, pending } => {
             text(question, &mut lines);
-            (" Confirm ", "y yes · n no")
+            match pending {
+                crate::app::Pending::WriteBack { .. } => (
+                    " Confirm ",
+                    "y record, keep estimate · e also replace estimate · n no",
+                ),
+                _ => (" Confirm ", "y yes · n no"),
+            }
         }
         Overlay::Unsaved => {
             let mut dirty: Vec<String> = app
