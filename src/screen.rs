@@ -32,9 +32,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::Command(line)) => {
             let hint = "Tab completes · Enter runs · Esc closes";
-            let note = match &line.error {
-                Some(error) => (error.as_str(), app.theme.error()),
-                None => (hint, app.theme.dim()),
+            let choices = line.choices_line();
+            let note = match (&line.error, &choices) {
+                (Some(error), _) => (error.as_str(), app.theme.error()),
+                (None, Some(choices)) => (choices.as_str(), app.theme.label()),
+                (None, None) => (hint, app.theme.dim()),
             };
             command::render(app, ":", &line.input, Some(note), frame);
         }

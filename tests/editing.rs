@@ -212,8 +212,32 @@ fn the_command_line_completes_and_explains() {
     let Some(Overlay::Command(line)) = &app.overlay else {
         panic!("command line closed");
     };
-    assert_eq!(line.input.text(), "fi");
-    assert_eq!(line.error.as_deref(), Some("find  filter  findings"));
+    // The candidates share no more than what is typed: the first goes in, all are listed.
+    assert_eq!(line.input.text(), "find");
+    assert_eq!(
+        line.choices_line().as_deref(),
+        Some("[find]  filter  findings")
+    );
+    // Tab again cycles through the candidates (vim's wildmenu), round after the last.
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        press(&mut app, "tab");
+        let Some(Overlay::Command(line)) = &app.overlay else {
+            panic!("command line closed");
+        };
+        seen.push(line.input.text().to_owned());
+    }
+    assert_eq!(seen, ["filter", "findings", "find"]);
+    let Some(Overlay::Command(line)) = &app.overlay else {
+        panic!("command line closed");
+    };
+    assert_eq!(
+        line.choices_line().as_deref(),
+        Some("[find]  filter  findings")
+    );
+    assert!(screen(&app).contains("[find]  filter  findings"));
+    // Typing ends the cycle; what is typed goes on from the candidate shown.
+    press(&mut app, "backspace backspace");
     type_text(&mut app, "lt");
     press(&mut app, "tab");
     let Some(Overlay::Command(line)) = &app.overlay else {
@@ -574,6 +598,31 @@ fn the_finder_follows_edits() {
             .iter()
             .any(|t| t.contains("Lambda concurrency limit reached"))
     );
+}
+
+#[test]
+fn esc_in_the_workshop_flow_stops_and_keeps_the_detection_typed() {
+    let mut app = example();
+    press(&mut app, "tab a");
+    type_text(&mut app, "Reindex blocks writes");
+    press(&mut app, "enter 4 5");
+    type_text(&mut app, "Write latency alarm");
+    press(&mut app, "esc");
+    assert!(app.editing.is_none(), "Esc stops the flow");
+    assert!(!app.quick_add);
+    let reg = app.selected_file().unwrap().register().unwrap();
+    let risk = reg
+        .risks
+        .iter()
+        .find(|r| r.id == "reindex-blocks-writes")
+        .unwrap();
+    assert_eq!(risk.detection, "Write latency alarm", "{:?}", app.status);
+    // Esc on a field opened outside the flow still drops what was typed.
+    press(&mut app, "enter");
+    type_text(&mut app, " — dropped");
+    press(&mut app, "esc");
+    let reg = app.selected_file().unwrap().register().unwrap();
+    assert!(reg.risks.iter().all(|r| !r.title.contains("dropped")));
 }
 
 #[test]

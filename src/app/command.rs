@@ -11,6 +11,28 @@ use crate::effects::Effect;
 pub struct CommandLine {
     pub input: TextInput,
     pub error: Option<String>,
+    /// The candidates Tab offers, and the one in the input (`None`: the common prefix is).
+    /// Repeated Tab cycles through them, as vim's wildmenu does; typing ends the cycle.
+    pub choices: Option<(Vec<&'static str>, Option<usize>)>,
+}
+
+impl CommandLine {
+    /// The candidates as one line, the one in the input in brackets: `quit  [q!]  quit!`.
+    pub fn choices_line(&self) -> Option<String> {
+        let (names, index) = self.choices.as_ref()?;
+        let shown: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                if Some(i) == *index {
+                    format!("[{n}]")
+                } else {
+                    (*n).to_owned()
+                }
+            })
+            .collect();
+        Some(shown.join("  "))
+    }
 }
 
 /// Every command: its names (the first is shown), its argument, and what it does.
@@ -66,6 +88,7 @@ impl App {
         self.overlay = Some(Overlay::Command(CommandLine {
             input: TextInput::new("", false),
             error: None,
+            choices: None,
         }));
     }
 
@@ -87,6 +110,13 @@ impl App {
                 }
             }
             Action::Complete => {
+                if let Some((names, index)) = line.choices.as_mut() {
+                    // Repeated Tab: the next candidate, round again after the last.
+                    let next = index.map_or(0, |i| (i + 1) % names.len());
+                    *index = Some(next);
+                    line.input = TextInput::new(names[next], false);
+                    return Some(Overlay::Command(line));
+                }
                 let text = line.input.text().to_owned();
                 if !text.contains(' ') {
                     let options = completions(&text);
@@ -94,10 +124,13 @@ impl App {
                         [] => line.error = Some(format!("no command starts with `{text}`")),
                         [one] => line.input = TextInput::new(&format!("{one} "), false),
                         many => {
-                            // Extend to the common prefix, and list the choices.
+                            // Extend to the common prefix and list the choices; when that
+                            // adds nothing, the first candidate goes in. Tab again cycles.
                             let common = common_prefix(many);
-                            line.input = TextInput::new(&common, false);
-                            line.error = Some(many.join("  "));
+                            let index = (common.len() <= text.len()).then_some(0);
+                            let shown = index.map_or(common.as_str(), |i| many[i]);
+                            line.input = TextInput::new(shown, false);
+                            line.choices = Some((many.to_vec(), index));
                         }
                     }
                 }
@@ -106,6 +139,7 @@ impl App {
             other => {
                 edit_text(&mut line.input, other);
                 line.error = None;
+                line.choices = None;
                 Some(Overlay::Command(line))
             }
         }

@@ -462,7 +462,19 @@ impl App {
                 }
             }
             Action::EditCancel => {
-                self.quick_add = false;
+                // Esc in the workshop flow (detection, mitigation) stops the flow; what was
+                // typed is kept, as "stop here" promises. If it is refused, the editor stays
+                // with the reason, and a second Esc drops it.
+                let stopping = std::mem::take(&mut self.quick_add) && !editing.new_risk;
+                if stopping && !editing.input.text().trim().is_empty() {
+                    if self.commit(&editing) {
+                        let field = editing.row.field.key();
+                        self.say(format!("stopped here: {field} kept"));
+                    } else {
+                        self.editing = Some(editing);
+                    }
+                    return;
+                }
                 // What was typed is dropped from the journal too: the file as it is now.
                 if let Some(path) = self.selected_path() {
                     self.effects.push_back(Effect::Journal(path));
