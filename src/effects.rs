@@ -266,7 +266,6 @@ pub fn load_timeline(
         steps: Vec::new(),
     };
     let mut card = None;
-    let mut anchor = None;
     for reference in &loaded.timeline.header.risks {
         let Some(risk) = ws.risk(reference) else {
             continue;
@@ -287,15 +286,14 @@ pub fn load_timeline(
             && let Some(path) = crate::check::normalize("", file)
             && let Ok(bytes) = store::read_limited(&ws.root, &ws.root.join(&path))
         {
-            checklist.steps = crate::runbook::steps(&String::from_utf8_lossy(&bytes));
+            // The steps of the section the risk links to (its subsections too), up to the
+            // next heading of the same or a higher level.
+            let anchor = risk.runbook_parts().and_then(|(_, a)| a);
+            checklist.steps = crate::runbook::steps_in(&String::from_utf8_lossy(&bytes), anchor);
             checklist.runbook = Some(path);
-            anchor = risk.runbook_parts().and_then(|(_, a)| a).map(str::to_owned);
         }
     }
-    // Start at the section the risk links to.
-    let step = anchor
-        .and_then(|a| checklist.steps.iter().position(|s| s.anchor == a))
-        .unwrap_or(0);
+    let step = 0;
     Ok(TimelineState {
         path: rel.to_path_buf(),
         timeline: loaded.timeline,

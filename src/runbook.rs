@@ -511,54 +511,133 @@ pub struct Step {
     pub checked: bool,
 }
 
-/// The task-list steps of a runbook, in order, each with the heading it sits under.
+/// The steps of a runbook, in order, each with the heading it sits under: task-list items
+/// (`- [ ] Promote the reader`) and numbered items (`1. Promote the reader`).
 pub fn steps(text: &str) -> Vec<Step> {
-    let mut out = Vec::new();
+    steps_in(text, None)
+}
+
+/// The steps of one section: from the heading with `anchor` to the next heading of the same or
+/// a higher level (its subsections included). No anchor, or one the runbook lacks: every step.
+pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
+    /// An item being read: the step it is (its index in `all`), if it is one.
+    struct Item {
+        index: Option<usize>,
+        text: String,
+    }
     let mut slugs = SlugSet::default();
-    let (mut heading, mut anchor) = (String::new(), String::new());
-    let mut in_heading: Option<(Option<String>, String)> = None;
-    let mut step: Option<(bool, String)> = None;
+    let (mut heading, mut current) = (String::new(), String::new());
+    let mut in_heading: Option<(Option<String>, String, u8)> = None;
+    // Every heading's level and anchor; each step's heading (an index in `headings`).
+    let mut headings: Vec<(u8, String)> = Vec::new();
+    let mut step_heading: Vec<Option<usize>> = Vec::new();
+    // Whether each open list is numbered; the items open inside them.
+    let mut lists: Vec<bool> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    let mut in_code = false;
+    let mut all: Vec<Step> = Vec::new();
     for event in Parser::new_ext(text, markdown_options()) {
         match event {
-            Event::Start(Tag::Heading { id, .. }) => {
-                in_heading = Some((id.map(|s| s.to_string()), String::new()));
+            Event::Start(Tag::Heading { id, level, .. }) => {
+                in_heading = Some((
+                    id.map(|s| s.to_string()),
+                    String::new(),
+                    heading_level(level),
+                ));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((id, text)) = in_heading.take() {
+                if let Some((id, text, level)) = in_heading.take() {
                     heading = text.trim().to_owned();
-                    anchor = match id {
+                    current = match id {
                         Some(id) => slugs.claim(&id),
                         None => slugs.claim(&slug(&heading)),
                     };
+                    headings.push((level, current.clone()));
                 }
             }
-            Event::TaskListMarker(checked) => step = Some((checked, String::new())),
+            Event::Start(Tag::List(start)) => lists.push(start.is_some()),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                let numbered = lists.last().copied().unwrap_or(false);
+                let mut item = Item {
+                    index: None,
+                    text: String::new(),
+                };
+                if numbered {
+                    item.index = Some(all.len());
+                    all.push(Step {
+                        heading: heading.clone(),
+                        anchor: current.clone(),
+                        text: String::new(),
+                        checked: false,
+                    });
+                    step_heading.push(headings.len().checked_sub(1));
+                }
+                items.push(item);
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(item) = items.last_mut() {
+                    let index = *item.index.get_or_insert_with(|| {
+                        all.push(Step {
+                            heading: heading.clone(),
+                            anchor: current.clone(),
+                            text: String::new(),
+                            checked,
+                        });
+                        step_heading.push(headings.len().checked_sub(1));
+                        all.len() - 1
+                    });
+                    all[index].checked = checked;
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text)) = in_heading.as_mut() {
+                if let Some((_, text, _)) = in_heading.as_mut() {
                     text.push_str(&t);
-                } else if let Some((_, text)) = step.as_mut() {
-                    text.push_str(&t);
+                } else if !in_code && let Some(item) = items.last_mut() {
+                    item.text.push_str(&t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, text)) = step.as_mut() {
-                    text.push(' ');
+                if let Some(item) = items.last_mut() {
+                    item.text.push(' ');
                 }
             }
             Event::End(TagEnd::Item) => {
-                if let Some((checked, text)) = step.take() {
-                    out.push(Step {
-                        heading: heading.clone(),
-                        anchor: anchor.clone(),
-                        text: text.trim().to_owned(),
-                        checked,
-                    });
+                if let Some(Item {
+                    index: Some(index),
+                    text,
+                }) = items.pop()
+                {
+                    all[index].text = text.trim().to_owned();
                 }
             }
             _ => {}
         }
     }
-    out
+    // The section: its heading, up to the next heading of the same or a higher level.
+    let section = anchor.and_then(|anchor| {
+        let start = headings.iter().position(|(_, a)| a == anchor)?;
+        let level = headings[start].0;
+        let end = headings[start + 1..]
+            .iter()
+            .position(|(l, _)| *l <= level)
+            .map_or(headings.len(), |i| start + 1 + i);
+        Some(start..end)
+    });
+    all.into_iter()
+        .zip(step_heading)
+        .filter(|(step, at)| {
+            !step.text.is_empty()
+                && section
+                    .as_ref()
+                    .is_none_or(|range| at.is_some_and(|h| range.contains(&h)))
+        })
+        .map(|(step, _)| step)
+        .collect()
 }
 
 /// A heading's level, 1 to 6.
@@ -812,6 +891,39 @@ mod tests {
         assert!(steps[1].checked);
         assert_eq!(steps[2].anchor, "reconnect");
         assert_eq!(steps[2].text, "Recycle the pools");
+    }
+
+    #[test]
+    fn numbered_items_are_steps_and_a_section_ends_at_its_level() {
+        let text = "# Failover\n\n## Promote\n\n1. Find the writer\n2. Promote it:\n   ```sh\n   aws rds failover-db-cluster\n   ```\n   - a note, not a step\n3. [x] Confirm\n\n### Check\n\n- [ ] Writer answers\n\n## Reconnect\n\n1. Recycle the pools\n";
+        let texts =
+            |steps: Vec<Step>| -> Vec<String> { steps.into_iter().map(|s| s.text).collect() };
+        assert_eq!(
+            texts(steps(text)),
+            [
+                "Find the writer",
+                "Promote it:",
+                "Confirm",
+                "Writer answers",
+                "Recycle the pools"
+            ]
+        );
+        // The section holds its subsections and ends at the next heading of its level.
+        let promote = steps_in(text, Some("promote"));
+        assert_eq!(
+            texts(promote.clone()),
+            [
+                "Find the writer",
+                "Promote it:",
+                "Confirm",
+                "Writer answers"
+            ]
+        );
+        assert!(promote[2].checked);
+        assert_eq!(promote[3].anchor, "check");
+        assert_eq!(texts(steps_in(text, Some("check"))), ["Writer answers"]);
+        // An anchor the runbook lacks: every step.
+        assert_eq!(steps_in(text, Some("gone")).len(), 5);
     }
 
     #[test]

@@ -598,14 +598,14 @@ fn an_incident_in_the_view_records_ticks_and_resumes() {
         &envs,
     );
     session.wait_for_screen("INCIDENT");
-    session.wait_for_screen("0/8 done");
+    session.wait_for_screen("0/4 done");
     // A hypothesis, a step ticked, detected, then an event from another terminal, resolved.
     session.send("h");
     session.wait_for_screen("hypothesis: ");
     session.send("Lambda concurrency limit\r");
     session.wait_for_screen("hypothesis recorded at");
     session.send(" ");
-    session.wait_for_screen("1/8 done");
+    session.wait_for_screen("1/4 done");
     session.send("D");
     session.wait_for_screen("detected recorded at");
     let file = std::fs::read_dir(workspace.path().join("incidents"))
@@ -648,7 +648,7 @@ fn an_incident_in_the_view_records_ticks_and_resumes() {
     // Reopened: every event, and the step still done.
     let rel = format!("incidents/{}", file.file_name().unwrap().to_string_lossy());
     let mut again = Session::start_with(workspace.path(), &["incident", "open", &rel], &envs);
-    again.wait_for_screen("1/8 done");
+    again.wait_for_screen("1/4 done");
     again.wait_for_screen("RESOLVED");
     again.send("q");
     assert_eq!(again.wait_exit(), 0);

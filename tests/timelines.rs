@@ -214,7 +214,7 @@ fn write_back_changes_exactly_the_rehearsal_lines_and_clears_the_warning() {
             "          \"detect_minutes\": 6,",
             "          \"repair_minutes\": 46,",
             "          \"steps_done\": 0,",
-            "          \"steps_total\": 5,",
+            "          \"steps_total\": 2,",
             "          \"timeline\": \"gamedays/2026-11-18-game-day-staff-locked-out.jsonl\"",
             "        }",
             // (its closing `]` matches the questions' old one)
@@ -305,7 +305,7 @@ fn write_back_keeps_the_estimate_unless_told_and_check_flags_a_measurement_far_o
     // The CSV export carries the rehearsal and import reads it back.
     let csv = stdout(&faultline(dir.path(), &["export", "--format", "csv"], NOW));
     assert!(
-        csv.contains("2026-11-18 gameday detect=6 repair=46 steps=0/5 timeline=gamedays/2026-11-18-game-day-staff-locked-out.jsonl"),
+        csv.contains("2026-11-18 gameday detect=6 repair=46 steps=0/2 timeline=gamedays/2026-11-18-game-day-staff-locked-out.jsonl"),
         "{csv}"
     );
     // The facilitator chooses to replace the estimate: the same rehearsal is not added twice.

@@ -403,7 +403,8 @@ fn context(ws: &Workspace, timeline: &crate::model::timeline::Timeline) -> crate
             && !context.runbooks.iter().any(|(p, _)| *p == path)
             && let Ok(bytes) = crate::store::read_limited(&ws.root, &ws.root.join(&path))
         {
-            let steps = crate::runbook::steps(&String::from_utf8_lossy(&bytes));
+            let anchor = risk.runbook_parts().and_then(|(_, a)| a);
+            let steps = crate::runbook::steps_in(&String::from_utf8_lossy(&bytes), anchor);
             context.runbooks.push((path, steps));
         }
     }
