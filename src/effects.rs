@@ -305,6 +305,7 @@ pub fn load_timeline(
         show_events: false,
         card,
         revealed: false,
+        reading: None,
     })
 }
 

@@ -68,7 +68,17 @@ fn click(app: &mut App, at: Position) {
             }
         }
         View::Runbook => click_link(app, at),
-        View::Timeline => {}
+        View::Timeline => {
+            // A click on an event shows the timeline whole, at that event.
+            let area = app.area;
+            if let Some(state) = app.timeline.as_mut()
+                && let Some(pane) = crate::screen::timeline::events_area(state, area)
+                && pane.contains(at)
+                && let Some(event) = crate::screen::timeline::event_at(state, pane, at.y)
+            {
+                state.reading = Some(event);
+            }
+        }
     }
 }
 

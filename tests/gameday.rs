@@ -218,3 +218,82 @@ fn space_ticks_the_step_and_stays_on_it() {
     let done = app.timeline.as_ref().unwrap().done();
     assert!(done[first] && done[first + 1], "{done:?}: no step skipped");
 }
+
+/// An incident in play on a risk without a runbook, with a long event: at 80×24.
+fn incident_without_steps() -> (tempfile::TempDir, faultline::app::App) {
+    let dir = example_copy();
+    std::fs::create_dir_all(dir.path().join("incidents")).unwrap();
+    let long = "Rolled back the WAF rule set to the version from Monday morning, then watched the 4xx rate fall from 9 % to 0.4 % over five minutes; the blocked partner IPs were all in one /24";
+    std::fs::write(
+        dir.path().join("incidents/2026-12-01-waf-blocks-partners.jsonl"),
+        format!(
+            "{}\n{}\n{}\n",
+            r#"{"kind":"incident","title":"WAF blocks partners","started":"2026-12-01T09:00:00+01:00","severity":"P2","roles":{"lead":"Ana"},"risks":[]}"#,
+            r#"{"at":"2026-12-01T09:02:00+01:00","kind":"detected","text":"Partner 403s"}"#,
+            serde_json::json!({"at":"2026-12-01T09:20:00+01:00","kind":"action","text":long}),
+        ),
+    )
+    .unwrap();
+    let mut app = app_for(dir.path(), false);
+    let state = faultline::effects::load_timeline(
+        &app.ws,
+        std::path::Path::new("incidents/2026-12-01-waf-blocks-partners.jsonl"),
+    )
+    .unwrap();
+    app.open_timeline(state);
+    (dir, app)
+}
+
+#[test]
+fn with_no_steps_the_timeline_shows_first_and_enter_reads_an_event_whole() {
+    let (_dir, mut app) = incident_without_steps();
+    let text = screen(&app);
+    assert!(text.contains("Timeline · 2 events"), "{text}");
+    assert!(text.contains("Rolled back the WAF rule"), "{text}");
+    assert!(!text.contains("one /24"), "cut in the pane: {text}");
+    // `t` still switches to the (empty) checklist and back.
+    press(&mut app, "t");
+    assert!(screen(&app).contains("No risk in play has a runbook"));
+    press(&mut app, "t enter");
+    let text = screen(&app);
+    assert!(text.contains("read whole"), "{text}");
+    for piece in [
+        "Rolled back the WAF rule",
+        "over five minutes",
+        "partner IPs were all in one /24",
+    ] {
+        assert!(text.contains(piece), "the event whole: {text}");
+    }
+    press(&mut app, "esc");
+    assert!(app.timeline.as_ref().unwrap().reading.is_none());
+    assert!(!screen(&app).contains("read whole"));
+}
+
+#[test]
+fn a_click_on_an_event_reads_it_whole() {
+    let (_dir, mut app) = incident_without_steps();
+    // Header 2 rows, the pane's border, then the events: the second event is on row 4.
+    faultline::mouse::handle(
+        &mut app,
+        ratatui::crossterm::event::MouseEvent {
+            kind: ratatui::crossterm::event::MouseEventKind::Down(
+                ratatui::crossterm::event::MouseButton::Left,
+            ),
+            column: 10,
+            row: 4,
+            modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
+        },
+    );
+    assert_eq!(app.timeline.as_ref().unwrap().reading, Some(1));
+}
+
+#[test]
+fn the_footer_at_80_columns_keeps_help_and_switch_and_cuts_no_word() {
+    let (_dir, app) = incident_without_steps();
+    let text = screen(&app);
+    let footer = text.lines().last().unwrap();
+    assert!(footer.contains("? help"), "{footer}");
+    assert!(footer.contains("t switch"), "{footer}");
+    assert!(footer.contains("Space tick"), "{footer}");
+    assert!(!footer.contains('…'), "{footer}");
+}

@@ -48,6 +48,8 @@ pub struct TimelineState {
     pub show_events: bool,
     pub card: Option<Card>,
     pub revealed: bool,
+    /// The timeline read whole (every event wrapped, none cut), with the selected event.
+    pub reading: Option<usize>,
 }
 
 impl TimelineState {
@@ -115,6 +117,24 @@ impl App {
             state.input = Some((kind, TextInput::new("", false)));
             return;
         }
+        if let Some(selected) = state.reading {
+            let events = state.timeline.events.len();
+            match action {
+                Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom => {
+                    state.reading = Some(super::move_by(selected, action, events));
+                }
+                Action::Select | Action::Back | Action::ToggleTimeline => state.reading = None,
+                Action::Quit => self.request_quit(),
+                Action::Help => self.open_help(),
+                _ => {}
+            }
+            return;
+        }
         let steps = state.checklist.steps.len();
         match action {
             Action::Up
@@ -141,6 +161,14 @@ impl App {
                 }
             }
             Action::ToggleTimeline => state.show_events = !state.show_events,
+            // The timeline read whole, from the newest event.
+            Action::Select => {
+                if state.timeline.events.is_empty() {
+                    self.say("no events yet");
+                } else {
+                    state.reading = Some(state.timeline.events.len() - 1);
+                }
+            }
             Action::Reveal => {
                 state.revealed = !state.revealed;
                 let said = if state.revealed {

@@ -304,15 +304,21 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             spans.push(Span::raw(" no findings"));
         }
-        spans.push(Span::styled(
-            format!(
-                "  {} help  {} find  {} quit",
-                key(Action::Help),
-                key(Action::Finder),
-                key(Action::Quit)
-            ),
-            app.theme.dim(),
-        ));
+        // The key hints fill what room is left, by priority: help never goes, no word is cut.
+        let used: usize = spans
+            .iter()
+            .map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref()))
+            .sum();
+        let hints = [
+            (format!("{} help", key(Action::Help)), 0),
+            (format!("{} find", key(Action::Finder)), 2),
+            (format!("{} quit", key(Action::Quit)), 1),
+        ];
+        let room = usize::from(area.width).saturating_sub(used + 2);
+        let shown = crate::ui::widgets::fit_hints(&hints, room, "  ");
+        if !shown.is_empty() {
+            spans.push(Span::styled(format!("  {shown}"), app.theme.dim()));
+        }
     }
     let spans = crate::ui::widgets::fit(spans, usize::from(area.width));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -25,6 +25,64 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     };
     let area = frame.area();
+    let [header, card, body, status] = body_layout(state, area);
+    let card_height = card.height;
+    render_header(app, state, frame, header);
+    if card_height > 0 {
+        render_card(app, state, frame, card);
+    }
+    if let Some(selected) = state.reading {
+        render_reader(app, state, selected, frame, body);
+    } else if area.width >= SIDE_BY_SIDE_FROM {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(body);
+        render_checklist(app, state, frame, left);
+        render_events(app, state, frame, right);
+    } else if shows_events(state) {
+        render_events(app, state, frame, body);
+    } else {
+        render_checklist(app, state, frame, body);
+    }
+    render_status(app, state, frame, status);
+}
+
+/// Below side-by-side width, whether the timeline is shown rather than the checklist: with no
+/// steps the timeline is the one thing there is, so it comes first; `t` switches.
+pub fn shows_events(state: &TimelineState) -> bool {
+    state.show_events != state.checklist.steps.is_empty()
+}
+
+/// Where the timeline pane is on a screen of `area`, if it is shown (for the mouse).
+pub fn events_area(state: &TimelineState, area: Rect) -> Option<Rect> {
+    if state.reading.is_some() {
+        return None;
+    }
+    let [_, _, body, _] = body_layout(state, area);
+    if area.width >= SIDE_BY_SIDE_FROM {
+        let [_, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(body);
+        Some(right)
+    } else {
+        shows_events(state).then_some(body)
+    }
+}
+
+/// The event under a row of the timeline pane: the pane shows the newest events, one a line.
+pub fn event_at(state: &TimelineState, pane: Rect, row: u16) -> Option<usize> {
+    let inner = Block::bordered().inner(pane);
+    if row < inner.y || row >= inner.bottom() {
+        return None;
+    }
+    let events = state.timeline.events.len();
+    let shown = events.min(usize::from(inner.height));
+    let index = events - shown + usize::from(row - inner.y);
+    (index < events).then_some(index)
+}
+
+/// Header, card, body and status rows.
+fn body_layout(state: &TimelineState, area: Rect) -> [Rect; 4] {
     let card_height = match &state.card {
         Some(_) if area.height >= 16 => {
             if state.revealed {
@@ -35,29 +93,62 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         _ => 0,
     };
-    let [header, card, body, status] = Layout::vertical([
+    Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(card_height),
         Constraint::Min(3),
         Constraint::Length(1),
     ])
-    .areas(area);
-    render_header(app, state, frame, header);
-    if card_height > 0 {
-        render_card(app, state, frame, card);
+    .areas(area)
+}
+
+/// Every event whole, wrapped, the selected one marked; Enter or Esc goes back.
+fn render_reader(app: &App, state: &TimelineState, selected: usize, frame: &mut Frame, area: Rect) {
+    let t = &state.timeline;
+    let block = Block::bordered().title(format!(
+        " Timeline · {} · read whole ",
+        crate::finding::plural(t.events.len(), "event")
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let start = t.started();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = 0;
+    for (i, event) in t.events.iter().enumerate() {
+        let at = match (start, event.timestamp()) {
+            (Some(s), Some(e)) => elapsed(e.duration_since(s).as_secs()),
+            _ => "T?".to_owned(),
+        };
+        let kind = event.known_kind().map_or("note", EventKind::name);
+        let style = if i == selected {
+            selected_line = lines.len();
+            app.theme.selected(true)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{at} "), app.theme.label()),
+            Span::styled(kind.to_owned(), app.theme.title()),
+            Span::raw(
+                event
+                    .by
+                    .as_deref()
+                    .map_or_else(String::new, |b| format!(" ({})", sanitize(b))),
+            ),
+        ]));
+        let text = event
+            .step
+            .clone()
+            .map_or_else(|| event.text.clone(), |s| format!("☑ {s}"));
+        for piece in wrap(&sanitize(&text), width.saturating_sub(2)) {
+            lines.push(Line::styled(format!("  {piece}"), style));
+        }
     }
-    if area.width >= SIDE_BY_SIDE_FROM {
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                .areas(body);
-        render_checklist(app, state, frame, left);
-        render_events(app, state, frame, right);
-    } else if state.show_events {
-        render_events(app, state, frame, body);
-    } else {
-        render_checklist(app, state, frame, body);
-    }
-    render_status(app, state, frame, status);
+    let rows = usize::from(inner.height);
+    let offset = scroll_offset(selected_line, rows, lines.len());
+    let shown: Vec<Line> = lines.into_iter().skip(offset).take(rows).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
 }
 
 /// Whether a game day's answers are hidden (the facilitator's card is up and `v` not pressed):
@@ -326,23 +417,44 @@ fn render_status(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
                 .key_for(crate::keymap::Context::Timeline, action)
                 .map_or_else(String::new, |k| k.to_string())
         };
-        let hints: Vec<String> = [
-            (A::TickStep, "tick"),
-            (A::LogHypothesis, "hypothesis"),
-            (A::LogAction, "action"),
-            (A::LogObservation, "observed"),
-            (A::LogDecision, "decision"),
-            (A::LogNote, "note"),
-            (A::MarkDetected, "detected"),
-            (A::MarkMitigated, "mitigated"),
-            (A::MarkResolved, "resolved"),
-            (A::ToggleTimeline, "switch"),
-            (A::Help, "help"),
-        ]
-        .iter()
-        .map(|(a, what)| format!("{} {what}", key(*a)))
-        .collect();
-        format!("{problems}{}", hints.join(" · "))
+        // By priority: what a person needs most at 3 a.m. stays on the narrowest screen.
+        let side_by_side = area.width >= SIDE_BY_SIDE_FROM;
+        let mut hints: Vec<(A, &str, u8)> = if state.reading.is_some() {
+            vec![
+                (A::Up, "up", 2),
+                (A::Down, "down", 2),
+                (A::Select, "back", 1),
+            ]
+        } else {
+            vec![
+                (A::TickStep, "tick", 1),
+                (A::LogHypothesis, "hypothesis", 3),
+                (A::LogAction, "action", 3),
+                (A::LogObservation, "observed", 4),
+                (A::LogDecision, "decision", 4),
+                (A::LogNote, "note", 2),
+                (A::MarkDetected, "detected", 2),
+                (A::MarkMitigated, "mitigated", 4),
+                (A::MarkResolved, "resolved", 2),
+                (A::ToggleTimeline, "switch", 1),
+                (A::Select, "read whole", 3),
+            ]
+        };
+        if side_by_side {
+            hints.retain(|(a, _, _)| *a != A::ToggleTimeline);
+        }
+        hints.push((A::Help, "help", 0));
+        let hints: Vec<(String, u8)> = hints
+            .iter()
+            .map(|(a, what, p)| (format!("{} {what}", key(*a)), *p))
+            .collect();
+        let room = usize::from(area.width)
+            .saturating_sub(1)
+            .saturating_sub(unicode_width::UnicodeWidthStr::width(problems.as_str()));
+        format!(
+            "{problems}{}",
+            crate::ui::widgets::fit_hints(&hints, room, " · ")
+        )
     });
     let spans = vec![Span::raw(format!(" {}", sanitize(&text)))];
     frame.render_widget(

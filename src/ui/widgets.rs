@@ -39,6 +39,30 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Key hints that fit `width` columns, joined by `sep`, in their own order: each is
+/// `(text, priority)`, 0 the most needed; hints are taken by priority while they fit whole, so a
+/// narrow screen drops the least needed ones and never cuts a word.
+pub fn fit_hints(hints: &[(String, u8)], width: usize, sep: &str) -> String {
+    let mut order: Vec<usize> = (0..hints.len()).collect();
+    order.sort_by_key(|&i| hints[i].1);
+    let mut keep = vec![false; hints.len()];
+    let mut used = 0;
+    for i in order {
+        let w = hints[i].0.width() + if used == 0 { 0 } else { sep.width() };
+        if used + w <= width {
+            used += w;
+            keep[i] = true;
+        }
+    }
+    hints
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((text, _), _)| text.as_str())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 /// Spans cut to `width` columns; when anything is cut, the line ends with `…` so the reader
 /// knows there is more.
 pub fn fit(
