@@ -43,7 +43,7 @@ fn wheel(app: &mut App, at: Position, down: bool) {
             }
         }
         View::Register => {
-            if let Some(pane) = pane_at(app.area, at) {
+            if let Some(pane) = pane_at(app, at) {
                 focus(app, pane);
                 app.update(step);
             }
@@ -83,8 +83,8 @@ fn click(app: &mut App, at: Position) {
 }
 
 /// The register pane under a position.
-fn pane_at(area: Rect, at: Position) -> Option<Pane> {
-    let areas = register::layout(area);
+fn pane_at(app: &App, at: Position) -> Option<Pane> {
+    let areas = register::layout(app, app.area);
     [
         (areas.components, Pane::Components),
         (areas.risks, Pane::Risks),
@@ -106,8 +106,8 @@ fn focus(app: &mut App, pane: Pane) {
 }
 
 fn click_register(app: &mut App, at: Position) {
-    let areas = register::layout(app.area);
-    let Some(pane) = pane_at(app.area, at) else {
+    let areas = register::layout(app, app.area);
+    let Some(pane) = pane_at(app, at) else {
         return;
     };
     // The list row under the pointer, in a bordered list scrolled to keep `selected` in view.

@@ -380,3 +380,22 @@ fn the_heat_map_can_be_limited_to_a_blast_radius() {
     assert!(screen(&app).contains("Components (10)"));
     assert!(!app.should_quit);
 }
+
+#[test]
+fn the_components_pane_grows_with_the_width_and_marks_cut_names() {
+    let dir = harness::example_copy();
+    std::fs::write(
+        dir.path().join("registers/driver-location-ingest.json"),
+        "{\n  \"component\": \"driver-location-ingest\",\n  \"title\": \"Driver location ingest\",\n  \"risks\": []\n}\n",
+    )
+    .unwrap();
+    let app = harness::app_for(dir.path(), false);
+    let wide = harness::terminal(&app, 160, 30).backend().to_string();
+    assert!(wide.contains("driver-location-ingest"), "{wide}");
+    let narrow = harness::terminal(&app, 80, 24).backend().to_string();
+    assert!(!narrow.contains("driver-location-ingest"), "{narrow}");
+    assert!(
+        narrow.contains("driver-location-in…"),
+        "a cut name ends in …: {narrow}"
+    );
+}

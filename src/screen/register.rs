@@ -26,13 +26,28 @@ pub struct Areas {
     pub status: Rect,
 }
 
-pub fn layout(area: Rect) -> Areas {
+pub fn layout(app: &App, area: Rect) -> Areas {
+    let longest = app
+        .ws
+        .components
+        .iter()
+        .map(|c| unicode_width::UnicodeWidthStr::width(c.stem.as_str()))
+        .max()
+        .unwrap_or(0);
+    layout_for(area, longest)
+}
+
+/// The panes when the longest component name is `longest` columns: the components pane is 26
+/// columns, and grows on a wider screen to show the longest name whole (up to 30 % of the
+/// width, and never more than 40 %).
+pub fn layout_for(area: Rect, longest: usize) -> Areas {
     let [main, status] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-    let [components, right] = Layout::horizontal([
-        Constraint::Length(COMPONENTS_WIDTH.min(main.width * 2 / 5)),
-        Constraint::Min(10),
-    ])
-    .areas(main);
+    // Band marker, a space, the name, ` * !`, the borders.
+    let wanted = u16::try_from(longest + 11).unwrap_or(u16::MAX);
+    let cap = COMPONENTS_WIDTH.max(main.width * 3 / 10);
+    let width = wanted.clamp(COMPONENTS_WIDTH, cap).min(main.width * 2 / 5);
+    let [components, right] =
+        Layout::horizontal([Constraint::Length(width), Constraint::Min(10)]).areas(main);
     let [risks, detail] =
         Layout::vertical([Constraint::Percentage(45), Constraint::Min(4)]).areas(right);
     Areas {
@@ -44,7 +59,7 @@ pub fn layout(area: Rect) -> Areas {
 }
 
 pub fn render(app: &App, frame: &mut Frame) {
-    let areas = layout(frame.area());
+    let areas = layout(app, frame.area());
     render_components(app, frame, areas.components);
     render_risks(app, frame, areas.risks);
     crate::screen::detail::render(app, frame, areas.detail);
@@ -122,12 +137,18 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
                 .findings_for(&file.path)
                 .filter(|f| f.is_error())
                 .count();
+            // A name cut to the pane ends in `…`, leaving room for the ` * !` marks.
+            let dirty = app.is_dirty(&file.path);
+            let marks = if dirty { 2 } else { 0 } + if errors > 0 { 2 } else { 0 };
+            let room = usize::from(inner.width).saturating_sub(
+                unicode_width::UnicodeWidthStr::width(marker.content.as_ref()) + 1 + marks,
+            );
             let mut spans = vec![
                 marker,
                 Span::raw(" "),
-                Span::raw(sanitize(&file.stem).into_owned()),
+                Span::raw(crate::list::truncate(&sanitize(&file.stem), room)),
             ];
-            if app.is_dirty(&file.path) {
+            if dirty {
                 spans.push(Span::styled(
                     " *",
                     app.theme.warning().add_modifier(Modifier::BOLD),
