@@ -28,6 +28,7 @@ fn workspace() -> &'static (tempfile::TempDir, PathBuf) {
             severity: Severity::P1,
             roles: Roles::default(),
             risks: vec!["payments-api/concurrency-limit".into()],
+            drawn: None,
         };
         let rel = faultline::timeline::create(dir.path(), &header, jiff::civil::date(2026, 11, 24))
             .expect("create");

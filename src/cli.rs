@@ -291,6 +291,15 @@ FILE may come first; the default is the most recent timeline not resolved."
         #[arg(required = true, num_args = 1..)]
         words: Vec<String>,
     },
+    /// Drop a timeline without resolving it: appends an `abandoned` event, after which lists,
+    /// `check` and the read-only rule treat it as closed
+    Cancel {
+        /// The timeline (default: the one still open)
+        file: Option<PathBuf>,
+        /// Why it is dropped (recorded as the event's text)
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Print the timelines, newest first
     List,
 }

@@ -203,6 +203,7 @@ fn start_timeline(
         },
         roles: Roles::default(),
         risks: vec![risk.clone()],
+        drawn: drawn.clone(),
     };
     let opened = crate::timeline::create(&app.ws.root, &header, app.today)
         .and_then(|rel| load_timeline(&app.ws, &rel));
@@ -279,6 +280,7 @@ pub fn load_timeline(
                 detection: risk.detection.clone(),
                 description: risk.description.clone(),
                 mitigation: risk.mitigation.clone(),
+                drawn: loaded.timeline.header.drawn.clone(),
             });
         }
         if checklist.runbook.is_none()

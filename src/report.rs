@@ -82,7 +82,7 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
         .filter_map(crate::model::timeline::Event::timestamp)
         .max();
     let end = timeline
-        .first(EventKind::Resolved)
+        .closed_by()
         .and_then(crate::model::timeline::Event::timestamp)
         .or(last);
     let duration = match (start, end) {
@@ -91,6 +91,8 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     };
     let state = if timeline.is_resolved() {
         "resolved"
+    } else if timeline.is_abandoned() {
+        "abandoned"
     } else {
         "not resolved"
     };

@@ -227,6 +227,10 @@ pub fn check_all(ws: &crate::store::Workspace) -> Vec<Finding> {
                     format!("{err:#}"),
                 )),
                 Ok(loaded) => {
+                    if let Some(finding) = left_open(&rel, &loaded.timeline, crate::clock::today())
+                    {
+                        findings.push(finding);
+                    }
                     findings.extend(loaded.problems);
                     for reference in &loaded.timeline.header.risks {
                         if ws.risk(reference).is_none() {
@@ -245,6 +249,32 @@ pub fn check_all(ws: &crate::store::Workspace) -> Vec<Finding> {
     findings
 }
 
+/// Days a timeline may stay open before `check` asks for it to be closed.
+pub const OPEN_DAYS: i32 = 7;
+
+/// A timeline neither resolved nor abandoned more than `OPEN_DAYS` after it started: it keeps
+/// the register read-only (incidents) and the default of `log`, so it is worth a warning.
+fn left_open(rel: &Path, timeline: &Timeline, today: jiff::civil::Date) -> Option<Finding> {
+    if timeline.is_closed() {
+        return None;
+    }
+    let started = crate::model::Date::parse(timeline.header.started.get(..10)?)?;
+    let days = (today - started.0).get_days();
+    let kind = timeline.header.kind;
+    (days > OPEN_DAYS).then(|| {
+        Finding::warning(
+            rel,
+            Pos::START,
+            "timeline-open",
+            format!(
+                "this {} started {days} days ago and is still open: resolve it, or drop it with `faultline {} cancel`",
+                kind.name(),
+                kind.tag()
+            ),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,6 +288,7 @@ mod tests {
             severity: Severity::P2,
             roles: Roles::default(),
             risks: vec!["payments-api/concurrency-limit".into()],
+            drawn: None,
         }
     }
 

@@ -183,7 +183,7 @@ pub fn open_incident(root: &std::path::Path) -> Option<std::path::PathBuf> {
     use crate::model::timeline::TimelineKind;
     crate::timeline::list(root, TimelineKind::Incident)
         .into_iter()
-        .find(|rel| crate::timeline::read(root, rel).is_ok_and(|l| !l.timeline.is_resolved()))
+        .find(|rel| crate::timeline::read(root, rel).is_ok_and(|l| !l.timeline.is_closed()))
 }
 
 /// Offers back the edits a previous session journaled but never saved.

@@ -297,3 +297,27 @@ fn the_footer_at_80_columns_keeps_help_and_switch_and_cuts_no_word() {
     assert!(footer.contains("Space tick"), "{footer}");
     assert!(!footer.contains('…'), "{footer}");
 }
+
+#[test]
+fn a_drawn_game_day_shows_why_on_the_card_and_keeps_it_in_the_file() {
+    let dir = example_copy();
+    let mut app = app_for(dir.path(), false);
+    press(&mut app, ":");
+    type_text(&mut app, "gameday draw");
+    press(&mut app, "enter");
+    assert_eq!(app.view, faultline::app::View::Timeline, "{:?}", app.status);
+    let text = screen(&app);
+    assert!(text.contains("Drawn"), "{text}");
+    assert!(text.contains("% chance among"), "{text}");
+    // Reopened later, the card still says why: the reason is in the file's header.
+    let state = app.timeline.as_ref().unwrap();
+    let header = std::fs::read_to_string(dir.path().join(&state.path)).unwrap();
+    assert!(
+        header
+            .lines()
+            .next()
+            .unwrap()
+            .contains("\"drawn\":\"score "),
+        "{header}"
+    );
+}

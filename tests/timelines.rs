@@ -88,7 +88,7 @@ fn an_incident_is_started_logged_and_listed() {
     assert!(lines[1].contains("\"kind\":\"hypothesis\"") && lines[1].contains("\"by\":\"Ben\""));
     let list = stdout(&faultline(dir.path(), &["incident", "list"], NOW));
     assert!(
-        list.contains("P1  resolved  2 events  Checkout returns 502"),
+        list.contains("P1  resolved   2 events  Checkout returns 502"),
         "{list}"
     );
     // Nothing still open: a log without FILE says so.
@@ -603,4 +603,75 @@ fn a_flag_that_implies_a_kind_sets_it_or_is_refused() {
     let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
     let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
     assert_eq!(last["kind"], "role-changed");
+}
+
+#[test]
+fn cancel_appends_abandoned_and_the_timeline_counts_as_closed() {
+    let dir = workspace();
+    let started = faultline(
+        dir.path(),
+        &["incident", "new", "False", "alarm", "--severity", "P3"],
+        "2026-11-24T10:00:00+01:00",
+    );
+    assert_eq!(started.status.code(), Some(0), "{started:?}");
+    assert!(faultline::tui::open_incident(dir.path()).is_some());
+    let out = faultline(
+        dir.path(),
+        &["incident", "cancel", "--reason", "the alarm was a test"],
+        "2026-11-24T10:05:00+01:00",
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(stdout(&out).contains("abandoned"), "{out:?}");
+    let file = dir.path().join("incidents/2026-11-24-false-alarm.jsonl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(harness::event_kinds(&text), ["abandoned"]);
+    assert!(text.contains("the alarm was a test"));
+    // Closed: no read-only banner, not the default for log, listed as abandoned.
+    assert!(faultline::tui::open_incident(dir.path()).is_none());
+    let list = stdout(&faultline(dir.path(), &["incident", "list"], NOW));
+    assert!(list.contains("P3  abandoned"), "{list}");
+    let log = faultline(dir.path(), &["incident", "log", "more"], NOW);
+    assert_eq!(log.status.code(), Some(2), "{log:?}");
+    // A second cancel names the file and records nothing.
+    let again = faultline(
+        dir.path(),
+        &[
+            "incident",
+            "cancel",
+            "incidents/2026-11-24-false-alarm.jsonl",
+        ],
+        NOW,
+    );
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already abandoned"),
+        "{again:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
+
+#[test]
+fn check_warns_on_a_game_day_left_open_until_it_is_cancelled() {
+    let dir = workspace();
+    let started = faultline(
+        dir.path(),
+        &["gameday", "new", "--risk", "orders-db/bad-migration"],
+        "2026-11-01T10:00:00+01:00",
+    );
+    assert_eq!(started.status.code(), Some(0), "{started:?}");
+    let check = |dir: &Path| {
+        harness::run_in(
+            dir,
+            &["check"],
+            &[("FAULTLINE_NOW", NOW), ("FAULTLINE_TODAY", "2026-11-24")],
+        )
+    };
+    let text = stdout(&check(dir.path()));
+    assert!(
+        text.contains("started 23 days ago and is still open") && text.contains("[timeline-open]"),
+        "{text}"
+    );
+    faultline(dir.path(), &["gameday", "cancel"], NOW);
+    let text = stdout(&check(dir.path()));
+    assert!(!text.contains("[timeline-open]"), "{text}");
 }

@@ -29,6 +29,8 @@ pub struct Card {
     /// Hidden until revealed: what responders should find out themselves.
     pub description: String,
     pub mitigation: String,
+    /// Why the risk was drawn, when it was.
+    pub drawn: Option<String>,
 }
 
 /// The open timeline.

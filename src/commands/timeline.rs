@@ -33,6 +33,7 @@ pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> 
                     ..Roles::default()
                 },
                 risks: risks.clone(),
+                drawn: None,
             };
             let rel = crate::timeline::create(root, &header, crate::clock::today())?;
             writeln!(out, "started {}", crate::sanitize::QuotedPath(&rel))?;
@@ -70,6 +71,7 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
             lead,
         } => {
             let ws = Workspace::load_registers(root)?;
+            let mut why_drawn = None;
             let reference = if *draw {
                 let seed = seed.unwrap_or_else(crate::draw::seed_from_clock);
                 let (drawn, why) = crate::draw::draw_risk(
@@ -79,6 +81,7 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
                 )
                 .ok_or_else(|| anyhow!("the register has no risk to draw"))?;
                 writeln!(out, "drew {drawn} (seed {seed}): {why}")?;
+                why_drawn = Some(why);
                 drawn
             } else {
                 risk.clone().unwrap_or_default()
@@ -96,6 +99,7 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
                     ..Roles::default()
                 },
                 risks: vec![reference],
+                drawn: why_drawn,
             };
             let rel = crate::timeline::create(root, &header, crate::clock::today())?;
             writeln!(out, "started {}", crate::sanitize::QuotedPath(&rel))?;
@@ -212,6 +216,33 @@ fn shared(
             Ok(exit::OK)
         }
         TimelineCommand::Open { .. } => bail!("the view opens from the event loop"),
+        TimelineCommand::Cancel { file, reason } => {
+            let rel = pick_to_write(root, kind, file.as_deref())?;
+            let loaded = crate::timeline::read(root, &rel)?;
+            if loaded.timeline.is_closed() {
+                bail!(
+                    "{} is already {}: nothing was recorded",
+                    crate::sanitize::QuotedPath(&rel),
+                    if loaded.timeline.is_resolved() {
+                        "resolved"
+                    } else {
+                        "abandoned"
+                    }
+                );
+            }
+            let event = Event::new(
+                crate::clock::rfc3339(crate::clock::now()),
+                EventKind::Abandoned,
+                reason.clone().unwrap_or_default(),
+            );
+            crate::timeline::append(&root.join(&rel), &event)?;
+            writeln!(
+                out,
+                "abandoned {}: it stays on disk, closed",
+                crate::sanitize::QuotedPath(&rel)
+            )?;
+            Ok(exit::OK)
+        }
         TimelineCommand::List => {
             for rel in crate::timeline::list(root, kind) {
                 match crate::timeline::read(root, &rel) {
@@ -223,9 +254,11 @@ fn shared(
                             crate::sanitize::QuotedPath(&rel),
                             t.severity(),
                             if t.is_resolved() {
-                                "resolved"
+                                "resolved "
+                            } else if t.is_abandoned() {
+                                "abandoned"
                             } else {
-                                "open    "
+                                "open     "
                             },
                             t.events.len(),
                             crate::sanitize::sanitize(&t.header.title)
@@ -283,7 +316,7 @@ pub fn pick(
     files
         .iter()
         .find(|rel| {
-            !open_only || crate::timeline::read(root, rel).is_ok_and(|l| !l.timeline.is_resolved())
+            !open_only || crate::timeline::read(root, rel).is_ok_and(|l| !l.timeline.is_closed())
         })
         .cloned()
         .ok_or_else(|| {
@@ -309,7 +342,7 @@ fn pick_to_write(root: &Path, kind: TimelineKind, file: Option<&Path>) -> Result
     }
     let open: Vec<PathBuf> = crate::timeline::list(root, kind)
         .into_iter()
-        .filter(|rel| crate::timeline::read(root, rel).is_ok_and(|l| !l.timeline.is_resolved()))
+        .filter(|rel| crate::timeline::read(root, rel).is_ok_and(|l| !l.timeline.is_closed()))
         .collect();
     if open.len() > 1 {
         bail!(

@@ -107,6 +107,9 @@ pub struct Header {
     /// The risks in play, `component/risk-id`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub risks: Vec<String>,
+    /// A drawn game day: why its risk was drawn (weight and chance), for the facilitator's card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawn: Option<String>,
 }
 
 /// What an event records.
@@ -120,6 +123,8 @@ pub enum EventKind {
     Detected,
     Mitigated,
     Resolved,
+    /// Dropped without being resolved (`incident cancel`, `gameday cancel`): closed all the same.
+    Abandoned,
     SeverityChanged,
     RoleChanged,
     Question,
@@ -127,7 +132,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 12] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::Hypothesis,
         EventKind::Action,
         EventKind::Observation,
@@ -136,6 +141,7 @@ impl EventKind {
         EventKind::Detected,
         EventKind::Mitigated,
         EventKind::Resolved,
+        EventKind::Abandoned,
         EventKind::SeverityChanged,
         EventKind::RoleChanged,
         EventKind::Question,
@@ -152,6 +158,7 @@ impl EventKind {
             EventKind::Detected => "detected",
             EventKind::Mitigated => "mitigated",
             EventKind::Resolved => "resolved",
+            EventKind::Abandoned => "abandoned",
             EventKind::SeverityChanged => "severity-changed",
             EventKind::RoleChanged => "role-changed",
             EventKind::Question => "question",
@@ -264,6 +271,22 @@ impl Timeline {
 
     pub fn is_resolved(&self) -> bool {
         self.first(EventKind::Resolved).is_some()
+    }
+
+    pub fn is_abandoned(&self) -> bool {
+        self.first(EventKind::Abandoned).is_some()
+    }
+
+    /// Resolved or abandoned: no longer open, so it neither makes the register read-only nor is
+    /// picked as the one to log to.
+    pub fn is_closed(&self) -> bool {
+        self.is_resolved() || self.is_abandoned()
+    }
+
+    /// The event that closed it (resolution, else abandonment), if any.
+    pub fn closed_by(&self) -> Option<&Event> {
+        self.first(EventKind::Resolved)
+            .or_else(|| self.first(EventKind::Abandoned))
     }
 
     /// The severity now: the header's, changed by `severity-changed` events.

@@ -84,12 +84,9 @@ pub fn event_at(state: &TimelineState, pane: Rect, row: u16) -> Option<usize> {
 /// Header, card, body and status rows.
 fn body_layout(state: &TimelineState, area: Rect) -> [Rect; 4] {
     let card_height = match &state.card {
-        Some(_) if area.height >= 16 => {
-            if state.revealed {
-                6
-            } else {
-                4
-            }
+        Some(card) if area.height >= 16 => {
+            let drawn = u16::from(card.drawn.is_some());
+            (if state.revealed { 6 } else { 4 }) + drawn
         }
         _ => 0,
     };
@@ -159,16 +156,20 @@ fn answers_hidden(state: &TimelineState) -> bool {
 
 fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
     let t = &state.timeline;
-    // A resolved timeline's clocks stop at its resolution: the durations are final.
+    // A closed timeline's clocks stop at its resolution (or abandonment): the durations are
+    // final.
     let resolved_at = t
-        .is_resolved()
-        .then(|| t.first(EventKind::Resolved))
-        .flatten()
+        .closed_by()
         .and_then(crate::model::timeline::Event::timestamp);
     let now = resolved_at.unwrap_or_else(crate::clock::now);
     let since = |secs: Option<i64>| secs.map_or_else(|| "—".to_owned(), elapsed);
-    let (from_start, from_detection) = if resolved_at.is_some() {
+    let (from_start, from_detection) = if t.is_resolved() {
         ("from start to resolution", "from detection to resolution")
+    } else if resolved_at.is_some() {
+        (
+            "from start until abandoned",
+            "from detection until abandoned",
+        )
     } else {
         ("since start", "since detected")
     };
@@ -200,11 +201,15 @@ fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
             sanitize(&t.header.title).into_owned()
         }),
     ];
-    if t.is_resolved() {
+    if t.is_closed() {
         first.insert(
             0,
             Span::styled(
-                " RESOLVED ",
+                if t.is_resolved() {
+                    " RESOLVED "
+                } else {
+                    " ABANDONED "
+                },
                 app.theme.title().add_modifier(Modifier::REVERSED),
             ),
         );
@@ -256,6 +261,12 @@ fn render_card(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) 
         Span::styled("Signal     ", app.theme.label()),
         Span::raw(sanitize(&card.detection).into_owned()),
     ])];
+    if let Some(why) = &card.drawn {
+        lines.push(Line::from(vec![
+            Span::styled("Drawn      ", app.theme.label()),
+            Span::raw(sanitize(why).into_owned()),
+        ]));
+    }
     if state.revealed {
         lines.push(Line::from(vec![
             Span::styled("Failure    ", app.theme.label()),
