@@ -24,12 +24,37 @@ pub struct Cli {
     #[arg(long, conflicts_with = "read_only")]
     pub edit: bool,
 
-    /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel
-    #[arg(long, global = true)]
+    /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel (also
+    /// on the commands that open the TUI: runbook, incident/gameday new and open)
+    #[arg(long)]
     pub no_mouse: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Whether the mouse is left to the terminal: `--no-mouse` before the command or on a
+    /// command that opens the TUI.
+    pub fn no_mouse(&self) -> bool {
+        let on_command = match &self.command {
+            Some(Command::Runbook { no_mouse, .. }) => *no_mouse,
+            Some(
+                Command::Incident {
+                    action:
+                        IncidentCommand::New { no_mouse, .. }
+                        | IncidentCommand::Common(TimelineCommand::Open { no_mouse, .. }),
+                }
+                | Command::Gameday {
+                    action:
+                        GamedayCommand::New { no_mouse, .. }
+                        | GamedayCommand::Common(TimelineCommand::Open { no_mouse, .. }),
+                },
+            ) => *no_mouse,
+            _ => false,
+        };
+        self.no_mouse || on_command
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,6 +118,9 @@ pub enum Command {
         /// What to look for, e.g. "aurora failover"
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
+        /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel
+        #[arg(long)]
+        no_mouse: bool,
     },
     /// Create registers/COMPONENT.json, an empty register for a new component
     New {
@@ -201,6 +229,9 @@ pub enum IncidentCommand {
         /// Who leads
         #[arg(long)]
         lead: Option<String>,
+        /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel
+        #[arg(long)]
+        no_mouse: bool,
     },
     /// Write the review document as markdown (to stdout, or -o OUT)
     Report {
@@ -238,6 +269,9 @@ pub enum GamedayCommand {
         /// Who facilitates (leads)
         #[arg(long)]
         lead: Option<String>,
+        /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel
+        #[arg(long)]
+        no_mouse: bool,
     },
     /// Write the review; with --write-back, record the rehearsal in the register
     Report {
@@ -265,6 +299,9 @@ pub enum TimelineCommand {
     Open {
         /// The timeline file
         file: Option<PathBuf>,
+        /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel
+        #[arg(long)]
+        no_mouse: bool,
     },
     /// Append one event from another terminal or a script
     #[command(

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Some(Command::Runbook { query }) => faultline::tui::run_runbook(&cli, &query.join(" ")),
+        Some(Command::Runbook { query, .. }) => faultline::tui::run_runbook(&cli, &query.join(" ")),
         Some(Command::Incident { .. } | Command::Gameday { .. }) if opens_view(&cli) => {
             faultline::tui::run_timeline_command(&cli)
         }

@@ -410,10 +410,10 @@ pub fn run_timeline_command(cli: &Cli) -> Result<i32> {
     let root = crate::commands::workspace_root(cli)?;
     let (kind, open) = match &cli.command {
         Some(Command::Incident {
-            action: IncidentCommand::Common(TimelineCommand::Open { file }),
+            action: IncidentCommand::Common(TimelineCommand::Open { file, .. }),
         }) => (TimelineKind::Incident, Some(file.clone())),
         Some(Command::Gameday {
-            action: GamedayCommand::Common(TimelineCommand::Open { file }),
+            action: GamedayCommand::Common(TimelineCommand::Open { file, .. }),
         }) => (TimelineKind::Gameday, Some(file.clone())),
         _ => (TimelineKind::Incident, None),
     };
@@ -467,7 +467,7 @@ fn event_loop(cli: &Cli, mut app: App, runbook: Option<(String, Option<String>)>
             usize::try_from(sig).unwrap_or(1),
         )?;
     }
-    let mut guard = TerminalGuard::enter(!cli.no_mouse)?;
+    let mut guard = TerminalGuard::enter(!cli.no_mouse())?;
     let _watchdog = Watchdog::spawn(Arc::clone(&signal));
     let size = guard.terminal.size()?;
     app.resize(size.width, size.height);

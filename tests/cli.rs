@@ -310,6 +310,33 @@ fn every_command_has_help() {
         assert_eq!(out.status.code(), Some(0));
         assert!(stdout(&out).contains("--workspace"), "{command}");
     }
+    // --no-mouse belongs to the commands that open the TUI, not to every command's help.
+    for (args, has) in [
+        (&["import", "--help"][..], false),
+        (&["check", "--help"][..], false),
+        (&["runbook", "--help"][..], true),
+        (&["incident", "open", "--help"][..], true),
+        (&["gameday", "new", "--help"][..], true),
+        (&["--help"][..], true),
+    ] {
+        let out = faultline(&repo(), args);
+        assert_eq!(stdout(&out).contains("--no-mouse"), has, "{args:?}");
+    }
+}
+
+#[test]
+fn the_alerts_table_has_a_runbook_url_column() {
+    let text = stdout(&faultline(&repo(), &["alerts"]));
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("RUNBOOK_URL"), "{header}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("PaymentsApiLambdaThrottles"))
+        .unwrap();
+    assert!(
+        row.contains("runbooks/lambda/lambda-throttling.md#raise-the-limit"),
+        "{row}"
+    );
 }
 
 #[test]

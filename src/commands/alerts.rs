@@ -71,7 +71,8 @@ impl<'a> Report<'a> {
         self.alerts.retain(|r| r.risks.is_empty() && !r.ignored);
     }
 
-    /// A table for people: source, name (`~` marks a pattern), where, the risks naming it.
+    /// A table for people: source, name (`~` marks a pattern), where, its `runbook_url`, the
+    /// risks naming it.
     pub fn text(&self) -> String {
         let mut out = String::new();
         let name_width = self
@@ -88,11 +89,24 @@ impl<'a> Report<'a> {
             .max()
             .unwrap_or(10)
             .clamp(10, 56);
+        let runbook = |r: &Row<'_>| {
+            r.alert
+                .runbook_url
+                .as_deref()
+                .map_or_else(|| "—".to_owned(), |u| sanitize(u).into_owned())
+        };
+        let runbook_width = self
+            .alerts
+            .iter()
+            .map(|r| runbook(r).chars().count())
+            .max()
+            .unwrap_or(11)
+            .clamp(11, 64);
         if !self.alerts.is_empty() {
             let _ = writeln!(
                 out,
-                "{:<10}  {:<name_width$}  {:<place_width$}  RISKS",
-                "SOURCE", "ALERT", "DEFINED AT"
+                "{:<10}  {:<name_width$}  {:<place_width$}  {:<runbook_width$}  RISKS",
+                "SOURCE", "ALERT", "DEFINED AT", "RUNBOOK_URL"
             );
         }
         for row in &self.alerts {
@@ -103,10 +117,11 @@ impl<'a> Report<'a> {
             };
             let _ = writeln!(
                 out,
-                "{:<10}  {:<name_width$}  {:<place_width$}  {}",
+                "{:<10}  {:<name_width$}  {:<place_width$}  {:<runbook_width$}  {}",
                 row.alert.source.name(),
                 crate::list::truncate(&display_name(row.alert), name_width),
                 crate::list::truncate(&sanitize(&row.alert.location()), place_width),
+                crate::list::truncate(&runbook(row), runbook_width),
                 sanitize(&risks)
             );
         }

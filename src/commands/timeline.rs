@@ -17,6 +17,7 @@ pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> 
             severity,
             risks,
             lead,
+            ..
         } => {
             let ws = Workspace::load_registers(root)?;
             for risk in risks {
@@ -69,6 +70,7 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
             seed,
             title,
             lead,
+            ..
         } => {
             let ws = Workspace::load_registers(root)?;
             let mut why_drawn = None;
