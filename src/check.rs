@@ -499,18 +499,7 @@ fn id_message(what: &str, id: &str) -> String {
     )
 }
 
-/// A valid id close to `text`: lowercased, other characters turned into single hyphens.
-pub fn suggest_id(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
-}
+pub use crate::model::suggest_id;
 
 /// Resolves a link from a file in `from_dir` (workspace-relative; `""` for the register, whose
 /// links are workspace-relative) and checks that it stays inside the workspace and that its file

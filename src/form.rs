@@ -478,29 +478,10 @@ pub fn unique_id(title: &str, taken: &[&str]) -> String {
     candidate
 }
 
-/// Words an id can do without.
-const FILLER: [&str; 16] = [
-    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "by", "at",
-    "that",
-];
-
-/// Words an id suggested from a title keeps.
-const ID_WORDS: usize = 3;
-
-/// A short id from a title: its first few significant words (`Lambda concurrency limit
-/// reached` → `lambda-concurrency-limit`).
+/// A short id from a title: its first significant words (`Lambda concurrency limit reached`
+/// → `lambda-concurrency-limit-reached`), as `model::short_name` makes them.
 pub fn short_id(title: &str) -> String {
-    let full = suggest_id(title);
-    let words: Vec<&str> = full
-        .split('-')
-        .filter(|w| !FILLER.contains(w))
-        .take(ID_WORDS)
-        .collect();
-    if words.is_empty() {
-        full
-    } else {
-        words.join("-")
-    }
+    crate::model::short_name(title)
 }
 
 #[cfg(test)]
@@ -615,7 +596,12 @@ mod tests {
         );
         assert_eq!(
             unique_id("Lambda concurrency limit reached", &[]),
-            "lambda-concurrency-limit"
+            "lambda-concurrency-limit-reached"
+        );
+        // Five significant words, as the trial's `payment-service-provider` lost "outage".
+        assert_eq!(
+            unique_id("Payment service provider outage", &[]),
+            "payment-service-provider-outage"
         );
     }
 }

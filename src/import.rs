@@ -34,6 +34,7 @@ pub enum Column {
     Questions,
     LastRehearsed,
     Rehearsals,
+    Notes,
     Ettd,
     Ettr,
     PerYear,
@@ -41,7 +42,7 @@ pub enum Column {
 }
 
 /// Header names (lower-cased, without spaces, `_`, `-`, `(`, `)`, `%`) for each column.
-const NAMES: [(Column, &[&str]); 26] = [
+const NAMES: [(Column, &[&str]); 27] = [
     (
         Column::Component,
         &["component", "service", "system", "componentid"],
@@ -97,6 +98,10 @@ const NAMES: [(Column, &[&str]); 26] = [
         &["lastrehearsed", "rehearsed", "lasttested"],
     ),
     (Column::Rehearsals, &["rehearsals", "measurements"]),
+    (
+        Column::Notes,
+        &["notes", "note", "comments", "comment", "remarks"],
+    ),
     (Column::Ettd, &["ettd", "ettdminutes", "timetodetect"]),
     (Column::Ettr, &["ettr", "ettrminutes", "timetorepair"]),
     (Column::PerYear, &["peryear", "occurrencesperyear"]),
@@ -587,6 +592,14 @@ fn read_row(
     risk.status = status;
     risk.last_rehearsed = last_rehearsed;
     risk.description = text(Column::Description).unwrap_or_default();
+    // A Notes column is kept, after the description (the register has no field of its own).
+    if let Some(notes) = text(Column::Notes).filter(|n| !n.trim().is_empty()) {
+        risk.description = if risk.description.trim().is_empty() {
+            notes
+        } else {
+            format!("{}\n\nNotes: {notes}", risk.description)
+        };
+    }
     risk.detection = text(Column::Detection).unwrap_or_default();
     risk.mitigation = text(Column::Mitigation).unwrap_or_default();
     risk.runbook = text(Column::Runbook).unwrap_or_default();

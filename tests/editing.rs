@@ -75,7 +75,7 @@ fn add_a_risk_then_delete_it_with_confirmation() {
     let reg = app.selected_file().unwrap().register().unwrap().clone();
     let added = reg.risks.last().unwrap();
     assert_eq!(
-        added.id, "webhook-signature-secret",
+        added.id, "webhook-signature-secret-rotated",
         "a short id from the title"
     );
     assert_eq!(added.title, "Webhook signature secret rotated");
@@ -96,7 +96,7 @@ fn add_a_risk_then_delete_it_with_confirmation() {
         after
             .risks
             .iter()
-            .all(|r| r.id != "webhook-signature-secret")
+            .all(|r| r.id != "webhook-signature-secret-rotated")
     );
 }
 

@@ -507,7 +507,7 @@ fn a_complete_risk_takes_six_keys_besides_its_text() {
         // Each step waits for the screen, as a person would look before the next key.
         std::thread::sleep(Duration::from_millis(60));
     }
-    session.wait_for_screen("complete: score 20");
+    session.wait_for_screen("complete, score 20: api-gateway/search-index");
     session.send("\x13"); // Ctrl-S
     session.wait_for_screen("saved registers/api-gateway.json");
     session.send("q");
@@ -520,7 +520,7 @@ fn a_complete_risk_takes_six_keys_besides_its_text() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["id"] == "search-index-corrupted")
+        .find(|r| r["id"] == "search-index-corrupted-bad-reindex")
         .unwrap_or_else(|| panic!("{saved:#}"));
     assert_eq!(risk["title"], "Search index corrupted by a bad reindex");
     assert_eq!(risk["likelihood"], "high");

@@ -76,7 +76,7 @@ fn a_messy_sheet_imports_with_exactly_the_expected_row_errors() {
         2,
         "the blank component cell inherits Search"
     );
-    assert_eq!(search.risks[0].id, "index-corrupted-bad");
+    assert_eq!(search.risks[0].id, "index-corrupted-bad-reindex");
     assert_eq!(
         search.risks[0].mitigation,
         "Nightly snapshot;\nreindex into a new alias"
@@ -374,4 +374,30 @@ fn an_xlsx_with_a_title_row_and_bracketed_headers_imports_the_same() {
     let text = std::fs::read_to_string(dir.path().join("registers/kafka.json")).unwrap();
     assert!(text.contains("\"likelihood\": \"very-high\""), "{text}");
     assert!(text.contains("\"impact\": \"high\""), "{text}");
+}
+
+#[test]
+fn notes_are_kept_and_ids_keep_five_significant_words() {
+    let (dir, code, _, err) = import_csv(
+        "Service,Failure mode,Likelihood,Impact,How would we notice?,Notes\n\
+         payments,Payment service provider outage,4,5,Provider error rate alarm,Second provider under review\n\
+         payments,Eviction drops the drivers GEO set,3,4,Geo lookups empty,\n",
+        &[],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let reg: faultline::model::Register = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("registers/payments.json")).unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<&str> = reg.risks.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "payment-service-provider-outage",
+            "eviction-drops-drivers-geo-set"
+        ]
+    );
+    assert_eq!(reg.risks[0].detection, "Provider error rate alarm");
+    assert_eq!(reg.risks[0].description, "Second provider under review");
+    assert!(!err.contains("not a register field"), "{err}");
 }

@@ -512,7 +512,7 @@ impl App {
                 .selected_file()
                 .and_then(ComponentFile::register)
                 .map_or(0, |r| r.risks[i].score());
-            self.say(format!("{name} complete: score {score}; a adds the next"));
+            self.say(format!("complete, score {score}: {name}; a adds the next"));
         }
     }
 

@@ -477,21 +477,14 @@ impl WriteBack {
     }
 }
 
-/// Words a file name takes from a title.
-const SLUG_WORDS: usize = 5;
-
-/// A file name's slug from a title: `Payments API down!` → `payments-api-down`.
+/// A file name's slug from a title, as risk ids are made: `Payments API down!` →
+/// `payments-api-down` (`timeline` when the title has no letter or digit).
 pub fn slug(title: &str) -> String {
-    let words: Vec<String> = title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(SLUG_WORDS)
-        .map(str::to_ascii_lowercase)
-        .collect();
-    if words.is_empty() {
+    let name = crate::model::short_name(title);
+    if name.is_empty() {
         "timeline".to_owned()
     } else {
-        words.join("-")
+        name
     }
 }
 
