@@ -132,11 +132,19 @@ fn perform(app: &mut App, effect: Effect) {
         Effect::SearchText(query) => {
             let mut texts = store::runbook_texts(&app.ws.root);
             texts.extend(app.drafts.iter().map(|(p, t)| (p.clone(), t.clone())));
-            let found = crate::runbook_find::find(&texts, &query);
-            app.show_text_hits(found);
+            // Every section holding every word; when none does, the closest.
+            let all = crate::runbook_find::find_all(&texts, &query, TEXT_HITS);
+            if all.is_empty() {
+                app.show_text_hits(crate::runbook_find::find(&texts, &query));
+            } else {
+                app.show_all_text_hits(all);
+            }
         }
     }
 }
+
+/// Sections the finder's full-text search lists at most.
+const TEXT_HITS: usize = 200;
 
 /// Appends an event; only once it is on disk is it shown, and the status line says so.
 fn append_event(app: &mut App, path: &std::path::Path, event: crate::model::timeline::Event) {

@@ -58,6 +58,41 @@ pub fn find(runbooks: &[(String, String)], query: &str) -> Found {
     choose(candidates.into_iter().flatten().collect(), words.len())
 }
 
+/// Every section that holds every word of `query` (in its heading, its runbook's title and
+/// path, or its text), best first: heading matches, then the more words in the heading itself,
+/// then the more specific (shorter) label. A whole runbook is listed only when the words are
+/// spread over its sections, none holding them all. At most `limit`.
+pub fn find_all(runbooks: &[(String, String)], query: &str, limit: usize) -> Vec<Candidate> {
+    let words = words(query);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let n = words.len();
+    let full: Vec<Candidate> =
+        crate::parallel::map(runbooks, |(path, text)| candidates_of(path, text, &words))
+            .into_iter()
+            .flatten()
+            .filter(|c| c.text_words == n || c.heading_words == n)
+            .collect();
+    let mut all: Vec<Candidate> = full
+        .iter()
+        .filter(|c| {
+            c.anchor.is_some() || !full.iter().any(|k| k.path == c.path && k.anchor.is_some())
+        })
+        .cloned()
+        .collect();
+    all.sort_by(|a, b| {
+        (b.heading_words == n)
+            .cmp(&(a.heading_words == n))
+            .then_with(|| b.own_words.cmp(&a.own_words))
+            .then_with(|| a.anchor.is_none().cmp(&b.anchor.is_none()))
+            .then_with(|| a.label.len().cmp(&b.label.len()))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    all.truncate(limit);
+    all
+}
+
 /// The runbook or heading whose heading (with its runbook's title and path) holds every word,
 /// from headings alone (`heading_cache`): no runbook is read. `None` sends the caller to `find`,
 /// which searches the text as well; when this finds one, `find` finds the same.
@@ -232,6 +267,36 @@ mod tests {
                 "# Redis eviction storm\n\n## Stop the bleeding\n\nToo many keys without TTL.\n".into(),
             ),
         ]
+    }
+
+    #[test]
+    fn every_section_with_every_word_is_listed() {
+        let books = vec![
+            (
+                "runbooks/a.md".to_owned(),
+                "# A\n\n## One\n\nrun kubectl get pods\n\n## Two\n\nkubectl rollout undo\n\n## Three\n\nnothing here\n".to_owned(),
+            ),
+            (
+                "runbooks/b.md".to_owned(),
+                "# B\n\n## Kubectl access\n\nask for it\n".to_owned(),
+            ),
+        ];
+        let all = find_all(&books, "kubectl", 50);
+        let labels: Vec<&str> = all.iter().map(|c| c.label.as_str()).collect();
+        // The heading that names it first, then each section whose text holds it.
+        assert_eq!(
+            labels,
+            [
+                "Kubectl access — runbooks/b.md#kubectl-access",
+                "One — runbooks/a.md#one",
+                "Two — runbooks/a.md#two"
+            ]
+        );
+        // Words spread over two sections: the runbook itself, once.
+        let spread = find_all(&books, "pods rollout", 50);
+        assert_eq!(spread.len(), 1);
+        assert_eq!(spread[0].anchor, None);
+        assert!(find_all(&books, "zzz", 50).is_empty());
     }
 
     #[test]

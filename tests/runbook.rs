@@ -667,3 +667,31 @@ fn a_copy_past_the_right_edge_says_what_was_copied_and_the_labels_show_it_whole(
         )
     );
 }
+
+#[test]
+fn full_text_search_lists_every_section_holding_every_word() {
+    let mut app = harness::example();
+    press(&mut app, "ctrl-p");
+    type_text(&mut app, "aws rds cluster");
+    press(&mut app, "tab");
+    let Some(faultline::app::Overlay::Finder(finder)) = &app.overlay else {
+        panic!("the finder closed");
+    };
+    let hits = finder.text_hits.clone().unwrap_or_default();
+    let mut paths: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
+    paths.dedup();
+    assert!(
+        paths.contains(&"runbooks/database/aurora-failover.md")
+            && paths.contains(&"runbooks/database/restore-from-backup.md"),
+        "{hits:#?}"
+    );
+    assert!(hits.len() >= 3, "every section, not one: {hits:#?}");
+    let status = app.status.clone().unwrap_or_default();
+    assert!(status.contains("holding every word"), "{status}");
+    // Each listed section does hold every word.
+    let texts = faultline::store::runbook_texts(&app.ws.root);
+    for hit in &hits {
+        let (_, text) = texts.iter().find(|(p, _)| *p == hit.path).unwrap();
+        assert!(text.to_lowercase().contains("rds"), "{}", hit.label);
+    }
+}

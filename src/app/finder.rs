@@ -123,6 +123,20 @@ impl App {
         }
     }
 
+    /// The full-text search found sections holding every word: all of them, best first.
+    pub fn show_all_text_hits(&mut self, hits: Vec<crate::runbook_find::Candidate>) {
+        let Some(Overlay::Finder(finder)) = self.overlay.as_mut() else {
+            return;
+        };
+        let n = hits.len();
+        finder.text_hits = Some(hits);
+        finder.selected = 0;
+        self.say(format!(
+            "in the text: {} holding every word, best first",
+            crate::finding::plural(n, "section")
+        ));
+    }
+
     /// The full-text search of the runbooks came back: its sections lead the list.
     pub fn show_text_hits(&mut self, found: crate::runbook_find::Found) {
         let Some(Overlay::Finder(finder)) = self.overlay.as_mut() else {
