@@ -220,6 +220,9 @@ pub struct App {
     /// What is on disk for every file this session changed.
     pub baseline: HashMap<PathBuf, Baseline>,
     pub journal: Option<Journal>,
+    /// Where the event being typed into a timeline is kept (also when the register is
+    /// read-only, as it is during an incident).
+    pub draft_journal: Option<Journal>,
     pub effects: VecDeque<Effect>,
     pub search: SearchIndex,
     /// Indices into `ws.components` shown in the list (all, or those with risks in the filter).
@@ -300,6 +303,7 @@ impl App {
             history: crate::history::History::default(),
             baseline: HashMap::new(),
             journal: None,
+            draft_journal: None,
             effects: VecDeque::new(),
             search: SearchIndex::default(),
             visible: Vec::new(),
@@ -532,6 +536,7 @@ impl App {
             && let Some((_, input)) = self.timeline.as_mut().and_then(|t| t.input.as_mut())
         {
             input.insert(text);
+            self.effects.push_back(Effect::JournalDraft);
             return;
         }
         if self.overlay.is_none() && self.view == View::Runbook && self.context() == Context::Hints

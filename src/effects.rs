@@ -14,6 +14,9 @@ pub enum Effect {
     /// Append the file as it would be with the text typed so far in the open field, so a kill
     /// while typing loses nothing.
     JournalTyping,
+    /// Keep the event being typed on the timeline's input line (or forget it when the line is
+    /// closed), so a kill loses none of it.
+    JournalDraft,
     /// Save every changed file; `overwrite` is one whose change on disk the user chose to
     /// overwrite; `then_quit` quits when everything saved.
     Save {
@@ -90,6 +93,7 @@ fn perform(app: &mut App, effect: Effect) {
                 app.status = Some(format!("recovery journal not written: {err:#}"));
             }
         }
+        Effect::JournalDraft => journal_draft(app),
         Effect::Save {
             overwrite,
             then_quit,
@@ -143,6 +147,48 @@ fn perform(app: &mut App, effect: Effect) {
     }
 }
 
+/// Writes the timeline's input line to the recovery journal's draft (or removes the draft when
+/// the line is closed without recording).
+fn journal_draft(app: &mut App) {
+    let (Some(journal), Some(state)) = (&app.draft_journal, app.timeline.as_deref()) else {
+        return;
+    };
+    let draft = crate::recovery::Draft {
+        timeline: state.path.clone(),
+        kind: state
+            .input
+            .as_ref()
+            .map(|(kind, _)| kind.name().to_owned())
+            .unwrap_or_default(),
+        text: state
+            .input
+            .as_ref()
+            .map(|(_, input)| input.text().to_owned())
+            .unwrap_or_default(),
+    };
+    if let Err(err) = journal.save_draft(&state.path, &draft) {
+        app.status = Some(format!("what you type is not journaled: {err:#}"));
+    }
+}
+
+/// Offers back an event a previous session was typing into this timeline and never recorded
+/// (killed, or the terminal closed): it is on the input line again, Enter records it.
+pub fn restore_draft(app: &mut App) {
+    let (Some(journal), Some(state)) = (&app.draft_journal, app.timeline.as_deref_mut()) else {
+        return;
+    };
+    if state.input.is_some() {
+        return;
+    }
+    let Some(draft) = journal.draft(&state.path) else {
+        return;
+    };
+    let kind = crate::model::timeline::EventKind::parse(&draft.kind)
+        .unwrap_or(crate::model::timeline::EventKind::Note);
+    state.input = Some((kind, crate::editor::TextInput::new(&draft.text, false)));
+    state.restored = true;
+}
+
 /// Sections the finder's full-text search lists at most.
 const TEXT_HITS: usize = 200;
 
@@ -162,6 +208,12 @@ fn append_event(app: &mut App, path: &std::path::Path, event: crate::model::time
             let resolved = event.known_kind() == Some(crate::model::timeline::EventKind::Resolved);
             state.timeline.events.push(event);
             state.bytes = std::fs::metadata(&absolute).map_or(state.bytes, |m| m.len());
+            // Recorded: what was being typed for it is on disk in the timeline now.
+            if let Some(journal) = &app.draft_journal
+                && state.input.is_none()
+            {
+                let _ = journal.clear_draft(path);
+            }
             app.status = Some(format!("{kind} recorded at {at}, on disk"));
             if resolved {
                 app.offer_write_back();
@@ -316,6 +368,7 @@ pub fn load_timeline(
         card,
         revealed: false,
         reading: None,
+        restored: false,
     })
 }
 

@@ -253,6 +253,65 @@ impl Journal {
     pub fn clear(&self) -> Result<()> {
         self.retain(&[])
     }
+
+    /// Where the event being typed into a timeline's input line is kept, beside the journal.
+    fn draft_path(&self, timeline: &Path) -> PathBuf {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        timeline.hash(&mut hasher);
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.path
+            .with_file_name(format!("{stem}-draft-{:016x}.json", hasher.finish()))
+    }
+
+    /// Keeps the event being typed into `timeline`'s input line (its kind and text), written
+    /// whole and flushed on every keystroke, so a kill loses none of it. Empty text removes it.
+    pub fn save_draft(&self, timeline: &Path, draft: &Draft) -> Result<()> {
+        let path = self.draft_path(timeline);
+        if draft.text.is_empty() {
+            return self.clear_draft(timeline);
+        }
+        if let Some(dir) = path.parent() {
+            create_private_dir(dir)?;
+        }
+        crate::store::save_atomic_with_mode(&path, &serde_json::to_vec(draft)?, Some(0o600))
+            .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&path)))
+    }
+
+    /// The event a previous session was typing into `timeline` and never recorded.
+    pub fn draft(&self, timeline: &Path) -> Option<Draft> {
+        /// A draft is one line of typing: anything larger is not one of ours.
+        const LIMIT: u64 = 1024 * 1024;
+        let path = self.draft_path(timeline);
+        if fs::metadata(&path).ok()?.len() > LIMIT {
+            return None;
+        }
+        let bytes = fs::read(path).ok()?;
+        serde_json::from_slice::<Draft>(&bytes)
+            .ok()
+            .filter(|d| d.timeline == timeline && !d.text.is_empty())
+    }
+
+    /// Forgets a timeline's draft: the event was recorded, or dropped on purpose.
+    pub fn clear_draft(&self, timeline: &Path) -> Result<()> {
+        match fs::remove_file(self.draft_path(timeline)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err.into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The event being typed on a timeline's input line, not yet recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Workspace-relative path of the timeline.
+    pub timeline: PathBuf,
+    /// The event's kind, as timelines write it (`hypothesis`).
+    pub kind: String,
+    pub text: String,
 }
 
 /// What changed from `last` to `now` when their risks are the same ones in the same order.

@@ -168,6 +168,7 @@ fn load_app_with(cli: &Cli, registers: bool) -> Result<App> {
         app.status = Some(format!("incident {name} is open (--edit edits anyway)"));
     }
     app.registers_pending = !registers;
+    app.draft_journal = Journal::for_workspace(&root);
     if !app.read_only {
         app.journal = Journal::for_workspace(&root);
         // Edits to offer back are compared with the registers: once they are loaded.
@@ -444,6 +445,7 @@ pub fn run_timeline_command(cli: &Cli) -> Result<i32> {
     let mut app = load_app(cli)?;
     let state = effects::load_timeline(&app.ws, &rel)?;
     app.open_timeline(state);
+    effects::restore_draft(&mut app);
     event_loop(cli, app, None)
 }
 

@@ -751,3 +751,63 @@ fn a_second_faultline_is_read_only_while_an_incident_is_open() {
     session.send("q");
     assert_eq!(session.wait_exit(), 0);
 }
+
+#[test]
+fn text_typed_on_the_incident_input_line_survives_sigkill() {
+    let (workspace, data) = example_with_data_dir();
+    let data_dir = data.path().to_str().unwrap();
+    let envs = [("XDG_DATA_HOME", data_dir)];
+    let mut first = Session::start_with(
+        workspace.path(),
+        &[
+            "incident",
+            "new",
+            "Checkout",
+            "slow",
+            "--risk",
+            "payments-api/concurrency-limit",
+        ],
+        &envs,
+    );
+    first.wait_for_screen("INCIDENT");
+    first.send("h");
+    first.wait_for_screen("hypothesis: ");
+    first.send("Lambda reserved concurrency too low");
+    first.wait_for_screen("concurrency too low");
+    let pid = first.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    first.wait_exit();
+
+    let mut second = Session::start_with(workspace.path(), &["incident", "open"], &envs);
+    second.wait_for_screen("typed before faultline stopped, not yet recorded: Enter records it");
+    second.wait_for_screen("hypothesis: Lambda reserved concurrency too low");
+    second.send("\r");
+    second.wait_for_screen("hypothesis recorded at");
+    second.send("q");
+    assert_eq!(second.wait_exit(), 0);
+    let file = std::fs::read_dir(workspace.path().join("incidents"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(
+        text.contains("Lambda reserved concurrency too low"),
+        "{text}"
+    );
+    // Recorded: a third start offers nothing back.
+    let mut third = Session::start_with(workspace.path(), &["incident", "open"], &envs);
+    third.wait_for_screen("INCIDENT");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !third.screen().contains("typed before"),
+        "{}",
+        third.screen()
+    );
+    third.send("q");
+    assert_eq!(third.wait_exit(), 0);
+}

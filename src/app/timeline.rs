@@ -52,6 +52,8 @@ pub struct TimelineState {
     pub revealed: bool,
     /// The timeline read whole (every event wrapped, none cut), with the selected event.
     pub reading: Option<usize>,
+    /// The input line holds text a previous session typed and never recorded.
+    pub restored: bool,
 }
 
 impl TimelineState {
@@ -98,6 +100,9 @@ impl App {
             return;
         };
         if let Some((kind, mut input)) = state.input.take() {
+            if matches!(action, Action::EditCommit | Action::EditCancel) {
+                state.restored = false;
+            }
             match action {
                 Action::EditCommit => {
                     let text = input.text().trim().to_owned();
@@ -107,10 +112,18 @@ impl App {
                         self.record_event(kind, text, |_| {});
                     }
                 }
-                Action::EditCancel => self.say("not recorded"),
+                Action::EditCancel => {
+                    self.say("not recorded");
+                    self.effects.push_back(Effect::JournalDraft);
+                }
                 other => {
+                    let old = input.text().to_owned();
                     edit_text(&mut input, other);
+                    let changed = old != input.text();
                     state.input = Some((kind, input));
+                    if changed {
+                        self.effects.push_back(Effect::JournalDraft);
+                    }
                 }
             }
             return;

@@ -406,6 +406,19 @@ fn render_events(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
 fn render_status(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
     if let Some((kind, input)) = &state.input {
         let prompt = format!("{kind}: ");
+        // Text typed before faultline stopped, offered back: said on the row above.
+        if state.restored && area.y > 0 {
+            let above = Rect::new(area.x, area.y - 1, area.width, 1);
+            frame.render_widget(ratatui::widgets::Clear, above);
+            frame.render_widget(
+                Paragraph::new(crate::list::truncate(
+                    " typed before faultline stopped, not yet recorded: Enter records it, Esc drops it",
+                    usize::from(area.width),
+                ))
+                .style(app.theme.warning()),
+                above,
+            );
+        }
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(prompt.clone(), app.theme.label()),
