@@ -25,9 +25,12 @@ shoot() { # html-file png-file width height
     --window-size="$3,$4" --screenshot="$2" "file://$1" >/dev/null 2>&1
 }
 
-# The HTML report of the example workspace.
+# The HTML report of the example workspace, on a laptop (1280 px) and a phone (390 px): prose
+# wraps between words, narrow columns keep their width, and on the phone each table scrolls
+# sideways. Look at both after a change to the report's layout.
 "$bin" export --format html -o "$work/report.html" >/dev/null
-shoot "$work/report.html" "$out/report.png" 1200 1300
+shoot "$work/report.html" "$out/report.png" 1280 1300
+shoot "$work/report.html" "$out/report-phone.png" 390 844
 
 # The TUI at 100×30, on payments-api's risks, through tmux and aha.
 tmux new-session -d -s shot -x 100 -y 30 "FAULTLINE_TODAY=2026-11-24 $bin"
@@ -42,4 +45,4 @@ sleep 0.5
 } > "$work/tui.html"
 tmux send-keys -t shot q
 shoot "$work/tui.html" "$out/tui.png" 920 580
-echo "wrote assets/report.png and assets/tui.png"
+echo "wrote assets/report.png, assets/report-phone.png and assets/tui.png"

@@ -228,6 +228,28 @@ pub fn markdown(registers: &[&Register]) -> String {
     crate::sanitize::safe_markdown(&out)
 }
 
+/// A path, escaped, that may break after each `/` and before a `#` on a narrow screen (and
+/// nowhere else): `runbooks/<wbr>db/<wbr>failover.md<wbr>#promote`.
+fn breakable_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 32);
+    let mut piece = String::new();
+    for c in path.chars() {
+        if c == '#' {
+            out.push_str(&escape(&piece));
+            out.push_str("<wbr>");
+            piece.clear();
+        }
+        piece.push(c);
+        if c == '/' {
+            out.push_str(&escape(&piece));
+            out.push_str("<wbr>");
+            piece.clear();
+        }
+    }
+    out.push_str(&escape(&piece));
+    out
+}
+
 /// HTML-escapes text.
 pub fn escape(text: &str) -> String {
     let text = crate::sanitize::sanitize_keep_newlines(text);
@@ -245,12 +267,19 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#111;padding:0 1rem}
-h1,h2{margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-.heat td{width:5.5rem;text-align:center;font-weight:600}.low{background:#d9f2d9}.medium{background:#fff3c4}.high{background:#ffd6a5}.critical{background:#ffb3b3}
-.empty{color:#888}.bar{background:#eee;border:1px solid #999;height:1rem;width:20rem;position:relative}.bar span{display:block;height:100%;background:#4a7}
+/// Prose columns wrap between words (a word longer than its cell breaks only then); the narrow
+/// columns (scores, levels, status, numbers) keep their natural width and never break; on a
+/// narrow screen (a phone) each table scrolls sideways in its own box instead of squeezing
+/// every column to a letter.
+const CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#111;padding:0 1rem}
+h1,h2{margin-top:2rem}.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.5rem 0}
+table{border-collapse:collapse}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word;hyphens:manual}
+th{white-space:nowrap}td.n{white-space:nowrap}td.path{font-size:90%}
+.heat td{width:5.5rem;text-align:center;font-weight:600;white-space:nowrap}.low{background:#d9f2d9}.medium{background:#fff3c4}.high{background:#ffd6a5}.critical{background:#ffb3b3}
+.empty{color:#888}.bar{background:#eee;border:1px solid #999;height:1rem;width:20rem;max-width:100%;position:relative}.bar span{display:block;height:100%;background:#4a7}
 .bar.over span{background:#c33}code{font-size:90%}
-@media print{body{margin:0;max-width:none}h2{page-break-before:auto}.bar{border-color:#000}a{color:inherit}}";
+@media (max-width:40rem){body{margin:1rem auto;padding:0 .5rem;font-size:14px}td.prose{min-width:14rem}.heat th{white-space:normal}.heat td{width:auto;padding:.3rem .25rem}}
+@media print{body{margin:0;max-width:none}.scroll{overflow:visible}h2{page-break-before:auto}.bar{border-color:#000}a{color:inherit}}";
 
 /// One self-contained page: heat map, every risk, each component with its budget bar.
 pub fn html(registers: &[&Register], title: &str) -> String {
@@ -263,7 +292,7 @@ pub fn html(registers: &[&Register], title: &str) -> String {
     );
     let risks: usize = registers.iter().map(|r| r.risks.len()).sum();
     let _ = writeln!(out, "<p>{} components, {risks} risks.</p>", registers.len());
-    out.push_str("<h2>Heat map</h2>\n<table class=\"heat\"><tr><th>likelihood ↓ · impact →</th>");
+    out.push_str("<h2>Heat map</h2>\n<div class=\"scroll\"><table class=\"heat\"><tr><th>likelihood ↓ · impact →</th>");
     for i in Level::ALL {
         let _ = write!(out, "<th>{i}</th>");
     }
@@ -285,7 +314,7 @@ pub fn html(registers: &[&Register], title: &str) -> String {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n<h2>Risks by score</h2>\n<table><tr><th>risk</th><th>component</th><th>score</th><th>status</th><th>detection</th><th>mitigation</th><th>runbook</th></tr>\n");
+    out.push_str("</table></div>\n<h2>Risks by score</h2>\n<div class=\"scroll\"><table><tr><th>risk</th><th>component</th><th>score</th><th>status</th><th>detection</th><th>mitigation</th><th>runbook</th></tr>\n");
     let mut all: Vec<(&Register, &crate::model::Risk)> = registers
         .iter()
         .flat_map(|reg| reg.risks.iter().map(move |r| (*reg, r)))
@@ -298,7 +327,7 @@ pub fn html(registers: &[&Register], title: &str) -> String {
     for (reg, r) in &all {
         let _ = writeln!(
             out,
-            "<tr><td>{} <code>{}</code></td><td>{}</td><td class=\"{}\">{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"prose\">{} <code>{}</code></td><td class=\"n\">{}</td><td class=\"n {}\">{} {}</td><td class=\"n\">{}</td><td class=\"prose\">{}</td><td class=\"prose\">{}</td><td class=\"path\">{}</td></tr>",
             escape(&r.title),
             escape(&r.id),
             escape(&reg.component),
@@ -308,10 +337,10 @@ pub fn html(registers: &[&Register], title: &str) -> String {
             r.status,
             escape(&r.detection),
             escape(&r.mitigation),
-            escape(&r.runbook)
+            breakable_path(&r.runbook)
         );
     }
-    out.push_str("</table>\n");
+    out.push_str("</table></div>\n");
     for reg in registers {
         let _ = writeln!(
             out,
@@ -338,13 +367,13 @@ pub fn html(registers: &[&Register], title: &str) -> String {
             out.push_str("<p><em>No risks recorded.</em></p>\n");
             continue;
         }
-        out.push_str("<table><tr><th>risk</th><th>L × I</th><th>score</th><th>detect min: estimate · measured</th><th>repair min: estimate · measured</th><th>bad min/yr</th><th>budget share</th></tr>\n");
+        out.push_str("<div class=\"scroll\"><table><tr><th>risk</th><th>L × I</th><th>score</th><th>detect min:<br>estimate · measured</th><th>repair min:<br>estimate · measured</th><th>bad min/yr</th><th>budget share</th></tr>\n");
         for i in reg.risks_by_score() {
             let r = &reg.risks[i];
             let [detect, repair] = estimate_and_measured(r);
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{} × {}</td><td class=\"{}\">{} {}</td><td>{detect}</td><td>{repair}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"prose\">{}</td><td class=\"n\">{} × {}</td><td class=\"n {}\">{} {}</td><td>{detect}</td><td>{repair}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                 escape(&r.title),
                 r.likelihood,
                 r.impact,
@@ -355,7 +384,7 @@ pub fn html(registers: &[&Register], title: &str) -> String {
                 pct(reg.budget_share(r))
             );
         }
-        out.push_str("</table>\n");
+        out.push_str("</table></div>\n");
     }
     out.push_str("</body>\n</html>\n");
     out
@@ -364,6 +393,15 @@ pub fn html(registers: &[&Register], title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_break_after_slashes_and_stay_escaped() {
+        assert_eq!(
+            breakable_path("runbooks/db/fail'over.md#promote"),
+            "runbooks/<wbr>db/<wbr>fail&#39;over.md<wbr>#promote"
+        );
+        assert_eq!(breakable_path("<b>"), "&lt;b&gt;");
+    }
 
     #[test]
     fn the_budget_maths_of_the_example() {

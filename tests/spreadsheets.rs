@@ -212,6 +212,25 @@ fn the_html_report_is_self_contained_and_escapes_every_string() {
     assert!(html.contains("2 CRIT"), "the band's word beside the count");
     // The budget bar, over 100 % in red.
     assert!(html.contains("class=\"bar"), "budget bars");
+    // Layout: words never break mid-letter (the trial read "miti/gati/ng" and "20 / CRI / T"):
+    // prose wraps between words, the score and status cells keep their width, and on a phone
+    // each table scrolls sideways in its own box.
+    assert!(
+        !html.contains("overflow-wrap:anywhere"),
+        "no mid-word breaks"
+    );
+    assert!(html.contains("overflow-wrap:break-word"));
+    assert!(html.contains("td.n{white-space:nowrap}"));
+    assert!(
+        html.contains("<td class=\"n critical\">20 CRIT</td><td class=\"n\">mitigating</td>"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("<div class=\"scroll\"><table").count(),
+        html.matches("<table").count(),
+        "every table in a sideways-scrolling box"
+    );
+    assert!(html.contains("@media (max-width:40rem)"));
     let md = stdout(&faultline(dir.path(), &["export", "--format", "markdown"]));
     assert!(
         md.contains("| **high** | · | · | 1 HIGH | · | 2 CRIT |"),
