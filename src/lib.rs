@@ -18,47 +18,24 @@
 //! `terminal event → keymap → Action → App::update → state → render`. Rendering is pure; file IO
 //! lives in `store` and the commands.
 
-pub mod action;
-pub mod app;
-pub mod backstage;
-pub mod blast;
-pub mod check;
+// The layers, bottom to top: each imports only from its own layer or below (tests/layers.rs).
+pub mod analysis;
 pub mod cli;
-pub mod clock;
 pub mod commands;
-pub mod diff;
-pub mod draw;
-pub mod editor;
-pub mod effects;
-pub mod export;
-pub mod finding;
-pub mod form;
-pub mod git;
-pub mod heading_cache;
-pub mod history;
-pub mod import;
-pub mod keymap;
-pub mod list;
-pub mod locate;
-pub mod markdown;
-pub mod merge;
-pub mod model;
-pub mod monitoring;
-pub mod mouse;
-pub mod parallel;
-pub mod parse;
-pub mod recovery;
-pub mod report;
-pub mod runbook;
-pub mod runbook_find;
-pub mod sanitize;
-pub mod screen;
-pub mod search;
-pub mod store;
-pub mod terminal;
-pub mod timeline;
+pub mod core;
 pub mod tui;
-pub mod ui;
-pub mod viewer;
-pub mod workbook;
-pub mod workspace_gen;
+pub mod workspace;
+
+// The modules by their old flat paths, while callers move over.
+pub use crate::analysis::{
+    check, diff, export, import, list, report, runbook_find, search, workbook,
+};
+pub use crate::core::{
+    blast, clock, draw, finding, history, locate, merge, model, parallel, parse, runbook, sanitize,
+};
+pub use crate::tui::{
+    action, app, editor, effects, form, keymap, markdown, mouse, screen, terminal, ui, viewer,
+};
+pub use crate::workspace::{
+    backstage, git, heading_cache, monitoring, recovery, store, timeline, workspace_gen,
+};

@@ -1,10 +1,23 @@
 //! The TUI's event loop: terminal events become actions through the keymap, `App::update` applies
 //! them, the screen is drawn from state. Signals end the loop so the terminal is restored.
 
+pub mod action;
+pub mod app;
+pub mod editor;
+pub mod effects;
+pub mod form;
+pub mod keymap;
+pub mod markdown;
+pub mod mouse;
+pub mod screen;
+pub mod terminal;
+pub mod ui;
+pub mod viewer;
+
 use crate::app::{App, Checked, Overlay};
 use crate::check::check;
 use crate::cli::Cli;
-use crate::effects::{self, Effect, TerminalRequest};
+use crate::effects::{Effect, TerminalRequest};
 use crate::finding::{Finding, Pos};
 use crate::keymap::{Key, Keymap};
 use crate::recovery::Journal;

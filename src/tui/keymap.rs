@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-pub const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.json");
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.json");
 
 /// Where a binding applies. `Global` is consulted after the specific context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]

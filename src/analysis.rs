@@ -1,0 +1,12 @@
+//! Pure functions from the workspace's contents to findings, text or new registers: check, diff,
+//! search, `runbook QUERY`, list, reports, export and import. Imports `core` and `workspace`.
+
+pub mod check;
+pub mod diff;
+pub mod export;
+pub mod import;
+pub mod list;
+pub mod report;
+pub mod runbook_find;
+pub mod search;
+pub mod workbook;
