@@ -393,21 +393,4 @@ pub enum DiffFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListSort {
-    /// Highest score first
-    Score,
-    /// By component, then score
-    Component,
-    /// Least recently rehearsed first (never rehearsed at the top)
-    Rehearsed,
-    /// Largest share of the component's error budget first (expected bad minutes a year)
-    Budget,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    Table,
-    Csv,
-    Json,
-}
+pub use crate::list::{ListFormat, ListSort};

@@ -10,8 +10,8 @@ use crate::check::check;
 use crate::cli::{CheckFormat, Cli, Command};
 use crate::finding::{Finding, count};
 use crate::model::to_canonical;
+use crate::sanitize::use_color;
 use crate::store::Workspace;
-use crate::ui::theme::use_color;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -24,11 +24,7 @@ pub const SCHEMA: &str = include_str!("../assets/register.schema.json");
 pub const TIMELINE_SCHEMA: &str = include_str!("../assets/timeline.schema.json");
 
 /// Exit codes shared by every command.
-pub mod exit {
-    pub const OK: i32 = 0;
-    pub const FINDINGS: i32 = 1;
-    pub const FAILURE: i32 = 2;
-}
+pub use crate::core::exit;
 
 /// The workspace root named by `--workspace` or found from the current directory.
 pub fn workspace_root(cli: &Cli) -> Result<PathBuf> {

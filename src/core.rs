@@ -5,8 +5,11 @@
 pub mod blast;
 pub mod clock;
 pub mod draw;
+pub mod exit;
 pub mod finding;
 pub mod history;
+pub mod id;
+pub mod links;
 pub mod locate;
 pub mod merge;
 pub mod model;
@@ -14,3 +17,4 @@ pub mod parallel;
 pub mod parse;
 pub mod runbook;
 pub mod sanitize;
+pub mod text;

@@ -8,10 +8,24 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The TUI and the commands never name each other: the wiring is here.
+    let tui = || -> anyhow::Result<faultline::tui::Options> {
+        Ok(faultline::tui::Options {
+            root: commands::workspace_root(&cli)?,
+            read_only: cli.read_only,
+            edit: cli.edit,
+            mouse: !cli.no_mouse(),
+        })
+    };
     let result = match &cli.command {
-        Some(Command::Runbook { query, .. }) => faultline::tui::run_runbook(&cli, &query.join(" ")),
+        Some(Command::Runbook { query, .. }) => {
+            tui().and_then(|opts| faultline::tui::run_runbook(&opts, &query.join(" ")))
+        }
         Some(Command::Incident { .. } | Command::Gameday { .. }) if opens_view(&cli) => {
-            faultline::tui::run_timeline_command(&cli)
+            commands::timeline::view_target(&cli).and_then(|target| match target {
+                Ok(rel) => faultline::tui::run_timeline(&tui()?, &rel),
+                Err(code) => Ok(code),
+            })
         }
         Some(command) => {
             // Only `check --format github` writes workflow commands; every other command's
@@ -34,7 +48,7 @@ fn main() -> ExitCode {
                 Ok(code)
             })
         }
-        None => faultline::tui::run(&cli),
+        None => tui().and_then(|opts| faultline::tui::run(&opts)),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

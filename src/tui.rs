@@ -16,7 +16,6 @@ pub mod viewer;
 
 use crate::app::{App, Checked, Overlay};
 use crate::check::check;
-use crate::cli::Cli;
 use crate::effects::{Effect, TerminalRequest};
 use crate::finding::{Finding, Pos};
 use crate::keymap::{Key, Keymap};
@@ -127,14 +126,27 @@ impl Drop for Watchdog {
     }
 }
 
-/// Builds the app for the workspace named on the command line.
-pub fn load_app(cli: &Cli) -> Result<App> {
-    load_app_with(cli, true)
+/// What the command line tells the TUI: the workspace, and how to open it. `main` builds it,
+/// so the TUI never reads the command line itself.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: std::path::PathBuf,
+    /// `--read-only`: no editing at all.
+    pub read_only: bool,
+    /// `--edit`: edit even while an incident is open.
+    pub edit: bool,
+    /// Clicks and the wheel (`--no-mouse` leaves the mouse to the terminal).
+    pub mouse: bool,
+}
+
+/// Builds the app for the workspace.
+pub fn load_app(opts: &Options) -> Result<App> {
+    load_app_with(opts, true)
 }
 
 /// The app, with its registers loaded now or (`registers` false) by the background check.
-fn load_app_with(cli: &Cli, registers: bool) -> Result<App> {
-    let root = crate::commands::workspace_root(cli)?;
+fn load_app_with(opts: &Options, registers: bool) -> Result<App> {
+    let root = opts.root.clone();
     let ws = if registers {
         Workspace::load_registers(&root)?
     } else {
@@ -163,12 +175,12 @@ fn load_app_with(cli: &Cli, registers: bool) -> Result<App> {
     let mut app = App::loading(ws, findings, keymap, theme);
     // An incident still open in the workspace makes every TUI read-only (the incident view
     // does, and a second terminal must too), unless --edit says otherwise, knowingly.
-    let open_incident = if cli.read_only || cli.edit {
+    let open_incident = if opts.read_only || opts.edit {
         None
     } else {
         open_incident(&root)
     };
-    app.read_only = cli.read_only || open_incident.is_some();
+    app.read_only = opts.read_only || open_incident.is_some();
     if let Some(rel) = &open_incident {
         // Short enough for 80 columns beside the READ-ONLY label.
         let stem = rel
@@ -330,9 +342,9 @@ pub fn find_runbook(root: &std::path::Path, query: &str) -> crate::runbook_find:
 
 /// `faultline runbook QUERY`: the TUI, opened on the match. A weak match opens nothing: the
 /// closest candidates are listed (exit 2), so the wrong runbook is never opened in silence.
-pub fn run_runbook(cli: &Cli, query: &str) -> Result<i32> {
+pub fn run_runbook(opts: &Options, query: &str) -> Result<i32> {
     use crate::runbook_find::Found;
-    let root = crate::commands::workspace_root(cli)?;
+    let root = opts.root.clone();
     match find_runbook(&root, query) {
         // Off a terminal (a pipe, a script), the section is printed as text, as glow does.
         Found::Match(c) if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
@@ -348,10 +360,10 @@ pub fn run_runbook(cli: &Cli, query: &str) -> Result<i32> {
             writeln!(out, "{}", crate::sanitize::quote(&c.path))?;
             out.write_all(section_text(&text, c.anchor.as_deref(), width).as_bytes())?;
             out.flush()?;
-            Ok(crate::commands::exit::OK)
+            Ok(crate::core::exit::OK)
         }
         // The runbook first: the registers load behind it.
-        Found::Match(c) => event_loop(cli, load_app_with(cli, false)?, Some((c.path, c.anchor))),
+        Found::Match(c) => event_loop(opts, load_app_with(opts, false)?, Some((c.path, c.anchor))),
         Found::Weak { words, closest } => {
             let mut err = std::io::stderr().lock();
             writeln!(
@@ -380,7 +392,7 @@ pub fn run_runbook(cli: &Cli, query: &str) -> Result<i32> {
                     )
                 )?;
             }
-            Ok(crate::commands::exit::FAILURE)
+            Ok(crate::core::exit::FAILURE)
         }
     }
 }
@@ -412,62 +424,26 @@ pub fn section_text(markdown: &str, anchor: Option<&str>, width: u16) -> String 
 }
 
 /// Opens the TUI; returns the exit code (128 + signal number when a signal ended it).
-pub fn run(cli: &Cli) -> Result<i32> {
-    run_with(cli, None)
+pub fn run(opts: &Options) -> Result<i32> {
+    let app = load_app(opts)?;
+    event_loop(opts, app, None)
 }
 
-/// `faultline incident …` / `gameday …`: `open` shows the view; `new` starts the timeline and,
-/// in a terminal, shows its view; the rest print and return.
-pub fn run_timeline_command(cli: &Cli) -> Result<i32> {
-    use crate::cli::{Command, GamedayCommand, IncidentCommand, TimelineCommand};
-    use crate::model::timeline::TimelineKind;
-    let root = crate::commands::workspace_root(cli)?;
-    let (kind, open) = match &cli.command {
-        Some(Command::Incident {
-            action: IncidentCommand::Common(TimelineCommand::Open { file, .. }),
-        }) => (TimelineKind::Incident, Some(file.clone())),
-        Some(Command::Gameday {
-            action: GamedayCommand::Common(TimelineCommand::Open { file, .. }),
-        }) => (TimelineKind::Gameday, Some(file.clone())),
-        _ => (TimelineKind::Incident, None),
-    };
-    let rel = match open {
-        Some(file) => {
-            crate::commands::timeline::pick(&root, kind, file.as_deref(), file.is_none())?
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            let outcome = match &cli.command {
-                Some(Command::Incident { action }) => {
-                    crate::commands::timeline::incident(&root, action, &mut out)?
-                }
-                Some(Command::Gameday { action }) => {
-                    crate::commands::timeline::gameday(&root, action, &mut out)?
-                }
-                _ => anyhow::bail!("not a timeline command"),
-            };
-            out.flush()?;
-            match outcome.started {
-                Some(rel) if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
-                    rel
-                }
-                _ => return Ok(outcome.code),
-            }
-        }
-    };
-    let mut app = load_app(cli)?;
-    let state = effects::load_timeline(&app.ws, &rel)?;
+/// The game day / incident view on the timeline `rel` (workspace-relative), with any event a
+/// killed session was typing offered back.
+pub fn run_timeline(opts: &Options, rel: &std::path::Path) -> Result<i32> {
+    let mut app = load_app(opts)?;
+    let state = effects::load_timeline(&app.ws, rel)?;
     app.open_timeline(state);
     effects::restore_draft(&mut app);
-    event_loop(cli, app, None)
+    event_loop(opts, app, None)
 }
 
-fn run_with(cli: &Cli, runbook: Option<(String, Option<String>)>) -> Result<i32> {
-    let app = load_app(cli)?;
-    event_loop(cli, app, runbook)
-}
-
-fn event_loop(cli: &Cli, mut app: App, runbook: Option<(String, Option<String>)>) -> Result<i32> {
+fn event_loop(
+    opts: &Options,
+    mut app: App,
+    runbook: Option<(String, Option<String>)>,
+) -> Result<i32> {
     let checked = check_in_background(&app);
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [
@@ -482,7 +458,7 @@ fn event_loop(cli: &Cli, mut app: App, runbook: Option<(String, Option<String>)>
             usize::try_from(sig).unwrap_or(1),
         )?;
     }
-    let mut guard = TerminalGuard::enter(!cli.no_mouse())?;
+    let mut guard = TerminalGuard::enter(opts.mouse)?;
     let _watchdog = Watchdog::spawn(Arc::clone(&signal));
     let size = guard.terminal.size()?;
     app.resize(size.width, size.height);

@@ -483,14 +483,6 @@ pub fn first_difference_line(a: &str, b: &str) -> usize {
         .map_or_else(|| a.lines().count().min(b.lines().count()) + 1, |i| i + 1)
 }
 
-/// Ids are lowercase letters, digits and hyphens, starting with a letter or digit.
-pub fn is_valid_id(id: &str) -> bool {
-    id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 fn id_message(what: &str, id: &str) -> String {
     format!(
         "{what} `{}` is not valid: use lowercase letters, digits and hyphens (e.g. `{}`)",
@@ -499,7 +491,9 @@ fn id_message(what: &str, id: &str) -> String {
     )
 }
 
-pub use crate::model::suggest_id;
+pub use crate::core::id::{is_valid_id, suggest_id};
+use crate::core::links::has_scheme;
+pub use crate::core::links::normalize;
 
 /// Resolves a link from a file in `from_dir` (workspace-relative; `""` for the register, whose
 /// links are workspace-relative) and checks that it stays inside the workspace and that its file
@@ -636,40 +630,6 @@ fn check_runbook_links(ws: &Workspace, doc: &RunbookDoc, findings: &mut Vec<Find
             ));
         }
     }
-}
-
-/// `scheme:` at the start, as in `https://` or `mailto:`.
-fn has_scheme(link: &str) -> bool {
-    link.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.len() > 1
-            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-    })
-}
-
-/// Joins `dir` and a relative `link` into a workspace-relative path, resolving `.` and `..`
-/// lexically. `None` when it is absolute or climbs above the workspace root.
-pub fn normalize(dir: &str, link: &str) -> Option<String> {
-    if link.starts_with('/')
-        || link.starts_with('\\')
-        || link.get(1..2) == Some(":")
-        || has_scheme(link)
-    {
-        return None;
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in link.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]

@@ -437,8 +437,8 @@ pub fn read_rows_with(
         };
         let component = match cell(row, Column::Component) {
             Some((_, name)) if !name.trim().is_empty() => {
-                let id = crate::check::suggest_id(&name);
-                if !crate::check::is_valid_id(&id) {
+                let id = crate::core::id::suggest_id(&name);
+                if !crate::core::id::is_valid_id(&id) {
                     out.findings.push(error(
                         1,
                         format!("`{name}` makes no component id: row skipped"),
@@ -507,7 +507,7 @@ fn read_row(
     if let Some(t) = text(Column::DependsOn) {
         reg.depends_on = list(&t)
             .iter()
-            .map(|d| crate::check::suggest_id(d))
+            .map(|d| crate::core::id::suggest_id(d))
             .collect();
     }
     for (column, slot) in [
@@ -576,8 +576,8 @@ fn read_row(
     };
     let taken: Vec<&str> = reg.risks.iter().map(|r| r.id.as_str()).collect();
     let id = match text(Column::Id) {
-        Some(id) => crate::check::suggest_id(&id),
-        None => crate::form::unique_id(&title, &taken),
+        Some(id) => crate::core::id::suggest_id(&id),
+        None => crate::core::id::unique_id(&title, &taken),
     };
     if taken.contains(&id.as_str()) {
         let i = cell(row, Column::Id).map_or(1, |(i, _)| i);

@@ -1,12 +1,32 @@
 //! `faultline list`: the register as rows, sorted, as an 80-column table, CSV or JSON.
 
-use crate::cli::{ListFormat, ListSort};
 use crate::model::{Band, Level, Register, Risk, Status};
 use crate::sanitize::sanitize;
 use crate::store::Workspace;
 use serde::Serialize;
 use std::io::{self, Write};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The orders `list` sorts by.
+pub enum ListSort {
+    /// Highest score first
+    Score,
+    /// By component, then score
+    Component,
+    /// Least recently rehearsed first (never rehearsed at the top)
+    Rehearsed,
+    /// Largest share of the component's error budget first (expected bad minutes a year)
+    Budget,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// What `list` writes.
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
 
 /// One risk as a row of the register.
 #[derive(Debug, Clone, Serialize)]
@@ -302,24 +322,7 @@ pub fn csv_field(text: &str) -> String {
     }
 }
 
-/// Cuts `text` to at most `width` columns, ending with `…` when cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
+pub use crate::core::text::truncate;
 
 /// Pads `text` with spaces to `width` columns.
 fn pad(text: &str, width: usize) -> String {

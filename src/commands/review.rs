@@ -112,7 +112,7 @@ pub fn print(
     let d = diff(old, new);
     match format {
         DiffFormat::Text => {
-            let color = crate::ui::theme::use_color(std::io::stdout().is_terminal());
+            let color = crate::sanitize::use_color(std::io::stdout().is_terminal());
             out.write_all(format::text(&d, color).as_bytes())?;
         }
         DiffFormat::Markdown => out.write_all(format::markdown(&d).as_bytes())?,

@@ -423,6 +423,38 @@ fn report(
     Ok(exit::OK)
 }
 
+/// What `incident`/`gameday` `open`, and `new` in a terminal, lead to: the timeline to show in
+/// the view (`Ok`), or, when `new` ran off a terminal, the exit code (`Err`). `main` opens the
+/// view, so the commands never name the TUI.
+pub fn view_target(cli: &crate::cli::Cli) -> Result<std::result::Result<PathBuf, i32>> {
+    use crate::cli::{Command, TimelineCommand};
+    use std::io::IsTerminal;
+    let root = crate::commands::workspace_root(cli)?;
+    let (kind, open) = match &cli.command {
+        Some(Command::Incident {
+            action: IncidentCommand::Common(TimelineCommand::Open { file, .. }),
+        }) => (TimelineKind::Incident, Some(file.clone())),
+        Some(Command::Gameday {
+            action: GamedayCommand::Common(TimelineCommand::Open { file, .. }),
+        }) => (TimelineKind::Gameday, Some(file.clone())),
+        _ => (TimelineKind::Incident, None),
+    };
+    if let Some(file) = open {
+        return Ok(Ok(pick(&root, kind, file.as_deref(), file.is_none())?));
+    }
+    let mut out = std::io::stdout().lock();
+    let outcome = match &cli.command {
+        Some(Command::Incident { action }) => incident(&root, action, &mut out)?,
+        Some(Command::Gameday { action }) => gameday(&root, action, &mut out)?,
+        _ => bail!("not a timeline command"),
+    };
+    out.flush()?;
+    Ok(match outcome.started {
+        Some(rel) if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => Ok(rel),
+        _ => Err(outcome.code),
+    })
+}
+
 /// The risks in play and their runbooks' steps, for the report.
 fn context(ws: &Workspace, timeline: &crate::model::timeline::Timeline) -> crate::report::Context {
     let mut context = crate::report::Context::default();

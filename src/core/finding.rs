@@ -74,7 +74,7 @@ impl Finding {
     /// order for these relative paths, without parsing components at every comparison (sorting
     /// ten thousand findings spent more time there than the check took to find them).
     pub fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-        crate::store::path_order(&a.path, &b.path)
+        crate::core::links::path_order(&a.path, &b.path)
             .then_with(|| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)))
     }
 }
@@ -94,22 +94,7 @@ impl fmt::Display for Finding {
     }
 }
 
-/// "1 register", "2 runbooks": the one plural helper of every message and screen.
-pub fn plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
-/// "2 errors, 1 warning" / "no findings".
-pub fn plural_counts(errors: usize, warnings: usize) -> String {
-    if errors + warnings == 0 {
-        return "no findings".into();
-    }
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
-}
+pub use crate::core::text::{plural, plural_counts};
 
 /// `text.split('\n')` with the memchr crate's search, which is several times faster on long
 /// texts than the standard library's.

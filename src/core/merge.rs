@@ -111,7 +111,7 @@ mod tests {
     use crate::model::Level;
 
     fn base() -> Register {
-        let mut reg = crate::app::new_register("api");
+        let mut reg = Register::new("api");
         for id in ["a", "b", "c"] {
             reg.risks.push(Risk::new(id, id));
         }

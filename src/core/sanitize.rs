@@ -332,6 +332,12 @@ impl Formatter for SafeFormatter<'_> {
     }
 }
 
+/// Whether to colour output to a stream: only a terminal, and never when `NO_COLOR` is set to a
+/// non-empty value (<https://no-color.org>).
+pub fn use_color(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -461,22 +461,7 @@ pub fn next_status(status: Status) -> Status {
     Status::ALL[(i + 1) % Status::ALL.len()]
 }
 
-/// A risk id from a title: its slug, made unique among `taken` with `-2`, `-3`…
-pub fn unique_id(title: &str, taken: &[&str]) -> String {
-    let base = short_id(title);
-    let base = if base.is_empty() {
-        "risk".to_owned()
-    } else {
-        base
-    };
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while taken.contains(&candidate.as_str()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    candidate
-}
+pub use crate::core::id::unique_id;
 
 /// A short id from a title: its first significant words (`Lambda concurrency limit reached`
 /// → `lambda-concurrency-limit-reached`), as `model::short_name` makes them.

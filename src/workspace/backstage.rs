@@ -1,7 +1,7 @@
 //! Backstage's software catalog (`catalog-info.yaml`, one or many documents): the components
 //! and resources it names and their `spec.dependsOn`, for filling `depends_on`.
 
-use crate::check::suggest_id;
+use crate::core::id::suggest_id;
 use crate::finding::Finding;
 use crate::monitoring::yaml::{documents, get, items, pos, text};
 
@@ -52,7 +52,7 @@ pub fn read(path: &str, source: &str) -> Result<(Vec<Entity>, Vec<Finding>), Fin
         };
         let spec = get(doc, "spec");
         let id = suggest_id(name);
-        if !crate::check::is_valid_id(&id) {
+        if !crate::core::id::is_valid_id(&id) {
             findings.push(Finding::error(
                 path,
                 pos(doc),

@@ -397,21 +397,7 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The order of `Path`s (component by component), found faster by comparing bytes with `/`
-/// lowest: a `Path` comparison splits both into components first.
-pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    fn bytes(path: &Path) -> impl Iterator<Item = u8> + '_ {
-        path.as_os_str()
-            .as_encoded_bytes()
-            .iter()
-            .map(|&b| if b == b'/' { 0 } else { b })
-    }
-    if a.as_os_str() == b.as_os_str() {
-        std::cmp::Ordering::Equal
-    } else {
-        bytes(a).cmp(bytes(b))
-    }
-}
+pub use crate::core::links::path_order;
 
 /// A relative path with `/` separators.
 pub fn relative_components(path: &Path) -> String {

@@ -18,7 +18,7 @@ pub fn render(app: &App, selected: usize, frame: &mut Frame) {
     let block = Block::bordered()
         .title(format!(
             " Findings · {} ",
-            crate::commands::plural_counts(errors, warnings)
+            crate::finding::plural_counts(errors, warnings)
         ))
         .title_bottom(" ↑↓ move · Enter go to file · Esc close ");
     let inner = block.inner(area);

@@ -314,7 +314,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         if errors + warnings > 0 {
             spans.push(Span::raw(" "));
             spans.push(Span::styled(
-                crate::commands::plural_counts(errors, warnings),
+                crate::finding::plural_counts(errors, warnings),
                 if errors > 0 {
                     app.theme.error()
                 } else {

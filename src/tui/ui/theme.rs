@@ -4,11 +4,7 @@
 use crate::model::Band;
 use ratatui::style::{Color, Modifier, Style};
 
-/// Whether to colour output to a stream: only a terminal, and never when `NO_COLOR` is set to a
-/// non-empty value (<https://no-color.org>).
-pub fn use_color(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
+pub use crate::sanitize::use_color;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {

@@ -87,7 +87,7 @@ impl MonitoringConfig {
                 .split_once('#')
                 .map_or((url, None), |(f, a)| (f, Some(a)));
             // Leading outside the workspace: kept as written, for the check to say so.
-            let Some(joined) = crate::check::normalize(dir, file) else {
+            let Some(joined) = crate::core::links::normalize(dir, file) else {
                 return Some(url.to_owned());
             };
             return Some(match anchor {

@@ -1,0 +1,109 @@
+//! Ids: what a valid component or risk id is, the valid id closest to a text, and the short
+//! name a title gives a risk id or a timeline file.
+
+/// Ids are lowercase letters, digits and hyphens, starting with a letter or digit.
+pub fn is_valid_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A valid id close to `text`: lowercased, other characters turned into single hyphens.
+pub fn suggest_id(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// Words a name made from a title can do without (`not` is kept: it changes the meaning).
+const FILLER: [&str; 26] = [
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "by", "at",
+    "that", "when", "with", "from", "into", "it", "its", "be", "as", "this", "our",
+];
+
+/// Significant words a name made from a title keeps, and its most characters.
+pub const NAME_WORDS: usize = 5;
+pub const NAME_CHARS: usize = 40;
+
+/// A short name from a title, for a risk id or a timeline file: its first significant words
+/// (filler dropped first), at most `NAME_WORDS` of them and `NAME_CHARS` characters, whole
+/// words only (`Payment service provider outage` → `payment-service-provider-outage`). Empty
+/// when the title has no letter or digit.
+pub fn short_name(title: &str) -> String {
+    let full = suggest_id(title);
+    let significant: Vec<&str> = full.split('-').filter(|w| !FILLER.contains(w)).collect();
+    let words = if significant.iter().any(|w| !w.is_empty()) {
+        significant
+    } else {
+        full.split('-').collect()
+    };
+    let mut out = String::new();
+    for word in words.into_iter().filter(|w| !w.is_empty()).take(NAME_WORDS) {
+        let joined = out.len() + usize::from(!out.is_empty()) + word.len();
+        if joined > NAME_CHARS {
+            if out.is_empty() {
+                // One word longer than a name: cut (ASCII, so any byte is a boundary).
+                out.push_str(&word[..NAME_CHARS]);
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A risk id from a title: its slug, made unique among `taken` with `-2`, `-3`…
+pub fn unique_id(title: &str, taken: &[&str]) -> String {
+    let base = short_name(title);
+    let base = if base.is_empty() {
+        "risk".to_owned()
+    } else {
+        base
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&candidate.as_str()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_keep_five_significant_words_within_forty_characters() {
+        assert_eq!(
+            short_name("Payment service provider outage"),
+            "payment-service-provider-outage"
+        );
+        assert_eq!(
+            short_name("Eviction drops the drivers GEO set"),
+            "eviction-drops-drivers-geo-set"
+        );
+        assert_eq!(
+            short_name("Lambda concurrency limit reached during a sale"),
+            "lambda-concurrency-limit-reached-during"
+        );
+        // Whole words within 40 characters.
+        let long = short_name("Cross-region replication lag exceeds recovery point objective");
+        assert!(long.len() <= NAME_CHARS, "{long}");
+        assert_eq!(long, "cross-region-replication-lag-exceeds");
+        assert_eq!(short_name("DNS not resolving"), "dns-not-resolving");
+        assert_eq!(short_name("The"), "the");
+        assert_eq!(short_name("!!!"), "");
+        assert_eq!(short_name(&"x".repeat(60)).len(), NAME_CHARS);
+    }
+}

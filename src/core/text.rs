@@ -1,0 +1,40 @@
+//! Words and widths for people: one plural helper, finding counts, and cutting text to a width
+//! with `…`.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// "1 register", "2 runbooks": the one plural helper of every message and screen.
+pub fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "2 errors, 1 warning" / "no findings".
+pub fn plural_counts(errors: usize, warnings: usize) -> String {
+    if errors + warnings == 0 {
+        return "no findings".into();
+    }
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// Cuts `text` to at most `width` columns, ending with `…` when cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
