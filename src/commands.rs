@@ -220,9 +220,7 @@ struct CheckReport<'a> {
 }
 
 fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result<i32> {
-    let mut findings = check(ws, today());
-    findings.extend(crate::timeline::check_all(ws));
-    findings.sort_by(Finding::order);
+    let findings = check(ws, today());
     let (errors, warnings) = count(&findings);
     match format {
         CheckFormat::Json => {

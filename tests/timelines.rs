@@ -671,6 +671,13 @@ fn check_warns_on_a_game_day_left_open_until_it_is_cancelled() {
         text.contains("started 23 days ago and is still open") && text.contains("[timeline-open]"),
         "{text}"
     );
+    // The TUI's check is the same check: it finds it too.
+    let ws = faultline::store::Workspace::load(dir.path()).unwrap();
+    let findings = faultline::check::check(&ws, jiff::civil::date(2026, 11, 24));
+    assert!(
+        findings.iter().any(|f| f.rule == "timeline-open"),
+        "{findings:#?}"
+    );
     faultline(dir.path(), &["gameday", "cancel"], NOW);
     let text = stdout(&check(dir.path()));
     assert!(!text.contains("[timeline-open]"), "{text}");

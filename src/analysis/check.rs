@@ -39,6 +39,8 @@ pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
     });
     findings.extend(per_runbook.into_iter().flatten());
     alerts::inventory(ws, &mut findings);
+    // The timelines too: one definition of what `check` runs, for the CLI and the TUI alike.
+    findings.extend(crate::timeline::check_all(ws, today));
     findings.sort_by(Finding::order);
     findings
 }
