@@ -266,3 +266,22 @@ fn context_of(name: &str) -> faultline::keymap::Context {
         _ => faultline::keymap::Context::Popup,
     }
 }
+
+#[test]
+fn a_popup_names_the_keys_the_keymap_binds() {
+    // The user gives `y` to "no" in confirmations: the delete question must not say "y yes".
+    let dir = example_copy();
+    let overrides = dir.path().join("keymap.json");
+    std::fs::write(
+        &overrides,
+        r#"{"confirm": [{ "keys": ["y"], "action": "no" }]}"#,
+    )
+    .unwrap();
+    let mut app = app_for(dir.path(), false);
+    app.keymap = faultline::keymap::Keymap::with_overrides(&overrides).unwrap();
+    press(&mut app, "tab d");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
+    let text = harness::screen(&app);
+    assert!(!text.contains("y yes"), "{text}");
+    assert!(text.contains("Enter yes · n no"), "{text}");
+}

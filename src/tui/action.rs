@@ -1,326 +1,146 @@
 //! Everything a user can do, by name. Keys map to these through the keymap; `App::update` is the
-//! only place that gives them meaning.
+//! only place that gives them meaning. Each action is declared once, below: its name, what help
+//! says it does, and whether it edits the register; the enum, `ALL`, `describe` and `is_edit`
+//! are made from that one list.
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    // Moving around.
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    FocusLeft,
-    FocusRight,
-    NextPane,
-    PrevPane,
-    Select,
-    // Views and popups.
-    HeatMap,
-    BlastRadius,
-    Finder,
-    SearchText,
-    CommandLine,
-    Filter,
-    Complete,
-    Findings,
-    Help,
-    Back,
-    Quit,
-    // The runbook viewer.
-    OpenRunbook,
-    Toc,
-    Backlinks,
-    Search,
-    SearchNext,
-    SearchPrev,
-    NextLink,
-    PrevLink,
-    GoBack,
-    GoForward,
-    OpenExternal,
-    Copy,
-    OpenEditor,
-    // Game days and incidents.
-    LogHypothesis,
-    LogAction,
-    LogObservation,
-    LogDecision,
-    LogQuestion,
-    LogNote,
-    TickStep,
-    MarkDetected,
-    MarkMitigated,
-    MarkResolved,
-    SeverityUp,
-    SeverityDown,
-    ToggleTimeline,
-    Reveal,
-    // Editing the register.
-    Edit,
-    Level1,
-    Level2,
-    Level3,
-    Level4,
-    Level5,
-    LevelUp,
-    LevelDown,
-    CycleStatus,
-    AddRisk,
-    AddComponent,
-    Delete,
-    MoveUp,
-    MoveDown,
-    ToggleOrder,
-    Undo,
-    Redo,
-    Save,
-    // Answers in popups.
-    Yes,
-    No,
-    Discard,
-    Reload,
-    Overwrite,
-    Merge,
-    ReplaceEstimate,
-    Restore,
-    // The line editor.
-    EditCommit,
-    EditCancel,
-    NextField,
-    PrevField,
-    EditNewline,
-    CursorLeft,
-    CursorRight,
-    WordLeft,
-    WordRight,
-    LineStart,
-    LineEnd,
-    DeleteBack,
-    DeleteForward,
-    DeleteWordBack,
-    DeleteToStart,
-    DeleteToEnd,
+/// `edit` after an action's description marks it as changing the register.
+macro_rules! is_edit {
+    () => {
+        false
+    };
+    (edit) => {
+        true
+    };
 }
 
-impl Action {
-    /// Every action, in the order help lists them.
-    pub const ALL: [Action; 91] = [
-        Action::Up,
-        Action::Down,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::FocusLeft,
-        Action::FocusRight,
-        Action::NextPane,
-        Action::PrevPane,
-        Action::Select,
-        Action::HeatMap,
-        Action::BlastRadius,
-        Action::Finder,
-        Action::SearchText,
-        Action::CommandLine,
-        Action::Filter,
-        Action::Complete,
-        Action::Findings,
-        Action::Help,
-        Action::Back,
-        Action::Quit,
-        Action::OpenRunbook,
-        Action::Toc,
-        Action::Backlinks,
-        Action::Search,
-        Action::SearchNext,
-        Action::SearchPrev,
-        Action::NextLink,
-        Action::PrevLink,
-        Action::GoBack,
-        Action::GoForward,
-        Action::OpenExternal,
-        Action::Copy,
-        Action::OpenEditor,
-        Action::LogHypothesis,
-        Action::LogAction,
-        Action::LogObservation,
-        Action::LogDecision,
-        Action::LogQuestion,
-        Action::LogNote,
-        Action::TickStep,
-        Action::MarkDetected,
-        Action::MarkMitigated,
-        Action::MarkResolved,
-        Action::SeverityUp,
-        Action::SeverityDown,
-        Action::ToggleTimeline,
-        Action::Reveal,
-        Action::Edit,
-        Action::Level1,
-        Action::Level2,
-        Action::Level3,
-        Action::Level4,
-        Action::Level5,
-        Action::LevelUp,
-        Action::LevelDown,
-        Action::CycleStatus,
-        Action::AddRisk,
-        Action::AddComponent,
-        Action::Delete,
-        Action::MoveUp,
-        Action::MoveDown,
-        Action::ToggleOrder,
-        Action::Undo,
-        Action::Redo,
-        Action::Save,
-        Action::Yes,
-        Action::No,
-        Action::Discard,
-        Action::Reload,
-        Action::Overwrite,
-        Action::Merge,
-        Action::ReplaceEstimate,
-        Action::Restore,
-        Action::EditCommit,
-        Action::EditCancel,
-        Action::NextField,
-        Action::PrevField,
-        Action::EditNewline,
-        Action::CursorLeft,
-        Action::CursorRight,
-        Action::WordLeft,
-        Action::WordRight,
-        Action::LineStart,
-        Action::LineEnd,
-        Action::DeleteBack,
-        Action::DeleteForward,
-        Action::DeleteWordBack,
-        Action::DeleteToStart,
-        Action::DeleteToEnd,
-    ];
-
-    /// What the action does, for the help screen.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Action::Up => "move up",
-            Action::Down => "move down",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::Top => "go to the first item",
-            Action::Bottom => "go to the last item",
-            Action::FocusLeft => "focus the pane to the left",
-            Action::FocusRight => "focus the pane to the right",
-            Action::NextPane => "focus the next pane",
-            Action::PrevPane => "focus the previous pane",
-            Action::Select => "open or edit the selected item",
-            Action::HeatMap => "heat map: likelihood × impact",
-            Action::BlastRadius => "blast radius: what a failure of this component reaches",
-            Action::Finder => "find a component, risk, runbook or heading",
-            Action::SearchText => "search the runbooks' full text for the query",
-            Action::CommandLine => "command line (:w, :q, :wq, :q!, :new, :filter, :sort …)",
-            Action::Filter => "filter the list: only what contains the text",
-            Action::Complete => "complete the command",
-            Action::Findings => "show load errors and check findings",
-            Action::Help => "show this help",
-            Action::Back => "close, go back or clear the filter (never quits)",
-            Action::Quit => "quit faultline",
-            Action::OpenRunbook => "open the risk's runbook (or stub one)",
-            Action::Toc => "table of contents",
-            Action::Backlinks => "risks that link to this runbook",
-            Action::Search => "search in the document",
-            Action::SearchNext => "next match",
-            Action::SearchPrev => "previous match",
-            Action::NextLink => "focus the next link on screen",
-            Action::PrevLink => "focus the previous link on screen",
-            Action::GoBack => "back to where you were (the previous page or view)",
-            Action::GoForward => "forward again",
-            Action::OpenExternal => "open the focused web link in the browser",
-            Action::Copy => "copy code on screen (OSC 52); several: letters pick one",
-            Action::OpenEditor => "edit the file (runbook or register) in $VISUAL / $EDITOR",
-            Action::LogHypothesis => "record a hypothesis",
-            Action::LogAction => "record an action taken",
-            Action::LogObservation => "record an observation",
-            Action::LogDecision => "record a decision",
-            Action::LogQuestion => "record a question (a game day's, for the register)",
-            Action::LogNote => "record a note",
-            Action::TickStep => "tick the selected runbook step as done",
-            Action::MarkDetected => "mark the failure detected (now)",
-            Action::MarkMitigated => "mark it mitigated (now)",
-            Action::MarkResolved => "mark it resolved (now)",
-            Action::SeverityUp => "raise the severity (towards P1)",
-            Action::SeverityDown => "lower the severity (towards P4)",
-            Action::ToggleTimeline => "show the timeline or the runbook steps (narrow screens)",
-            Action::Reveal => "reveal or hide the facilitator card's answers",
-            Action::Edit => "edit the selected field",
-            Action::Level1 => "set level 1 (very-low): likelihood, then impact",
-            Action::Level2 => "set level 2 (low)",
-            Action::Level3 => "set level 3 (medium)",
-            Action::Level4 => "set level 4 (high)",
-            Action::Level5 => "set level 5 (very-high)",
-            Action::LevelUp => "raise the level being set",
-            Action::LevelDown => "lower the level being set",
-            Action::CycleStatus => "cycle status: open, mitigating, mitigated, accepted",
-            Action::AddRisk => "add a risk to the component",
-            Action::AddComponent => "add a component (a new register file)",
-            Action::Delete => "delete the selected risk, component or list item",
-            Action::MoveUp => "move the risk up in file order",
-            Action::MoveDown => "move the risk down in file order",
-            Action::ToggleOrder => "order risks by score or as in the file",
-            Action::Undo => "undo",
-            Action::Redo => "redo",
-            Action::Save => "save every changed file",
-            Action::Yes => "yes",
-            Action::No => "no, cancel",
-            Action::Discard => "discard the changes",
-            Action::Reload => "reload the file from disk",
-            Action::Overwrite => "overwrite the file on disk (drops theirs)",
-            Action::Merge => "merge their changes with yours",
-            Action::ReplaceEstimate => "record and replace the estimate with the measurement",
-            Action::Restore => "restore the unsaved edits",
-            Action::EditCommit => "keep the value",
-            Action::EditCancel => "cancel the edit",
-            Action::NextField => "keep the value and edit the next field",
-            Action::PrevField => "keep the value and edit the previous field",
-            Action::EditNewline => "new line (descriptions)",
-            Action::CursorLeft => "cursor left",
-            Action::CursorRight => "cursor right",
-            Action::WordLeft => "word left",
-            Action::WordRight => "word right",
-            Action::LineStart => "start of line",
-            Action::LineEnd => "end of line",
-            Action::DeleteBack => "delete the character before the cursor",
-            Action::DeleteForward => "delete the character under the cursor",
-            Action::DeleteWordBack => "delete the word before the cursor",
-            Action::DeleteToStart => "delete to the start of the line",
-            Action::DeleteToEnd => "delete to the end of the line",
+macro_rules! actions {
+    ($($name:ident => $describe:literal $($edit:ident)?,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum Action {
+            $($name,)*
         }
-    }
 
-    /// Actions that change the register; refused in read-only mode.
-    pub fn is_edit(self) -> bool {
-        matches!(
-            self,
-            Action::Edit
-                | Action::Level1
-                | Action::Level2
-                | Action::Level3
-                | Action::Level4
-                | Action::Level5
-                | Action::LevelUp
-                | Action::LevelDown
-                | Action::CycleStatus
-                | Action::AddRisk
-                | Action::AddComponent
-                | Action::Delete
-                | Action::MoveUp
-                | Action::MoveDown
-                | Action::Undo
-                | Action::Redo
-                | Action::Save
-                | Action::OpenEditor
-        )
-    }
+        impl Action {
+            /// Every action, in the order help lists them.
+            pub const ALL: &'static [Action] = &[$(Action::$name,)*];
+
+            /// What the action does, for the help screen.
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $(Action::$name => $describe,)*
+                }
+            }
+
+            /// Actions that change the register; refused in read-only mode.
+            pub fn is_edit(self) -> bool {
+                match self {
+                    $(Action::$name => is_edit!($($edit)?),)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    // Moving around.
+    Up => "move up",
+    Down => "move down",
+    PageUp => "page up",
+    PageDown => "page down",
+    Top => "go to the first item",
+    Bottom => "go to the last item",
+    FocusLeft => "focus the pane to the left",
+    FocusRight => "focus the pane to the right",
+    NextPane => "focus the next pane",
+    PrevPane => "focus the previous pane",
+    Select => "open or edit the selected item",
+    // Views and popups.
+    HeatMap => "heat map: likelihood × impact",
+    BlastRadius => "blast radius: what a failure of this component reaches",
+    Finder => "find a component, risk, runbook or heading",
+    SearchText => "search the runbooks' full text for the query",
+    CommandLine => "command line (:w, :q, :wq, :q!, :new, :filter, :sort …)",
+    Filter => "filter the list: only what contains the text",
+    Complete => "complete the command",
+    Findings => "show load errors and check findings",
+    Help => "show this help",
+    Back => "close, go back or clear the filter (never quits)",
+    Quit => "quit faultline",
+    // The runbook viewer.
+    OpenRunbook => "open the risk's runbook (or stub one)",
+    Toc => "table of contents",
+    Backlinks => "risks that link to this runbook",
+    Search => "search in the document",
+    SearchNext => "next match",
+    SearchPrev => "previous match",
+    NextLink => "focus the next link on screen",
+    PrevLink => "focus the previous link on screen",
+    GoBack => "back to where you were (the previous page or view)",
+    GoForward => "forward again",
+    OpenExternal => "open the focused web link in the browser",
+    Copy => "copy code on screen (OSC 52); several: letters pick one",
+    OpenEditor => "edit the file (runbook or register) in $VISUAL / $EDITOR" edit,
+    // Game days and incidents.
+    LogHypothesis => "record a hypothesis",
+    LogAction => "record an action taken",
+    LogObservation => "record an observation",
+    LogDecision => "record a decision",
+    LogQuestion => "record a question (a game day's, for the register)",
+    LogNote => "record a note",
+    TickStep => "tick the selected runbook step as done",
+    MarkDetected => "mark the failure detected (now)",
+    MarkMitigated => "mark it mitigated (now)",
+    MarkResolved => "mark it resolved (now)",
+    SeverityUp => "raise the severity (towards P1)",
+    SeverityDown => "lower the severity (towards P4)",
+    ToggleTimeline => "show the timeline or the runbook steps (narrow screens)",
+    Reveal => "reveal or hide the facilitator card's answers",
+    // Editing the register.
+    Edit => "edit the selected field" edit,
+    Level1 => "set level 1 (very-low): likelihood, then impact" edit,
+    Level2 => "set level 2 (low)" edit,
+    Level3 => "set level 3 (medium)" edit,
+    Level4 => "set level 4 (high)" edit,
+    Level5 => "set level 5 (very-high)" edit,
+    LevelUp => "raise the level being set" edit,
+    LevelDown => "lower the level being set" edit,
+    CycleStatus => "cycle status: open, mitigating, mitigated, accepted" edit,
+    AddRisk => "add a risk to the component" edit,
+    AddComponent => "add a component (a new register file)" edit,
+    Delete => "delete the selected risk, component or list item" edit,
+    MoveUp => "move the risk up in file order" edit,
+    MoveDown => "move the risk down in file order" edit,
+    ToggleOrder => "order risks by score or as in the file",
+    Undo => "undo" edit,
+    Redo => "redo" edit,
+    Save => "save every changed file" edit,
+    // Answers in popups.
+    Yes => "yes",
+    No => "no, cancel",
+    Discard => "discard the changes",
+    Reload => "reload the file from disk",
+    Overwrite => "overwrite the file on disk (drops theirs)",
+    Merge => "merge their changes with yours",
+    ReplaceEstimate => "record and replace the estimate with the measurement",
+    Restore => "restore the unsaved edits",
+    // The line editor.
+    EditCommit => "keep the value",
+    EditCancel => "cancel the edit",
+    NextField => "keep the value and edit the next field",
+    PrevField => "keep the value and edit the previous field",
+    EditNewline => "new line (descriptions)",
+    CursorLeft => "cursor left",
+    CursorRight => "cursor right",
+    WordLeft => "word left",
+    WordRight => "word right",
+    LineStart => "start of line",
+    LineEnd => "end of line",
+    DeleteBack => "delete the character before the cursor",
+    DeleteForward => "delete the character under the cursor",
+    DeleteWordBack => "delete the word before the cursor",
+    DeleteToStart => "delete to the start of the line",
+    DeleteToEnd => "delete to the end of the line",
 }

@@ -297,7 +297,7 @@ mod tests {
     #[test]
     fn every_action_is_bound_and_described() {
         let keymap = Keymap::default_keymap();
-        for action in Action::ALL {
+        for &action in Action::ALL {
             let bound = keymap
                 .contexts()
                 .any(|(_, bindings)| bindings.iter().any(|b| b.action == action));

@@ -1,7 +1,9 @@
 //! Small popups that ask one question: confirm a delete, unsaved changes on quit, a file changed
 //! on disk, edits recovered from a crash, and a new component's id.
 
+use crate::action::Action;
 use crate::app::{App, Overlay};
+use crate::keymap::Context;
 use crate::sanitize::sanitize;
 use crate::screen::popup_area;
 use crate::ui::widgets::wrap;
@@ -9,6 +11,19 @@ use ratatui::Frame;
 use ratatui::layout::Position;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
+
+/// Key hints for a popup, each key looked up in the keymap (a remapped key shows as remapped):
+/// `y record · n no`.
+fn hints(app: &App, context: Context, hints: &[(Action, &str)]) -> String {
+    hints
+        .iter()
+        .filter_map(|(action, what)| {
+            let key = app.keymap.key_for(context, *action)?;
+            Some(format!("{key} {what}"))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
 
 pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
     let width: u16 = 64;
@@ -22,13 +37,23 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
     let (title, keys) = match overlay {
         Overlay::Confirm { question, pending } => {
             text(question, &mut lines);
-            match pending {
-                crate::app::Pending::WriteBack { .. } => (
-                    " Confirm ",
-                    "y record, keep estimate · e also replace estimate · n no",
+            let keys = match pending {
+                crate::app::Pending::WriteBack { .. } => hints(
+                    app,
+                    Context::Confirm,
+                    &[
+                        (Action::Yes, "record, keep estimate"),
+                        (Action::ReplaceEstimate, "also replace estimate"),
+                        (Action::No, "no"),
+                    ],
                 ),
-                _ => (" Confirm ", "y yes · n no"),
-            }
+                _ => hints(
+                    app,
+                    Context::Confirm,
+                    &[(Action::Yes, "yes"), (Action::No, "no")],
+                ),
+            };
+            (" Confirm ", keys)
         }
         Overlay::Unsaved => {
             let mut dirty: Vec<String> = app
@@ -51,7 +76,18 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             for path in dirty.iter().take(8) {
                 text(&format!("  {path}"), &mut lines);
             }
-            (" Quit ", "s save and quit · d discard and quit · c cancel")
+            (
+                " Quit ",
+                hints(
+                    app,
+                    Context::Unsaved,
+                    &[
+                        (Action::Save, "save and quit"),
+                        (Action::Discard, "discard and quit"),
+                        (Action::No, "cancel"),
+                    ],
+                ),
+            )
         }
         Overlay::Conflict {
             path,
@@ -85,7 +121,16 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
                     "They touch different risks and fields: m merges both.",
                     &mut lines,
                 );
-                "m merge both · r reload (drop mine) · o overwrite (drop theirs) · k keep editing"
+                hints(
+                    app,
+                    Context::Conflict,
+                    &[
+                        (Action::Merge, "merge both"),
+                        (Action::Reload, "reload (drop mine)"),
+                        (Action::Overwrite, "overwrite (drop theirs)"),
+                        (Action::No, "keep editing"),
+                    ],
+                )
             } else {
                 if !details.clashes.is_empty() {
                     text(
@@ -96,7 +141,15 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
                         &mut lines,
                     );
                 }
-                "r reload (drop mine) · o overwrite (drop theirs) · k keep editing"
+                hints(
+                    app,
+                    Context::Conflict,
+                    &[
+                        (Action::Reload, "reload (drop mine)"),
+                        (Action::Overwrite, "overwrite (drop theirs)"),
+                        (Action::No, "keep editing"),
+                    ],
+                )
             };
             (" File changed on disk ", keys)
         }
@@ -121,7 +174,15 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             }
             (
                 " Recover unsaved edits ",
-                "r restore · d discard · Esc decide later",
+                hints(
+                    app,
+                    Context::Recovery,
+                    &[
+                        (Action::Restore, "restore"),
+                        (Action::Discard, "discard"),
+                        (Action::No, "decide later"),
+                    ],
+                ),
             )
         }
         Overlay::NewComponent { input, error } => {
@@ -138,7 +199,7 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
                     lines.push(Line::styled(piece, app.theme.error()));
                 }
             }
-            (" New component ", "Enter create · Esc cancel")
+            (" New component ", "Enter create · Esc cancel".to_owned())
         }
         Overlay::Help { .. }
         | Overlay::Findings { .. }
@@ -151,7 +212,7 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
     // Keys that do not fit the bottom border are listed inside, so none is cut off.
     let bottom = if keys.chars().count() + 2 > inner_width {
         lines.push(Line::from(""));
-        for piece in wrap(keys, inner_width) {
+        for piece in wrap(&keys, inner_width) {
             lines.push(Line::styled(piece, app.theme.label()));
         }
         String::new()
