@@ -94,8 +94,8 @@ pub fn import(
     if kept > 0 {
         writeln!(
             out,
-            "{kept} risk{} already in the register kept as they are (--update replaces them)",
-            if kept == 1 { "" } else { "s" }
+            "{} already in the register kept as they are (--update replaces them)",
+            crate::finding::plural(kept, "risk")
         )?;
     }
     if options.dry_run {
@@ -191,8 +191,8 @@ fn write_changed(root: &Path, before: &Snapshot, after: &Snapshot) -> Result<usi
 fn say_written(out: &mut dyn Write, written: usize) -> std::io::Result<()> {
     writeln!(
         out,
-        "wrote {written} register file{}",
-        if written == 1 { "" } else { "s" }
+        "wrote {}",
+        crate::finding::plural(written, "register file")
     )
 }
 

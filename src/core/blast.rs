@@ -106,10 +106,9 @@ pub fn text(b: &Blast) -> String {
         out.push_str(&format!("nothing depends on {}\n", b.component));
     } else {
         out.push_str(&format!(
-            "a failure of {} reaches {} component{}:\n",
+            "a failure of {} reaches {}:\n",
             b.component,
-            b.reached.len(),
-            if b.reached.len() == 1 { "" } else { "s" }
+            crate::finding::plural(b.reached.len(), "component")
         ));
         for r in &b.reached {
             out.push_str(&format!(

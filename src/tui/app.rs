@@ -761,8 +761,8 @@ impl App {
                 self.focus = Pane::Risks;
                 let count = self.visible.len();
                 self.say(format!(
-                    "likelihood {l} × impact {i}: {count} component{} (Esc clears the filter)",
-                    if count == 1 { "" } else { "s" }
+                    "likelihood {l} × impact {i}: {} (Esc clears the filter)",
+                    crate::finding::plural(count, "component")
                 ));
             }
             Action::HeatMap | Action::Back | Action::GoBack => self.view = View::Register,
@@ -786,9 +786,9 @@ impl App {
                 } else {
                     let shown = self.visible.len();
                     self.say(format!(
-                        "filter “{}”: {shown} component{} (Esc clears it)",
+                        "filter “{}”: {} (Esc clears it)",
                         input.text().trim(),
-                        if shown == 1 { "" } else { "s" }
+                        crate::finding::plural(shown, "component")
                     ));
                 }
             }

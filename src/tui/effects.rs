@@ -306,8 +306,8 @@ fn reload_timeline(app: &mut App) {
         state.bytes = len;
         if added > 0 {
             app.status = Some(format!(
-                "{added} event{} recorded elsewhere",
-                if added == 1 { "" } else { "s" }
+                "{} recorded elsewhere",
+                crate::finding::plural(added, "event")
             ));
         }
     }

@@ -391,9 +391,8 @@ pub fn text(d: &Diff, color: bool) -> String {
     let s = &d.summary;
     let _ = writeln!(
         out,
-        "{} component{} changed ({} added, {} removed); risks: {} added, {} removed, {} changed, {} moved; net score {:+} ({} → {})",
-        s.components_changed,
-        if s.components_changed == 1 { "" } else { "s" },
+        "{} changed ({} added, {} removed); risks: {} added, {} removed, {} changed, {} moved; net score {:+} ({} → {})",
+        crate::finding::plural(s.components_changed, "component"),
         s.components_added,
         s.components_removed,
         s.risks_added,

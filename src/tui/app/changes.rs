@@ -457,8 +457,8 @@ impl App {
         self.record(Change {
             runbooks: Vec::new(),
             label: format!(
-                "restored unsaved edits to {count} file{}",
-                if count == 1 { "" } else { "s" }
+                "restored unsaved edits to {}",
+                crate::finding::plural(count, "file")
             ),
             files,
         });

@@ -282,10 +282,9 @@ impl App {
                 };
                 (
                     format!(
-                        "Delete component {} and its {} risk{}? Its file is removed when you save.{references}",
+                        "Delete component {} and its {}? Its file is removed when you save.{references}",
                         reg.component,
-                        reg.risks.len(),
-                        if reg.risks.len() == 1 { "" } else { "s" }
+                        crate::finding::plural(reg.risks.len(), "risk")
                     ),
                     Pending::DeleteComponent { path },
                 )

@@ -177,11 +177,11 @@ fn render_selected(app: &App, grid: &[[usize; 5]; 5], frame: &mut Frame, area: R
     let s = score(l, i);
     let count = grid[usize::from(l.value() - 1)][usize::from(i.value() - 1)];
     let mut lines = vec![Line::from(format!(
-        "likelihood {l} ({}) × impact {i} ({}) = {s} {} · {count} risk{}",
+        "likelihood {l} ({}) × impact {i} ({}) = {s} {} · {}",
         l.value(),
         i.value(),
         Band::of_score(s),
-        if count == 1 { "" } else { "s" }
+        crate::finding::plural(count, "risk")
     ))];
     let names = app
         .ws

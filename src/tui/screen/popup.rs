@@ -67,9 +67,8 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             dirty.extend(drafts);
             text(
                 &format!(
-                    "{} file{} with unsaved changes:",
-                    dirty.len(),
-                    if dirty.len() == 1 { "" } else { "s" }
+                    "{} with unsaved changes:",
+                    crate::finding::plural(dirty.len(), "file")
                 ),
                 &mut lines,
             );
@@ -160,11 +159,7 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             );
             for entry in entries.iter().take(8) {
                 let what = match &entry.register {
-                    Some(reg) => format!(
-                        "{} risk{}",
-                        reg.risks.len(),
-                        if reg.risks.len() == 1 { "" } else { "s" }
-                    ),
+                    Some(reg) => crate::finding::plural(reg.risks.len(), "risk"),
                     None => "deleted".into(),
                 };
                 text(
@@ -256,9 +251,8 @@ pub fn render_blast(app: &App, blast: &crate::blast::Blast, selected: usize, fra
             .map(|b| format!("{} {b}", blast.risks_by_band.get(*b).copied().unwrap_or(0)))
             .collect();
         let summary = format!(
-            "A failure reaches {} component{}; their risks: {}.",
-            blast.reached.len(),
-            if blast.reached.len() == 1 { "" } else { "s" },
+            "A failure reaches {}; their risks: {}.",
+            crate::finding::plural(blast.reached.len(), "component"),
             bands.join(", ")
         );
         for piece in wrap(&summary, width) {

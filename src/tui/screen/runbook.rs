@@ -147,9 +147,9 @@ fn render_title(viewer: &Viewer, frame: &mut Frame, area: Rect) {
     let percent = viewer.percent();
     let backlinks = viewer.backlink_count;
     let text = format!(
-        " {}{section} · {percent}% · {backlinks} risk{} link here ",
+        " {}{section} · {percent}% · {} link here ",
         sanitize(&viewer.path),
-        if backlinks == 1 { "" } else { "s" }
+        crate::finding::plural(backlinks, "risk")
     );
     frame.render_widget(
         Paragraph::new(crate::list::truncate(&text, usize::from(area.width)))
