@@ -52,6 +52,8 @@ pub fn today() -> jiff::civil::Date {
 
 /// Runs a subcommand, writing its output to `out`. Meant to be the last thing a process does:
 /// the workspace it loads is left for the operating system to take back at exit, not freed.
+// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
+#[allow(clippy::too_many_lines)]
 pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
     match command {
         Command::Diff {

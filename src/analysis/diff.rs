@@ -412,6 +412,8 @@ fn refs<'a>(side: &'a Snapshot, other: &Snapshot) -> Refs<'a> {
 }
 
 /// Computes the diff from `old` to `new`.
+// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
+#[allow(clippy::too_many_lines)]
 pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
     let mut out = Diff::default();
     for (side, snapshot) in [("old", old), ("new", new)] {

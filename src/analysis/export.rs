@@ -342,52 +342,58 @@ pub fn html(registers: &[&Register], title: &str) -> String {
     }
     out.push_str("</table></div>\n");
     for reg in registers {
-        let _ = writeln!(
-            out,
-            "<h2><code>{}</code> — {}</h2>",
-            escape(&reg.component),
-            escape(&reg.title)
-        );
-        if !reg.description.is_empty() {
-            let _ = writeln!(out, "<p>{}</p>", escape(&reg.description));
-        }
-        let (total, share) = reg.budget_use();
-        if let (Some(budget), Some(share)) = (reg.error_budget_minutes(), share) {
-            let width = (share * 100.0).clamp(0.0, 100.0);
-            let over = if share > 1.0 { " over" } else { "" };
-            let _ = writeln!(
-                out,
-                "<p>Error budget {budget:.1} min a year; expected bad minutes {} ({}).</p>\n<div class=\"bar{over}\" role=\"img\" aria-label=\"{} of the error budget\"><span style=\"width:{width:.1}%\"></span></div>",
-                minutes(total),
-                pct(Some(share)),
-                pct(Some(share))
-            );
-        }
-        if reg.risks.is_empty() {
-            out.push_str("<p><em>No risks recorded.</em></p>\n");
-            continue;
-        }
-        out.push_str("<div class=\"scroll\"><table><tr><th>risk</th><th>L × I</th><th>score</th><th>detect min:<br>estimate · measured</th><th>repair min:<br>estimate · measured</th><th>bad min/yr</th><th>budget share</th></tr>\n");
-        for i in reg.risks_by_score() {
-            let r = &reg.risks[i];
-            let [detect, repair] = estimate_and_measured(r);
-            let _ = writeln!(
-                out,
-                "<tr><td class=\"prose\">{}</td><td class=\"n\">{} × {}</td><td class=\"n {}\">{} {}</td><td>{detect}</td><td>{repair}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                escape(&r.title),
-                r.likelihood,
-                r.impact,
-                r.band(),
-                r.score(),
-                r.band().marker().trim(),
-                minutes(r.estimate.bad_minutes_per_year()),
-                pct(reg.budget_share(r))
-            );
-        }
-        out.push_str("</table></div>\n");
+        html_component(&mut out, reg);
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// One component's section of the HTML page: its description, its error-budget bar, and its
+/// risks with estimate and measurement side by side.
+fn html_component(out: &mut String, reg: &Register) {
+    let _ = writeln!(
+        out,
+        "<h2><code>{}</code> — {}</h2>",
+        escape(&reg.component),
+        escape(&reg.title)
+    );
+    if !reg.description.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", escape(&reg.description));
+    }
+    let (total, share) = reg.budget_use();
+    if let (Some(budget), Some(share)) = (reg.error_budget_minutes(), share) {
+        let width = (share * 100.0).clamp(0.0, 100.0);
+        let over = if share > 1.0 { " over" } else { "" };
+        let _ = writeln!(
+            out,
+            "<p>Error budget {budget:.1} min a year; expected bad minutes {} ({}).</p>\n<div class=\"bar{over}\" role=\"img\" aria-label=\"{} of the error budget\"><span style=\"width:{width:.1}%\"></span></div>",
+            minutes(total),
+            pct(Some(share)),
+            pct(Some(share))
+        );
+    }
+    if reg.risks.is_empty() {
+        out.push_str("<p><em>No risks recorded.</em></p>\n");
+        return;
+    }
+    out.push_str("<div class=\"scroll\"><table><tr><th>risk</th><th>L × I</th><th>score</th><th>detect min:<br>estimate · measured</th><th>repair min:<br>estimate · measured</th><th>bad min/yr</th><th>budget share</th></tr>\n");
+    for i in reg.risks_by_score() {
+        let r = &reg.risks[i];
+        let [detect, repair] = estimate_and_measured(r);
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"prose\">{}</td><td class=\"n\">{} × {}</td><td class=\"n {}\">{} {}</td><td>{detect}</td><td>{repair}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&r.title),
+            r.likelihood,
+            r.impact,
+            r.band(),
+            r.score(),
+            r.band().marker().trim(),
+            minutes(r.estimate.bad_minutes_per_year()),
+            pct(reg.budget_share(r))
+        );
+    }
+    out.push_str("</table></div>\n");
 }
 
 #[cfg(test)]

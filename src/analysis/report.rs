@@ -61,6 +61,8 @@ fn whole_seconds(time: &str) -> String {
     }
 }
 
+// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
+#[allow(clippy::too_many_lines)]
 pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     let h = &timeline.header;
     let mut out = String::new();

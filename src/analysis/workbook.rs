@@ -293,6 +293,8 @@ pub fn ods_rows(bytes: &[u8], sheet: Option<&str>) -> Result<(String, Rows), Ref
 
 /// Reads `content.xml` once: the rows of the first sheet named `wanted` (any case; none: the
 /// first sheet), the names of the sheets met on the way for the error when none is.
+// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
+#[allow(clippy::too_many_lines)]
 fn read_ods_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<(String, Rows), Refused> {
     use quick_xml::events::Event;
     let mut zip = open_zip(bytes)?;

@@ -219,63 +219,77 @@ fn shared(
         }
         TimelineCommand::Open { .. } => bail!("the view opens from the event loop"),
         TimelineCommand::Cancel { file, reason } => {
-            let rel = pick_to_write(root, kind, file.as_deref())?;
-            let loaded = crate::timeline::read(root, &rel)?;
-            if loaded.timeline.is_closed() {
-                bail!(
-                    "{} is already {}: nothing was recorded",
-                    crate::sanitize::QuotedPath(&rel),
-                    if loaded.timeline.is_resolved() {
-                        "resolved"
-                    } else {
-                        "abandoned"
-                    }
-                );
-            }
-            let event = Event::new(
-                crate::clock::rfc3339(crate::clock::now()),
-                EventKind::Abandoned,
-                reason.clone().unwrap_or_default(),
-            );
-            crate::timeline::append(&root.join(&rel), &event)?;
-            writeln!(
-                out,
-                "abandoned {}: it stays on disk, closed",
-                crate::sanitize::QuotedPath(&rel)
-            )?;
-            Ok(exit::OK)
+            cancel(root, kind, file.as_deref(), reason.as_deref(), out)
         }
-        TimelineCommand::List => {
-            for rel in crate::timeline::list(root, kind) {
-                match crate::timeline::read(root, &rel) {
-                    Ok(loaded) => {
-                        let t = &loaded.timeline;
-                        writeln!(
-                            out,
-                            "{}  {}  {}  {} events  {}",
-                            crate::sanitize::QuotedPath(&rel),
-                            t.severity(),
-                            if t.is_resolved() {
-                                "resolved "
-                            } else if t.is_abandoned() {
-                                "abandoned"
-                            } else {
-                                "open     "
-                            },
-                            t.events.len(),
-                            crate::sanitize::sanitize(&t.header.title)
-                        )?;
-                    }
-                    Err(err) => writeln!(
-                        out,
-                        "{}  unreadable: {err:#}",
-                        crate::sanitize::QuotedPath(&rel)
-                    )?,
-                }
+        TimelineCommand::List => list(root, kind, out),
+    }
+}
+
+/// `cancel`: appends `abandoned` to the timeline still open (or FILE), refusing a closed one.
+fn cancel(
+    root: &Path,
+    kind: TimelineKind,
+    file: Option<&Path>,
+    reason: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let rel = pick_to_write(root, kind, file)?;
+    let loaded = crate::timeline::read(root, &rel)?;
+    if loaded.timeline.is_closed() {
+        bail!(
+            "{} is already {}: nothing was recorded",
+            crate::sanitize::QuotedPath(&rel),
+            if loaded.timeline.is_resolved() {
+                "resolved"
+            } else {
+                "abandoned"
             }
-            Ok(exit::OK)
+        );
+    }
+    let event = Event::new(
+        crate::clock::rfc3339(crate::clock::now()),
+        EventKind::Abandoned,
+        reason.unwrap_or_default().to_owned(),
+    );
+    crate::timeline::append(&root.join(&rel), &event)?;
+    writeln!(
+        out,
+        "abandoned {}: it stays on disk, closed",
+        crate::sanitize::QuotedPath(&rel)
+    )?;
+    Ok(exit::OK)
+}
+
+/// `list`: every timeline of a kind, newest first, with its severity, state and events.
+fn list(root: &Path, kind: TimelineKind, out: &mut dyn Write) -> Result<i32> {
+    for rel in crate::timeline::list(root, kind) {
+        match crate::timeline::read(root, &rel) {
+            Ok(loaded) => {
+                let t = &loaded.timeline;
+                writeln!(
+                    out,
+                    "{}  {}  {}  {}  {}",
+                    crate::sanitize::QuotedPath(&rel),
+                    t.severity(),
+                    if t.is_resolved() {
+                        "resolved "
+                    } else if t.is_abandoned() {
+                        "abandoned"
+                    } else {
+                        "open     "
+                    },
+                    crate::finding::plural(t.events.len(), "event"),
+                    crate::sanitize::sanitize(&t.header.title)
+                )?;
+            }
+            Err(err) => writeln!(
+                out,
+                "{}  unreadable: {err:#}",
+                crate::sanitize::QuotedPath(&rel)
+            )?,
         }
     }
+    Ok(exit::OK)
 }
 
 /// What a timeline command did: its exit code, and the timeline it started (whose view opens

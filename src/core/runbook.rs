@@ -511,6 +511,18 @@ pub struct Step {
     pub checked: bool,
 }
 
+impl Step {
+    /// A step under `heading` (whose anchor is `anchor`), its text still to come.
+    fn new(heading: &str, anchor: &str, checked: bool) -> Step {
+        Step {
+            heading: heading.to_owned(),
+            anchor: anchor.to_owned(),
+            text: String::new(),
+            checked,
+        }
+    }
+}
+
 /// The steps of a runbook, in order, each with the heading it sits under: task-list items
 /// (`- [ ] Promote the reader`) and numbered items (`1. Promote the reader`).
 pub fn steps(text: &str) -> Vec<Step> {
@@ -567,12 +579,7 @@ pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
                 };
                 if numbered {
                     item.index = Some(all.len());
-                    all.push(Step {
-                        heading: heading.clone(),
-                        anchor: current.clone(),
-                        text: String::new(),
-                        checked: false,
-                    });
+                    all.push(Step::new(&heading, &current, false));
                     step_heading.push(headings.len().checked_sub(1));
                 }
                 items.push(item);
@@ -580,12 +587,7 @@ pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
             Event::TaskListMarker(checked) => {
                 if let Some(item) = items.last_mut() {
                     let index = *item.index.get_or_insert_with(|| {
-                        all.push(Step {
-                            heading: heading.clone(),
-                            anchor: current.clone(),
-                            text: String::new(),
-                            checked,
-                        });
+                        all.push(Step::new(&heading, &current, checked));
                         step_heading.push(headings.len().checked_sub(1));
                         all.len() - 1
                     });
@@ -618,16 +620,7 @@ pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
             _ => {}
         }
     }
-    // The section: its heading, up to the next heading of the same or a higher level.
-    let section = anchor.and_then(|anchor| {
-        let start = headings.iter().position(|(_, a)| a == anchor)?;
-        let level = headings[start].0;
-        let end = headings[start + 1..]
-            .iter()
-            .position(|(l, _)| *l <= level)
-            .map_or(headings.len(), |i| start + 1 + i);
-        Some(start..end)
-    });
+    let section = anchor.and_then(|anchor| section_range(&headings, anchor));
     all.into_iter()
         .zip(step_heading)
         .filter(|(step, at)| {
@@ -638,6 +631,18 @@ pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
         })
         .map(|(step, _)| step)
         .collect()
+}
+
+/// The headings of a section, as indices into `headings` (level, anchor): its own heading up to
+/// the next heading of the same or a higher level. `None`: no heading has that anchor.
+fn section_range(headings: &[(u8, String)], anchor: &str) -> Option<std::ops::Range<usize>> {
+    let start = headings.iter().position(|(_, a)| a == anchor)?;
+    let level = headings[start].0;
+    let end = headings[start + 1..]
+        .iter()
+        .position(|(l, _)| *l <= level)
+        .map_or(headings.len(), |i| start + 1 + i);
+    Some(start..end)
 }
 
 /// A heading's level, 1 to 6.

@@ -283,6 +283,8 @@ pub fn change_lines(d: &Diff) -> Vec<String> {
 }
 
 /// Plain text (coloured when `color`), ordered and stable.
+// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
+#[allow(clippy::too_many_lines)]
 pub fn text(d: &Diff, color: bool) -> String {
     // A register that carries the private-use characters colour is built from gets no colour.
     let forged =
@@ -524,6 +526,8 @@ fn cell_text(text: &str, out: &mut String) {
 const DETAILS_FROM: usize = 10;
 
 /// Markdown for a pull-request comment: a summary table, flags, then a table per component.
+// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
+#[allow(clippy::too_many_lines)]
 pub fn markdown(d: &Diff) -> String {
     let s = &d.summary;
     let mut out = String::from("### faultline: register changes\n\n");

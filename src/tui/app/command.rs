@@ -146,6 +146,8 @@ impl App {
     }
 
     /// Runs one command line; the error says why it did nothing.
+    // Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
+    #[allow(clippy::too_many_lines)]
     fn run_command(&mut self, text: &str) -> Result<(), String> {
         let (name, arg) = text
             .split_once(char::is_whitespace)

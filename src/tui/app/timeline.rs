@@ -99,33 +99,8 @@ impl App {
             self.view = View::Register;
             return;
         };
-        if let Some((kind, mut input)) = state.input.take() {
-            if matches!(action, Action::EditCommit | Action::EditCancel) {
-                state.restored = false;
-            }
-            match action {
-                Action::EditCommit => {
-                    let text = input.text().trim().to_owned();
-                    if text.is_empty() {
-                        self.say("nothing typed: nothing recorded");
-                    } else {
-                        self.record_event(kind, text, |_| {});
-                    }
-                }
-                Action::EditCancel => {
-                    self.say("not recorded");
-                    self.effects.push_back(Effect::JournalDraft);
-                }
-                other => {
-                    let old = input.text().to_owned();
-                    edit_text(&mut input, other);
-                    let changed = old != input.text();
-                    state.input = Some((kind, input));
-                    if changed {
-                        self.effects.push_back(Effect::JournalDraft);
-                    }
-                }
-            }
+        if let Some((kind, input)) = state.input.take() {
+            self.update_timeline_input(kind, input, action);
             return;
         }
         if let Some(&(kind, _)) = QUICK.iter().find(|(_, a)| *a == action) {
@@ -133,21 +108,7 @@ impl App {
             return;
         }
         if let Some(selected) = state.reading {
-            let events = state.timeline.events.len();
-            match action {
-                Action::Up
-                | Action::Down
-                | Action::PageUp
-                | Action::PageDown
-                | Action::Top
-                | Action::Bottom => {
-                    state.reading = Some(super::move_by(selected, action, events));
-                }
-                Action::Select | Action::Back | Action::ToggleTimeline => state.reading = None,
-                Action::Quit => self.request_quit(),
-                Action::Help => self.open_help(),
-                _ => {}
-            }
+            self.update_reading(selected, action);
             return;
         }
         let steps = state.checklist.steps.len();
@@ -199,6 +160,62 @@ impl App {
                 let quit = self.key_hint(Action::Quit);
                 self.say(format!("{quit} quits; the timeline is on disk"));
             }
+            _ => {}
+        }
+    }
+
+    /// A key while an event is typed on the input line: Enter records it, Esc drops it, the
+    /// rest edit it (and the draft is journaled).
+    fn update_timeline_input(&mut self, kind: EventKind, mut input: TextInput, action: Action) {
+        let Some(state) = self.timeline.as_mut() else {
+            return;
+        };
+        if matches!(action, Action::EditCommit | Action::EditCancel) {
+            state.restored = false;
+        }
+        match action {
+            Action::EditCommit => {
+                let text = input.text().trim().to_owned();
+                if text.is_empty() {
+                    self.say("nothing typed: nothing recorded");
+                } else {
+                    self.record_event(kind, text, |_| {});
+                }
+            }
+            Action::EditCancel => {
+                self.say("not recorded");
+                self.effects.push_back(Effect::JournalDraft);
+            }
+            other => {
+                let old = input.text().to_owned();
+                edit_text(&mut input, other);
+                let changed = old != input.text();
+                state.input = Some((kind, input));
+                if changed {
+                    self.effects.push_back(Effect::JournalDraft);
+                }
+            }
+        }
+    }
+
+    /// A key while the timeline is read whole: move between events, or go back.
+    fn update_reading(&mut self, selected: usize, action: Action) {
+        let Some(state) = self.timeline.as_mut() else {
+            return;
+        };
+        let events = state.timeline.events.len();
+        match action {
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => {
+                state.reading = Some(super::move_by(selected, action, events));
+            }
+            Action::Select | Action::Back | Action::ToggleTimeline => state.reading = None,
+            Action::Quit => self.request_quit(),
+            Action::Help => self.open_help(),
             _ => {}
         }
     }

@@ -25,6 +25,8 @@ fn hints(app: &App, context: Context, hints: &[(Action, &str)]) -> String {
         .join(" · ")
 }
 
+// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
+#[allow(clippy::too_many_lines)]
 pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
     let width: u16 = 64;
     let inner_width = usize::from(width.min(frame.area().width).saturating_sub(2));
