@@ -94,66 +94,10 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             path,
             deleted,
             details,
-        } => {
-            let what = if *deleted { "was deleted" } else { "changed" };
-            text(
-                &format!(
-                    "{} {what} on disk since faultline read it (a git pull, a checkout, another editor). Nothing is overwritten unless you say so.",
-                    crate::sanitize::QuotedPath(path)
-                ),
-                &mut lines,
-            );
-            let list = |label: &str, items: &[String], lines: &mut Vec<Line>| {
-                lines.push(Line::styled(label.to_owned(), app.theme.title()));
-                for item in items.iter().take(6) {
-                    text(&format!("  {}", item.trim_start()), lines);
-                }
-                if items.len() > 6 {
-                    text(&format!("  … and {} more", items.len() - 6), lines);
-                }
-                if items.is_empty() {
-                    text("  nothing", lines);
-                }
-            };
-            list("On disk:", &details.theirs, &mut lines);
-            list("Yours (unsaved):", &details.mine, &mut lines);
-            let keys = if details.merged.is_some() {
-                text(
-                    "They touch different risks and fields: m merges both.",
-                    &mut lines,
-                );
-                hints(
-                    app,
-                    Context::Conflict,
-                    &[
-                        (Action::Merge, "merge both"),
-                        (Action::Reload, "reload (drop mine)"),
-                        (Action::Overwrite, "overwrite (drop theirs)"),
-                        (Action::No, "keep editing"),
-                    ],
-                )
-            } else {
-                if !details.clashes.is_empty() {
-                    text(
-                        &format!(
-                            "Both changed {}: no merge; choose a side.",
-                            details.clashes.join(", ")
-                        ),
-                        &mut lines,
-                    );
-                }
-                hints(
-                    app,
-                    Context::Conflict,
-                    &[
-                        (Action::Reload, "reload (drop mine)"),
-                        (Action::Overwrite, "overwrite (drop theirs)"),
-                        (Action::No, "keep editing"),
-                    ],
-                )
-            };
-            (" File changed on disk ", keys)
-        }
+        } => (
+            " File changed on disk ",
+            conflict_body(app, path, *deleted, details, inner_width, &mut lines),
+        ),
         Overlay::Recovery { entries } => {
             text(
                 "faultline did not exit cleanly last time. Unsaved edits were kept:",
@@ -226,6 +170,75 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(2)), y));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The question about a file changed on disk: what each side changed, whether they merge, and
+/// the keys; its lines go to `lines`, its key hints are returned.
+fn conflict_body(
+    app: &App,
+    path: &std::path::Path,
+    deleted: bool,
+    details: &crate::app::ConflictDetails,
+    inner_width: usize,
+    lines: &mut Vec<Line<'static>>,
+) -> String {
+    let text = |lines: &mut Vec<Line<'static>>, t: &str| {
+        for piece in wrap(&sanitize(t), inner_width) {
+            lines.push(Line::from(piece));
+        }
+    };
+    let what = if deleted { "was deleted" } else { "changed" };
+    text(
+        lines,
+        &format!(
+            "{} {what} on disk since faultline read it (a git pull, a checkout, another editor). Nothing is overwritten unless you say so.",
+            crate::sanitize::QuotedPath(path)
+        ),
+    );
+    for (label, items) in [
+        ("On disk:", &details.theirs),
+        ("Yours (unsaved):", &details.mine),
+    ] {
+        lines.push(Line::styled(label.to_owned(), app.theme.title()));
+        for item in items.iter().take(6) {
+            text(lines, &format!("  {}", item.trim_start()));
+        }
+        if items.len() > 6 {
+            text(lines, &format!("  … and {} more", items.len() - 6));
+        }
+        if items.is_empty() {
+            text(lines, "  nothing");
+        }
+    }
+    let reload = (Action::Reload, "reload (drop mine)");
+    let overwrite = (Action::Overwrite, "overwrite (drop theirs)");
+    let keep = (Action::No, "keep editing");
+    if details.merged.is_some() {
+        let merge = app
+            .keymap
+            .key_for(Context::Conflict, Action::Merge)
+            .map_or_else(|| "merge".to_owned(), |k| k.to_string());
+        text(
+            lines,
+            &format!("They touch different risks and fields: {merge} merges both."),
+        );
+        hints(
+            app,
+            Context::Conflict,
+            &[(Action::Merge, "merge both"), reload, overwrite, keep],
+        )
+    } else {
+        if !details.clashes.is_empty() {
+            text(
+                lines,
+                &format!(
+                    "Both changed {}: no merge; choose a side.",
+                    details.clashes.join(", ")
+                ),
+            );
+        }
+        hints(app, Context::Conflict, &[reload, overwrite, keep])
+    }
 }
 
 /// The blast radius popup: each component reached with its depth and path, the risks reached
