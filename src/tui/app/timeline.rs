@@ -294,13 +294,15 @@ impl App {
         if described.is_empty() {
             return;
         }
-        let replace = self
-            .keymap
-            .key_for(crate::keymap::Context::Confirm, Action::ReplaceEstimate)
-            .map_or_else(|| "replace-estimate".to_owned(), |k| k.to_string());
+        let key = |action: Action| {
+            self.keymap
+                .key_for(crate::keymap::Context::Confirm, action)
+                .map_or_else(|| format!("{action:?}"), |k| k.to_string())
+        };
+        let (yes, replace) = (key(Action::Yes), key(Action::ReplaceEstimate));
         self.overlay = Some(super::Overlay::Confirm {
             question: format!(
-                "The game day is over. Record it in the register? {}. (An edit you can undo; y records it and keeps the estimate, {replace} also replaces the estimate with the measured minutes.)",
+                "The game day is over. Record it in the register? {}. (An edit you can undo; {yes} records it and keeps the estimate, {replace} also replaces the estimate with the measured minutes.)",
                 described.join(". ")
             ),
             pending: super::Pending::WriteBack { risks, write_back },
