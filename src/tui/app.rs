@@ -681,6 +681,14 @@ impl App {
         self.overlay = Some(Overlay::Help { scroll: 0, from });
     }
 
+    /// The first key bound to `action` in `context` (or the global keys), for hints in
+    /// messages about another place than the current one.
+    pub fn key_in(&self, context: Context, action: Action) -> String {
+        self.keymap
+            .key_for(context, action)
+            .map_or_else(|| action.describe().to_owned(), |k| k.to_string())
+    }
+
     /// The first key bound to `action` where the person is now, for hints in messages.
     pub fn key_hint(&self, action: Action) -> String {
         self.keymap

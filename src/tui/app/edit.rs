@@ -511,7 +511,10 @@ impl App {
                 .selected_file()
                 .and_then(ComponentFile::register)
                 .map_or(0, |r| r.risks[i].score());
-            self.say(format!("complete, score {score}: {name}; a adds the next"));
+            let add = self.key_in(crate::keymap::Context::Register, Action::AddRisk);
+            self.say(format!(
+                "complete, score {score}: {name}; {add} adds the next"
+            ));
         }
     }
 

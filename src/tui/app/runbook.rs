@@ -6,6 +6,7 @@ use crate::action::Action;
 use crate::check::normalize;
 use crate::editor::TextInput;
 use crate::effects::{Effect, TerminalRequest};
+use crate::keymap::Context;
 use crate::markdown::is_web;
 use crate::search::Target;
 use crate::store::ComponentFile;
@@ -99,6 +100,7 @@ impl App {
             return;
         };
         let risk = &reg.risks[index];
+        let undo = self.key_in(Context::Register, Action::Undo);
         match risk.runbook_parts() {
             Some((file, anchor)) => match crate::check::resolve_link(&self.ws, "", &risk.runbook) {
                 // A link to a runbook nobody wrote yet (or one lost in a crash): offer the stub
@@ -109,7 +111,7 @@ impl App {
                     if let Some(target) = normalize("", file) {
                         self.overlay = Some(Overlay::Confirm {
                             question: format!(
-                                "{reason}. Stub it from the template for {}/{}? It is written when you save; u undoes it.",
+                                "{reason}. Stub it from the template for {}/{}? It is written when you save; {undo} undoes it.",
                                 reg.component, risk.id
                             ),
                             pending: Pending::StubRunbook {
@@ -141,7 +143,7 @@ impl App {
                 let file = super::stub_path(&self.ws, &self.drafts, reg, risk);
                 self.overlay = Some(Overlay::Confirm {
                     question: format!(
-                        "{}/{} has no runbook. Stub {file} from the template (title, detection, mitigation, empty steps) and link it? Both are written when you save; u undoes both.",
+                        "{}/{} has no runbook. Stub {file} from the template (title, detection, mitigation, empty steps) and link it? Both are written when you save; {undo} undoes both.",
                         reg.component, risk.id
                     ),
                     pending: Pending::StubRunbook {
@@ -168,8 +170,10 @@ impl App {
                     let message = match count {
                         0 => format!("no match for “{query}”"),
                         n => format!(
-                            "{n} match{} for “{query}” (n next, N previous)",
-                            if n == 1 { "" } else { "es" }
+                            "{n} match{} for “{query}” ({} next, {} previous)",
+                            if n == 1 { "" } else { "es" },
+                            self.key_in(Context::Runbook, Action::SearchNext),
+                            self.key_in(Context::Runbook, Action::SearchPrev)
                         ),
                     };
                     self.say(message);
@@ -246,8 +250,19 @@ impl App {
                     self.say(format!("opening {url}"));
                     self.terminal_requests.push(TerminalRequest::OpenUrl(url));
                 }
-                Some(_) => self.say("o opens web links; Enter follows a runbook link"),
-                None => self.say("focus a web link with Tab first"),
+                Some(_) => {
+                    let (open, follow) = (
+                        self.key_in(Context::Runbook, Action::OpenExternal),
+                        self.key_in(Context::Runbook, Action::Select),
+                    );
+                    self.say(format!(
+                        "{open} opens web links; {follow} follows a runbook link"
+                    ));
+                }
+                None => {
+                    let next = self.key_in(Context::Runbook, Action::NextLink);
+                    self.say(format!("focus a web link with {next} first"));
+                }
             },
             Action::OpenEditor => {
                 let path = self.ws.root.join(&viewer.path);
@@ -347,7 +362,13 @@ impl App {
             return;
         };
         let Some(dest) = viewer.focused_link().map(str::to_owned) else {
-            self.say("focus a link with Tab, then Enter follows it");
+            let (next, follow) = (
+                self.key_in(Context::Runbook, Action::NextLink),
+                self.key_in(Context::Runbook, Action::Select),
+            );
+            self.say(format!(
+                "focus a link with {next}, then {follow} follows it"
+            ));
             return;
         };
         if is_web(&dest) {
