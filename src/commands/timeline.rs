@@ -341,11 +341,7 @@ pub fn pick(
                 kind.name(),
                 if open_only { "still open " } else { "" },
                 kind.dir(),
-                if kind == TimelineKind::Incident {
-                    "incident"
-                } else {
-                    "gameday"
-                }
+                kind.tag()
             )
         })
 }

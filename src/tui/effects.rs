@@ -153,18 +153,17 @@ fn journal_draft(app: &mut App) {
     let (Some(journal), Some(state)) = (&app.draft_journal, app.timeline.as_deref()) else {
         return;
     };
+    // No input line: an empty draft, which removes the file.
+    let (kind, text) = state
+        .input
+        .as_ref()
+        .map_or_else(Default::default, |(kind, input)| {
+            (kind.name().to_owned(), input.text().to_owned())
+        });
     let draft = crate::recovery::Draft {
         timeline: state.path.clone(),
-        kind: state
-            .input
-            .as_ref()
-            .map(|(kind, _)| kind.name().to_owned())
-            .unwrap_or_default(),
-        text: state
-            .input
-            .as_ref()
-            .map(|(_, input)| input.text().to_owned())
-            .unwrap_or_default(),
+        kind,
+        text,
     };
     if let Err(err) = journal.save_draft(&state.path, &draft) {
         app.status = Some(format!("what you type is not journaled: {err:#}"));

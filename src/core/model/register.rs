@@ -157,14 +157,17 @@ impl Rehearsal {
         let date = words.next().unwrap_or_default();
         let date = Date::parse(date)
             .ok_or_else(|| format!("rehearsal `{line}` does not start with a date (YYYY-MM-DD)"))?;
-        let kind = match words.next() {
-            Some("gameday") => super::timeline::TimelineKind::Gameday,
-            Some("incident") => super::timeline::TimelineKind::Incident,
-            _ => {
-                return Err(format!(
-                    "rehearsal `{line}`: the date is followed by `gameday` or `incident`"
-                ));
-            }
+        let kinds = [
+            super::timeline::TimelineKind::Gameday,
+            super::timeline::TimelineKind::Incident,
+        ];
+        let Some(kind) = words
+            .next()
+            .and_then(|w| kinds.into_iter().find(|k| k.tag() == w))
+        else {
+            return Err(format!(
+                "rehearsal `{line}`: the date is followed by `gameday` or `incident`"
+            ));
         };
         let mut r = Rehearsal {
             date,

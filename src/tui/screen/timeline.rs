@@ -99,6 +99,24 @@ fn body_layout(state: &TimelineState, area: Rect) -> [Rect; 4] {
     .areas(area)
 }
 
+/// An event as both timeline panes show it: its `T+mm:ss` from the start (`T?` without a
+/// readable time), its kind (an unknown kind as a note), and its text (a ticked step as `☑ …`).
+fn event_parts(
+    start: Option<jiff::Timestamp>,
+    event: &crate::model::timeline::Event,
+) -> (String, &'static str, String) {
+    let at = match (start, event.timestamp()) {
+        (Some(s), Some(e)) => elapsed(e.duration_since(s).as_secs()),
+        _ => "T?".to_owned(),
+    };
+    let kind = event.known_kind().map_or("note", EventKind::name);
+    let text = event
+        .step
+        .clone()
+        .map_or_else(|| event.text.clone(), |s| format!("☑ {s}"));
+    (at, kind, text)
+}
+
 /// Every event whole, wrapped, the selected one marked; Enter or Esc goes back.
 fn render_reader(app: &App, state: &TimelineState, selected: usize, frame: &mut Frame, area: Rect) {
     let t = &state.timeline;
@@ -113,11 +131,7 @@ fn render_reader(app: &App, state: &TimelineState, selected: usize, frame: &mut 
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
     for (i, event) in t.events.iter().enumerate() {
-        let at = match (start, event.timestamp()) {
-            (Some(s), Some(e)) => elapsed(e.duration_since(s).as_secs()),
-            _ => "T?".to_owned(),
-        };
-        let kind = event.known_kind().map_or("note", EventKind::name);
+        let (at, kind, text) = event_parts(start, event);
         let style = if i == selected {
             selected_line = lines.len();
             app.theme.selected(true)
@@ -134,10 +148,6 @@ fn render_reader(app: &App, state: &TimelineState, selected: usize, frame: &mut 
                     .map_or_else(String::new, |b| format!(" ({})", sanitize(b))),
             ),
         ]));
-        let text = event
-            .step
-            .clone()
-            .map_or_else(|| event.text.clone(), |s| format!("☑ {s}"));
         for piece in wrap(&sanitize(&text), width.saturating_sub(2)) {
             lines.push(Line::styled(format!("  {piece}"), style));
         }
@@ -376,15 +386,7 @@ fn render_events(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
         if lines.len() >= rows {
             break;
         }
-        let at = match (start, event.timestamp()) {
-            (Some(s), Some(e)) => elapsed(e.duration_since(s).as_secs()),
-            _ => "T?".to_owned(),
-        };
-        let kind = event.known_kind().map_or("note", EventKind::name);
-        let text = event
-            .step
-            .clone()
-            .map_or_else(|| event.text.clone(), |s| format!("☑ {s}"));
+        let (at, kind, text) = event_parts(start, event);
         let by = event
             .by
             .as_deref()
