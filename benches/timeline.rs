@@ -70,7 +70,8 @@ fn open_10k_events_and_draw(bencher: divan::Bencher) {
     let (dir, rel) = workspace();
     bencher.bench(|| {
         let ws = Workspace::load_registers(dir.path()).expect("load");
-        let state = faultline::effects::load_timeline(&ws, rel).expect("timeline");
+        let opened = faultline::timeline::open(&ws.root, rel, |r| ws.risk(r)).expect("timeline");
+        let state = faultline::app::timeline::TimelineState::new(opened);
         let mut app = App::loading(ws, Vec::new(), Keymap::default_keymap(), Theme::new(true));
         app.open_timeline(state);
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");

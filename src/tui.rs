@@ -16,7 +16,7 @@ pub mod viewer;
 
 use crate::app::{App, Checked, Overlay};
 use crate::check::check;
-use crate::effects::{Effect, TerminalRequest};
+use crate::effects::TerminalRequest;
 use crate::finding::{Finding, Pos};
 use crate::keymap::{Key, Keymap};
 use crate::recovery::Journal;
@@ -57,7 +57,7 @@ pub fn handle_key(app: &mut App, key: ratatui::crossterm::event::KeyEvent) {
         let esc =
             ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Esc);
         handle_key(app, esc);
-        crate::effects::run(app);
+        app.run_effects();
         let plain = ratatui::crossterm::event::KeyEvent::new(key.code, KeyModifiers::NONE);
         handle_key(app, plain);
         return;
@@ -302,10 +302,9 @@ fn perform_terminal_request(
             });
             let rel = crate::store::relative(&app.ws.root, &path);
             if rel.ends_with(".md") {
-                app.effects.push_back(Effect::ReloadRunbook(rel));
+                app.read_runbook(&rel, crate::effects::Show::Edited);
             } else {
-                app.effects
-                    .push_back(Effect::Reload(std::path::PathBuf::from(rel)));
+                app.reload_file(std::path::PathBuf::from(rel));
             }
         }
         TerminalRequest::OpenUrl(url) => {
@@ -433,9 +432,10 @@ pub fn run(opts: &Options) -> Result<i32> {
 /// killed session was typing offered back.
 pub fn run_timeline(opts: &Options, rel: &std::path::Path) -> Result<i32> {
     let mut app = load_app(opts)?;
-    let state = effects::load_timeline(&app.ws, rel)?;
-    app.open_timeline(state);
-    effects::restore_draft(&mut app);
+    let ws = &app.ws;
+    let opened = crate::timeline::open(&ws.root, rel, |r| ws.risk(r))?;
+    app.open_timeline(crate::app::timeline::TimelineState::new(opened));
+    app.restore_draft();
     event_loop(opts, app, None)
 }
 
@@ -465,7 +465,7 @@ fn event_loop(
     app.preview_large_runbooks = true;
     if let Some((path, anchor)) = runbook {
         app.open_runbook(&path, anchor.as_deref());
-        effects::run(&mut app);
+        app.run_effects();
     }
     // A test hook: the pseudo-terminal tests check that a panic still restores the terminal.
     let panic_for_test = std::env::var_os("FAULTLINE_TEST_PANIC").is_some();
@@ -503,13 +503,13 @@ fn event_loop(
             }
         } else if app.view == crate::app::View::Timeline {
             // Another terminal may append (`incident log`): shown within a tick.
-            app.effects.push_back(Effect::ReloadTimeline);
+            app.watch_timeline();
         } else if idle_since.elapsed() >= DISK_CHECK
             && app.overlay.is_none()
             && app.editing.is_none()
         {
             idle_since = Instant::now();
-            app.effects.push_back(Effect::CheckDisk);
+            app.check_disk();
         }
         if app.checking
             && let Ok(result) = checked.try_recv()
@@ -520,11 +520,11 @@ fn event_loop(
                 offer_recovery(&mut app);
             }
         }
-        effects::run(&mut app);
+        app.run_effects();
         for request in std::mem::take(&mut app.terminal_requests) {
             perform_terminal_request(&mut app, &mut guard, request)?;
         }
-        effects::run(&mut app);
+        app.run_effects();
         let sig = signal.load(Ordering::Relaxed);
         if sig != 0 {
             drop(guard);

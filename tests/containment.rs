@@ -172,7 +172,7 @@ fn a_register_whose_name_is_not_utf8_is_reported_and_never_written() {
     );
     // Edit the first component and save; nothing new appears under any name.
     press(&mut app, "tab 1 ctrl-s");
-    faultline::effects::run(&mut app);
+    app.run_effects();
     assert_eq!(files(&root.join("registers")), before);
     let out = run_in(root, &["fmt"], &[]);
     assert_eq!(files(&root.join("registers")), before, "{out:?}");

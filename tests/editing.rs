@@ -437,8 +437,8 @@ fn idle_check_reloads_clean_files_and_flags_edited_ones() {
     )
     .unwrap();
     fs::remove_file(&edited).unwrap();
-    app.effects.push_back(faultline::effects::Effect::CheckDisk);
-    faultline::effects::run(&mut app);
+    app.check_disk();
+    app.run_effects();
     assert!(matches!(
         app.overlay,
         Some(Overlay::Conflict { deleted: true, .. })

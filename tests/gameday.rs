@@ -140,11 +140,7 @@ fn a_resolved_incident_shows_its_final_durations() {
         dir.path(),
     );
     let mut app = app_for(dir.path(), false);
-    let state = faultline::effects::load_timeline(
-        &app.ws,
-        std::path::Path::new("incidents/2026-11-20-checkout-returns-502.jsonl"),
-    )
-    .unwrap();
+    let state = load_timeline(&app, "incidents/2026-11-20-checkout-returns-502.jsonl");
     app.open_timeline(state);
     // Started 09:00, detected 09:03, resolved 09:40: the clocks stop there, whenever it is
     // opened (days later, here).
@@ -203,11 +199,7 @@ fn space_ticks_the_step_and_stays_on_it() {
     );
     assert!(out.status.success(), "{out:?}");
     let mut app = app_for(dir.path(), false);
-    let state = faultline::effects::load_timeline(
-        &app.ws,
-        std::path::Path::new("incidents/2026-11-24-throttles.jsonl"),
-    )
-    .unwrap();
+    let state = load_timeline(&app, "incidents/2026-11-24-throttles.jsonl");
     app.open_timeline(state);
     let at = |app: &faultline::app::App| app.timeline.as_ref().unwrap().step;
     let first = at(&app);
@@ -235,11 +227,7 @@ fn incident_without_steps() -> (tempfile::TempDir, faultline::app::App) {
     )
     .unwrap();
     let mut app = app_for(dir.path(), false);
-    let state = faultline::effects::load_timeline(
-        &app.ws,
-        std::path::Path::new("incidents/2026-12-01-waf-blocks-partners.jsonl"),
-    )
-    .unwrap();
+    let state = load_timeline(&app, "incidents/2026-12-01-waf-blocks-partners.jsonl");
     app.open_timeline(state);
     (dir, app)
 }
@@ -320,4 +308,12 @@ fn a_drawn_game_day_shows_why_on_the_card_and_keeps_it_in_the_file() {
             .contains("\"drawn\":\"score "),
         "{header}"
     );
+}
+
+/// The game day / incident view's state for a timeline of the app's workspace.
+fn load_timeline(app: &faultline::app::App, rel: &str) -> faultline::app::timeline::TimelineState {
+    let ws = &app.ws;
+    let opened =
+        faultline::timeline::open(&ws.root, std::path::Path::new(rel), |r| ws.risk(r)).unwrap();
+    faultline::app::timeline::TimelineState::new(opened)
 }

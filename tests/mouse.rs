@@ -20,7 +20,7 @@ fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) {
             modifiers: KeyModifiers::NONE,
         },
     );
-    faultline::effects::run(app);
+    app.run_effects();
 }
 
 fn click(app: &mut App, column: u16, row: u16) {
@@ -61,7 +61,7 @@ fn the_wheel_scrolls_lists_and_the_runbook() {
     mouse(&mut app, MouseEventKind::ScrollDown, 5, 5);
     assert_eq!(app.component, 2);
     app.open_runbook("runbooks/database/aurora-failover.md", None);
-    faultline::effects::run(&mut app);
+    app.run_effects();
     mouse(&mut app, MouseEventKind::ScrollDown, 40, 10);
     assert_eq!(app.viewer.as_ref().unwrap().scroll, 3);
     mouse(&mut app, MouseEventKind::ScrollUp, 40, 10);
@@ -72,7 +72,7 @@ fn the_wheel_scrolls_lists_and_the_runbook() {
 fn a_click_on_a_runbook_link_follows_it_and_one_on_a_cell_selects_it() {
     let mut app = example();
     app.open_runbook("runbooks/database/aurora-failover.md", None);
-    faultline::effects::run(&mut app);
+    app.run_effects();
     let viewer = app.viewer.as_ref().unwrap();
     let link = viewer
         .doc

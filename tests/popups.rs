@@ -59,7 +59,7 @@ fn disk(root: &Path) -> Vec<(String, u64)> {
 
 fn act(app: &mut App, action: Action) {
     app.update(action);
-    faultline::effects::run(app);
+    app.run_effects();
 }
 
 /// Opens a popup with `open`, checks it is open, declines it with each of `keys`, and checks
@@ -245,7 +245,7 @@ fn viewer_popups_have_a_way_out() {
         let dir = example_copy();
         let mut app = app_for(dir.path(), false);
         open_viewer(&mut app);
-        faultline::effects::run(&mut app);
+        app.run_effects();
         let scroll = app.viewer.as_ref().unwrap().scroll;
         act(&mut app, action);
         assert_eq!(app.context(), context_of(name), "{name}");

@@ -121,7 +121,7 @@ fn viewer_workspace() -> tempfile::TempDir {
 
 fn open(app: &mut faultline::app::App, path: &str, anchor: Option<&str>) {
     app.open_runbook(path, anchor);
-    faultline::effects::run(app);
+    app.run_effects();
 }
 
 #[test]

@@ -19,7 +19,7 @@ fn selected(app: &App) -> Option<(String, String)> {
 
 fn act(app: &mut App, action: Action) {
     app.update(action);
-    faultline::effects::run(app);
+    app.run_effects();
 }
 
 #[test]
@@ -87,8 +87,8 @@ fn a_reload_from_disk_keeps_the_risk() {
     reg.risks.reverse();
     reg.risks[0].likelihood = Level::VeryHigh;
     std::fs::write(&path, faultline::model::to_canonical(&reg)).unwrap();
-    app.effects.push_back(faultline::effects::Effect::CheckDisk);
-    faultline::effects::run(&mut app);
+    app.check_disk();
+    app.run_effects();
     assert_eq!(selected(&app).unwrap(), before);
 }
 

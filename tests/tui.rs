@@ -68,7 +68,7 @@ fn help_starts_with_the_current_view_and_hides_edits_when_read_only() {
     );
     let mut app = example();
     app.open_runbook("runbooks/database/aurora-failover.md", None);
-    faultline::effects::run(&mut app);
+    app.run_effects();
     press(&mut app, "?");
     let text = screen(&app);
     assert!(text.contains("Runbook viewer"), "{text}");
@@ -296,7 +296,7 @@ fn on_a_wide_screen_t_moves_into_the_side_contents_instead_of_a_second_one() {
     let mut app = example();
     app.resize(130, 30);
     app.open_runbook("runbooks/database/aurora-failover.md", None);
-    faultline::effects::run(&mut app);
+    app.run_effects();
     press(&mut app, "t j");
     let text = terminal(&app, 130, 30).backend().to_string();
     assert_eq!(

@@ -1,6 +1,7 @@
 //! The TUI's state and `update(action)`, the one place actions change it. File IO never happens
-//! here: `update` queues `Effect`s that `effects::run` performs and reports back.
+//! here: `update` queues `Effect`s that `effects::perform` does; `apply` takes their outcomes.
 
+mod apply;
 mod changes;
 mod command;
 mod edit;
@@ -13,7 +14,7 @@ pub mod timeline;
 
 use crate::action::Action;
 use crate::editor::TextInput;
-use crate::effects::Effect;
+use crate::effects::{Effect, Show};
 use crate::finding::Finding;
 use crate::form::{self, Row};
 use crate::keymap::{Context, Keymap};
@@ -521,7 +522,7 @@ impl App {
         if let Some(editing) = self.editing.as_mut() {
             editing.input.insert(text);
             self.validate_editing();
-            self.effects.push_back(Effect::JournalTyping);
+            self.journal_typing();
             return;
         }
         if self.overlay.is_none()
@@ -536,7 +537,7 @@ impl App {
             && let Some((_, input)) = self.timeline.as_mut().and_then(|t| t.input.as_mut())
         {
             input.insert(text);
-            self.effects.push_back(Effect::JournalDraft);
+            self.journal_draft();
             return;
         }
         if self.overlay.is_none() && self.view == View::Runbook && self.context() == Context::Hints
@@ -701,7 +702,7 @@ impl App {
     fn go_back(&mut self) {
         match self.places.pop() {
             Some(Place::Runbook(location)) => {
-                self.effects.push_back(Effect::OpenRunbookAt { location });
+                self.read_runbook(&location.path, Show::At(location.scroll));
             }
             Some(Place::Register(selection, pane)) => {
                 self.view = View::Register;

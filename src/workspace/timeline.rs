@@ -125,6 +125,88 @@ pub fn read(root: &Path, rel: &Path) -> Result<Loaded> {
     parse(rel, &String::from_utf8_lossy(&bytes))
 }
 
+/// One checklist row: a runbook step, and whether the timeline has it done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checklist {
+    /// The runbook the steps come from (workspace-relative), if a risk in play has one.
+    pub runbook: Option<String>,
+    pub steps: Vec<crate::runbook::Step>,
+}
+
+/// What the facilitator sees about the risk being rehearsed (game days).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Card {
+    pub reference: String,
+    pub title: String,
+    pub detection: String,
+    /// Hidden until revealed: what responders should find out themselves.
+    pub description: String,
+    pub mitigation: String,
+    /// Why the risk was drawn, when it was.
+    pub drawn: Option<String>,
+}
+
+/// A timeline opened for its view: its events, the first runbook of the risks in play as a
+/// checklist, and (game days) the facilitator's card.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub path: PathBuf,
+    pub loaded: Loaded,
+    /// The file's size as read, to notice events appended by another process.
+    pub bytes: u64,
+    pub checklist: Checklist,
+    pub card: Option<Card>,
+}
+
+/// Reads the timeline `rel` and what its view shows beside it; `risk` looks up a reference of
+/// the header (`component/id`) in the register.
+pub fn open<'r>(
+    root: &Path,
+    rel: &Path,
+    risk: impl Fn(&str) -> Option<&'r crate::model::Risk>,
+) -> Result<Opened> {
+    let loaded = read(root, rel)?;
+    let bytes = fs::metadata(root.join(rel)).map_or(0, |m| m.len());
+    let mut checklist = Checklist {
+        runbook: None,
+        steps: Vec::new(),
+    };
+    let mut card = None;
+    let header = &loaded.timeline.header;
+    for reference in &header.risks {
+        let Some(risk) = risk(reference) else {
+            continue;
+        };
+        if card.is_none() && header.kind == TimelineKind::Gameday {
+            card = Some(Card {
+                reference: reference.clone(),
+                title: risk.title.clone(),
+                detection: risk.detection.clone(),
+                description: risk.description.clone(),
+                mitigation: risk.mitigation.clone(),
+                drawn: header.drawn.clone(),
+            });
+        }
+        if checklist.runbook.is_none()
+            && let Some((file, anchor)) = risk.runbook_parts()
+            && let Some(path) = crate::core::links::normalize("", file)
+            && let Ok(bytes) = crate::store::read_limited(root, &root.join(&path))
+        {
+            // The steps of the section the risk links to (its subsections too), up to the
+            // next heading of the same or a higher level.
+            checklist.steps = crate::runbook::steps_in(&String::from_utf8_lossy(&bytes), anchor);
+            checklist.runbook = Some(path);
+        }
+    }
+    Ok(Opened {
+        path: rel.to_path_buf(),
+        loaded,
+        bytes,
+        checklist,
+        card,
+    })
+}
+
 /// Parses a timeline's text (see `read`).
 pub fn parse(rel: &Path, text: &str) -> Result<Loaded> {
     let mut lines = text.split('\n').enumerate();

@@ -59,14 +59,14 @@ pub fn press(app: &mut App, keys: &str) {
         let key = Key::parse(name).unwrap();
         let event = ratatui::crossterm::event::KeyEvent::new(key.code, key.modifiers);
         faultline::tui::handle_key(app, event);
-        faultline::effects::run(app);
+        app.run_effects();
     }
 }
 
 /// Types text into whatever has the cursor.
 pub fn type_text(app: &mut App, text: &str) {
     app.type_text(text);
-    faultline::effects::run(app);
+    app.run_effects();
 }
 
 pub fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {

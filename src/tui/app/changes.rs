@@ -110,19 +110,20 @@ impl App {
 
     /// Records a change for undo and applies it.
     pub(super) fn record(&mut self, change: Change) {
-        self.apply(&change);
+        self.apply_change(&change);
         self.say(change.label.clone());
         self.history.record(change);
     }
 
     /// Applies a change to the loaded registers (no history): used by edits, undo and redo. The
     /// selection stays on the same risk; a renamed component is followed.
-    pub(super) fn apply(&mut self, change: &Change) {
+    pub(super) fn apply_change(&mut self, change: &Change) {
         let mut selection = self.selection();
         for file in &change.files {
             self.remember_baseline(&file.path);
             self.set_state(&file.path, file.after.clone());
-            self.effects.push_back(Effect::Journal(file.path.clone()));
+            let entry = self.journal_entry(&file.path);
+            self.effects.push_back(Effect::Journal(Box::new(entry)));
         }
         for runbook in &change.runbooks {
             self.apply_runbook(runbook);
@@ -285,7 +286,7 @@ impl App {
     pub(super) fn undo(&mut self) {
         match self.history.undo() {
             Some(change) => {
-                self.apply(&change);
+                self.apply_change(&change);
                 self.show_change(&change);
                 self.say(format!("undid: {}", change.label));
             }
@@ -296,7 +297,7 @@ impl App {
     pub(super) fn redo(&mut self) {
         match self.history.redo() {
             Some(change) => {
-                self.apply(&change);
+                self.apply_change(&change);
                 self.show_change(&change);
                 self.say(format!("redid: {}", change.label));
             }

@@ -166,10 +166,7 @@ impl App {
                 if self.read_only || self.unsaved_count() == 0 {
                     self.request_quit();
                 } else {
-                    self.effects.push_back(Effect::Save {
-                        overwrite: None,
-                        then_quit: true,
-                    });
+                    self.save(None, true);
                 }
                 Ok(())
             }
@@ -250,14 +247,14 @@ impl App {
                 {
                     return Err("select the risk to rehearse first, or :gameday draw".into());
                 }
-                self.effects.push_back(Effect::StartTimeline {
+                self.start_timeline(
                     kind,
-                    title: (!draw
+                    (!draw
                         && !arg.is_empty()
                         && kind == crate::model::timeline::TimelineKind::Incident)
                         .then(|| arg.to_owned()),
-                    risk: if draw { None } else { risk },
-                });
+                    if draw { None } else { risk },
+                );
                 Ok(())
             }
             "help" => {

@@ -59,10 +59,7 @@ impl App {
             Action::MoveUp | Action::MoveDown => self.move_risk(action == Action::MoveUp),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
-            Action::Save => self.effects.push_back(Effect::Save {
-                overwrite: None,
-                then_quit: false,
-            }),
+            Action::Save => self.save(None, false),
             _ => {}
         }
     }
@@ -476,12 +473,13 @@ impl App {
                 }
                 // What was typed is dropped from the journal too: the file as it is now.
                 if let Some(path) = self.selected_path() {
-                    self.effects.push_back(Effect::Journal(path));
+                    let entry = self.journal_entry(&path);
+                    self.effects.push_back(Effect::Journal(Box::new(entry)));
                 }
                 if editing.new_risk {
                     // The risk was never named: take it away again, without a redo entry.
                     if let Some(change) = self.history.forget_last() {
-                        self.apply(&change.inverse());
+                        self.apply_change(&change.inverse());
                         self.risk = self.risk.min(self.risk_order().len().saturating_sub(1));
                     }
                     self.say("new risk dropped");
@@ -494,7 +492,7 @@ impl App {
                 self.editing = Some(editing);
                 self.validate_editing();
                 if changed {
-                    self.effects.push_back(Effect::JournalTyping);
+                    self.journal_typing();
                 }
             }
         }
@@ -577,7 +575,7 @@ impl App {
                         after: Some(after.clone()),
                     }],
                 };
-                app.apply(&change);
+                app.apply_change(&change);
                 app.history.amend_last(change.files);
                 let id = risk.map(|i| after.risks[i].id.clone()).unwrap_or_default();
                 app.say(format!("added risk {}/{id}", after.component));

@@ -84,7 +84,12 @@ impl App {
                 if query.is_empty() {
                     self.say("type what to look for in the runbooks' text first");
                 } else {
-                    self.effects.push_back(Effect::SearchText(query));
+                    let drafts = self
+                        .drafts
+                        .iter()
+                        .map(|(p, t)| (p.clone(), t.clone()))
+                        .collect();
+                    self.effects.push_back(Effect::SearchText { query, drafts });
                 }
                 Some(Overlay::Finder(finder))
             }

@@ -11,10 +11,7 @@ impl App {
     pub(super) fn update_overlay(&mut self, overlay: Overlay, action: Action) {
         let keep = match (overlay, action) {
             (Overlay::Unsaved, Action::Save) => {
-                self.effects.push_back(Effect::Save {
-                    overwrite: None,
-                    then_quit: true,
-                });
+                self.save(None, true);
                 None
             }
             (Overlay::Unsaved, Action::Discard) => {
@@ -69,10 +66,7 @@ impl App {
                 None
             }
             (Overlay::Conflict { path, .. }, Action::Overwrite) => {
-                self.effects.push_back(Effect::Save {
-                    overwrite: Some(path),
-                    then_quit: false,
-                });
+                self.save(Some(&path), false);
                 None
             }
             (Overlay::Conflict { path, details, .. }, Action::Merge) => {

@@ -5,7 +5,7 @@ use super::{App, Overlay, Pending, View};
 use crate::action::Action;
 use crate::check::normalize;
 use crate::editor::TextInput;
-use crate::effects::{Effect, TerminalRequest};
+use crate::effects::{Show, TerminalRequest};
 use crate::keymap::Context;
 use crate::markdown::is_web;
 use crate::search::Target;
@@ -52,11 +52,13 @@ impl App {
                 self.places.remove(0);
             }
         }
-        self.effects.push_back(Effect::OpenRunbook {
-            path: path.to_owned(),
-            anchor: anchor.map(str::to_owned),
-            remember: true,
-        });
+        self.read_runbook(
+            path,
+            Show::Anchor {
+                anchor: anchor.map(str::to_owned),
+                remember: true,
+            },
+        );
     }
 
     /// Risks whose runbook link points at `path` (any anchor).
@@ -469,8 +471,7 @@ impl App {
         if next.path == viewer.path {
             viewer.scroll = next.scroll.min(viewer.max_scroll());
         } else {
-            self.effects
-                .push_back(Effect::OpenRunbookAt { location: next });
+            self.read_runbook(&next.path, Show::At(next.scroll));
         }
     }
 

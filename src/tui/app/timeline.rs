@@ -9,29 +9,9 @@ use crate::action::Action;
 use crate::editor::TextInput;
 use crate::effects::Effect;
 use crate::model::timeline::{Event, EventKind, Timeline, TimelineKind};
-use crate::runbook::Step;
 use std::path::PathBuf;
 
-/// One checklist row: a runbook step, and whether the timeline has it done.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checklist {
-    /// The runbook the steps come from (workspace-relative), if a risk in play has one.
-    pub runbook: Option<String>,
-    pub steps: Vec<Step>,
-}
-
-/// What the facilitator sees about the risk being rehearsed (game days).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Card {
-    pub reference: String,
-    pub title: String,
-    pub detection: String,
-    /// Hidden until revealed: what responders should find out themselves.
-    pub description: String,
-    pub mitigation: String,
-    /// Why the risk was drawn, when it was.
-    pub drawn: Option<String>,
-}
+pub use crate::timeline::{Card, Checklist};
 
 /// The open timeline.
 pub struct TimelineState {
@@ -57,6 +37,24 @@ pub struct TimelineState {
 }
 
 impl TimelineState {
+    /// The view's state for a timeline just opened, at its first step.
+    pub fn new(opened: crate::timeline::Opened) -> TimelineState {
+        TimelineState {
+            path: opened.path,
+            timeline: opened.loaded.timeline,
+            bytes: opened.bytes,
+            problems: opened.loaded.problems,
+            checklist: opened.checklist,
+            step: 0,
+            input: None,
+            show_events: false,
+            card: opened.card,
+            revealed: false,
+            reading: None,
+            restored: false,
+        }
+    }
+
     /// For each checklist step, whether the timeline has it done: one pass over the events.
     pub fn done(&self) -> Vec<bool> {
         let runbook = self.checklist.runbook.as_deref().unwrap_or_default();
@@ -184,7 +182,7 @@ impl App {
             }
             Action::EditCancel => {
                 self.say("not recorded");
-                self.effects.push_back(Effect::JournalDraft);
+                self.journal_draft();
             }
             other => {
                 let old = input.text().to_owned();
@@ -192,7 +190,7 @@ impl App {
                 let changed = old != input.text();
                 state.input = Some((kind, input));
                 if changed {
-                    self.effects.push_back(Effect::JournalDraft);
+                    self.journal_draft();
                 }
             }
         }
@@ -340,10 +338,7 @@ impl App {
         } else {
             "game day recorded: rehearsal added, estimate kept"
         });
-        self.effects.push_back(Effect::Save {
-            overwrite: None,
-            then_quit: false,
-        });
+        self.save(None, false);
     }
 
     /// Queues one event for the disk; it shows once it is there.
