@@ -8,6 +8,7 @@ pub mod words;
 
 use crate::check::normalize;
 use crate::finding::Finding;
+use crate::model::fields::RISK_FIELDS;
 use crate::model::{Band, Register, Risk, Status};
 use crate::parse::{decode, parse_register};
 use crate::runbook::RunbookDoc;
@@ -689,43 +690,12 @@ fn component_diff(
 
 fn risk_diff(old_reg: &Register, a: &Risk, new_reg: &Register, b: &Risk) -> RiskDiff {
     let mut fields = Vec::new();
-    let date = |r: &Risk| r.last_rehearsed.map(|d| d.to_string()).unwrap_or_default();
-    for (field, old, new) in [
-        ("title", a.title.clone(), b.title.clone()),
-        ("description", a.description.clone(), b.description.clone()),
-        (
-            "likelihood",
-            a.likelihood.to_string(),
-            b.likelihood.to_string(),
-        ),
-        ("impact", a.impact.to_string(), b.impact.to_string()),
-        ("detection", a.detection.clone(), b.detection.clone()),
-        ("mitigation", a.mitigation.clone(), b.mitigation.clone()),
-        ("runbook", a.runbook.clone(), b.runbook.clone()),
-        ("status", a.status.to_string(), b.status.to_string()),
-        ("last_rehearsed", date(a), date(b)),
-    ] {
-        push_change(&mut fields, field, old, new);
-    }
-    for (field, x, y) in [
-        (
-            "ettd_minutes",
-            a.estimate.ettd_minutes,
-            b.estimate.ettd_minutes,
-        ),
-        (
-            "ettr_minutes",
-            a.estimate.ettr_minutes,
-            b.estimate.ettr_minutes,
-        ),
-        ("per_year", a.estimate.per_year, b.estimate.per_year),
-        (
-            "users_affected_percent",
-            a.estimate.users_affected_percent,
-            b.estimate.users_affected_percent,
-        ),
-    ] {
-        push_change(&mut fields, field, num(x), num(y));
+    // Each single value by the field table, in its order; the lists below, item by item.
+    for field in RISK_FIELDS
+        .iter()
+        .filter(|f| f.is_scalar() && f.key != "id")
+    {
+        push_change(&mut fields, field.key, field.text(a), field.text(b));
     }
     let diff_list = |x: &[String], y: &[String]| -> (Vec<String>, Vec<String>) {
         (

@@ -4,11 +4,12 @@
 //! map coloured by band and readable without colour, the risks, and each component's error
 //! budget as a bar.
 
+use crate::model::fields::RISK_FIELDS;
 use crate::model::{Band, Level, Num, Register, score};
 use std::fmt::Write as _;
 
-/// The CSV columns, in order: everything a register holds.
-pub const CSV_HEADER: [&str; 26] = [
+/// The component's CSV columns; the risk's follow, one per entry of `RISK_FIELDS`.
+pub const COMPONENT_COLUMNS: [&str; 8] = [
     "component",
     "component_title",
     "component_description",
@@ -17,25 +18,15 @@ pub const CSV_HEADER: [&str; 26] = [
     "availability",
     "rto_minutes",
     "rpo_minutes",
-    "id",
-    "title",
-    "description",
-    "likelihood",
-    "impact",
-    "status",
-    "detection",
-    "alerts",
-    "mitigation",
-    "runbook",
-    "tickets",
-    "questions",
-    "last_rehearsed",
-    "rehearsals",
-    "ettd_minutes",
-    "ettr_minutes",
-    "per_year",
-    "users_affected_percent",
 ];
+
+/// The CSV columns, in order: everything a register holds.
+pub fn csv_header() -> Vec<&'static str> {
+    COMPONENT_COLUMNS
+        .into_iter()
+        .chain(RISK_FIELDS.iter().map(|f| f.key))
+        .collect()
+}
 
 fn num(n: Option<Num>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
@@ -52,7 +43,10 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
             .collect::<Vec<_>>()
             .join(",")
     };
-    out.push_str(&line(&CSV_HEADER.map(str::to_owned)));
+    let header = csv_header();
+    out.push_str(&line(
+        &header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>(),
+    ));
     out.push('\n');
     for reg in registers {
         let component = [
@@ -67,7 +61,7 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
         ];
         if reg.risks.is_empty() {
             let mut cells = component.to_vec();
-            cells.resize(CSV_HEADER.len(), String::new());
+            cells.resize(header.len(), String::new());
             out.push_str(&line(&cells));
             out.push('\n');
         }
@@ -79,32 +73,7 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
                 blank[0].clone_from(&reg.component);
                 blank
             };
-            cells.extend([
-                risk.id.clone(),
-                risk.title.clone(),
-                risk.description.clone(),
-                risk.likelihood.to_string(),
-                risk.impact.to_string(),
-                risk.status.to_string(),
-                risk.detection.clone(),
-                risk.alerts.join("; "),
-                risk.mitigation.clone(),
-                risk.runbook.clone(),
-                risk.tickets.join("; "),
-                risk.questions.join("\n"),
-                risk.last_rehearsed
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                risk.rehearsals
-                    .iter()
-                    .map(crate::model::Rehearsal::to_line)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                num(risk.estimate.ettd_minutes),
-                num(risk.estimate.ettr_minutes),
-                num(risk.estimate.per_year),
-                num(risk.estimate.users_affected_percent),
-            ]);
+            cells.extend(RISK_FIELDS.iter().map(|f| f.text(risk)));
             out.push_str(&line(&cells));
             out.push('\n');
         }

@@ -5,11 +5,13 @@
 //! is skipped. No IO here: `commands::import` reads the file and writes the registers.
 
 use crate::finding::{Finding, Pos};
+use crate::model::fields::{RISK_FIELDS, RiskField, Slot};
 use crate::model::{Date, Level, Num, Register, Risk, Status};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The register fields a column can hold.
+/// The register fields a column can hold: the component's, a note, or a risk's field (by its
+/// key in `RISK_FIELDS`, which also lists the headers it is known by).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
     Component,
@@ -20,29 +22,14 @@ pub enum Column {
     Availability,
     Rto,
     Rpo,
-    Id,
-    Title,
-    Description,
-    Likelihood,
-    Impact,
-    Status,
-    Detection,
-    Alerts,
-    Mitigation,
-    Runbook,
-    Tickets,
-    Questions,
-    LastRehearsed,
-    Rehearsals,
+    /// Kept after the risk's description: the register has no field of its own for it.
     Notes,
-    Ettd,
-    Ettr,
-    PerYear,
-    UsersPercent,
+    Risk(&'static str),
 }
 
-/// Header names (lower-cased, without spaces, `_`, `-`, `(`, `)`, `%`) for each column.
-const NAMES: [(Column, &[&str]); 27] = [
+/// Header names (lower-cased, without spaces, `_`, `-`, `(`, `)`, `%`) for the columns that
+/// are not a risk's field.
+const NAMES: [(Column, &[&str]); 9] = [
     (
         Column::Component,
         &["component", "service", "system", "componentid"],
@@ -57,59 +44,18 @@ const NAMES: [(Column, &[&str]); 27] = [
     (Column::Availability, &["availability", "slo"]),
     (Column::Rto, &["rto", "rtominutes"]),
     (Column::Rpo, &["rpo", "rpominutes"]),
-    (Column::Id, &["id", "riskid"]),
-    (
-        Column::Title,
-        &["risk", "failuremode", "title", "threat", "risktitle"],
-    ),
-    (Column::Description, &["description", "details"]),
-    (
-        Column::Likelihood,
-        &["likelihood", "probability", "frequency"],
-    ),
-    (Column::Impact, &["impact", "severity", "consequence"]),
-    (Column::Status, &["status", "state"]),
-    (
-        Column::Detection,
-        &[
-            "detection",
-            "monitoring",
-            "alerting",
-            "detect",
-            "howwouldwenotice?",
-            "howwouldwenotice",
-        ],
-    ),
-    (
-        Column::Mitigation,
-        &[
-            "mitigation",
-            "controls",
-            "countermeasure",
-            "countermeasures",
-        ],
-    ),
-    (Column::Runbook, &["runbook", "playbook", "action"]),
-    (Column::Alerts, &["alerts", "alert", "alertnames"]),
-    (Column::Tickets, &["ticket", "tickets"]),
-    (Column::Questions, &["questions", "openquestions"]),
-    (
-        Column::LastRehearsed,
-        &["lastrehearsed", "rehearsed", "lasttested"],
-    ),
-    (Column::Rehearsals, &["rehearsals", "measurements"]),
     (
         Column::Notes,
         &["notes", "note", "comments", "comment", "remarks"],
     ),
-    (Column::Ettd, &["ettd", "ettdminutes", "timetodetect"]),
-    (Column::Ettr, &["ettr", "ettrminutes", "timetorepair"]),
-    (Column::PerYear, &["peryear", "occurrencesperyear"]),
-    (
-        Column::UsersPercent,
-        &["usersaffected", "usersaffectedpercent", "users"],
-    ),
 ];
+
+/// Every column with the header names it is known by.
+fn names() -> impl Iterator<Item = (Column, &'static [&'static str])> {
+    NAMES
+        .into_iter()
+        .chain(RISK_FIELDS.iter().map(|f| (Column::Risk(f.key), f.headers)))
+}
 
 fn normalize(header: &str) -> String {
     header
@@ -123,8 +69,7 @@ fn normalize(header: &str) -> String {
 
 /// The header names a column is known by, for a message.
 fn synonyms(column: Column) -> String {
-    NAMES
-        .iter()
+    names()
         .find(|(c, _)| *c == column)
         .map_or(String::new(), |(_, n)| n.join(", "))
 }
@@ -135,10 +80,9 @@ fn synonyms(column: Column) -> String {
 pub fn column_of(header: &str) -> Option<Column> {
     let named = |name: &str| {
         let name = normalize(name);
-        NAMES
-            .iter()
+        names()
             .find(|(_, names)| names.contains(&name.as_str()))
-            .map(|(c, _)| *c)
+            .map(|(c, _)| c)
     };
     named(header).or_else(|| {
         let before = header.split(['(', '[']).next().unwrap_or(header);
@@ -363,7 +307,7 @@ pub fn read_rows_with(
             message,
         )
     };
-    for needed in [Column::Component, Column::Title] {
+    for needed in [Column::Component, Column::Risk("title")] {
         if !columns.contains(&Some(needed)) {
             out.findings.push(missing(format!(
                 "no {} column (one of: {})",
@@ -381,11 +325,15 @@ pub fn read_rows_with(
     // a default is given.
     for (needed, default, flag) in [
         (
-            Column::Likelihood,
+            Column::Risk("likelihood"),
             options.default_likelihood,
             "--default-likelihood",
         ),
-        (Column::Impact, options.default_impact, "--default-impact"),
+        (
+            Column::Risk("impact"),
+            options.default_impact,
+            "--default-impact",
+        ),
     ] {
         if default.is_none() && !columns.contains(&Some(needed)) {
             let read: Vec<String> = header
@@ -395,7 +343,7 @@ pub fn read_rows_with(
                 .collect();
             out.findings.push(missing(format!(
                 "no {} column: read {}; tried {} (with a unit or scale in brackets too); {flag} LEVEL gives every risk one",
-                if needed == Column::Likelihood {
+                if needed == Column::Risk("likelihood") {
                     "likelihood"
                 } else {
                     "impact"
@@ -414,13 +362,17 @@ pub fn read_rows_with(
         ))
     };
     // A 1–3 scale when no level cell is a number above 3.
-    let three_point = [Column::Likelihood, Column::Impact].iter().all(|&c| {
-        body.iter().all(|(_, row)| {
-            cell(row, c).is_none_or(|(_, v)| v.trim().parse::<u8>().map_or(true, |n| n <= 3))
+    let three_point = [Column::Risk("likelihood"), Column::Risk("impact")]
+        .iter()
+        .all(|&c| {
+            body.iter().all(|(_, row)| {
+                cell(row, c).is_none_or(|(_, v)| v.trim().parse::<u8>().map_or(true, |n| n <= 3))
+            })
         })
-    }) && body.iter().any(|(_, row)| {
-        cell(row, Column::Likelihood).is_some_and(|(_, v)| v.trim().parse::<u8>().is_ok())
-    });
+        && body.iter().any(|(_, row)| {
+            cell(row, Column::Risk("likelihood"))
+                .is_some_and(|(_, v)| v.trim().parse::<u8>().is_ok())
+        });
     let mut current_component: Option<String> = None;
     for (number, row) in body {
         if row.iter().all(|c| c.trim().is_empty()) {
@@ -484,8 +436,6 @@ pub fn read_rows_with(
 type Cell<'a> = dyn Fn(&[String], Column) -> Option<(usize, String)> + 'a;
 
 /// Reads one row into its component: the component's own fields where given, and the risk.
-// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
-#[allow(clippy::too_many_lines)]
 fn read_row(
     reg: &mut Register,
     cell: &Cell<'_>,
@@ -525,12 +475,12 @@ fn read_row(
             *slot = Some(n);
         }
     }
-    let Some(title) = text(Column::Title) else {
+    let Some(title) = text(Column::Risk("title")) else {
         // A row about the component alone (a component with no risks yet).
         return Ok(());
     };
     let level = |column: Column, default: Option<Level>| -> Result<Level, (usize, String)> {
-        let name = if column == Column::Likelihood {
+        let name = if column == Column::Risk("likelihood") {
             "likelihood"
         } else {
             "impact"
@@ -556,46 +506,18 @@ fn read_row(
             None => default.ok_or_else(|| (1, format!("no {name} given"))),
         }
     };
-    let likelihood = level(Column::Likelihood, options.default_likelihood)?;
-    let impact = level(Column::Impact, options.default_impact)?;
-    let status = match cell(row, Column::Status) {
-        Some((i, v)) => parse_status(&v).ok_or_else(|| {
-            (
-                i,
-                format!(
-                    "`{}` is not a status (open, mitigating, mitigated, accepted)",
-                    v.trim()
-                ),
-            )
-        })?,
-        None => Status::Open,
-    };
-    let last_rehearsed = match cell(row, Column::LastRehearsed) {
-        Some((_, v)) if v.trim().is_empty() => None,
-        Some((i, v)) => Some(
-            Date::parse(v.trim())
-                .ok_or_else(|| (i, format!("`{}` is not a date (YYYY-MM-DD)", v.trim())))?,
-        ),
-        None => None,
-    };
-    let taken: Vec<&str> = reg.risks.iter().map(|r| r.id.as_str()).collect();
-    let id = match text(Column::Id) {
-        Some(id) => crate::core::id::suggest_id(&id),
-        None => crate::core::id::unique_id(&title, &taken),
-    };
-    if taken.contains(&id.as_str()) {
-        let i = cell(row, Column::Id).map_or(1, |(i, _)| i);
-        return Err((
-            i,
-            format!("risk id `{id}` appears twice in {}", reg.component),
-        ));
+    let mut risk = Risk::new("", &title);
+    risk.likelihood = level(Column::Risk("likelihood"), options.default_likelihood)?;
+    risk.impact = level(Column::Risk("impact"), options.default_impact)?;
+    // Every other field by the table: as the cell says, or its default without a column.
+    for field in RISK_FIELDS
+        .iter()
+        .filter(|f| !matches!(f.key, "id" | "title" | "likelihood" | "impact"))
+    {
+        if let Some((i, v)) = cell(row, Column::Risk(field.key)) {
+            read_cell(&mut risk, field, &v).map_err(|m| (i, m))?;
+        }
     }
-    let mut risk = Risk::new(&id, &title);
-    risk.likelihood = likelihood;
-    risk.impact = impact;
-    risk.status = status;
-    risk.last_rehearsed = last_rehearsed;
-    risk.description = text(Column::Description).unwrap_or_default();
     // A Notes column is kept, after the description (the register has no field of its own).
     if let Some(notes) = text(Column::Notes).filter(|n| !n.trim().is_empty()) {
         risk.description = if risk.description.trim().is_empty() {
@@ -604,40 +526,72 @@ fn read_row(
             format!("{}\n\nNotes: {notes}", risk.description)
         };
     }
-    risk.detection = text(Column::Detection).unwrap_or_default();
-    risk.mitigation = text(Column::Mitigation).unwrap_or_default();
-    risk.runbook = text(Column::Runbook).unwrap_or_default();
-    risk.alerts = text(Column::Alerts).map(|t| list(&t)).unwrap_or_default();
-    risk.tickets = text(Column::Tickets).map(|t| list(&t)).unwrap_or_default();
-    risk.questions = cell(row, Column::Questions)
-        .map(|(_, v)| {
-            v.split('\n')
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some((i, v)) = cell(row, Column::Rehearsals) {
-        for line in v.split('\n').filter(|l| !l.trim().is_empty()) {
-            let rehearsal = crate::model::Rehearsal::parse_line(line).map_err(|m| (i, m))?;
-            risk.rehearsals.push(rehearsal);
-        }
+    let taken: Vec<&str> = reg.risks.iter().map(|r| r.id.as_str()).collect();
+    let id = match text(Column::Risk("id")) {
+        Some(id) => crate::core::id::suggest_id(&id),
+        None => crate::core::id::unique_id(&title, &taken),
+    };
+    if taken.contains(&id.as_str()) {
+        let i = cell(row, Column::Risk("id")).map_or(1, |(i, _)| i);
+        return Err((
+            i,
+            format!("risk id `{id}` appears twice in {}", reg.component),
+        ));
     }
-    for (column, slot) in [
-        (Column::Ettd, &mut risk.estimate.ettd_minutes),
-        (Column::Ettr, &mut risk.estimate.ettr_minutes),
-        (Column::PerYear, &mut risk.estimate.per_year),
-        (
-            Column::UsersPercent,
-            &mut risk.estimate.users_affected_percent,
-        ),
-    ] {
-        if let Some((i, v)) = cell(row, column) {
-            *slot = number(&v).map_err(|m| (i, m))?;
-        }
-    }
+    risk.id = id;
     reg.risks.push(risk);
+    Ok(())
+}
+
+/// Reads one cell into a risk's field, as a spreadsheet writes it: a status in the usual words,
+/// a list one item per line or separated by `;` or `,` (by lines only for a field whose items
+/// are written one per line, as questions are), a number with or without `%`.
+fn read_cell(risk: &mut Risk, field: &RiskField, cell: &str) -> Result<(), String> {
+    let trimmed = cell.trim();
+    match field.slot {
+        Slot::Line(_, set) | Slot::Multiline(_, set) => trimmed.clone_into(set(risk)),
+        Slot::Level(_, set) => {
+            *set(risk) = parse_level(cell, false).ok_or_else(|| {
+                format!(
+                    "`{trimmed}` is not a level (very-low, low, medium, high, very-high, or 1–5)"
+                )
+            })?;
+        }
+        Slot::Status(_, set) => {
+            *set(risk) = parse_status(cell).ok_or_else(|| {
+                format!("`{trimmed}` is not a status (open, mitigating, mitigated, accepted)")
+            })?;
+        }
+        Slot::List {
+            get_mut, separator, ..
+        } => {
+            *get_mut(risk) = if separator == "\n" {
+                cell.split('\n')
+                    .map(str::trim)
+                    .filter(|q| !q.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            } else {
+                list(trimmed)
+            };
+        }
+        Slot::Date(_, set) => {
+            *set(risk) = if trimmed.is_empty() {
+                None
+            } else {
+                Some(
+                    Date::parse(trimmed)
+                        .ok_or_else(|| format!("`{trimmed}` is not a date (YYYY-MM-DD)"))?,
+                )
+            };
+        }
+        Slot::Number { get_mut, .. } => *get_mut(risk) = number(cell)?,
+        Slot::Rehearsals(_, get_mut) => {
+            for line in cell.split('\n').filter(|l| !l.trim().is_empty()) {
+                get_mut(risk).push(crate::model::Rehearsal::parse_line(line)?);
+            }
+        }
+    }
     Ok(())
 }
 
@@ -705,9 +659,12 @@ mod tests {
 
     #[test]
     fn headers_match_with_synonyms() {
-        assert_eq!(column_of("Failure mode"), Some(Column::Title));
+        assert_eq!(column_of("Failure mode"), Some(Column::Risk("title")));
         assert_eq!(column_of(" SERVICE "), Some(Column::Component));
-        assert_eq!(column_of("Users affected (%)"), Some(Column::UsersPercent));
+        assert_eq!(
+            column_of("Users affected (%)"),
+            Some(Column::Risk("users_affected_percent"))
+        );
         assert_eq!(column_of("Colour"), None);
     }
 

@@ -1,5 +1,6 @@
 //! The register's data and its arithmetic (score, band, bad minutes, budget), with no IO.
 
+pub mod fields;
 pub mod level;
 pub mod register;
 pub mod timeline;

@@ -2,6 +2,7 @@
 //! typed value is validated and written back. Pure model code: no IO, no drawing.
 
 use crate::check::{is_valid_id, suggest_id};
+use crate::model::fields::{RiskField, Slot};
 use crate::model::{Date, Level, Num, Register, Status};
 
 /// One editable field.
@@ -82,28 +83,24 @@ pub const COMPONENT_FIELDS: [Field; 8] = [
 impl Field {
     pub fn label(self) -> &'static str {
         match self {
-            Field::RiskId | Field::ComponentId => "Id",
-            Field::RiskTitle | Field::ComponentTitle => "Title",
-            Field::RiskDescription | Field::ComponentDescription => "About",
-            Field::Likelihood => "Likelihood",
-            Field::Impact => "Impact",
-            Field::Detection => "Detection",
-            Field::Alerts => "Alerts",
-            Field::Mitigation => "Mitigation",
-            Field::Runbook => "Runbook",
-            Field::Status => "Status",
-            Field::Tickets => "Tickets",
-            Field::Questions => "Questions",
-            Field::LastRehearsed => "Rehearsed",
-            Field::Ettd => "Detect min",
-            Field::Ettr => "Repair min",
-            Field::PerYear => "Per year",
-            Field::UsersPercent => "Users %",
+            Field::ComponentId => "Id",
+            Field::ComponentTitle => "Title",
+            Field::ComponentDescription => "About",
             Field::Owner => "Owner",
             Field::DependsOn => "Depends on",
             Field::Availability => "Avail. %",
             Field::Rto => "RTO min",
             Field::Rpo => "RPO min",
+            _ => self.risk_field().map_or("", |f| f.label),
+        }
+    }
+
+    /// The risk's field in the table of them (`None` for a component's field).
+    pub fn risk_field(self) -> Option<&'static RiskField> {
+        if self.is_component_field() {
+            None
+        } else {
+            crate::model::fields::risk_field(self.key())
         }
     }
 
@@ -138,19 +135,19 @@ impl Field {
 
     pub fn kind(self) -> Kind {
         match self {
-            Field::RiskDescription | Field::ComponentDescription => Kind::Multiline,
-            Field::Likelihood | Field::Impact => Kind::Level,
-            Field::Status => Kind::Status,
-            Field::Tickets | Field::Questions | Field::Alerts | Field::DependsOn => Kind::List,
-            Field::LastRehearsed => Kind::Date,
-            Field::Ettd
-            | Field::Ettr
-            | Field::PerYear
-            | Field::UsersPercent
-            | Field::Availability
-            | Field::Rto
-            | Field::Rpo => Kind::Number,
-            _ => Kind::Line,
+            Field::ComponentDescription => Kind::Multiline,
+            Field::DependsOn => Kind::List,
+            Field::Availability | Field::Rto | Field::Rpo => Kind::Number,
+            Field::ComponentId | Field::ComponentTitle | Field::Owner => Kind::Line,
+            _ => match self.risk_field().map(|f| f.slot) {
+                Some(Slot::Multiline(..)) => Kind::Multiline,
+                Some(Slot::Level(..)) => Kind::Level,
+                Some(Slot::Status(..)) => Kind::Status,
+                Some(Slot::List { .. }) => Kind::List,
+                Some(Slot::Date(..)) => Kind::Date,
+                Some(Slot::Number { .. }) => Kind::Number,
+                _ => Kind::Line,
+            },
         }
     }
 
@@ -183,11 +180,11 @@ pub fn rows(reg: &Register, risk: Option<usize>, fields: &[Field]) -> Vec<Row> {
 }
 
 fn list(reg: &Register, risk: Option<usize>, field: Field) -> Option<&[String]> {
-    match field {
-        Field::DependsOn => Some(&reg.depends_on),
-        Field::Tickets => Some(&reg.risks.get(risk?)?.tickets),
-        Field::Alerts => Some(&reg.risks.get(risk?)?.alerts),
-        Field::Questions => Some(&reg.risks.get(risk?)?.questions),
+    if field == Field::DependsOn {
+        return Some(&reg.depends_on);
+    }
+    match field.risk_field()?.slot {
+        Slot::List { get, .. } => Some(get(reg.risks.get(risk?)?)),
         _ => None,
     }
 }
@@ -214,23 +211,14 @@ pub fn value(reg: &Register, risk: Option<usize>, row: Row) -> String {
         (Field::Rto, _) => num_text(reg.objectives.rto_minutes),
         (Field::Rpo, _) => num_text(reg.objectives.rpo_minutes),
         (_, None) => String::new(),
-        (Field::RiskId, Some(r)) => r.id.clone(),
-        (Field::RiskTitle, Some(r)) => r.title.clone(),
-        (Field::RiskDescription, Some(r)) => r.description.clone(),
-        (Field::Likelihood, Some(r)) => format!("{} ({})", r.likelihood, r.likelihood.value()),
-        (Field::Impact, Some(r)) => format!("{} ({})", r.impact, r.impact.value()),
-        (Field::Detection, Some(r)) => r.detection.clone(),
-        (Field::Mitigation, Some(r)) => r.mitigation.clone(),
-        (Field::Runbook, Some(r)) => r.runbook.clone(),
-        (Field::Status, Some(r)) => r.status.name().to_owned(),
-        (Field::LastRehearsed, Some(r)) => {
-            r.last_rehearsed.map(|d| d.to_string()).unwrap_or_default()
-        }
-        (Field::Ettd, Some(r)) => num_text(r.estimate.ettd_minutes),
-        (Field::Ettr, Some(r)) => num_text(r.estimate.ettr_minutes),
-        (Field::PerYear, Some(r)) => num_text(r.estimate.per_year),
-        (Field::UsersPercent, Some(r)) => num_text(r.estimate.users_affected_percent),
-        _ => String::new(),
+        (field, Some(r)) => match field.risk_field() {
+            Some(f) => match f.slot {
+                Slot::Level(get, _) => format!("{} ({})", get(r), get(r).value()),
+                Slot::Status(get, _) => get(r).name().to_owned(),
+                _ => f.text(r),
+            },
+            None => String::new(),
+        },
     }
 }
 
@@ -249,8 +237,9 @@ fn parse_number(field: Field, text: &str) -> Result<Option<Num>, String> {
     if value < 0.0 {
         return Err(format!("{} cannot be negative", field.key()));
     }
-    let max = match field {
-        Field::Availability | Field::UsersPercent => Some(100.0),
+    let max = match field.risk_field().map(|f| f.slot) {
+        _ if field == Field::Availability => Some(100.0),
+        Some(Slot::Number { max, .. }) => max,
         _ => None,
     };
     if let Some(max) = max
@@ -285,29 +274,8 @@ pub fn set(
     today: jiff::civil::Date,
 ) -> Result<(), String> {
     let field = row.field;
-    match field.kind() {
-        Kind::List => return set_list_item(reg, risk, row, text),
-        Kind::Number => {
-            let value = parse_number(field, text)?;
-            let slot = match (field, risk) {
-                (Field::Availability, _) => &mut reg.objectives.availability,
-                (Field::Rto, _) => &mut reg.objectives.rto_minutes,
-                (Field::Rpo, _) => &mut reg.objectives.rpo_minutes,
-                (_, Some(i)) => {
-                    let e = &mut reg.risks.get_mut(i).ok_or("no such risk")?.estimate;
-                    match field {
-                        Field::Ettd => &mut e.ettd_minutes,
-                        Field::Ettr => &mut e.ettr_minutes,
-                        Field::PerYear => &mut e.per_year,
-                        _ => &mut e.users_affected_percent,
-                    }
-                }
-                _ => return Err("no risk selected".into()),
-            };
-            *slot = value;
-            return Ok(());
-        }
-        _ => {}
+    if field.kind() == Kind::List {
+        return set_list_item(reg, risk, row, text);
     }
     let text_trimmed = text.trim();
     match field {
@@ -320,37 +288,62 @@ pub fn set(
         Field::ComponentTitle => reg.title = non_empty(text_trimmed, "title")?,
         Field::Owner => reg.owner = text_trimmed.to_owned(),
         Field::ComponentDescription => reg.description = text.trim_end().to_owned(),
+        Field::Availability => reg.objectives.availability = parse_number(field, text)?,
+        Field::Rto => reg.objectives.rto_minutes = parse_number(field, text)?,
+        Field::Rpo => reg.objectives.rpo_minutes = parse_number(field, text)?,
         _ => {
             let index = risk.ok_or("no risk selected")?;
-            let id = crate::check::suggest_id(text_trimmed);
-            if field == Field::RiskId {
-                check_id(&id)?;
-                if reg
-                    .risks
-                    .iter()
-                    .enumerate()
-                    .any(|(i, r)| i != index && r.id == id)
-                {
-                    return Err(format!(
-                        "another risk in {} already has id `{id}`",
-                        reg.component
-                    ));
-                }
-            }
+            let value = if field == Field::RiskId {
+                unique_risk_id(reg, index, text_trimmed)?
+            } else {
+                text.to_owned()
+            };
             let r = reg.risks.get_mut(index).ok_or("no such risk")?;
-            match field {
-                Field::RiskId => r.id = id,
-                Field::RiskTitle => r.title = non_empty(text_trimmed, "title")?,
-                Field::RiskDescription => r.description = text.trim_end().to_owned(),
-                Field::Detection => r.detection = text_trimmed.to_owned(),
-                Field::Mitigation => r.mitigation = text_trimmed.to_owned(),
-                Field::Runbook => r.runbook = text_trimmed.to_owned(),
-                Field::Likelihood => r.likelihood = parse_level(text_trimmed)?,
-                Field::Impact => r.impact = parse_level(text_trimmed)?,
-                Field::Status => r.status = parse_status(text_trimmed)?,
-                Field::LastRehearsed => r.last_rehearsed = parse_date(text_trimmed, today)?,
-                _ => return Err(format!("{} cannot be edited here", field.key())),
-            }
+            set_risk_field(r, field, &value, today)?;
+        }
+    }
+    Ok(())
+}
+
+/// An id typed for the risk at `index`: made from the text, and not another risk's.
+fn unique_risk_id(reg: &Register, index: usize, text: &str) -> Result<String, String> {
+    let id = crate::check::suggest_id(text);
+    check_id(&id)?;
+    if reg
+        .risks
+        .iter()
+        .enumerate()
+        .any(|(i, r)| i != index && r.id == id)
+    {
+        return Err(format!(
+            "another risk in {} already has id `{id}`",
+            reg.component
+        ));
+    }
+    Ok(id)
+}
+
+/// Writes a typed value into one of a risk's fields (through the table of them).
+fn set_risk_field(
+    r: &mut crate::model::Risk,
+    field: Field,
+    text: &str,
+    today: jiff::civil::Date,
+) -> Result<(), String> {
+    let Some(def) = field.risk_field() else {
+        return Err(format!("{} cannot be edited here", field.key()));
+    };
+    let trimmed = text.trim();
+    match def.slot {
+        Slot::Line(_, set) if field == Field::RiskTitle => *set(r) = non_empty(trimmed, "title")?,
+        Slot::Line(_, set) => trimmed.clone_into(set(r)),
+        Slot::Multiline(_, set) => text.trim_end().clone_into(set(r)),
+        Slot::Level(_, set) => *set(r) = parse_level(trimmed)?,
+        Slot::Status(_, set) => *set(r) = parse_status(trimmed)?,
+        Slot::Date(_, set) => *set(r) = parse_date(trimmed, today)?,
+        Slot::Number { get_mut, .. } => *get_mut(r) = parse_number(field, text)?,
+        Slot::List { .. } | Slot::Rehearsals(..) => {
+            return Err(format!("{} cannot be edited here", field.key()));
         }
     }
     Ok(())
@@ -373,10 +366,9 @@ fn set_list_item(
             .risks
             .get_mut(risk.ok_or("no risk selected")?)
             .ok_or("no such risk")?;
-        match row.field {
-            Field::Tickets => &mut r.tickets,
-            Field::Alerts => &mut r.alerts,
-            _ => &mut r.questions,
+        match row.field.risk_field().map(|f| f.slot) {
+            Some(Slot::List { get_mut, .. }) => get_mut(r),
+            _ => return Err(format!("{} is not a list", row.field.key())),
         }
     };
     match row.item {
