@@ -28,7 +28,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 pub use changes::Baseline;
-pub use command::{COMMANDS, CommandLine};
+pub use command::{COMMANDS, Command, CommandLine};
 pub use edit::new_register;
 pub use finder::FinderState;
 pub use stub::{relative_link, runbook_template, stub_path};

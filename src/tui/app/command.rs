@@ -5,6 +5,7 @@ use super::{App, Overlay, View, edit_text};
 use crate::action::Action;
 use crate::editor::TextInput;
 use crate::effects::Effect;
+use crate::model::timeline::TimelineKind;
 
 /// The command line's state.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,50 +36,184 @@ impl CommandLine {
     }
 }
 
-/// Every command: its names (the first is shown), its argument, and what it does.
-pub const COMMANDS: [(&[&str], &str, &str); 15] = [
-    (&["w", "write"], "", "save every changed file"),
-    (
-        &["q", "quit"],
-        "",
-        "quit (asks when there are unsaved changes)",
-    ),
-    (&["wq", "x"], "", "save, then quit"),
-    (&["q!", "quit!"], "", "quit and discard unsaved changes"),
-    (&["find"], "[QUERY]", "the finder, with a query"),
-    (
-        &["filter"],
-        "[TEXT]",
-        "show only what contains TEXT (no text: all)",
-    ),
-    (&["new"], "COMPONENT", "add a component"),
-    (
-        &["sort"],
-        "score|file",
-        "order risks by score or as in the file",
-    ),
-    (&["heatmap", "map"], "", "the heat map"),
-    (&["findings"], "", "load errors and check findings"),
-    (&["undo"], "", "undo the last edit"),
-    (&["redo"], "", "redo"),
-    (&["help"], "", "every key and command"),
-    (
-        &["incident"],
-        "TITLE",
-        "start an incident on the selected risk",
-    ),
-    (
-        &["gameday"],
-        "[draw]",
-        "start a game day on the selected risk, or a drawn one",
-    ),
+/// One `:` command: its names (the first is shown in help), its argument, what it does, and
+/// how (`run` gets the name typed and the argument; its error says why it did nothing).
+pub struct Command {
+    pub names: &'static [&'static str],
+    pub arg: &'static str,
+    pub about: &'static str,
+    /// Changes the register: left out of help when it is read-only.
+    pub edits: bool,
+    run: fn(&mut App, &str, &str) -> Result<(), String>,
+}
+
+/// Every command, in the order help lists them and Tab offers them.
+pub static COMMANDS: [Command; 15] = [
+    Command {
+        names: &["w", "write"],
+        arg: "",
+        about: "save every changed file",
+        edits: true,
+        run: |app, _, _| {
+            app.update(Action::Save);
+            Ok(())
+        },
+    },
+    Command {
+        names: &["q", "quit"],
+        arg: "",
+        about: "quit (asks when there are unsaved changes)",
+        edits: false,
+        run: |app, _, _| {
+            app.request_quit();
+            Ok(())
+        },
+    },
+    Command {
+        names: &["wq", "x"],
+        arg: "",
+        about: "save, then quit",
+        edits: true,
+        run: |app, _, _| {
+            if app.read_only || app.unsaved_count() == 0 {
+                app.request_quit();
+            } else {
+                app.save(None, true);
+            }
+            Ok(())
+        },
+    },
+    Command {
+        names: &["q!", "quit!"],
+        arg: "",
+        about: "quit and discard unsaved changes",
+        edits: false,
+        run: |app, _, _| {
+            app.effects.push_back(Effect::ClearJournal);
+            app.should_quit = true;
+            Ok(())
+        },
+    },
+    Command {
+        names: &["find"],
+        arg: "[QUERY]",
+        about: "the finder, with a query",
+        edits: false,
+        run: |app, _, arg| {
+            app.open_finder();
+            app.type_text(arg);
+            Ok(())
+        },
+    },
+    Command {
+        names: &["filter"],
+        arg: "[TEXT]",
+        about: "show only what contains TEXT (no text: all)",
+        edits: false,
+        run: |app, _, arg| {
+            app.view = View::Register;
+            app.set_text_filter((!arg.is_empty()).then(|| arg.to_owned()));
+            Ok(())
+        },
+    },
+    Command {
+        names: &["new"],
+        arg: "COMPONENT",
+        about: "add a component",
+        edits: true,
+        run: App::command_new,
+    },
+    Command {
+        names: &["sort"],
+        arg: "score|file",
+        about: "order risks by score or as in the file",
+        edits: false,
+        run: |app, _, arg| {
+            let file_order = match arg {
+                "score" => false,
+                "file" => true,
+                _ => return Err("sort score|file".into()),
+            };
+            if app.file_order != file_order {
+                app.update(Action::ToggleOrder);
+            }
+            Ok(())
+        },
+    },
+    Command {
+        names: &["heatmap", "map"],
+        arg: "",
+        about: "the heat map",
+        edits: false,
+        run: |app, _, _| {
+            app.view = View::HeatMap;
+            Ok(())
+        },
+    },
+    Command {
+        names: &["findings"],
+        arg: "",
+        about: "load errors and check findings",
+        edits: false,
+        run: |app, _, _| {
+            app.overlay = Some(Overlay::Findings { selected: 0 });
+            Ok(())
+        },
+    },
+    Command {
+        names: &["undo"],
+        arg: "",
+        about: "undo the last edit",
+        edits: true,
+        run: |app, _, _| {
+            app.update(Action::Undo);
+            Ok(())
+        },
+    },
+    Command {
+        names: &["redo"],
+        arg: "",
+        about: "redo",
+        edits: true,
+        run: |app, _, _| {
+            app.update(Action::Redo);
+            Ok(())
+        },
+    },
+    Command {
+        names: &["help"],
+        arg: "",
+        about: "every key and command",
+        edits: false,
+        run: |app, _, _| {
+            app.overlay = Some(Overlay::Help {
+                scroll: 0,
+                from: crate::keymap::Context::Register,
+            });
+            Ok(())
+        },
+    },
+    Command {
+        names: &["incident"],
+        arg: "TITLE",
+        about: "start an incident on the selected risk",
+        edits: false,
+        run: |app, _, arg| app.command_timeline(TimelineKind::Incident, arg),
+    },
+    Command {
+        names: &["gameday"],
+        arg: "[draw]",
+        about: "start a game day on the selected risk, or a drawn one",
+        edits: false,
+        run: |app, _, arg| app.command_timeline(TimelineKind::Gameday, arg),
+    },
 ];
 
 /// Command names starting with `prefix`, in table order.
 pub fn completions(prefix: &str) -> Vec<&'static str> {
     COMMANDS
         .iter()
-        .flat_map(|(names, _, _)| names.iter().copied())
+        .flat_map(|c| c.names.iter().copied())
         .filter(|name| name.starts_with(prefix))
         .collect()
 }
@@ -146,134 +281,65 @@ impl App {
     }
 
     /// Runs one command line; the error says why it did nothing.
-    // Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
-    #[allow(clippy::too_many_lines)]
     fn run_command(&mut self, text: &str) -> Result<(), String> {
         let (name, arg) = text
             .split_once(char::is_whitespace)
             .map_or((text, ""), |(n, a)| (n, a.trim()));
-        match name {
-            "" => Ok(()),
-            "w" | "write" => {
-                self.update(Action::Save);
-                Ok(())
-            }
-            "q" | "quit" => {
-                self.request_quit();
-                Ok(())
-            }
-            "wq" | "x" => {
-                if self.read_only || self.unsaved_count() == 0 {
-                    self.request_quit();
-                } else {
-                    self.save(None, true);
-                }
-                Ok(())
-            }
-            "q!" | "quit!" => {
-                self.effects.push_back(Effect::ClearJournal);
-                self.should_quit = true;
-                Ok(())
-            }
-            "find" => {
-                self.open_finder();
-                self.type_text(arg);
-                Ok(())
-            }
-            "filter" => {
-                self.view = View::Register;
-                self.set_text_filter((!arg.is_empty()).then(|| arg.to_owned()));
-                Ok(())
-            }
-            "new" => {
-                if self.read_only {
-                    return Err("read-only: faultline was started with --read-only".into());
-                }
-                let id = crate::check::suggest_id(arg);
-                if id.is_empty() {
-                    return Err("new COMPONENT: give the component's id or name".into());
-                }
-                match self.create_component(&TextInput::new(&id, false)) {
-                    Some(Overlay::NewComponent {
-                        error: Some(error), ..
-                    }) => Err(error),
-                    _ => Ok(()),
-                }
-            }
-            "sort" => {
-                let file_order = match arg {
-                    "score" => false,
-                    "file" => true,
-                    _ => return Err("sort score|file".into()),
-                };
-                if self.file_order != file_order {
-                    self.update(Action::ToggleOrder);
-                }
-                Ok(())
-            }
-            "heatmap" | "map" => {
-                self.view = View::HeatMap;
-                Ok(())
-            }
-            "findings" => {
-                self.overlay = Some(Overlay::Findings { selected: 0 });
-                Ok(())
-            }
-            "undo" => {
-                self.update(Action::Undo);
-                Ok(())
-            }
-            "redo" => {
-                self.update(Action::Redo);
-                Ok(())
-            }
-            "incident" | "gameday" => {
-                let kind = if name == "incident" {
-                    crate::model::timeline::TimelineKind::Incident
-                } else {
-                    crate::model::timeline::TimelineKind::Gameday
-                };
-                let draw = kind == crate::model::timeline::TimelineKind::Gameday && arg == "draw";
-                let risk = self.selected_risk_id().and_then(|id| {
-                    Some(format!(
-                        "{}/{id}",
-                        self.selected_file()?.register()?.component
-                    ))
-                });
-                if kind == crate::model::timeline::TimelineKind::Incident && arg.is_empty() {
-                    return Err("incident TITLE: say what is happening".into());
-                }
-                if !draw && risk.is_none() && kind == crate::model::timeline::TimelineKind::Gameday
-                {
-                    return Err("select the risk to rehearse first, or :gameday draw".into());
-                }
-                self.start_timeline(
-                    kind,
-                    (!draw
-                        && !arg.is_empty()
-                        && kind == crate::model::timeline::TimelineKind::Incident)
-                        .then(|| arg.to_owned()),
-                    if draw { None } else { risk },
-                );
-                Ok(())
-            }
-            "help" => {
-                self.overlay = Some(Overlay::Help {
-                    scroll: 0,
-                    from: crate::keymap::Context::Register,
-                });
-                Ok(())
-            }
-            other => {
-                let close = completions(other.get(..1).unwrap_or(""));
+        if name.is_empty() {
+            return Ok(());
+        }
+        match COMMANDS.iter().find(|c| c.names.contains(&name)) {
+            Some(command) => (command.run)(self, name, arg),
+            None => {
+                let close = completions(name.get(..1).unwrap_or(""));
                 let hint = if close.is_empty() {
                     String::new()
                 } else {
                     format!(" (Tab completes; e.g. {})", close.join(", "))
                 };
-                Err(format!("unknown command `{other}`{hint}"))
+                Err(format!("unknown command `{name}`{hint}"))
             }
         }
+    }
+
+    /// `:new COMPONENT`.
+    fn command_new(&mut self, _: &str, arg: &str) -> Result<(), String> {
+        if self.read_only {
+            return Err("read-only: faultline was started with --read-only".into());
+        }
+        let id = crate::check::suggest_id(arg);
+        if id.is_empty() {
+            return Err("new COMPONENT: give the component's id or name".into());
+        }
+        match self.create_component(&TextInput::new(&id, false)) {
+            Some(Overlay::NewComponent {
+                error: Some(error), ..
+            }) => Err(error),
+            _ => Ok(()),
+        }
+    }
+
+    /// `:incident TITLE`, `:gameday [draw]`: on the selected risk, or (game days) a drawn one.
+    fn command_timeline(&mut self, kind: TimelineKind, arg: &str) -> Result<(), String> {
+        let draw = kind == TimelineKind::Gameday && arg == "draw";
+        let risk = self.selected_risk_id().and_then(|id| {
+            Some(format!(
+                "{}/{id}",
+                self.selected_file()?.register()?.component
+            ))
+        });
+        if kind == TimelineKind::Incident && arg.is_empty() {
+            return Err("incident TITLE: say what is happening".into());
+        }
+        if !draw && risk.is_none() && kind == TimelineKind::Gameday {
+            return Err("select the risk to rehearse first, or :gameday draw".into());
+        }
+        self.start_timeline(
+            kind,
+            (!draw && !arg.is_empty() && kind == TimelineKind::Incident).then(|| arg.to_owned()),
+            if draw { None } else { risk },
+        );
+        Ok(())
     }
 }
 

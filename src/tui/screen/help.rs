@@ -80,14 +80,15 @@ pub fn help_lines(app: &App, from: Context, width: usize) -> Vec<Line<'static>> 
             }
         }
         if *context == Context::Command {
-            for (names, arg, what) in crate::app::COMMANDS {
-                if app.read_only && matches!(names[0], "w" | "wq" | "new" | "undo" | "redo") {
+            for command in &crate::app::COMMANDS {
+                if app.read_only && matches!(command.names[0], "w" | "wq" | "new" | "undo" | "redo")
+                {
                     continue;
                 }
-                let name = format!(":{} {arg}", names.join(" :"));
+                let name = format!(":{} {}", command.names.join(" :"), command.arg);
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {:<KEYS$}", name.trim_end()), app.theme.label()),
-                    Span::raw(what),
+                    Span::raw(command.about),
                 ]));
             }
         }
