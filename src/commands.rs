@@ -50,10 +50,9 @@ pub fn today() -> jiff::civil::Date {
     crate::clock::today()
 }
 
-/// Runs a subcommand, writing its output to `out`. Meant to be the last thing a process does:
-/// the workspace it loads is left for the operating system to take back at exit, not freed.
-// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
-#[allow(clippy::too_many_lines)]
+/// Runs a subcommand, writing its output to `out`: the one dispatch of every command (the TUI's
+/// are opened by `main`). Meant to be the last thing a process does: a workspace it loads is
+/// left for the operating system to take back at exit, not freed.
 pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
     match command {
         Command::Diff {
@@ -63,153 +62,176 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             exit_code,
             files,
         } => {
-            let old_new = match files {
+            let (old, new) = match files {
                 Some(dirs) => review::from_dirs(&dirs[0], &dirs[1])?,
                 None => review::from_git(&workspace_root(cli)?, base.as_deref(), head.as_deref())?,
             };
-            return review::print(&old_new.0, &old_new.1, *format, *exit_code, out);
+            review::print(&old, &new, *format, *exit_code, out)
         }
-        Command::Textconv { file } => return review::textconv(file, out),
+        Command::Textconv { file } => review::textconv(file, out),
         Command::Schema { timeline } => {
             let schema = if *timeline { TIMELINE_SCHEMA } else { SCHEMA };
             out.write_all(schema.as_bytes())?;
-            return Ok(exit::OK);
+            Ok(exit::OK)
         }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "faultline", out);
-            return Ok(exit::OK);
+            Ok(exit::OK)
         }
-        _ => {}
-    }
-    let root = workspace_root(cli)?;
-    match command {
         Command::Incident { action } => {
-            return timeline::incident(&root, action, out).map(|o| o.code);
+            timeline::incident(&workspace_root(cli)?, action, out).map(|o| o.code)
         }
         Command::Gameday { action } => {
-            return timeline::gameday(&root, action, out).map(|o| o.code);
+            timeline::gameday(&workspace_root(cli)?, action, out).map(|o| o.code)
         }
         Command::Import {
             from: Some(crate::cli::ImportFrom::Backstage { files, dry_run }),
             ..
-        } => return import::backstage(&root, files, *dry_run, out),
-        Command::Import {
-            from: None,
-            file,
-            sheet,
-            dry_run,
-            update,
-            force,
-            header_row,
-            default_likelihood,
-            default_impact,
-        } => {
-            let level = |flag: &str,
-                         value: &Option<String>|
-             -> Result<Option<crate::model::Level>> {
-                value
-                    .as_deref()
-                    .map(|v| {
-                        crate::import::parse_level(v, false).ok_or_else(|| {
-                            anyhow::anyhow!(
-                                "{flag} `{}`: one of very-low, low, medium, high, very-high (or 1–5)",
-                                crate::sanitize::quote(v)
-                            )
-                        })
-                    })
-                    .transpose()
-            };
-            return import::import(
-                &root,
-                file.as_deref().context("import needs a FILE")?,
-                &import::ImportOptions {
-                    sheet: sheet.clone(),
-                    dry_run: *dry_run,
-                    update: *update,
-                    force: *force,
-                    read: crate::import::ReadOptions {
-                        header_row: *header_row,
-                        default_likelihood: level("--default-likelihood", default_likelihood)?,
-                        default_impact: level("--default-impact", default_impact)?,
-                    },
-                },
-                out,
-            );
-        }
-        _ => {}
-    }
-    let ws = Workspace::load(&root)?;
-    let result = match command {
-        Command::Check { format } => run_check(&ws, *format, out),
-        Command::Fmt { check } => run_fmt(&ws, *check, out),
-        Command::New { component } => run_new(&ws, component, out),
-        Command::Export { format, output } => import::export(&ws, *format, output.as_deref(), out),
+        } => import::backstage(&workspace_root(cli)?, files, *dry_run, out),
+        Command::Import { .. } => run_import(&workspace_root(cli)?, command, out),
+        Command::Check { format } => with_workspace(cli, |ws| run_check(ws, *format, out)),
+        Command::Fmt { check } => with_workspace(cli, |ws| run_fmt(ws, *check, out)),
+        Command::New { component } => with_workspace(cli, |ws| run_new(ws, component, out)),
+        Command::Export { format, output } => with_workspace(cli, |ws| {
+            import::export(ws, *format, output.as_deref(), out)
+        }),
         Command::Alerts { format, uncovered } => {
-            let Some(inventory) = ws.monitoring.as_deref() else {
-                anyhow::bail!("the monitoring config was not read");
-            };
-            let mut report = alerts::Report::new(&ws, inventory);
-            if *uncovered {
-                report.only_uncovered();
-            }
-            match format {
-                crate::cli::AlertsFormat::Text => out.write_all(report.text().as_bytes())?,
-                crate::cli::AlertsFormat::Json => {
-                    crate::sanitize::write_json_pretty(&mut *out, &report)?;
-                    writeln!(out)?;
-                }
-            }
-            Ok(exit::OK)
+            with_workspace(cli, |ws| run_alerts(ws, *format, *uncovered, out))
         }
         Command::Blast { component, format } => {
-            let registers: Vec<&crate::model::Register> = ws
-                .components
-                .iter()
-                .filter_map(crate::store::ComponentFile::register)
-                .collect();
-            let Some(b) = crate::blast::blast(&registers, component) else {
-                anyhow::bail!("no component `{component}` in registers/");
-            };
-            match format {
-                crate::cli::BlastFormat::Text => {
-                    out.write_all(crate::blast::text(&b).as_bytes())?;
-                }
-                crate::cli::BlastFormat::Dot => out.write_all(crate::blast::dot(&b).as_bytes())?,
-                crate::cli::BlastFormat::Json => {
-                    crate::sanitize::write_json_pretty(&mut *out, &b)?;
-                    writeln!(out)?;
-                }
-            }
-            Ok(exit::OK)
+            with_workspace(cli, |ws| run_blast(ws, component, *format, out))
         }
-        Command::Runbook { .. }
-        | Command::Diff { .. }
-        | Command::Textconv { .. }
-        | Command::Schema { .. }
-        | Command::Incident { .. }
-        | Command::Gameday { .. }
-        | Command::Import { .. }
-        | Command::Completions { .. } => anyhow::bail!("handled above"),
         Command::List { sort, format } => {
-            for file in &ws.components {
-                if let Err(finding) = &file.content {
-                    crate::sanitize::eprint_line(&format!("faultline: skipped {finding}"));
-                }
-            }
-            let rows = crate::list::rows(&ws, *sort);
-            let terminal = std::io::stdout().is_terminal();
-            let width = ratatui::crossterm::terminal::size()
-                .ok()
-                .map(|(columns, _)| usize::from(columns));
-            crate::list::write(out, &rows, *format, *sort, terminal, width)?;
-            Ok(exit::OK)
+            with_workspace(cli, |ws| run_list(ws, *sort, *format, out))
         }
-    };
-    // The process ends with the command: the operating system takes the workspace back at
-    // once, where freeing its hundred thousand allocations one by one takes a tenth of `check`.
+        Command::Runbook { .. } => anyhow::bail!("the runbook viewer is opened by main"),
+    }
+}
+
+/// Loads the workspace and runs `f` on it. The process ends with the command: the operating
+/// system takes the workspace back at once, where freeing its hundred thousand allocations one
+/// by one takes a tenth of `check`.
+fn with_workspace(cli: &Cli, f: impl FnOnce(&Workspace) -> Result<i32>) -> Result<i32> {
+    let ws = Workspace::load(&workspace_root(cli)?)?;
+    let result = f(&ws);
     std::mem::forget(ws);
     result
+}
+
+/// `import FILE`: a spreadsheet into the registers.
+fn run_import(root: &std::path::Path, command: &Command, out: &mut dyn Write) -> Result<i32> {
+    let Command::Import {
+        file,
+        sheet,
+        dry_run,
+        update,
+        force,
+        header_row,
+        default_likelihood,
+        default_impact,
+        ..
+    } = command
+    else {
+        anyhow::bail!("not an import");
+    };
+    let level = |flag: &str, value: &Option<String>| -> Result<Option<crate::model::Level>> {
+        value
+            .as_deref()
+            .map(|v| {
+                crate::import::parse_level(v, false).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{flag} `{}`: one of very-low, low, medium, high, very-high (or 1–5)",
+                        crate::sanitize::quote(v)
+                    )
+                })
+            })
+            .transpose()
+    };
+    import::import(
+        root,
+        file.as_deref().context("import needs a FILE")?,
+        &import::ImportOptions {
+            sheet: sheet.clone(),
+            dry_run: *dry_run,
+            update: *update,
+            force: *force,
+            read: crate::import::ReadOptions {
+                header_row: *header_row,
+                default_likelihood: level("--default-likelihood", default_likelihood)?,
+                default_impact: level("--default-impact", default_impact)?,
+            },
+        },
+        out,
+    )
+}
+
+fn run_alerts(
+    ws: &Workspace,
+    format: crate::cli::AlertsFormat,
+    uncovered: bool,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let Some(inventory) = ws.monitoring.as_deref() else {
+        anyhow::bail!("the monitoring config was not read");
+    };
+    let mut report = alerts::Report::new(ws, inventory);
+    if uncovered {
+        report.only_uncovered();
+    }
+    match format {
+        crate::cli::AlertsFormat::Text => out.write_all(report.text().as_bytes())?,
+        crate::cli::AlertsFormat::Json => {
+            crate::sanitize::write_json_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn run_blast(
+    ws: &Workspace,
+    component: &str,
+    format: crate::cli::BlastFormat,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let registers: Vec<&crate::model::Register> = ws
+        .components
+        .iter()
+        .filter_map(crate::store::ComponentFile::register)
+        .collect();
+    let Some(b) = crate::blast::blast(&registers, component) else {
+        anyhow::bail!("no component `{component}` in registers/");
+    };
+    match format {
+        crate::cli::BlastFormat::Text => out.write_all(crate::blast::text(&b).as_bytes())?,
+        crate::cli::BlastFormat::Dot => out.write_all(crate::blast::dot(&b).as_bytes())?,
+        crate::cli::BlastFormat::Json => {
+            crate::sanitize::write_json_pretty(&mut *out, &b)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn run_list(
+    ws: &Workspace,
+    sort: crate::list::ListSort,
+    format: crate::list::ListFormat,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    for file in &ws.components {
+        if let Err(finding) = &file.content {
+            crate::sanitize::eprint_line(&format!("faultline: skipped {finding}"));
+        }
+    }
+    let rows = crate::list::rows(ws, sort);
+    let terminal = std::io::stdout().is_terminal();
+    let width = ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(columns, _)| usize::from(columns));
+    crate::list::write(out, &rows, format, sort, terminal, width)?;
+    Ok(exit::OK)
 }
 
 #[derive(Serialize)]
