@@ -238,55 +238,23 @@ fn header_index(rows: &[(usize, Vec<String>)], options: &ReadOptions) -> Option<
         .or((!rows.is_empty()).then_some(0))
 }
 
-/// `read_rows`, with the header row and default levels given.
-// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
-#[allow(clippy::too_many_lines)]
-pub fn read_rows_with(
+/// The column each header names (a warning for a header that names none), or `None` with an
+/// error at the header row when a column the sheet cannot do without is missing.
+fn columns_of(
     source: &Path,
-    rows: &[(usize, Vec<String>)],
+    header_row: usize,
+    header: &[String],
     options: &ReadOptions,
-) -> Imported {
-    let mut out = Imported::default();
-    let Some(start) = header_index(rows, options) else {
-        let message = match options.header_row {
-            Some(n) => format!("no row {n} to read the headers from"),
-            None => "the sheet has no header row".into(),
-        };
-        out.findings
-            .push(Finding::error(source, Pos::START, "import-empty", message));
-        return out;
-    };
-    if start > 0 && options.header_row.is_none() {
-        out.findings.push(Finding::warning(
-            source,
-            Pos {
-                line: rows[start].0,
-                column: 1,
-            },
-            "import-header-row",
-            format!(
-                "header read from row {} (the rows above it are skipped; --header-row N says otherwise)",
-                rows[start].0
-            ),
-        ));
-    }
-    let Some(((header_row, header), body)) = rows[start..].split_first() else {
-        out.findings.push(Finding::error(
-            source,
-            Pos::START,
-            "import-empty",
-            "the sheet has no header row".into(),
-        ));
-        return out;
-    };
+    findings: &mut Vec<Finding>,
+) -> Option<Vec<Option<Column>>> {
     let mut columns: Vec<Option<Column>> = Vec::new();
     for (i, name) in header.iter().enumerate() {
         let column = column_of(name);
         if column.is_none() && !name.trim().is_empty() {
-            out.findings.push(Finding::warning(
+            findings.push(Finding::warning(
                 source,
                 Pos {
-                    line: *header_row,
+                    line: header_row,
                     column: i + 1,
                 },
                 "import-column",
@@ -300,7 +268,7 @@ pub fn read_rows_with(
         Finding::error(
             source,
             Pos {
-                line: *header_row,
+                line: header_row,
                 column: 1,
             },
             "import-header",
@@ -309,7 +277,7 @@ pub fn read_rows_with(
     };
     for needed in [Column::Component, Column::Risk("title")] {
         if !columns.contains(&Some(needed)) {
-            out.findings.push(missing(format!(
+            findings.push(missing(format!(
                 "no {} column (one of: {})",
                 if needed == Column::Component {
                     "component"
@@ -318,7 +286,7 @@ pub fn read_rows_with(
                 },
                 synonyms(needed)
             )));
-            return out;
+            return None;
         }
     }
     // A level nobody gave is never filled in: without its column, the sheet is refused unless
@@ -341,7 +309,7 @@ pub fn read_rows_with(
                 .filter(|h| !h.trim().is_empty())
                 .map(|h| format!("`{}`", h.trim()))
                 .collect();
-            out.findings.push(missing(format!(
+            findings.push(missing(format!(
                 "no {} column: read {}; tried {} (with a unit or scale in brackets too); {flag} LEVEL gives every risk one",
                 if needed == Column::Risk("likelihood") {
                     "likelihood"
@@ -351,9 +319,66 @@ pub fn read_rows_with(
                 read.join(", "),
                 synonyms(needed)
             )));
-            return out;
+            return None;
         }
     }
+    Some(columns)
+}
+
+/// Where the header row is (said when it is not the first), or `None` with an error.
+fn header_start(
+    source: &Path,
+    rows: &[(usize, Vec<String>)],
+    options: &ReadOptions,
+    findings: &mut Vec<Finding>,
+) -> Option<usize> {
+    let Some(start) = header_index(rows, options) else {
+        let message = match options.header_row {
+            Some(n) => format!("no row {n} to read the headers from"),
+            None => "the sheet has no header row".into(),
+        };
+        findings.push(Finding::error(source, Pos::START, "import-empty", message));
+        return None;
+    };
+    if start > 0 && options.header_row.is_none() {
+        findings.push(Finding::warning(
+            source,
+            Pos {
+                line: rows[start].0,
+                column: 1,
+            },
+            "import-header-row",
+            format!(
+                "header read from row {} (the rows above it are skipped; --header-row N says otherwise)",
+                rows[start].0
+            ),
+        ));
+    }
+    Some(start)
+}
+
+/// `read_rows`, with the header row and default levels given.
+pub fn read_rows_with(
+    source: &Path,
+    rows: &[(usize, Vec<String>)],
+    options: &ReadOptions,
+) -> Imported {
+    let mut out = Imported::default();
+    let Some(start) = header_start(source, rows, options, &mut out.findings) else {
+        return out;
+    };
+    let Some(((header_row, header), body)) = rows[start..].split_first() else {
+        out.findings.push(Finding::error(
+            source,
+            Pos::START,
+            "import-empty",
+            "the sheet has no header row".into(),
+        ));
+        return out;
+    };
+    let Some(columns) = columns_of(source, *header_row, header, options, &mut out.findings) else {
+        return out;
+    };
     let cell = |row: &[String], column: Column| -> Option<(usize, String)> {
         let i = columns.iter().position(|c| *c == Some(column))?;
         Some((

@@ -293,8 +293,6 @@ pub fn ods_rows(bytes: &[u8], sheet: Option<&str>) -> Result<(String, Rows), Ref
 
 /// Reads `content.xml` once: the rows of the first sheet named `wanted` (any case; none: the
 /// first sheet), the names of the sheets met on the way for the error when none is.
-// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
-#[allow(clippy::too_many_lines)]
 fn read_ods_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<(String, Rows), Refused> {
     use quick_xml::events::Event;
     let mut zip = open_zip(bytes)?;
@@ -386,58 +384,12 @@ fn read_ods_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<(String, Rows), 
                     finish_cell(c, &mut column, &mut row_values)?;
                 }
             }
-            Event::Start(e) if e.name().as_ref() == b"text:p" => {
+            // The text of the cell being read: paragraphs, spaces, tabs, breaks, references.
+            _ => {
                 if let Some(c) = cell.as_mut() {
-                    if c.paragraphs > 0 {
-                        c.text.push('\n');
-                    }
-                    c.paragraphs += 1;
+                    ods_cell_text(c, &event)?;
                 }
             }
-            Event::Empty(e) if cell.is_some() => {
-                if let Some(c) = cell.as_mut() {
-                    match e.name().as_ref() {
-                        b"text:s" => {
-                            let n = repeat(e, b"text:c").min(MAX_CELL_BYTES);
-                            c.push(&" ".repeat(n))?;
-                        }
-                        b"text:tab" => c.push("\t")?,
-                        b"text:line-break" => c.push("\n")?,
-                        b"text:p" => {
-                            if c.paragraphs > 0 {
-                                c.push("\n")?;
-                            }
-                            c.paragraphs += 1;
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            Event::Text(t) => {
-                if let Some(c) = cell.as_mut() {
-                    let text = t
-                        .decode()
-                        .map_err(|e| Refused(format!("content.xml is not read: {e}")))?;
-                    c.push(&text)?;
-                }
-            }
-            Event::GeneralRef(r) => {
-                if let Some(c) = cell.as_mut() {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(ch)) => ch.to_string(),
-                        _ => match r as &[u8] {
-                            b"amp" => "&".into(),
-                            b"lt" => "<".into(),
-                            b"gt" => ">".into(),
-                            b"quot" => "\"".into(),
-                            b"apos" => "'".into(),
-                            _ => String::new(),
-                        },
-                    };
-                    c.push(&resolved)?;
-                }
-            }
-            _ => {}
         }
     }
     match chosen {
@@ -447,6 +399,57 @@ fn read_ods_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<(String, Rows), 
             .err()
             .unwrap_or_else(|| Refused("the workbook has no sheet".into()))),
     }
+}
+
+/// Takes in one event inside a cell: its text, paragraphs (one per line), `text:s` spaces
+/// (counted, within the cell's limit), tabs, line breaks, character and entity references.
+fn ods_cell_text(c: &mut OdsCell, event: &quick_xml::events::Event<'_>) -> Result<(), Refused> {
+    use quick_xml::events::Event;
+    match event {
+        Event::Start(e) if e.name().as_ref() == b"text:p" => {
+            if c.paragraphs > 0 {
+                c.text.push('\n');
+            }
+            c.paragraphs += 1;
+        }
+        Event::Empty(e) => match e.name().as_ref() {
+            b"text:s" => {
+                let n = repeat(e, b"text:c").min(MAX_CELL_BYTES);
+                c.push(&" ".repeat(n))?;
+            }
+            b"text:tab" => c.push("\t")?,
+            b"text:line-break" => c.push("\n")?,
+            b"text:p" => {
+                if c.paragraphs > 0 {
+                    c.push("\n")?;
+                }
+                c.paragraphs += 1;
+            }
+            _ => {}
+        },
+        Event::Text(t) => {
+            let text = t
+                .decode()
+                .map_err(|e| Refused(format!("content.xml is not read: {e}")))?;
+            c.push(&text)?;
+        }
+        Event::GeneralRef(r) => {
+            let resolved = match r.resolve_char_ref() {
+                Ok(Some(ch)) => ch.to_string(),
+                _ => match r as &[u8] {
+                    b"amp" => "&".into(),
+                    b"lt" => "<".into(),
+                    b"gt" => ">".into(),
+                    b"quot" => "\"".into(),
+                    b"apos" => "'".into(),
+                    _ => String::new(),
+                },
+            };
+            c.push(&resolved)?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// A cell being read from an ods sheet.
