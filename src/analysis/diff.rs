@@ -413,8 +413,6 @@ fn refs<'a>(side: &'a Snapshot, other: &Snapshot) -> Refs<'a> {
 }
 
 /// Computes the diff from `old` to `new`.
-// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
-#[allow(clippy::too_many_lines)]
 pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
     let mut out = Diff::default();
     for (side, snapshot) in [("old", old), ("new", new)] {
@@ -434,28 +432,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
         .keys()
         .filter(|k| !old_refs.contains_key(*k))
         .collect();
-    // Moves and renames: the same id in another component, or the same content under another id.
-    let mut moved_pairs: Vec<(String, String)> = Vec::new();
-    for by_id in [true, false] {
-        let mut i = 0;
-        while i < removed.len() {
-            let (old_comp, old_risk) = &old_refs[removed[i]];
-            let found = added.iter().position(|a| {
-                let (new_comp, new_risk) = &new_refs[*a];
-                if by_id {
-                    new_risk.id == old_risk.id && new_comp != old_comp
-                } else {
-                    same_content(old_risk, new_risk)
-                }
-            });
-            match found {
-                Some(j) => {
-                    moved_pairs.push((removed.remove(i).clone(), added.remove(j).clone()));
-                }
-                None => i += 1,
-            }
-        }
-    }
+    let moved_pairs = pair_moves(&mut removed, &mut added, &old_refs, &new_refs);
     for (from, to) in &moved_pairs {
         let same_component = old_refs[from].0 == new_refs[to].0;
         out.risks_moved.push(Moved {
@@ -515,26 +492,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
             }
         }
     }
-    // Risks added to or removed from whole components count too.
-    for c in &out.components_added {
-        if let Some(reg) = new.registers.get(&c.component) {
-            for risk in &reg.risks {
-                flags::new_risk(&mut out.flags, reg, risk, new);
-            }
-        }
-    }
-    for c in &out.components_changed {
-        for r in &c.risks_added {
-            if let (Some(reg), Some((_, risk))) =
-                (new.registers.get(&c.component), new_refs.get(&r.risk))
-            {
-                flags::new_risk(&mut out.flags, reg, risk, new);
-            }
-        }
-        for r in &c.risks_changed {
-            flags::changed_risk(&mut out.flags, &old_refs, &new_refs, old, new, r);
-        }
-    }
+    flag_risks(&mut out, old, new, &old_refs, &new_refs);
     // A component counts as changed when its fields or risks changed, or a risk moved in or out.
     let mut touched: std::collections::BTreeSet<&str> = out
         .components_changed
@@ -551,8 +509,77 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
             }
         }
     }
-    out.summary = Summary {
-        components_changed: touched.len(),
+    out.summary = summary(&out, touched.len(), old, new);
+    out
+}
+
+/// Moves and renames: a removed risk and an added one with the same id in another component,
+/// or the same content under another id. Paired risks leave `removed` and `added`.
+fn pair_moves(
+    removed: &mut Vec<&String>,
+    added: &mut Vec<&String>,
+    old_refs: &Refs<'_>,
+    new_refs: &Refs<'_>,
+) -> Vec<(String, String)> {
+    let mut moved_pairs: Vec<(String, String)> = Vec::new();
+    for by_id in [true, false] {
+        let mut i = 0;
+        while i < removed.len() {
+            let (old_comp, old_risk) = &old_refs[removed[i]];
+            let found = added.iter().position(|a| {
+                let (new_comp, new_risk) = &new_refs[*a];
+                if by_id {
+                    new_risk.id == old_risk.id && new_comp != old_comp
+                } else {
+                    same_content(old_risk, new_risk)
+                }
+            });
+            match found {
+                Some(j) => {
+                    moved_pairs.push((removed.remove(i).clone(), added.remove(j).clone()));
+                }
+                None => i += 1,
+            }
+        }
+    }
+    moved_pairs
+}
+
+/// Flags what a reviewer should see first about risks added (to a component, or with a new
+/// component) and changed.
+fn flag_risks(
+    out: &mut Diff,
+    old: &Snapshot,
+    new: &Snapshot,
+    old_refs: &Refs<'_>,
+    new_refs: &Refs<'_>,
+) {
+    // Risks of whole new components count too.
+    for c in &out.components_added {
+        if let Some(reg) = new.registers.get(&c.component) {
+            for risk in &reg.risks {
+                flags::new_risk(&mut out.flags, reg, risk, new);
+            }
+        }
+    }
+    for c in &out.components_changed {
+        for r in &c.risks_added {
+            if let (Some(reg), Some((_, risk))) =
+                (new.registers.get(&c.component), new_refs.get(&r.risk))
+            {
+                flags::new_risk(&mut out.flags, reg, risk, new);
+            }
+        }
+        for r in &c.risks_changed {
+            flags::changed_risk(&mut out.flags, old_refs, new_refs, old, new, r);
+        }
+    }
+}
+
+/// The counts at the top of a review; `touched` components changed (a move in or out counts).
+fn summary(out: &Diff, touched: usize, old: &Snapshot, new: &Snapshot) -> Summary {
+    Summary {
+        components_changed: touched,
         components_added: out.components_added.len(),
         components_removed: out.components_removed.len(),
         risks_added: out
@@ -580,8 +607,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
         score_before: old.total_score(),
         score_after: new.total_score(),
         net_score_change: new.total_score() - old.total_score(),
-    };
-    out
+    }
 }
 
 fn list_text(items: &[String]) -> String {
