@@ -61,8 +61,6 @@ fn whole_seconds(time: &str) -> String {
     }
 }
 
-// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
-#[allow(clippy::too_many_lines)]
 pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     let h = &timeline.header;
     let mut out = String::new();
@@ -106,24 +104,7 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
         timeline.severity(),
         cell(&whole_seconds(&h.started))
     );
-    let roles = &h.roles;
-    let mut role_lines = Vec::new();
-    let lead = timeline.lead();
-    if !lead.is_empty() {
-        role_lines.push(format!("lead: {}", cell(&lead)));
-    }
-    if !roles.engineers.is_empty() {
-        role_lines.push(format!("engineers: {}", cell(&roles.engineers.join(", "))));
-    }
-    if !roles.communications.is_empty() {
-        role_lines.push(format!("communications: {}", cell(&roles.communications)));
-    }
-    if !roles.scribe.is_empty() {
-        role_lines.push(format!("scribe: {}", cell(&roles.scribe)));
-    }
-    if !role_lines.is_empty() {
-        let _ = writeln!(out, "Roles: {}.\n", role_lines.join("; "));
-    }
+    roles_line(timeline, &mut out);
     if !h.risks.is_empty() {
         let risks: Vec<String> = h.risks.iter().map(|r| code(r)).collect();
         let _ = writeln!(out, "Risks in play: {}.\n", risks.join(", "));
@@ -145,32 +126,7 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     }
     out.push('\n');
 
-    out.push_str("## Timeline\n\n| time | elapsed | kind | by | what |\n|---|---|---|---|---|\n");
-    for event in &timeline.events {
-        let at = match (start, event.timestamp()) {
-            (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
-            _ => "—".into(),
-        };
-        let kind = event
-            .known_kind()
-            .map_or_else(|| format!("note ({})", event.kind), |k| k.name().to_owned());
-        let mut what = event.text.clone();
-        if let Some(step) = &event.step {
-            what = format!("{step} ({})", event.runbook.as_deref().unwrap_or(""));
-        }
-        if let Some(severity) = event.severity {
-            what = format!("severity {severity}. {what}");
-        }
-        let _ = writeln!(
-            out,
-            "| {} | {at} | {kind} | {} | {} |",
-            cell(&whole_seconds(&event.at)),
-            cell(event.by.as_deref().unwrap_or("")),
-            cell(what.trim())
-        );
-    }
-    out.push('\n');
-
+    timeline_section(timeline, &mut out);
     steps_section(timeline, context, &mut out);
     for (title, kind) in [
         ("Hypotheses tried", EventKind::Hypothesis),
@@ -202,6 +158,58 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     }
     // File text in markdown: controls shown, character references kept as text.
     crate::sanitize::safe_markdown(&out)
+}
+
+/// Who held which role, on one line.
+fn roles_line(timeline: &Timeline, out: &mut String) {
+    let roles = &timeline.header.roles;
+    let mut role_lines = Vec::new();
+    let lead = timeline.lead();
+    if !lead.is_empty() {
+        role_lines.push(format!("lead: {}", cell(&lead)));
+    }
+    if !roles.engineers.is_empty() {
+        role_lines.push(format!("engineers: {}", cell(&roles.engineers.join(", "))));
+    }
+    if !roles.communications.is_empty() {
+        role_lines.push(format!("communications: {}", cell(&roles.communications)));
+    }
+    if !roles.scribe.is_empty() {
+        role_lines.push(format!("scribe: {}", cell(&roles.scribe)));
+    }
+    if !role_lines.is_empty() {
+        let _ = writeln!(*out, "Roles: {}.\n", role_lines.join("; "));
+    }
+}
+
+/// Every event, in order, with its time since the start.
+fn timeline_section(timeline: &Timeline, out: &mut String) {
+    let start = timeline.started();
+    out.push_str("## Timeline\n\n| time | elapsed | kind | by | what |\n|---|---|---|---|---|\n");
+    for event in &timeline.events {
+        let at = match (start, event.timestamp()) {
+            (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
+            _ => "—".into(),
+        };
+        let kind = event
+            .known_kind()
+            .map_or_else(|| format!("note ({})", event.kind), |k| k.name().to_owned());
+        let mut what = event.text.clone();
+        if let Some(step) = &event.step {
+            what = format!("{step} ({})", event.runbook.as_deref().unwrap_or(""));
+        }
+        if let Some(severity) = event.severity {
+            what = format!("severity {severity}. {what}");
+        }
+        let _ = writeln!(
+            *out,
+            "| {} | {at} | {kind} | {} | {} |",
+            cell(&whole_seconds(&event.at)),
+            cell(event.by.as_deref().unwrap_or("")),
+            cell(what.trim())
+        );
+    }
+    out.push('\n');
 }
 
 /// The runbooks' steps, done and not done, by heading.
