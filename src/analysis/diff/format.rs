@@ -282,9 +282,74 @@ pub fn change_lines(d: &Diff) -> Vec<String> {
     out
 }
 
+/// One changed component in the text diff: its fields, risk order, and risks added, removed
+/// and changed.
+fn component_text(out: &mut String, painter: &Paint, c: &super::ComponentDiff) {
+    let paint = |code: &str, t: &str| painter.paint(code, t);
+    let _ = writeln!(*out, "{} ({})", paint("1", &c.component), c.title);
+    for f in &c.fields {
+        if is_block(f) {
+            let _ = writeln!(*out, "  {} component:", paint("33", "~"));
+            for line in block_text(painter, f) {
+                let _ = writeln!(*out, "{line}");
+            }
+        } else {
+            let _ = writeln!(*out, "  {} {}", paint("33", "~"), field_text(f));
+        }
+    }
+    if let Some(order) = &c.risk_order {
+        let _ = writeln!(
+            *out,
+            "  {} risk order changed: {}",
+            paint("36", "↕"),
+            order.describe(str::to_owned)
+        );
+    }
+    for r in &c.risks_added {
+        let runbook = if r.runbook.is_empty() {
+            ", no runbook"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            *out,
+            "  {} {}: “{}” score {} {}{runbook}",
+            paint("32", "+"),
+            r.risk,
+            one_line(&r.title),
+            r.score,
+            r.band
+        );
+    }
+    for r in &c.risks_removed {
+        let _ = writeln!(
+            *out,
+            "  {} {}: “{}” score {}",
+            paint("31", "-"),
+            r.risk,
+            one_line(&r.title),
+            r.score
+        );
+    }
+    for r in &c.risks_changed {
+        let inline = risk_changes(r);
+        let sep = if inline.is_empty() { "" } else { " " };
+        let _ = writeln!(
+            *out,
+            "  {} {}:{sep}{}",
+            paint("33", "~"),
+            r.risk,
+            inline.join("; ")
+        );
+        for f in r.fields.iter().filter(|f| is_block(f)) {
+            for line in block_text(painter, f) {
+                let _ = writeln!(*out, "{line}");
+            }
+        }
+    }
+}
+
 /// Plain text (coloured when `color`), ordered and stable.
-// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
-#[allow(clippy::too_many_lines)]
 pub fn text(d: &Diff, color: bool) -> String {
     // A register that carries the private-use characters colour is built from gets no colour.
     let forged =
@@ -319,67 +384,7 @@ pub fn text(d: &Diff, color: bool) -> String {
         let _ = writeln!(out, "{} {} {} → {}", paint("36", "→"), m.kind, m.from, m.to);
     }
     for c in &d.components_changed {
-        let _ = writeln!(out, "{} ({})", paint("1", &c.component), c.title);
-        for f in &c.fields {
-            if is_block(f) {
-                let _ = writeln!(out, "  {} component:", paint("33", "~"));
-                for line in block_text(&painter, f) {
-                    let _ = writeln!(out, "{line}");
-                }
-            } else {
-                let _ = writeln!(out, "  {} {}", paint("33", "~"), field_text(f));
-            }
-        }
-        if let Some(order) = &c.risk_order {
-            let _ = writeln!(
-                out,
-                "  {} risk order changed: {}",
-                paint("36", "↕"),
-                order.describe(str::to_owned)
-            );
-        }
-        for r in &c.risks_added {
-            let runbook = if r.runbook.is_empty() {
-                ", no runbook"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                out,
-                "  {} {}: “{}” score {} {}{runbook}",
-                paint("32", "+"),
-                r.risk,
-                one_line(&r.title),
-                r.score,
-                r.band
-            );
-        }
-        for r in &c.risks_removed {
-            let _ = writeln!(
-                out,
-                "  {} {}: “{}” score {}",
-                paint("31", "-"),
-                r.risk,
-                one_line(&r.title),
-                r.score
-            );
-        }
-        for r in &c.risks_changed {
-            let inline = risk_changes(r);
-            let sep = if inline.is_empty() { "" } else { " " };
-            let _ = writeln!(
-                out,
-                "  {} {}:{sep}{}",
-                paint("33", "~"),
-                r.risk,
-                inline.join("; ")
-            );
-            for f in r.fields.iter().filter(|f| is_block(f)) {
-                for line in block_text(&painter, f) {
-                    let _ = writeln!(out, "{line}");
-                }
-            }
-        }
+        component_text(&mut out, &painter, c);
     }
     for u in &d.unreadable {
         let _ = writeln!(
@@ -525,9 +530,71 @@ fn cell_text(text: &str, out: &mut String) {
 /// Sections with more rows than this go inside `<details>`.
 const DETAILS_FROM: usize = 10;
 
+/// One changed component in the markdown diff: a table of its changes (inside `<details>`
+/// when long).
+fn component_markdown(out: &mut String, c: &super::ComponentDiff) {
+    let mut rows = Vec::new();
+    for f in &c.fields {
+        let change = if is_block(f) {
+            block_markdown(f)
+        } else {
+            cell(&field_text(f))
+        };
+        rows.push(format!("| component | {change} |"));
+    }
+    if let Some(order) = &c.risk_order {
+        let moved: Vec<String> = order
+            .moved()
+            .iter()
+            .map(|(id, from, to)| format!("{} {from} → {to}", code(id)))
+            .collect();
+        rows.push(format!(
+            "| ↕ order | risk order changed: {} |",
+            moved.join(", ")
+        ));
+    }
+    for r in &c.risks_added {
+        let runbook = if r.runbook.is_empty() {
+            "no runbook".to_owned()
+        } else {
+            format!("runbook {}", code(&r.runbook))
+        };
+        rows.push(format!(
+            "| ➕ {} | {} · score {} ({}) · {runbook} |",
+            code(&r.risk),
+            cell(&r.title),
+            r.score,
+            r.band
+        ));
+    }
+    for r in &c.risks_removed {
+        rows.push(format!(
+            "| ➖ {} | {} · score {} |",
+            code(&r.risk),
+            cell(&r.title),
+            r.score
+        ));
+    }
+    for r in &c.risks_changed {
+        let mut changes: Vec<String> = risk_changes(r).iter().map(|t| cell(t)).collect();
+        changes.extend(r.fields.iter().filter(|f| is_block(f)).map(block_markdown));
+        rows.push(format!("| {} | {} |", code(&r.risk), changes.join("<br>")));
+    }
+    let table = format!("| risk | change |\n|---|---|\n{}\n", rows.join("\n"));
+    let heading = format!("#### {} — {}", code(&c.component), cell(&c.title));
+    if rows.len() > DETAILS_FROM {
+        let _ = write!(
+            *out,
+            "<details><summary>{} ({} changes)</summary>\n\n{heading}\n\n{table}\n</details>\n\n",
+            cell(&c.component),
+            rows.len()
+        );
+    } else {
+        let _ = write!(*out, "{heading}\n\n{table}\n");
+    }
+}
+
 /// Markdown for a pull-request comment: a summary table, flags, then a table per component.
-// Over 100 lines: to be split (issue 23, Step 12); new code stays under the limit.
-#[allow(clippy::too_many_lines)]
 pub fn markdown(d: &Diff) -> String {
     let s = &d.summary;
     let mut out = String::from("### faultline: register changes\n\n");
@@ -578,65 +645,7 @@ pub fn markdown(d: &Diff) -> String {
         out.push('\n');
     }
     for c in &d.components_changed {
-        let mut rows = Vec::new();
-        for f in &c.fields {
-            let change = if is_block(f) {
-                block_markdown(f)
-            } else {
-                cell(&field_text(f))
-            };
-            rows.push(format!("| component | {change} |"));
-        }
-        if let Some(order) = &c.risk_order {
-            let moved: Vec<String> = order
-                .moved()
-                .iter()
-                .map(|(id, from, to)| format!("{} {from} → {to}", code(id)))
-                .collect();
-            rows.push(format!(
-                "| ↕ order | risk order changed: {} |",
-                moved.join(", ")
-            ));
-        }
-        for r in &c.risks_added {
-            let runbook = if r.runbook.is_empty() {
-                "no runbook".to_owned()
-            } else {
-                format!("runbook {}", code(&r.runbook))
-            };
-            rows.push(format!(
-                "| ➕ {} | {} · score {} ({}) · {runbook} |",
-                code(&r.risk),
-                cell(&r.title),
-                r.score,
-                r.band
-            ));
-        }
-        for r in &c.risks_removed {
-            rows.push(format!(
-                "| ➖ {} | {} · score {} |",
-                code(&r.risk),
-                cell(&r.title),
-                r.score
-            ));
-        }
-        for r in &c.risks_changed {
-            let mut changes: Vec<String> = risk_changes(r).iter().map(|t| cell(t)).collect();
-            changes.extend(r.fields.iter().filter(|f| is_block(f)).map(block_markdown));
-            rows.push(format!("| {} | {} |", code(&r.risk), changes.join("<br>")));
-        }
-        let table = format!("| risk | change |\n|---|---|\n{}\n", rows.join("\n"));
-        let heading = format!("#### {} — {}", code(&c.component), cell(&c.title));
-        if rows.len() > DETAILS_FROM {
-            let _ = write!(
-                out,
-                "<details><summary>{} ({} changes)</summary>\n\n{heading}\n\n{table}\n</details>\n\n",
-                cell(&c.component),
-                rows.len()
-            );
-        } else {
-            let _ = write!(out, "{heading}\n\n{table}\n");
-        }
+        component_markdown(&mut out, c);
     }
     for u in &d.unreadable {
         let _ = writeln!(
