@@ -3,6 +3,7 @@
 //! monitoring config and Backstage catalogs. Imports `core` only.
 
 pub mod backstage;
+pub mod fs;
 pub mod git;
 pub mod heading_cache;
 pub mod monitoring;
