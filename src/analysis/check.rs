@@ -13,6 +13,9 @@ use std::collections::HashSet;
 use std::path::Path;
 
 mod alerts;
+mod links;
+pub use links::resolve_link;
+use links::{check_runbook_links, with_hint_budget};
 
 /// Days after which a high or critical risk's rehearsal is stale.
 pub const STALE_REHEARSAL_DAYS: i32 = 180;
@@ -494,148 +497,11 @@ fn id_message(what: &str, id: &str) -> String {
 }
 
 pub use crate::core::id::{is_valid_id, suggest_id};
-use crate::core::links::has_scheme;
 pub use crate::core::links::normalize;
-
-/// Resolves a link from a file in `from_dir` (workspace-relative; `""` for the register, whose
-/// links are workspace-relative) and checks that it stays inside the workspace and that its file
-/// and anchor exist. Web links (`https:` and other schemes) are not followed.
-pub fn resolve_link(
-    ws: &Workspace,
-    from_dir: &str,
-    dest: &str,
-) -> Result<(), (&'static str, String)> {
-    let (file, anchor) = match dest.split_once('#') {
-        Some((f, a)) => (f, Some(a)),
-        None => (dest, None),
-    };
-    let from_register = from_dir.is_empty();
-    if has_scheme(file) {
-        if from_register {
-            return Err((
-                "link-outside-workspace",
-                format!(
-                    "runbook `{dest}` is a web address; a runbook link is a workspace path such as runbooks/name.md#anchor"
-                ),
-            ));
-        }
-        return Ok(());
-    }
-    if file.is_empty() {
-        if from_register {
-            return Err((
-                "runbook-missing",
-                format!("runbook link `{dest}` names no file"),
-            ));
-        }
-        return Ok(()); // same-file anchors are checked by the caller, which knows the file
-    }
-    let target = normalize(from_dir, file).ok_or_else(|| {
-        (
-            "link-outside-workspace",
-            format!("link `{dest}` leads outside the workspace"),
-        )
-    })?;
-    let missing_rule = if from_register {
-        "runbook-missing"
-    } else {
-        "broken-link"
-    };
-    let Some(doc) = ws.runbook(&target) else {
-        // The one containment rule (`store::contained`), as for every path faultline writes.
-        let on_disk = ws.root.join(&target);
-        if !on_disk.exists() {
-            return Err((missing_rule, format!("`{target}` does not exist")));
-        }
-        return match crate::store::contained(&ws.root, &on_disk) {
-            Ok(_) => Ok(()),
-            Err(_) => Err((
-                "link-outside-workspace",
-                format!("link `{dest}` resolves outside the workspace (through a symbolic link)"),
-            )),
-        };
-    };
-    match anchor {
-        Some(anchor) if !anchor.is_empty() => check_anchor(doc, anchor),
-        _ => Ok(()),
-    }
-}
-
-thread_local! {
-    /// Headings the "did you mean" hints of the file being checked may still compare against;
-    /// `None` outside `check` (one link at a time in the TUI: no limit).
-    static HINT_BUDGET: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
-}
-
-/// Headings one file's hints may compare against in all: enough for every missing anchor of a
-/// real file, and a bound on a file of a hundred thousand links to missing anchors, whose hints
-/// would otherwise cost links × headings.
-const HINT_BUDGET_PER_FILE: usize = 2_000_000;
-
-/// Runs one file's check with a fresh hint budget.
-fn with_hint_budget<T>(check: impl FnOnce() -> T) -> T {
-    HINT_BUDGET.set(Some(HINT_BUDGET_PER_FILE));
-    let result = check();
-    HINT_BUDGET.set(None);
-    result
-}
-
-/// Whether a hint may compare against `headings` more headings, taking them from the budget.
-fn hint_affordable(headings: usize) -> bool {
-    match HINT_BUDGET.get() {
-        None => true,
-        Some(left) if left >= headings => {
-            HINT_BUDGET.set(Some(left - headings));
-            true
-        }
-        Some(_) => false,
-    }
-}
-
-fn check_anchor(doc: &RunbookDoc, anchor: &str) -> Result<(), (&'static str, String)> {
-    if doc.heading(anchor).is_some() {
-        return Ok(());
-    }
-    let hint = if hint_affordable(doc.headings.len()) {
-        let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor.clone()).collect();
-        closest(anchor, &anchors)
-            .map(|c| format!("; did you mean `#{c}`?"))
-            .unwrap_or_default()
-    } else {
-        String::new()
-    };
-    Err((
-        "anchor-missing",
-        format!(
-            "`{}` has no heading with anchor `#{anchor}`{hint}",
-            doc.path
-        ),
-    ))
-}
-
-fn check_runbook_links(ws: &Workspace, doc: &RunbookDoc, findings: &mut Vec<Finding>) {
-    let dir = doc.path.rsplit_once('/').map_or("", |(d, _)| d);
-    for link in &doc.links {
-        let result = match link.dest.strip_prefix('#') {
-            Some(anchor) => check_anchor(doc, anchor),
-            None => resolve_link(ws, dir, &link.dest),
-        };
-        if let Err((rule, message)) = result {
-            findings.push(Finding::error(
-                &doc.path,
-                Pos {
-                    line: link.line,
-                    column: link.column,
-                },
-                rule,
-                message,
-            ));
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
+    use super::links::{HINT_BUDGET_PER_FILE, check_anchor};
     use super::*;
 
     fn linked_runbook(headings: usize) -> RunbookDoc {
