@@ -6,13 +6,18 @@
 use crate::runbook::{SlugSet, heading_level, markdown_options, slug};
 use crate::sanitize::sanitize;
 use crate::ui::theme::Theme;
+use lines::{is_blank, shown_width};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
-use wrap::{clip, wrap_frags};
 
+mod code;
+mod lines;
+mod table;
 mod wrap;
+
+use table::{MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, Table, bound_tables};
 
 /// A rendered document: wrapped lines and where things are in them.
 #[derive(Debug, Default)]
@@ -92,9 +97,6 @@ impl Document {
     }
 }
 
-/// Drawn instead of the indents of deeply nested blocks.
-const FOLD: &str = "⋯ ";
-
 /// A piece of inline text with its style and the link it belongs to.
 #[derive(Debug, Clone)]
 pub(crate) struct Frag {
@@ -146,26 +148,6 @@ struct Renderer<'t> {
     _text: &'t str,
 }
 
-#[derive(Default)]
-struct Table {
-    rows: Vec<Vec<String>>,
-    row: Vec<String>,
-    cell: String,
-    header_rows: usize,
-    /// Cells kept in `rows` and `row`.
-    kept: usize,
-    /// The most columns any row had, kept or not; rows left out past the cell limit.
-    columns_seen: usize,
-    row_columns: usize,
-    rows_left_out: usize,
-}
-
-/// A table is laid out with at most this many columns...
-const MAX_TABLE_COLUMNS: usize = 64;
-/// ...and this many cells: a 16 MiB runbook that is one table would otherwise take gigabytes
-/// of styled spans. What is left out is said under the table.
-const MAX_TABLE_CELLS: usize = 100_000;
-
 /// Renders markdown `text` at `width` columns.
 pub fn render(text: &str, width: u16, theme: Theme) -> Document {
     let mut r = Renderer {
@@ -191,122 +173,6 @@ pub fn render(text: &str, width: u16, theme: Theme) -> Document {
     }
     r.flush();
     r.doc
-}
-
-/// Below this size a table cannot cost much to parse: nothing is looked at.
-const BOUND_TABLES_FROM: usize = 1024 * 1024;
-
-/// The text with every huge table cut before the parser sees it: the parser builds a node for
-/// each cell of the whole document first (a 15 MB table took 650 MB before a line was laid
-/// out). Rows past `MAX_TABLE_CELLS` cells and cells past `MAX_TABLE_COLUMNS` are cut; a cut
-/// row becomes an empty line, so every line after keeps its number, and the first one says
-/// how many rows are not shown.
-fn bound_tables(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.len() < BOUND_TABLES_FROM {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let lines: Vec<&str> = crate::finding::split_lines(text).collect();
-    let is_delimiter = |line: &str| {
-        let t = line.trim();
-        t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
-    };
-    let mut out: Option<String> = None;
-    let mut i = 0;
-    while i < lines.len() {
-        // A table: a header row, a delimiter row, then rows that hold a pipe.
-        if i + 1 < lines.len() && lines[i].contains('|') && is_delimiter(lines[i + 1]) {
-            let end = (i + 2..lines.len())
-                .find(|&k| !lines[k].contains('|') || lines[k].trim().is_empty())
-                .unwrap_or(lines.len());
-            let columns = lines[i]
-                .matches('|')
-                .count()
-                .clamp(1, MAX_TABLE_COLUMNS + 1);
-            let keep = (MAX_TABLE_CELLS / columns).max(3);
-            let wide = lines[i..end]
-                .iter()
-                .any(|l| l.matches('|').count() > MAX_TABLE_COLUMNS + 1);
-            if end - i > keep || wide {
-                let out = out.get_or_insert_with(|| {
-                    let mut s = String::with_capacity(text.len());
-                    for line in &lines[..i] {
-                        s.push_str(line);
-                        s.push('\n');
-                    }
-                    s
-                });
-                let widest = lines[i..end]
-                    .iter()
-                    .map(|l| l.matches('|').count())
-                    .max()
-                    .unwrap_or(0);
-                let mut note = Vec::new();
-                if end - i > keep {
-                    note.push(format!("{} more table rows", end - i - keep));
-                }
-                if widest > MAX_TABLE_COLUMNS + 1 {
-                    note.push(format!(
-                        "columns past the first {MAX_TABLE_COLUMNS} (of up to {})",
-                        widest - 1
-                    ));
-                }
-                let note = format!(
-                    "… {} not shown: the table is larger than the viewer lays out; open the file in an editor (e)",
-                    note.join(" and ")
-                );
-                for (k, line) in lines[i..end].iter().enumerate() {
-                    if k < keep {
-                        out.push_str(cut_after_pipes(line, MAX_TABLE_COLUMNS));
-                    } else if k == keep {
-                        // A blank line ends the table; the note is a paragraph of its own, on
-                        // a line the table had, so every line after keeps its number.
-                        out.push('\n');
-                        out.push_str(&note);
-                    }
-                    if k != keep {
-                        out.push('\n');
-                    }
-                }
-                if end - i <= keep {
-                    // Only columns were cut: the note follows the table.
-                    out.push('\n');
-                    out.push_str(&note);
-                    out.push('\n');
-                }
-                i = end;
-                continue;
-            }
-            if let Some(out) = out.as_mut() {
-                for line in &lines[i..end] {
-                    out.push_str(line);
-                    out.push('\n');
-                }
-            }
-            i = end;
-            continue;
-        }
-        if let Some(out) = out.as_mut() {
-            out.push_str(lines[i]);
-            out.push('\n');
-        }
-        i += 1;
-    }
-    match out {
-        Some(mut out) => {
-            // `split_lines` gives one line more than there are newlines.
-            out.pop();
-            std::borrow::Cow::Owned(out)
-        }
-        None => std::borrow::Cow::Borrowed(text),
-    }
-}
-
-/// `line` up to (and with) its `n`th pipe.
-fn cut_after_pipes(line: &str, n: usize) -> &str {
-    match line.match_indices('|').nth(n) {
-        Some((at, _)) => &line[..=at],
-        None => line,
-    }
 }
 
 impl Renderer<'_> {
@@ -630,156 +496,6 @@ impl Renderer<'_> {
         self.theme.dim()
     }
 
-    fn code_style(&self) -> Style {
-        if self.theme.color {
-            Style::new().fg(Color::Yellow)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD)
-        }
-    }
-
-    fn push_prefix(&mut self, prefix: Prefix) {
-        if self.prefixes.len() < MAX_PREFIXES {
-            self.prefixes.push(prefix);
-        } else {
-            self.hidden_prefixes += 1;
-        }
-    }
-
-    fn pop_prefix(&mut self) {
-        if self.hidden_prefixes > 0 {
-            self.hidden_prefixes -= 1;
-        } else {
-            self.prefixes.pop();
-        }
-    }
-
-    /// Columns taken by quote bars and list indents; deep nesting is folded so that text keeps
-    /// at least half the width.
-    fn prefix_width(&self) -> usize {
-        let full: usize = self.prefixes.iter().map(|p| p.rest.width()).sum();
-        if full > self.width / 2 {
-            self.folded_width()
-        } else {
-            full
-        }
-    }
-
-    fn folded_width(&self) -> usize {
-        self.prefixes.last().map_or(0, |p| p.rest.width()) + FOLD.width()
-    }
-
-    /// The prefix spans for the next line; the first line of an item uses its marker once.
-    fn take_prefix(&mut self) -> Vec<Span<'static>> {
-        let full: usize = self.prefixes.iter().map(|p| p.rest.width()).sum();
-        let fold = full > self.width / 2;
-        let mut spans = Vec::with_capacity(if fold { 2 } else { self.prefixes.len() });
-        if fold {
-            spans.push(Span::styled(FOLD, self.dim()));
-        }
-        let last = self.prefixes.len().saturating_sub(1);
-        for (i, p) in self.prefixes.iter_mut().enumerate() {
-            let text = if p.used {
-                p.rest.clone()
-            } else {
-                p.first.clone()
-            };
-            p.used = true;
-            if !fold || i == last {
-                spans.push(Span::styled(text, p.style));
-            }
-        }
-        spans
-    }
-
-    /// The columns of the prefix actually drawn at the start of the next line.
-    fn prefix_columns(&self) -> usize {
-        let full: usize = self.prefixes.iter().map(|p| p.rest.width()).sum();
-        if full > self.width / 2 {
-            FOLD.chars().count()
-                + self.prefixes.last().map_or(0, |p| {
-                    if p.used {
-                        p.rest.chars().count()
-                    } else {
-                        p.first.chars().count()
-                    }
-                })
-        } else {
-            self.prefixes
-                .iter()
-                .map(|p| {
-                    if p.used {
-                        p.rest.chars().count()
-                    } else {
-                        p.first.chars().count()
-                    }
-                })
-                .sum()
-        }
-    }
-
-    fn emit_line(&mut self, mut content: Vec<Span<'static>>) {
-        let mut spans = self.take_prefix();
-        spans.append(&mut content);
-        self.doc.lines.push(Line::from(spans));
-    }
-
-    /// One empty line between blocks, never two.
-    fn blank(&mut self) {
-        let last_blank = self.doc.lines.last().is_none_or(|l| {
-            l.spans
-                .iter()
-                .all(|s| s.content.trim().is_empty() || s.content.trim() == "│")
-        });
-        if !last_blank {
-            let rest: String = self
-                .prefixes
-                .iter()
-                .filter(|p| p.rest.starts_with('│'))
-                .map(|p| p.rest.clone())
-                .collect();
-            self.doc.lines.push(Line::from(Span::styled(
-                rest.trim_end().to_owned(),
-                self.dim(),
-            )));
-        }
-    }
-
-    /// Wraps the inline text gathered so far into lines.
-    fn flush(&mut self) {
-        if self.inline.is_empty() {
-            return;
-        }
-        let frags = std::mem::take(&mut self.inline);
-        let room = self.width.saturating_sub(self.prefix_width()).max(4);
-        for line in wrap_frags(&frags, room) {
-            let number = self.doc.lines.len();
-            let mut column = self.prefix_columns();
-            let mut spans = Vec::with_capacity(line.len());
-            for (text, style, mark) in line {
-                let len = text.chars().count();
-                let segments = match mark {
-                    Some(Mark::Link(i)) => Some(&mut self.doc.links[i].segments),
-                    Some(Mark::Code(i)) => Some(&mut self.doc.code_spans[i].segments),
-                    None => None,
-                };
-                if let Some(segments) = segments {
-                    match segments.last_mut() {
-                        Some(s) if s.line == number && s.end == column => s.end += len,
-                        _ => segments.push(Segment {
-                            line: number,
-                            start: column,
-                            end: column + len,
-                        }),
-                    }
-                }
-                column += len;
-                spans.push(Span::styled(text, style));
-            }
-            self.emit_line(spans);
-        }
-    }
-
     fn end_heading(&mut self) {
         let Some((level, id)) = self.heading.take() else {
             return;
@@ -843,134 +559,6 @@ impl Renderer<'_> {
         }
         self.blank();
     }
-
-    fn end_code(&mut self) {
-        let Some((lang, text)) = self.code.take() else {
-            return;
-        };
-        let room = self.width.saturating_sub(self.prefix_width() + 2).max(4);
-        let first_line = self.doc.lines.len();
-        let code_style = self.code_style();
-        let label = if lang.is_empty() {
-            "code".to_owned()
-        } else {
-            sanitize(&lang).into_owned()
-        };
-        self.emit_line(vec![Span::styled(
-            format!("┌ {label} · y copies"),
-            self.dim(),
-        )]);
-        let body = text.strip_suffix('\n').unwrap_or(&text);
-        for raw in body.split('\n') {
-            let shown = sanitize(raw.trim_end_matches('\r'));
-            let (clipped, cut) = clip(&shown, room);
-            let mut spans = vec![
-                Span::styled("│ ", self.dim()),
-                Span::styled(clipped, code_style),
-            ];
-            if cut {
-                spans.push(Span::styled("›", self.dim()));
-            }
-            self.emit_line(spans);
-        }
-        let last_line = self.doc.lines.len().saturating_sub(1);
-        self.doc.code_blocks.push(CodeBlock {
-            text: body.to_owned(),
-            first_line,
-            last_line,
-        });
-        if !self.in_item() {
-            self.blank();
-        }
-    }
-
-    /// Lays a table out in the width: columns shrink (widest first) and cells wrap within them.
-    fn emit_table(&mut self, table: &Table) {
-        let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0);
-        if columns == 0 {
-            return;
-        }
-        let room = self.width.saturating_sub(self.prefix_width());
-        let mut widths = vec![1usize; columns];
-        for row in &table.rows {
-            for (i, cell) in row.iter().enumerate() {
-                widths[i] = widths[i].max(cell.width());
-            }
-        }
-        // Separators: "│ " between columns.
-        let budget = room.saturating_sub(3 * (columns - 1)).max(columns * 3);
-        while widths.iter().sum::<usize>() > budget {
-            let Some((widest, _)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
-                break;
-            };
-            if widths[widest] <= 3 {
-                break;
-            }
-            widths[widest] -= 1;
-        }
-        let header = Style::new().add_modifier(Modifier::BOLD);
-        for (r, row) in table.rows.iter().enumerate() {
-            let cells: Vec<Vec<String>> = (0..columns)
-                .map(|i| crate::ui::widgets::wrap(row.get(i).map_or("", String::as_str), widths[i]))
-                .collect();
-            let height = cells.iter().map(Vec::len).max().unwrap_or(1);
-            for k in 0..height {
-                let mut spans = Vec::new();
-                for (i, cell) in cells.iter().enumerate() {
-                    if i > 0 {
-                        spans.push(Span::styled(" │ ", self.dim()));
-                    }
-                    let piece = cell.get(k).map_or("", String::as_str);
-                    let padded = format!(
-                        "{piece}{}",
-                        " ".repeat(widths[i].saturating_sub(piece.width()))
-                    );
-                    let style = if r < table.header_rows {
-                        header
-                    } else {
-                        Style::new()
-                    };
-                    spans.push(Span::styled(padded, style));
-                }
-                self.emit_line(spans);
-            }
-            if r + 1 == table.header_rows {
-                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-                self.emit_line(vec![Span::styled(rule.join("─┼─"), self.dim())]);
-            }
-        }
-        let columns_left_out = table.columns_seen.saturating_sub(columns);
-        if table.rows_left_out > 0 || columns_left_out > 0 {
-            let count =
-                |n: usize, noun: &str| format!("{n} more {noun}{}", if n == 1 { "" } else { "s" });
-            let mut parts = Vec::new();
-            if table.rows_left_out > 0 {
-                parts.push(count(table.rows_left_out, "row"));
-            }
-            if columns_left_out > 0 {
-                parts.push(count(columns_left_out, "column"));
-            }
-            let note = format!(
-                "… {} not shown: the table is larger than the viewer lays out ({MAX_TABLE_COLUMNS} columns, {MAX_TABLE_CELLS} cells); open the file in an editor (e)",
-                parts.join(" and ")
-            );
-            self.emit_line(vec![Span::styled(note, self.dim())]);
-        }
-    }
-}
-
-/// Nesting drawn at most this deep; deeper levels are counted, not drawn.
-const MAX_PREFIXES: usize = 32;
-
-/// A line with nothing but quote bars and spaces.
-fn is_blank(line: &Line<'_>) -> bool {
-    line.spans
-        .iter()
-        .all(|s| s.content.chars().all(|c| c == '│' || c.is_whitespace()))
-}
-
-fn shown_width(lines: &[Line<'_>]) -> usize {
-    lines.iter().map(Line::width).max().unwrap_or(0)
 }
 
 /// Web links (and other schemes) as opposed to paths in the workspace.
