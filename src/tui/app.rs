@@ -80,6 +80,29 @@ pub enum View {
     Timeline,
 }
 
+/// What has the keyboard: a text input, a popup, or a view's own keys (see `App::mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A field of the detail form.
+    FieldEditor,
+    /// The register's `/` filter line.
+    FilterInput,
+    /// A popup over the view (`overlay`).
+    Overlay,
+    Register,
+    HeatMap,
+    Runbook,
+    /// The viewer's search line.
+    ViewerSearch,
+    /// The viewer's copy hints (a letter picks).
+    ViewerHints,
+    /// Another of the viewer's popups (outline, backlinks, copy menu).
+    ViewerPopup,
+    Timeline,
+    /// The timeline's input line.
+    TimelineInput,
+}
+
 /// Which level the digit keys set next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LevelTarget {
@@ -360,46 +383,59 @@ impl App {
         }
     }
 
+    /// What has the keyboard now. Worked out here only: `context` (which keys), `update`
+    /// (which handler) and `type_text` (where typed text goes) all ask it.
+    pub fn mode(&self) -> Mode {
+        if self.editing.is_some() {
+            return Mode::FieldEditor;
+        }
+        if self.overlay.is_some() {
+            return Mode::Overlay;
+        }
+        if self.filter_input.is_some() {
+            return Mode::FilterInput;
+        }
+        match self.view {
+            View::Register => Mode::Register,
+            View::HeatMap => Mode::HeatMap,
+            View::Runbook => match self.viewer.as_ref() {
+                Some(v) if v.search_input.is_some() => Mode::ViewerSearch,
+                Some(v) if v.popup == Some(crate::viewer::ViewerPopup::CopyHints) => {
+                    Mode::ViewerHints
+                }
+                Some(v) if v.popup.is_some() => Mode::ViewerPopup,
+                _ => Mode::Runbook,
+            },
+            View::Timeline if self.timeline.as_ref().is_some_and(|t| t.input.is_some()) => {
+                Mode::TimelineInput
+            }
+            View::Timeline => Mode::Timeline,
+        }
+    }
+
     /// The keymap context for the current state.
     pub fn context(&self) -> Context {
-        if self.editing.is_some() || (self.filter_input.is_some() && self.overlay.is_none()) {
-            return Context::Editor;
-        }
-        if self.overlay.is_none()
-            && self.view == View::Runbook
-            && let Some(viewer) = &self.viewer
-        {
-            if viewer.search_input.is_some() {
-                return Context::Editor;
+        match self.mode() {
+            Mode::FieldEditor | Mode::FilterInput | Mode::ViewerSearch | Mode::TimelineInput => {
+                Context::Editor
             }
-            if viewer.popup == Some(crate::viewer::ViewerPopup::CopyHints) {
-                return Context::Hints;
-            }
-            if viewer.popup.is_some() {
-                return Context::Popup;
-            }
-        }
-        match &self.overlay {
-            Some(Overlay::Help { .. } | Overlay::Findings { .. } | Overlay::Blast { .. }) => {
-                Context::Popup
-            }
-            Some(Overlay::Confirm { .. }) => Context::Confirm,
-            Some(Overlay::Unsaved) => Context::Unsaved,
-            Some(Overlay::Conflict { .. }) => Context::Conflict,
-            Some(Overlay::Recovery { .. }) => Context::Recovery,
-            Some(Overlay::NewComponent { .. }) => Context::Editor,
-            Some(Overlay::Finder(_)) => Context::Finder,
-            Some(Overlay::Command(_)) => Context::Command,
-            None if self.view == View::HeatMap => Context::HeatMap,
-            None if self.view == View::Runbook => Context::Runbook,
-            None if self.view == View::Timeline => {
-                if self.timeline.as_ref().is_some_and(|t| t.input.is_some()) {
-                    Context::Editor
-                } else {
-                    Context::Timeline
-                }
-            }
-            None => Context::Register,
+            Mode::ViewerHints => Context::Hints,
+            Mode::ViewerPopup => Context::Popup,
+            Mode::Runbook => Context::Runbook,
+            Mode::HeatMap => Context::HeatMap,
+            Mode::Timeline => Context::Timeline,
+            Mode::Register => Context::Register,
+            Mode::Overlay => match &self.overlay {
+                Some(Overlay::Confirm { .. }) => Context::Confirm,
+                Some(Overlay::Unsaved) => Context::Unsaved,
+                Some(Overlay::Conflict { .. }) => Context::Conflict,
+                Some(Overlay::Recovery { .. }) => Context::Recovery,
+                Some(Overlay::NewComponent { .. }) => Context::Editor,
+                Some(Overlay::Finder(_)) => Context::Finder,
+                Some(Overlay::Command(_)) => Context::Command,
+                Some(Overlay::Help { .. } | Overlay::Findings { .. } | Overlay::Blast { .. })
+                | None => Context::Popup,
+            },
         }
     }
 
@@ -498,76 +534,77 @@ impl App {
             self.say("read-only: faultline was started with --read-only");
             return;
         }
-        if self.editing.is_some() {
-            self.update_editor(action);
-            return;
-        }
-        if self.overlay.is_none()
-            && let Some(input) = self.filter_input.take()
-        {
-            self.update_filter_input(input, action);
-            return;
-        }
-        match self.overlay.take() {
-            Some(overlay) => self.update_overlay(overlay, action),
-            None if self.view == View::HeatMap => self.update_heat_map(action),
-            None if self.view == View::Runbook => self.update_viewer(action),
-            None if self.view == View::Timeline => self.update_timeline(action),
-            None => self.update_register(action),
+        match self.mode() {
+            Mode::FieldEditor => self.update_editor(action),
+            Mode::FilterInput => {
+                if let Some(input) = self.filter_input.take() {
+                    self.update_filter_input(input, action);
+                }
+            }
+            Mode::Overlay => {
+                if let Some(overlay) = self.overlay.take() {
+                    self.update_overlay(overlay, action);
+                }
+            }
+            Mode::HeatMap => self.update_heat_map(action),
+            Mode::Runbook | Mode::ViewerSearch | Mode::ViewerHints | Mode::ViewerPopup => {
+                self.update_viewer(action);
+            }
+            Mode::Timeline | Mode::TimelineInput => self.update_timeline(action),
+            Mode::Register => self.update_register(action),
         }
     }
 
     /// Text typed (a character not bound to an action) or pasted.
     pub fn type_text(&mut self, text: &str) {
-        if let Some(editing) = self.editing.as_mut() {
-            editing.input.insert(text);
-            self.validate_editing();
-            self.journal_typing();
-            return;
-        }
-        if self.overlay.is_none()
-            && self.view == View::Runbook
-            && let Some(input) = self.viewer.as_mut().and_then(|v| v.search_input.as_mut())
-        {
-            input.insert(text);
-            return;
-        }
-        if self.overlay.is_none()
-            && self.view == View::Timeline
-            && let Some((_, input)) = self.timeline.as_mut().and_then(|t| t.input.as_mut())
-        {
-            input.insert(text);
-            self.journal_draft();
-            return;
-        }
-        if self.overlay.is_none() && self.view == View::Runbook && self.context() == Context::Hints
-        {
-            if let Some(letter) = text.chars().next() {
-                self.pick_copy_hint(letter);
+        match self.mode() {
+            Mode::FieldEditor => {
+                if let Some(editing) = self.editing.as_mut() {
+                    editing.input.insert(text);
+                }
+                self.validate_editing();
+                self.journal_typing();
             }
-            return;
-        }
-        match self.overlay.as_mut() {
-            Some(Overlay::NewComponent { input, error }) => {
-                input.insert(text);
-                *error = None;
+            Mode::ViewerSearch => {
+                if let Some(input) = self.viewer.as_mut().and_then(|v| v.search_input.as_mut()) {
+                    input.insert(text);
+                }
             }
-            Some(Overlay::Finder(finder)) => {
-                finder.input.insert(text);
-                self.refresh_finder();
+            Mode::TimelineInput => {
+                if let Some((_, input)) = self.timeline.as_mut().and_then(|t| t.input.as_mut()) {
+                    input.insert(text);
+                }
+                self.journal_draft();
             }
-            Some(Overlay::Command(line)) => {
-                line.input.insert(text);
-                line.error = None;
+            Mode::ViewerHints => {
+                if let Some(letter) = text.chars().next() {
+                    self.pick_copy_hint(letter);
+                }
             }
-            None => {
+            Mode::FilterInput => {
                 if let Some(input) = self.filter_input.as_mut() {
                     input.insert(text);
                     let text = input.text().to_owned();
                     self.set_text_filter(Some(text));
                 }
             }
-            _ => {}
+            Mode::Overlay => match self.overlay.as_mut() {
+                Some(Overlay::NewComponent { input, error }) => {
+                    input.insert(text);
+                    *error = None;
+                }
+                Some(Overlay::Finder(finder)) => {
+                    finder.input.insert(text);
+                    self.refresh_finder();
+                }
+                Some(Overlay::Command(line)) => {
+                    line.input.insert(text);
+                    line.error = None;
+                }
+                _ => {}
+            },
+            Mode::Register | Mode::HeatMap | Mode::Runbook | Mode::ViewerPopup | Mode::Timeline => {
+            }
         }
     }
 
