@@ -171,7 +171,7 @@ fn finder_query_and_jump() {
         app.selected_file().unwrap().register().unwrap().risks[index].id,
         "backup-never-restored"
     );
-    assert_eq!(app.focus, Pane::Risks);
+    assert_eq!(app.register.focus, Pane::Risks);
 }
 
 #[test]
@@ -279,7 +279,7 @@ fn slash_filters_the_register_as_you_type() {
     press(&mut app, "enter tab");
     assert_eq!(app.risk_order().len(), 1, "only the risk that matches");
     press(&mut app, "esc");
-    assert!(app.text_filter.is_none(), "Esc clears the filter");
+    assert!(app.register.text_filter.is_none(), "Esc clears the filter");
     assert_eq!(app.visible().len(), 10);
     assert!(!app.should_quit);
 }
@@ -546,7 +546,7 @@ fn list_items_are_added_and_removed() {
     };
     assert_eq!(risk(&app).tickets, ["PAY-142", "PAY-200"]);
     // The selection stays on the add row, ready for the next ticket; up is the new one.
-    assert_eq!(app.form_rows()[app.row].item, None);
+    assert_eq!(app.form_rows()[app.register.row].item, None);
     press(&mut app, "k d");
     assert_eq!(risk(&app).tickets, ["PAY-142"]);
 }
@@ -609,7 +609,7 @@ fn esc_in_the_workshop_flow_stops_and_keeps_the_detection_typed() {
     type_text(&mut app, "Write latency alarm");
     press(&mut app, "esc");
     assert!(app.editing.is_none(), "Esc stops the flow");
-    assert!(!app.quick_add);
+    assert!(!app.register.quick_add);
     let reg = app.selected_file().unwrap().register().unwrap();
     let risk = reg
         .risks

@@ -33,19 +33,19 @@ fn clicks_select_components_risks_and_form_rows() {
     // Components: row 1 is the first (under the border); row 9 the ninth, payments-api.
     click(&mut app, 5, 9);
     assert_eq!(app.selected_file().unwrap().stem, "payments-api");
-    assert_eq!(app.focus, Pane::Components);
+    assert_eq!(app.register.focus, Pane::Components);
     // Risks: the third line of the risks pane.
     click(&mut app, 40, 3);
-    assert_eq!(app.focus, Pane::Risks);
-    assert_eq!(app.risk, 2);
+    assert_eq!(app.register.focus, Pane::Risks);
+    assert_eq!(app.register.risk, 2);
     let id = app.selected_risk_id().unwrap();
     // The form: the line that shows the Title row.
     let text = screen(&app);
     let title_line = text.lines().position(|l| l.contains("Title ")).unwrap();
     click(&mut app, 40, u16::try_from(title_line).unwrap());
-    assert_eq!(app.focus, Pane::Detail);
+    assert_eq!(app.register.focus, Pane::Detail);
     assert_eq!(
-        app.form_rows()[app.row].field,
+        app.form_rows()[app.register.row].field,
         faultline::form::Field::RiskTitle
     );
     assert_eq!(app.selected_risk_id().unwrap(), id, "still the same risk");
@@ -59,7 +59,7 @@ fn the_wheel_scrolls_lists_and_the_runbook() {
     let mut app = example();
     mouse(&mut app, MouseEventKind::ScrollDown, 5, 5);
     mouse(&mut app, MouseEventKind::ScrollDown, 5, 5);
-    assert_eq!(app.component, 2);
+    assert_eq!(app.register.component, 2);
     app.open_runbook("runbooks/database/aurora-failover.md", None);
     app.run_effects();
     mouse(&mut app, MouseEventKind::ScrollDown, 40, 10);
@@ -101,5 +101,5 @@ fn a_click_on_a_runbook_link_follows_it_and_one_on_a_cell_selects_it() {
         .position(|l| l.contains("very-high 5"))
         .unwrap();
     click(&mut app, 16, u16::try_from(top).unwrap());
-    assert_eq!(app.heat_cursor, (Level::VeryHigh, Level::VeryLow));
+    assert_eq!(app.register.heat_cursor, (Level::VeryHigh, Level::VeryLow));
 }

@@ -27,10 +27,10 @@ fn state(app: &App) -> String {
         app.dirty_paths(),
         app.selected_file().map(|f| f.stem.clone()),
         app.selected_risk_id(),
-        app.row,
-        app.focus,
+        app.register.row,
+        app.register.focus,
         app.view,
-        app.filter,
+        app.register.filter,
         app.should_quit,
     )
 }

@@ -33,11 +33,11 @@ fn clearing_the_heat_map_filter_keeps_the_risk() {
         let reg = app.selected_file().unwrap().register().unwrap();
         reg.risks.iter().find(|r| r.id == before.1).unwrap().clone()
     };
-    app.heat_cursor = (risk.likelihood, risk.impact);
+    app.register.heat_cursor = (risk.likelihood, risk.impact);
     press(&mut app, "m enter");
     assert_eq!(selected(&app).unwrap(), before, "filtered to its cell");
     press(&mut app, "esc");
-    assert!(app.filter.is_none());
+    assert!(app.register.filter.is_none());
     assert_eq!(selected(&app).unwrap(), before, "filter cleared");
     // The next status change lands on that risk and no other.
     let reg_before = app.selected_file().unwrap().register().unwrap().clone();
@@ -102,7 +102,7 @@ fn undo_moves_the_selection_to_what_it_undid() {
     press(&mut app, "h k k k");
     press(&mut app, "u");
     assert_eq!(selected(&app).unwrap(), edited);
-    assert_eq!(app.focus, Pane::Risks);
+    assert_eq!(app.register.focus, Pane::Risks);
     let status = app.status.clone().unwrap();
     assert!(
         status.contains("undid") && status.contains(&edited.1),
@@ -114,17 +114,17 @@ fn undo_moves_the_selection_to_what_it_undid() {
 fn deleting_selects_the_nearest_risk() {
     let mut app = example();
     press(&mut app, "j j j j j j j j tab j j");
-    let position = app.risk;
+    let position = app.register.risk;
     let gone = selected(&app).unwrap();
     press(&mut app, "d y");
     assert_ne!(selected(&app).unwrap(), gone);
-    assert_eq!(app.risk, position, "the one now in its place");
+    assert_eq!(app.register.risk, position, "the one now in its place");
 }
 
 #[test]
 fn a_finder_jump_clears_a_filter_that_hides_the_risk() {
     let mut app = example();
-    app.heat_cursor = (Level::VeryLow, Level::VeryLow);
+    app.register.heat_cursor = (Level::VeryLow, Level::VeryLow);
     press(&mut app, "m enter ctrl-p");
     type_text(&mut app, "backup never restored");
     press(&mut app, "enter");
@@ -195,11 +195,11 @@ proptest! {
         press(&mut app, "j j j j j j j j tab");
         for op in ops {
             let before = selected(&app);
-            let position = app.risk;
+            let position = app.register.risk;
             let regs_before = registers(&app);
             match &op {
                 Op::Filter(l, i) => {
-                    app.heat_cursor = (Level::from_value(*l).unwrap(), Level::from_value(*i).unwrap());
+                    app.register.heat_cursor = (Level::from_value(*l).unwrap(), Level::from_value(*i).unwrap());
                     act(&mut app, Action::HeatMap);
                     act(&mut app, Action::Select);
                 }
@@ -217,13 +217,13 @@ proptest! {
                 Op::Redo => act(&mut app, Action::Redo),
                 Op::Down => act(&mut app, Action::Down),
                 Op::Component(down) => {
-                    let focus = app.focus;
-                    app.focus = Pane::Components;
+                    let focus = app.register.focus;
+                    app.register.focus = Pane::Components;
                     act(&mut app, if *down { Action::Down } else { Action::Up });
-                    app.focus = focus;
+                    app.register.focus = focus;
                 }
             }
-            app.focus = Pane::Risks;
+            app.register.focus = Pane::Risks;
             let after = selected(&app);
             let ids = shown(&app);
             // Whatever happened, the selection is on a risk that is shown (if any is).
@@ -243,7 +243,7 @@ proptest! {
                 Op::Undo | Op::Redo => {}
                 Op::Delete if after.as_ref().is_some_and(|a| a.0 == before.0) && !ids.is_empty() => {
                     prop_assert!(!ids.contains(&before.1), "deleted {} still shown", before.1);
-                    prop_assert_eq!(app.risk, position.min(ids.len() - 1), "the nearest one");
+                    prop_assert_eq!(app.register.risk, position.min(ids.len() - 1), "the nearest one");
                 }
                 Op::Delete => {}
                 _ if still_shown => {

@@ -41,8 +41,8 @@ fn arrow_keys_and_hjkl_agree() {
     press(&mut vim, "j j l j j");
     press(&mut arrows, "down down right down down");
     assert_eq!(screen(&vim), screen(&arrows));
-    assert_eq!(vim.component, 2);
-    assert_eq!(vim.risk, 2);
+    assert_eq!(vim.register.component, 2);
+    assert_eq!(vim.register.risk, 2);
 }
 
 #[test]

@@ -206,13 +206,9 @@ pub const PLACES_KEPT: usize = 50;
 /// Rows a page key moves.
 pub const PAGE: usize = 10;
 
-pub struct App {
-    pub ws: Workspace,
-    /// Load errors and check findings, sorted by file.
-    pub findings: Vec<Finding>,
-    pub keymap: Keymap,
-    pub theme: Theme,
-    pub view: View,
+/// The register view's state: what is selected, which pane has focus, how risks are ordered
+/// and filtered.
+pub struct RegisterView {
     pub focus: Pane,
     pub subject: Subject,
     /// Position in `visible` of the selected component.
@@ -221,6 +217,56 @@ pub struct App {
     pub risk: usize,
     /// Selected row of the detail form.
     pub row: usize,
+    pub level_target: LevelTarget,
+    /// Heat-map cell filtering the register: (likelihood, impact).
+    pub filter: Option<(Level, Level)>,
+    /// Heat-map cursor: (likelihood, impact).
+    pub heat_cursor: (Level, Level),
+    /// Risks in file order rather than by score.
+    pub file_order: bool,
+    /// Indices into `ws.components` shown in the list (all, or those with risks in the filter).
+    visible: Vec<usize>,
+    /// `/` in the register: only components and risks containing this text are shown.
+    pub text_filter: Option<String>,
+    /// The `/` input line while it is open.
+    pub filter_input: Option<TextInput>,
+    /// The workshop flow of a risk just added: title, two digits, detection, Tab, mitigation.
+    pub quick_add: bool,
+    /// Limits the heat map and the lists to some components: (why, their ids), e.g. the blast
+    /// radius of one.
+    pub scope: Option<(String, Vec<String>)>,
+}
+
+impl Default for RegisterView {
+    fn default() -> RegisterView {
+        RegisterView {
+            focus: Pane::Components,
+            subject: Subject::Component,
+            component: 0,
+            risk: 0,
+            row: 0,
+            level_target: LevelTarget::Likelihood,
+            filter: None,
+            heat_cursor: (Level::Medium, Level::Medium),
+            file_order: false,
+            visible: Vec::new(),
+            text_filter: None,
+            filter_input: None,
+            quick_add: false,
+            scope: None,
+        }
+    }
+}
+
+pub struct App {
+    pub ws: Workspace,
+    /// The register view: selection, focus, filters, order.
+    pub register: RegisterView,
+    /// Load errors and check findings, sorted by file.
+    pub findings: Vec<Finding>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub view: View,
     pub overlay: Option<Overlay>,
     pub editing: Option<Editing>,
     pub should_quit: bool,
@@ -233,13 +279,6 @@ pub struct App {
     pub read_only: bool,
     /// A one-line message for the status bar.
     pub status: Option<String>,
-    pub level_target: LevelTarget,
-    /// Heat-map cell filtering the register: (likelihood, impact).
-    pub filter: Option<(Level, Level)>,
-    /// Heat-map cursor: (likelihood, impact).
-    pub heat_cursor: (Level, Level),
-    /// Risks in file order rather than by score.
-    pub file_order: bool,
     pub history: crate::history::History,
     /// What is on disk for every file this session changed.
     pub baseline: HashMap<PathBuf, Baseline>,
@@ -249,8 +288,6 @@ pub struct App {
     pub draft_journal: Option<Journal>,
     pub effects: VecDeque<Effect>,
     pub search: SearchIndex,
-    /// Indices into `ws.components` shown in the list (all, or those with risks in the filter).
-    visible: Vec<usize>,
     /// Runbooks are still being indexed and the workspace checked, in the background.
     pub checking: bool,
     /// The open runbook, if any.
@@ -261,17 +298,8 @@ pub struct App {
     pub places: Vec<Place>,
     /// Runbooks stubbed but not yet written (path → text): written on save with the link.
     pub drafts: HashMap<String, String>,
-    /// `/` in the register: only components and risks containing this text are shown.
-    pub text_filter: Option<String>,
-    /// The `/` input line while it is open.
-    pub filter_input: Option<TextInput>,
-    /// The workshop flow of a risk just added: title, two digits, detection, Tab, mitigation.
-    pub quick_add: bool,
     /// The open game day or incident.
     pub timeline: Option<Box<timeline::TimelineState>>,
-    /// Limits the heat map and the lists to some components: (why, their ids), e.g. the blast
-    /// radius of one.
-    pub scope: Option<(String, Vec<String>)>,
     /// Open large runbooks with a preview (the event loop sets it; tests see whole documents).
     pub preview_large_runbooks: bool,
     /// Started without its registers (`faultline runbook`, to show the runbook first): the
@@ -303,15 +331,11 @@ impl App {
     pub fn loading(ws: Workspace, findings: Vec<Finding>, keymap: Keymap, theme: Theme) -> App {
         let mut app = App {
             ws,
+            register: RegisterView::default(),
             findings,
             keymap,
             theme,
             view: View::Register,
-            focus: Pane::Components,
-            subject: Subject::Component,
-            component: 0,
-            risk: 0,
-            row: 0,
             overlay: None,
             editing: None,
             should_quit: false,
@@ -320,27 +344,18 @@ impl App {
             broken_links: HashMap::new(),
             read_only: false,
             status: None,
-            level_target: LevelTarget::Likelihood,
-            filter: None,
-            heat_cursor: (Level::Medium, Level::Medium),
-            file_order: false,
             history: crate::history::History::default(),
             baseline: HashMap::new(),
             journal: None,
             draft_journal: None,
             effects: VecDeque::new(),
             search: SearchIndex::default(),
-            visible: Vec::new(),
             checking: true,
             viewer: None,
             terminal_requests: Vec::new(),
             places: Vec::new(),
             drafts: HashMap::new(),
-            text_filter: None,
-            filter_input: None,
-            quick_add: false,
             timeline: None,
-            scope: None,
             preview_large_runbooks: false,
             registers_pending: false,
         };
@@ -392,7 +407,7 @@ impl App {
         if self.overlay.is_some() {
             return Mode::Overlay;
         }
-        if self.filter_input.is_some() {
+        if self.register.filter_input.is_some() {
             return Mode::FilterInput;
         }
         match self.view {
@@ -441,11 +456,13 @@ impl App {
 
     /// Components shown in the list, as indices into `ws.components`.
     pub fn visible(&self) -> &[usize] {
-        &self.visible
+        &self.register.visible
     }
 
     pub fn selected_file(&self) -> Option<&ComponentFile> {
-        self.ws.components.get(*self.visible.get(self.component)?)
+        self.ws
+            .components
+            .get(*self.register.visible.get(self.register.component)?)
     }
 
     fn selected_path(&self) -> Option<PathBuf> {
@@ -462,15 +479,15 @@ impl App {
     }
 
     fn order_of(&self, reg: &Register) -> Vec<usize> {
-        let mut order = if self.file_order {
+        let mut order = if self.register.file_order {
             (0..reg.risks.len()).collect()
         } else {
             reg.risks_by_score()
         };
-        if let Some((l, i)) = self.filter {
+        if let Some((l, i)) = self.register.filter {
             order.retain(|&r| reg.risks[r].likelihood == l && reg.risks[r].impact == i);
         }
-        if let Some(text) = self.text_filter.as_deref().map(str::to_lowercase)
+        if let Some(text) = self.register.text_filter.as_deref().map(str::to_lowercase)
             && !selection::component_matches(reg, &text)
         {
             order.retain(|&r| selection::risk_matches(&reg.risks[r], &text));
@@ -480,7 +497,7 @@ impl App {
 
     /// The selected risk's index in its register.
     pub fn selected_risk_index(&self) -> Option<usize> {
-        self.risk_order().get(self.risk).copied()
+        self.risk_order().get(self.register.risk).copied()
     }
 
     /// The rows of the detail form for what it shows now.
@@ -503,10 +520,10 @@ impl App {
 
     /// Whether the detail pane shows the selected risk (else the component).
     pub fn shows_risk(&self) -> bool {
-        match self.focus {
+        match self.register.focus {
             Pane::Components => false,
             Pane::Risks => true,
-            Pane::Detail => self.subject == Subject::Risk,
+            Pane::Detail => self.register.subject == Subject::Risk,
         }
     }
 
@@ -537,7 +554,7 @@ impl App {
         match self.mode() {
             Mode::FieldEditor => self.update_editor(action),
             Mode::FilterInput => {
-                if let Some(input) = self.filter_input.take() {
+                if let Some(input) = self.register.filter_input.take() {
                     self.update_filter_input(input, action);
                 }
             }
@@ -582,7 +599,7 @@ impl App {
                 }
             }
             Mode::FilterInput => {
-                if let Some(input) = self.filter_input.as_mut() {
+                if let Some(input) = self.register.filter_input.as_mut() {
                     input.insert(text);
                     let text = input.text().to_owned();
                     self.set_text_filter(Some(text));
@@ -614,19 +631,19 @@ impl App {
             action,
             Action::Level1 | Action::Level2 | Action::Level3 | Action::Level4 | Action::Level5
         ) {
-            self.quick_add = false;
+            self.register.quick_add = false;
         }
         match action {
             Action::Quit => self.request_quit(),
             // Esc closes and clears, but never quits: q does (as in lazygit, k9s, gitui).
             Action::Back => {
-                if self.text_filter.is_some() {
+                if self.register.text_filter.is_some() {
                     self.set_text_filter(None);
                     self.say("text filter cleared");
-                } else if self.scope.is_some() {
+                } else if self.register.scope.is_some() {
                     self.set_scope(None);
                     self.say("showing every component again");
-                } else if self.filter.is_some() {
+                } else if self.register.filter.is_some() {
                     self.set_filter(None);
                     self.say("filter cleared");
                 } else {
@@ -642,23 +659,23 @@ impl App {
             Action::CommandLine => self.open_command_line(),
             Action::BlastRadius => self.open_blast(),
             Action::Filter => {
-                let text = self.text_filter.clone().unwrap_or_default();
-                self.filter_input = Some(TextInput::new(&text, false));
+                let text = self.register.text_filter.clone().unwrap_or_default();
+                self.register.filter_input = Some(TextInput::new(&text, false));
             }
-            Action::NextPane | Action::FocusRight => self.focus_to(self.focus.step(true)),
-            Action::PrevPane | Action::FocusLeft => self.focus_to(self.focus.step(false)),
-            Action::Select => match self.focus {
+            Action::NextPane | Action::FocusRight => self.focus_to(self.register.focus.step(true)),
+            Action::PrevPane | Action::FocusLeft => self.focus_to(self.register.focus.step(false)),
+            Action::Select => match self.register.focus {
                 Pane::Components => {
-                    self.subject = Subject::Component;
-                    self.focus = Pane::Detail;
-                    self.row = 0;
+                    self.register.subject = Subject::Component;
+                    self.register.focus = Pane::Detail;
+                    self.register.row = 0;
                 }
                 Pane::Risks => self.focus_to(Pane::Detail),
                 // Enter on the runbook row opens it; `i` edits the link.
                 Pane::Detail
                     if self
                         .form_rows()
-                        .get(self.row)
+                        .get(self.register.row)
                         .is_some_and(|r| r.field == form::Field::Runbook)
                         && self.form_risk().is_some_and(|i| {
                             self.selected_file()
@@ -681,8 +698,8 @@ impl App {
                 self.navigate(action);
             }
             Action::ToggleOrder => {
-                self.keep_risk_selected(|app| app.file_order = !app.file_order);
-                self.say(if self.file_order {
+                self.keep_risk_selected(|app| app.register.file_order = !app.register.file_order);
+                self.say(if self.register.file_order {
                     "risks in file order"
                 } else {
                     "risks by score"
@@ -743,7 +760,7 @@ impl App {
             }
             Some(Place::Register(selection, pane)) => {
                 self.view = View::Register;
-                self.focus = pane;
+                self.register.focus = pane;
                 self.reselect(selection);
             }
             None => self.say("nothing to go back to"),
@@ -751,42 +768,44 @@ impl App {
     }
 
     fn focus_to(&mut self, pane: Pane) {
-        if pane == Pane::Detail && self.focus == Pane::Risks {
-            self.subject = Subject::Risk;
-            self.row = 0;
+        if pane == Pane::Detail && self.register.focus == Pane::Risks {
+            self.register.subject = Subject::Risk;
+            self.register.row = 0;
         }
-        if pane == Pane::Detail && self.focus == Pane::Components {
-            self.subject = Subject::Component;
-            self.row = 0;
+        if pane == Pane::Detail && self.register.focus == Pane::Components {
+            self.register.subject = Subject::Component;
+            self.register.row = 0;
         }
-        self.focus = pane;
+        self.register.focus = pane;
     }
 
     fn navigate(&mut self, action: Action) {
-        self.level_target = LevelTarget::Likelihood;
-        self.quick_add = false;
-        match self.focus {
+        self.register.level_target = LevelTarget::Likelihood;
+        self.register.quick_add = false;
+        match self.register.focus {
             Pane::Components => {
-                let moved = move_by(self.component, action, self.visible.len());
-                if moved != self.component {
-                    self.component = moved;
-                    self.risk = 0;
-                    self.row = 0;
+                let moved = move_by(self.register.component, action, self.register.visible.len());
+                if moved != self.register.component {
+                    self.register.component = moved;
+                    self.register.risk = 0;
+                    self.register.row = 0;
                 }
             }
             Pane::Risks => {
-                let moved = move_by(self.risk, action, self.risk_order().len());
-                if moved != self.risk {
-                    self.risk = moved;
-                    self.row = 0;
+                let moved = move_by(self.register.risk, action, self.risk_order().len());
+                if moved != self.register.risk {
+                    self.register.risk = moved;
+                    self.register.row = 0;
                 }
             }
-            Pane::Detail => self.row = move_by(self.row, action, self.form_rows().len()),
+            Pane::Detail => {
+                self.register.row = move_by(self.register.row, action, self.form_rows().len());
+            }
         }
     }
 
     fn update_heat_map(&mut self, action: Action) {
-        let (l, i) = self.heat_cursor;
+        let (l, i) = self.register.heat_cursor;
         let step = |level: Level, up: bool| {
             let v = level.value();
             Level::from_value(if up {
@@ -797,15 +816,15 @@ impl App {
             .unwrap_or(level)
         };
         match action {
-            Action::Up => self.heat_cursor = (step(l, true), i),
-            Action::Down => self.heat_cursor = (step(l, false), i),
-            Action::FocusRight => self.heat_cursor = (l, step(i, true)),
-            Action::FocusLeft => self.heat_cursor = (l, step(i, false)),
+            Action::Up => self.register.heat_cursor = (step(l, true), i),
+            Action::Down => self.register.heat_cursor = (step(l, false), i),
+            Action::FocusRight => self.register.heat_cursor = (l, step(i, true)),
+            Action::FocusLeft => self.register.heat_cursor = (l, step(i, false)),
             Action::Select => {
-                self.set_filter(Some(self.heat_cursor));
+                self.set_filter(Some(self.register.heat_cursor));
                 self.view = View::Register;
-                self.focus = Pane::Risks;
-                let count = self.visible.len();
+                self.register.focus = Pane::Risks;
+                let count = self.register.visible.len();
                 self.say(format!(
                     "likelihood {l} × impact {i}: {} (Esc clears the filter)",
                     crate::finding::plural(count, "component")
@@ -830,7 +849,7 @@ impl App {
                 if input.text().trim().is_empty() {
                     self.set_text_filter(None);
                 } else {
-                    let shown = self.visible.len();
+                    let shown = self.register.visible.len();
                     self.say(format!(
                         "filter “{}”: {} (Esc clears it)",
                         input.text().trim(),
@@ -842,7 +861,7 @@ impl App {
             other => {
                 edit_text(&mut input, other);
                 let text = input.text().to_owned();
-                self.filter_input = Some(input);
+                self.register.filter_input = Some(input);
                 self.set_text_filter(Some(text));
             }
         }

@@ -64,7 +64,7 @@ fn click(app: &mut App, at: Position) {
         View::Register => click_register(app, at),
         View::HeatMap => {
             if let Some(cell) = crate::screen::heatmap::cell_at(app.area, at.x, at.y) {
-                app.heat_cursor = cell;
+                app.register.heat_cursor = cell;
             }
         }
         View::Runbook => click_link(app, at),
@@ -98,7 +98,7 @@ fn pane_at(app: &App, at: Position) -> Option<Pane> {
 /// Focuses a pane as Tab would (so the form shows the right subject).
 fn focus(app: &mut App, pane: Pane) {
     for _ in 0..3 {
-        if app.focus == pane {
+        if app.register.focus == pane {
             return;
         }
         app.update(Action::NextPane);
@@ -120,22 +120,22 @@ fn click_register(app: &mut App, at: Position) {
     match pane {
         Pane::Components => {
             let len = app.visible().len();
-            if let Some(target) = row_in(areas.components, app.component, len) {
+            if let Some(target) = row_in(areas.components, app.register.component, len) {
                 focus(app, Pane::Components);
-                step_to(app, app.component, target, len);
+                step_to(app, app.register.component, target, len);
             }
         }
         Pane::Risks => {
             let len = app.risk_order().len();
-            if let Some(target) = row_in(areas.risks, app.risk, len) {
+            if let Some(target) = row_in(areas.risks, app.register.risk, len) {
                 focus(app, Pane::Risks);
-                step_to(app, app.risk, target, len);
+                step_to(app, app.register.risk, target, len);
             }
         }
         Pane::Detail => {
             if let Some(row) = crate::screen::detail::row_at(app, areas.detail, at.y) {
                 focus(app, Pane::Detail);
-                let current = app.row;
+                let current = app.register.row;
                 step_to(app, current, row, app.form_rows().len());
             }
         }

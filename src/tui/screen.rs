@@ -42,7 +42,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Some(overlay) => popup::render(app, overlay, frame),
         None => {
-            if let Some(input) = &app.filter_input {
+            if let Some(input) = &app.register.filter_input {
                 let note = ("type to filter · Enter keeps · Esc clears", app.theme.dim());
                 command::render(app, "/", input, Some(note), frame);
             }

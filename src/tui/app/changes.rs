@@ -152,14 +152,14 @@ impl App {
     /// what came back (or went).
     fn show_change(&mut self, change: &Change) {
         let Some(file) = change.files.iter().rev().find(|f| f.after.is_some()) else {
-            self.focus = super::Pane::Components;
+            self.register.focus = super::Pane::Components;
             return;
         };
         let path = file.path.clone();
         match super::selection::changed_risk(file.before.as_ref(), file.after.as_ref()) {
             Some(id) => self.show_risk(&path, &id),
             None => {
-                if self.filter.is_some()
+                if self.register.filter.is_some()
                     && !self
                         .visible()
                         .iter()

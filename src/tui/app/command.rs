@@ -134,7 +134,7 @@ pub static COMMANDS: [Command; 15] = [
                 "file" => true,
                 _ => return Err("sort score|file".into()),
             };
-            if app.file_order != file_order {
+            if app.register.file_order != file_order {
                 app.update(Action::ToggleOrder);
             }
             Ok(())

@@ -14,19 +14,19 @@ impl App {
     pub(super) fn update_edit(&mut self, action: Action) {
         match action {
             Action::Edit => {
-                if self.focus != Pane::Detail {
-                    let pane = if self.focus == Pane::Components {
+                if self.register.focus != Pane::Detail {
+                    let pane = if self.register.focus == Pane::Components {
                         Pane::Components
                     } else {
                         Pane::Risks
                     };
-                    self.focus = Pane::Detail;
-                    self.subject = if pane == Pane::Components {
+                    self.register.focus = Pane::Detail;
+                    self.register.subject = if pane == Pane::Components {
                         Subject::Component
                     } else {
                         Subject::Risk
                     };
-                    self.row = 0;
+                    self.register.row = 0;
                 }
                 self.start_edit();
             }
@@ -100,13 +100,13 @@ impl App {
     /// Sets likelihood or impact: the field selected in the detail form, else the level target
     /// (a digit sets likelihood, the next one impact).
     fn set_level(&mut self, level: impl Fn(Level) -> Option<Level>, advance: bool) {
-        let row_field = (self.focus == Pane::Detail && self.shows_risk())
-            .then(|| self.form_rows().get(self.row).map(|r| r.field))
+        let row_field = (self.register.focus == Pane::Detail && self.shows_risk())
+            .then(|| self.form_rows().get(self.register.row).map(|r| r.field))
             .flatten();
         let target = match row_field {
             Some(Field::Likelihood) => LevelTarget::Likelihood,
             Some(Field::Impact) => LevelTarget::Impact,
-            _ => self.level_target,
+            _ => self.register.level_target,
         };
         let mut set_to = None;
         let what = if target == LevelTarget::Likelihood {
@@ -131,17 +131,17 @@ impl App {
             // go likelihood, then impact.
             let on_level_row = matches!(row_field, Some(Field::Likelihood | Field::Impact));
             let next = if advance && !on_level_row && target == LevelTarget::Likelihood {
-                self.level_target = LevelTarget::Impact;
+                self.register.level_target = LevelTarget::Impact;
                 "; next digit sets impact"
             } else {
-                self.level_target = LevelTarget::Likelihood;
+                self.register.level_target = LevelTarget::Likelihood;
                 ""
             };
             self.say(format!(
                 "{what} {new} ({}), score {score}{next}",
                 new.value()
             ));
-            if self.quick_add && target == LevelTarget::Impact {
+            if self.register.quick_add && target == LevelTarget::Impact {
                 // The workshop flow goes on: detection, then Tab, mitigation.
                 self.edit_field(Field::Detection);
                 self.say(format!(
@@ -154,13 +154,13 @@ impl App {
     /// Opens the line editor on a field of the selected risk or component.
     fn edit_field(&mut self, field: Field) {
         if let Some(row) = self.form_rows().iter().position(|r| r.field == field) {
-            self.focus = Pane::Detail;
-            self.subject = if field.is_component_field() {
+            self.register.focus = Pane::Detail;
+            self.register.subject = if field.is_component_field() {
                 Subject::Component
             } else {
                 Subject::Risk
             };
-            self.row = row;
+            self.register.row = row;
             self.start_edit();
         }
     }
@@ -173,17 +173,17 @@ impl App {
         let next = if forward {
             rows.iter()
                 .enumerate()
-                .skip(self.row + 1)
+                .skip(self.register.row + 1)
                 .find(|(_, r)| editable(r))
         } else {
             rows.iter()
                 .enumerate()
-                .take(self.row)
+                .take(self.register.row)
                 .rev()
                 .find(|(_, r)| editable(r))
         };
         if let Some((row, _)) = next {
-            self.row = row;
+            self.register.row = row;
             self.start_edit();
         }
     }
@@ -212,9 +212,9 @@ impl App {
         // Show it where it lands, and type its title straight away.
         self.set_filter(None);
         self.select_risk(&id);
-        self.focus = Pane::Detail;
-        self.subject = Subject::Risk;
-        self.row = 0;
+        self.register.focus = Pane::Detail;
+        self.register.subject = Subject::Risk;
+        self.register.row = 0;
         self.editing = Some(Editing {
             row: Row {
                 field: Field::RiskTitle,
@@ -224,7 +224,7 @@ impl App {
             error: None,
             new_risk: true,
         });
-        self.quick_add = true;
+        self.register.quick_add = true;
         self.say("new risk: type its title, Enter to keep, Esc to drop it");
     }
 
@@ -233,8 +233,8 @@ impl App {
             return;
         };
         // A list item in the detail form goes without asking (undo brings it back).
-        if self.focus == Pane::Detail
-            && let Some(row) = self.form_rows().get(self.row).copied()
+        if self.register.focus == Pane::Detail
+            && let Some(row) = self.form_rows().get(self.register.row).copied()
             && row.item.is_some()
         {
             let risk = self.form_risk();
@@ -252,7 +252,7 @@ impl App {
             self.say(reason);
             return;
         };
-        let (question, pending) = match (self.focus, self.selected_risk_index()) {
+        let (question, pending) = match (self.register.focus, self.selected_risk_index()) {
             (Pane::Risks | Pane::Detail, Some(i)) if self.shows_risk() => {
                 let risk = &reg.risks[i];
                 (
@@ -301,8 +301,11 @@ impl App {
                 if let Err(reason) = result {
                     self.say(reason);
                 }
-                self.risk = self.risk.min(self.risk_order().len().saturating_sub(1));
-                self.row = 0;
+                self.register.risk = self
+                    .register
+                    .risk
+                    .min(self.risk_order().len().saturating_sub(1));
+                self.register.row = 0;
             }
             Pending::StubRunbook { path, id, file } => self.stub_runbook(&path, &id, &file),
             Pending::WriteBack { risks, write_back } => {
@@ -343,7 +346,7 @@ impl App {
                     label: format!("delete component {id}{also}"),
                     files,
                 });
-                self.focus = Pane::Components;
+                self.register.focus = Pane::Components;
             }
         }
     }
@@ -371,7 +374,7 @@ impl App {
         let Some(target) = target else { return };
         let name = self.risk_name(index);
         // Moving is in file order: show that order, still on the same risk.
-        self.keep_risk_selected(|app| app.file_order = true);
+        self.keep_risk_selected(|app| app.register.file_order = true);
         let result = self.keep_risk_selected_result(|app| {
             app.change(
                 format!("move {name} {}", if up { "up" } else { "down" }),
@@ -395,7 +398,7 @@ impl App {
             self.say("read-only: faultline was started with --read-only");
             return;
         }
-        let Some(row) = self.form_rows().get(self.row).copied() else {
+        let Some(row) = self.form_rows().get(self.register.row).copied() else {
             return;
         };
         let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
@@ -430,21 +433,21 @@ impl App {
             Action::EditCommit => {
                 if !self.commit(&editing) {
                     self.editing = Some(editing);
-                } else if self.quick_add && editing.new_risk {
+                } else if self.register.quick_add && editing.new_risk {
                     // The title is in: two digits set likelihood and impact, then detection.
-                    self.level_target = LevelTarget::Likelihood;
+                    self.register.level_target = LevelTarget::Likelihood;
                     let added = self.status.clone().unwrap_or_default();
                     self.say(format!(
                         "{added}: likelihood 1–5, then impact 1–5 (then detection); Esc stops"
                     ));
-                } else if self.quick_add {
+                } else if self.register.quick_add {
                     self.quick_done();
                 }
             }
             Action::NextField | Action::PrevField => {
                 let from = editing.row.field;
                 if self.commit(&editing) {
-                    let keep = self.quick_add;
+                    let keep = self.register.quick_add;
                     if keep && action == Action::NextField && from == Field::Detection {
                         // The workshop flow goes from detection to mitigation; alerts are
                         // named later, when someone knows them.
@@ -452,7 +455,7 @@ impl App {
                     } else {
                         self.edit_next_field(action == Action::NextField);
                     }
-                    self.quick_add = keep && self.editing.is_some();
+                    self.register.quick_add = keep && self.editing.is_some();
                 } else {
                     self.editing = Some(editing);
                 }
@@ -461,7 +464,7 @@ impl App {
                 // Esc in the workshop flow (detection, mitigation) stops the flow; what was
                 // typed is kept, as "stop here" promises. If it is refused, the editor stays
                 // with the reason, and a second Esc drops it.
-                let stopping = std::mem::take(&mut self.quick_add) && !editing.new_risk;
+                let stopping = std::mem::take(&mut self.register.quick_add) && !editing.new_risk;
                 if stopping && !editing.input.text().trim().is_empty() {
                     if self.commit(&editing) {
                         let field = editing.row.field.key();
@@ -480,7 +483,10 @@ impl App {
                     // The risk was never named: take it away again, without a redo entry.
                     if let Some(change) = self.history.forget_last() {
                         self.apply_change(&change.inverse());
-                        self.risk = self.risk.min(self.risk_order().len().saturating_sub(1));
+                        self.register.risk = self
+                            .register
+                            .risk
+                            .min(self.risk_order().len().saturating_sub(1));
                     }
                     self.say("new risk dropped");
                 }
@@ -500,7 +506,7 @@ impl App {
 
     /// The end of the workshop flow: what the new risk now says.
     fn quick_done(&mut self) {
-        if !std::mem::take(&mut self.quick_add) {
+        if !std::mem::take(&mut self.register.quick_add) {
             return;
         }
         if let Some(i) = self.selected_risk_index() {
@@ -592,7 +598,7 @@ impl App {
                 }
                 // After adding a list item, stay on the "add" row for the next one.
                 if row.field.kind() == Kind::List && row.item.is_none() && !text.trim().is_empty() {
-                    self.row += 1;
+                    self.register.row += 1;
                 }
                 true
             }
@@ -644,9 +650,9 @@ impl App {
         });
         self.set_filter(None);
         self.select_path(&path);
-        self.focus = Pane::Detail;
-        self.subject = Subject::Component;
-        self.row = 0;
+        self.register.focus = Pane::Detail;
+        self.register.subject = Subject::Component;
+        self.register.row = 0;
         None
     }
 }

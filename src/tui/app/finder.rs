@@ -179,8 +179,9 @@ impl App {
         match target {
             Target::Component { id } => {
                 let path = super::changes::register_path(id);
-                if self.filter.is_some()
+                if self.register.filter.is_some()
                     && !self
+                        .register
                         .visible
                         .iter()
                         .any(|&i| self.ws.components[i].path == path)
@@ -188,11 +189,11 @@ impl App {
                     self.set_filter(None);
                 }
                 self.select_path(&path);
-                self.focus = Pane::Components;
+                self.register.focus = Pane::Components;
             }
             Target::Risk { component, id } => {
                 let path = super::changes::register_path(component);
-                self.focus = Pane::Risks;
+                self.register.focus = Pane::Risks;
                 self.show_risk(&path, id);
             }
             Target::Runbook { path, anchor } => self.open_runbook(path, anchor.as_deref()),
@@ -202,7 +203,7 @@ impl App {
                 risk: Some((component, id)),
             } => {
                 let path = super::changes::register_path(component);
-                self.focus = Pane::Risks;
+                self.register.focus = Pane::Risks;
                 self.show_risk(&path, id);
                 self.say(format!(
                     "alert {name} is named by {component}/{id} ({location})"

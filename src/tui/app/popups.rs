@@ -62,7 +62,7 @@ impl App {
                 if let Some(f) = self.findings_listed().get(selected) {
                     let path = f.path.clone();
                     self.select_path(&path);
-                    self.focus = Pane::Components;
+                    self.register.focus = Pane::Components;
                 }
                 None
             }

@@ -45,7 +45,7 @@ impl App {
     /// Opens a runbook (workspace-relative path) at an anchor, remembering where we were.
     pub fn open_runbook(&mut self, path: &str, anchor: Option<&str>) {
         if self.view == View::Register {
-            let place = super::Place::Register(self.selection(), self.focus);
+            let place = super::Place::Register(self.selection(), self.register.focus);
             self.places.retain(|p| *p != place);
             self.places.push(place);
             if self.places.len() > super::PLACES_KEPT {
@@ -424,7 +424,7 @@ impl App {
         self.view = View::Register;
         if let Some(super::Place::Register(selection, pane)) = self.places.last().cloned() {
             self.places.pop();
-            self.focus = pane;
+            self.register.focus = pane;
             self.reselect(selection);
         }
     }
@@ -449,7 +449,7 @@ impl App {
             // The first page opened from the register: back is the register.
             if let Some(super::Place::Register(selection, pane)) = self.places.pop() {
                 self.view = View::Register;
-                self.focus = pane;
+                self.register.focus = pane;
                 self.reselect(selection);
             }
             return;

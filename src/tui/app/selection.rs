@@ -24,14 +24,14 @@ impl App {
         Selection {
             path: self.selected_path(),
             risk: self.selected_risk_id(),
-            position: self.risk,
+            position: self.register.risk,
         }
     }
 
     /// The selected risk's id.
     pub fn selected_risk_id(&self) -> Option<String> {
         let reg = self.selected_file().and_then(ComponentFile::register)?;
-        let index = self.order_of(reg).get(self.risk).copied()?;
+        let index = self.order_of(reg).get(self.register.risk).copied()?;
         Some(reg.risks[index].id.clone())
     }
 
@@ -40,9 +40,12 @@ impl App {
     #[allow(clippy::needless_pass_by_value)] // a selection is taken, then used up
     pub(super) fn reselect(&mut self, selection: Selection) {
         if let Some(pos) = selection.path.as_deref().and_then(|p| self.position_of(p)) {
-            self.component = pos;
+            self.register.component = pos;
         }
-        self.component = self.component.min(self.visible.len().saturating_sub(1));
+        self.register.component = self
+            .register
+            .component
+            .min(self.register.visible.len().saturating_sub(1));
         let same_component = selection.path.is_some() && self.selected_path() == selection.path;
         let shown = self.risk_order().len();
         let found = selection
@@ -51,14 +54,14 @@ impl App {
             .filter(|_| same_component)
             .is_some_and(|id| self.select_risk(id));
         if !found {
-            self.risk = if same_component {
+            self.register.risk = if same_component {
                 selection.position.min(shown.saturating_sub(1))
             } else {
                 0
             };
         }
         if !same_component || (!found && selection.risk.is_some()) {
-            self.row = 0;
+            self.register.row = 0;
         }
     }
 
@@ -78,7 +81,7 @@ impl App {
 
     /// Limits the lists and the heat map to some components (`None`: all).
     pub(super) fn set_scope(&mut self, scope: Option<(String, Vec<String>)>) {
-        self.change_what_is_shown(|app| app.scope = scope);
+        self.change_what_is_shown(|app| app.register.scope = scope);
     }
 
     /// Sets or clears the heat-map filter, keeping the selected risk if it is still shown.
@@ -86,35 +89,37 @@ impl App {
         &mut self,
         filter: Option<(crate::model::Level, crate::model::Level)>,
     ) {
-        self.change_what_is_shown(|app| app.filter = filter);
+        self.change_what_is_shown(|app| app.register.filter = filter);
     }
 
     /// Sets or clears the `/` text filter, keeping the selected risk if it is still shown.
     pub(super) fn set_text_filter(&mut self, text: Option<String>) {
-        self.change_what_is_shown(|app| app.text_filter = text.filter(|t| !t.trim().is_empty()));
+        self.change_what_is_shown(|app| {
+            app.register.text_filter = text.filter(|t| !t.trim().is_empty());
+        });
     }
 
     /// Which components the list shows: all, or those with a risk in the heat-map filter, and
     /// those whose name or risks contain the `/` text.
     pub(super) fn recompute_visible(&mut self) {
-        let text = self.text_filter.as_deref().map(str::to_lowercase);
-        self.visible = (0..self.ws.components.len())
+        let text = self.register.text_filter.as_deref().map(str::to_lowercase);
+        self.register.visible = (0..self.ws.components.len())
             .filter(|&i| {
                 let file = &self.ws.components[i];
-                if let Some((_, ids)) = &self.scope
+                if let Some((_, ids)) = &self.register.scope
                     && !ids.contains(&file.stem)
                 {
                     return false;
                 }
                 let Some(reg) = file.register() else {
                     // A file that did not load is shown unless a filter asks for risks.
-                    return self.filter.is_none()
+                    return self.register.filter.is_none()
                         && text
                             .as_deref()
                             .is_none_or(|t| file.stem.to_lowercase().contains(t));
                 };
                 let has_risks = !self.order_of(reg).is_empty();
-                match (self.filter, &text) {
+                match (self.register.filter, &text) {
                     (None, None) => true,
                     (Some(_), _) => has_risks,
                     (None, Some(t)) => has_risks || component_matches(reg, t),
@@ -124,7 +129,8 @@ impl App {
     }
 
     fn position_of(&self, path: &Path) -> Option<usize> {
-        self.visible
+        self.register
+            .visible
             .iter()
             .position(|&i| self.ws.components[i].path == path)
     }
@@ -133,11 +139,11 @@ impl App {
     /// starts at its first risk.
     pub(super) fn select_path(&mut self, path: &Path) {
         if let Some(pos) = self.position_of(path) {
-            if pos != self.component {
-                self.risk = 0;
-                self.row = 0;
+            if pos != self.register.component {
+                self.register.risk = 0;
+                self.register.row = 0;
             }
-            self.component = pos;
+            self.register.component = pos;
         }
     }
 
@@ -149,7 +155,7 @@ impl App {
         let order = self.order_of(reg);
         match order.iter().position(|&r| reg.risks[r].id == id) {
             Some(pos) => {
-                self.risk = pos;
+                self.register.risk = pos;
                 true
             }
             None => false,
@@ -166,16 +172,16 @@ impl App {
     /// Shows the risk `id` of the component at `path`: clears a filter that hides it, and
     /// focuses the risks list if the components list had the focus.
     pub(super) fn show_risk(&mut self, path: &Path, id: &str) {
-        if self.filter.is_some() && !self.is_shown(path, id) {
+        if self.register.filter.is_some() && !self.is_shown(path, id) {
             self.set_filter(None);
         }
         self.select_path(path);
         if self.selected_path().as_deref() == Some(path) && self.select_risk(id) {
-            if self.focus == Pane::Components {
-                self.focus = Pane::Risks;
+            if self.register.focus == Pane::Components {
+                self.register.focus = Pane::Risks;
             }
-            if self.focus == Pane::Detail {
-                self.subject = super::Subject::Risk;
+            if self.register.focus == Pane::Detail {
+                self.register.subject = super::Subject::Risk;
             }
         }
     }

@@ -35,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         " Component "
     };
-    let title = match (&app.editing, app.focus) {
+    let title = match (&app.editing, app.register.focus) {
         (Some(_), _) => format!("{title}· editing: Enter keeps, Esc cancels "),
         (None, Pane::Detail) if !app.read_only => format!("{title}· Enter edits "),
         _ => title.to_owned(),
@@ -60,8 +60,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 /// The first line of the pane's text on screen: the selected row stays in view.
 pub fn first_line(app: &App, text: &DetailText, height: usize) -> usize {
-    match text.rows.get(app.row) {
-        Some(&(start, end)) if app.focus == Pane::Detail => {
+    match text.rows.get(app.register.row) {
+        Some(&(start, end)) if app.register.focus == Pane::Detail => {
             let offset = scroll_offset(start, height, text.lines.len());
             if end > offset + height {
                 end.saturating_sub(height)
@@ -93,7 +93,7 @@ pub fn detail(app: &App, width: usize) -> DetailText {
         cursor: None,
     };
     let Some(file) = app.selected_file() else {
-        let text = if app.filter.is_some() {
+        let text = if app.register.filter.is_some() {
             "Nothing matches the heat-map filter: Esc clears it."
         } else {
             "No register files yet: press A (or :new NAME) to add a component."
@@ -111,7 +111,7 @@ pub fn detail(app: &App, width: usize) -> DetailText {
     let risk = app.form_risk();
     header(app, file, reg, risk, width, &mut out.lines);
     let rows = app.form_rows();
-    let selected = (app.focus == Pane::Detail).then_some(app.row);
+    let selected = (app.register.focus == Pane::Detail).then_some(app.register.row);
     let mut previous_field = None;
     for (n, row) in rows.iter().enumerate() {
         let start = out.lines.len();

@@ -15,7 +15,8 @@ use ratatui::widgets::{Block, Paragraph};
 pub fn counts(app: &App) -> [[usize; 5]; 5] {
     let mut grid = [[0usize; 5]; 5];
     let in_scope = |reg: &&crate::model::Register| {
-        app.scope
+        app.register
+            .scope
             .as_ref()
             .is_none_or(|(_, ids)| ids.contains(&reg.component))
     };
@@ -77,7 +78,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let [main, status] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
     let block = Block::bordered()
-        .title(match &app.scope {
+        .title(match &app.register.scope {
             Some((why, _)) => format!(" Heat map · {} · likelihood ↑ × impact → ", sanitize(why)),
             None => " Heat map · likelihood ↑ × impact → ".to_owned(),
         })
@@ -138,8 +139,8 @@ pub fn render(app: &App, frame: &mut Frame) {
                 width: cell_width.saturating_sub(1),
                 height: cell_height.saturating_sub(1).max(1),
             };
-            let cursor = app.heat_cursor == (likelihood, impact);
-            let filtered = app.filter == Some((likelihood, impact));
+            let cursor = app.register.heat_cursor == (likelihood, impact);
+            let filtered = app.register.filter == Some((likelihood, impact));
             let text = match (count, cursor) {
                 (0, true) => "[ · ]".to_owned(),
                 (0, false) => "·".to_owned(),
@@ -173,7 +174,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 
 /// The selected cell's risks, under the grid.
 fn render_selected(app: &App, grid: &[[usize; 5]; 5], frame: &mut Frame, area: Rect) {
-    let (l, i) = app.heat_cursor;
+    let (l, i) = app.register.heat_cursor;
     let s = score(l, i);
     let count = grid[usize::from(l.value() - 1)][usize::from(i.value() - 1)];
     let mut lines = vec![Line::from(format!(

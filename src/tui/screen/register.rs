@@ -67,7 +67,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 }
 
 pub fn pane_block(app: &App, pane: Pane, title: Line<'static>) -> Block<'static> {
-    let focused = app.focus == pane && app.overlay.is_none();
+    let focused = app.register.focus == pane && app.overlay.is_none();
     Block::bordered()
         .title(title)
         .border_style(app.theme.border(focused))
@@ -106,7 +106,10 @@ pub fn band_span(app: &App, band: Option<Band>) -> Span<'static> {
 
 fn render_components(app: &App, frame: &mut Frame, area: Rect) {
     let visible = app.visible();
-    let count = if app.filter.is_some() || app.text_filter.is_some() || app.scope.is_some() {
+    let count = if app.register.filter.is_some()
+        || app.register.text_filter.is_some()
+        || app.register.scope.is_some()
+    {
         format!("{} of {}", visible.len(), app.ws.components.len())
     } else {
         app.ws.components.len().to_string()
@@ -116,7 +119,7 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height);
-    let offset = scroll_offset(app.component, rows, visible.len());
+    let offset = scroll_offset(app.register.component, rows, visible.len());
     // On a narrow screen the band is one letter, so the names stay readable.
     let compact = inner.width < 20;
     let lines: Vec<Line> = visible
@@ -158,8 +161,8 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
                 spans.push(Span::styled(" !", app.theme.error()));
             }
             let line = Line::from(spans);
-            if pos == app.component {
-                line.style(app.theme.selected(app.focus == Pane::Components))
+            if pos == app.register.component {
+                line.style(app.theme.selected(app.register.focus == Pane::Components))
             } else {
                 line
             }
@@ -182,7 +185,7 @@ fn render_risks(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 format!("{shown} of {total}")
             };
-            let count = if app.file_order {
+            let count = if app.register.file_order {
                 format!("{count}, file order")
             } else {
                 count
@@ -197,7 +200,7 @@ fn render_risks(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(register) = file.and_then(ComponentFile::register) else {
-        let text = match (file, app.filter) {
+        let text = match (file, app.register.filter) {
             (Some(_), _) => "This file could not be loaded: see below.",
             (None, Some(_)) => "No risk is in this heat-map cell. Esc clears the filter.",
             (None, None) => {
@@ -223,7 +226,7 @@ fn render_risks(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = usize::from(inner.height);
-    let offset = scroll_offset(app.risk, rows, order.len());
+    let offset = scroll_offset(app.register.risk, rows, order.len());
     let lines: Vec<Line> = order
         .iter()
         .enumerate()
@@ -253,8 +256,8 @@ fn render_risks(app: &App, frame: &mut Frame, area: Rect) {
                     usize::from(inner.width).saturating_sub(used),
                 )),
             ]);
-            if pos == app.risk {
-                line.style(app.theme.selected(app.focus == Pane::Risks))
+            if pos == app.register.risk {
+                line.style(app.theme.selected(app.register.focus == Pane::Risks))
             } else {
                 line
             }
@@ -284,19 +287,19 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             app.theme.warning().add_modifier(Modifier::BOLD),
         ));
     }
-    if let Some((l, i)) = app.filter {
+    if let Some((l, i)) = app.register.filter {
         spans.push(Span::styled(
             format!(" filter L{}×I{}", l.value(), i.value()),
             app.theme.title(),
         ));
     }
-    if let Some((why, _)) = &app.scope {
+    if let Some((why, _)) = &app.register.scope {
         spans.push(Span::styled(
             format!(" {}", sanitize(why)),
             app.theme.title(),
         ));
     }
-    if let Some(text) = &app.text_filter {
+    if let Some(text) = &app.register.text_filter {
         spans.push(Span::styled(
             format!(" /{}", sanitize(text)),
             app.theme.title(),
