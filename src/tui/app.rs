@@ -7,6 +7,7 @@ mod command;
 mod edit;
 mod finder;
 mod popups;
+mod register;
 pub mod runbook;
 mod selection;
 mod stub;
@@ -14,12 +15,12 @@ pub mod timeline;
 
 use crate::action::Action;
 use crate::editor::TextInput;
-use crate::effects::{Effect, Show};
+use crate::effects::Effect;
 use crate::finding::Finding;
 use crate::form::{self, Row};
 use crate::keymap::{Context, Keymap};
-use crate::model::{Level, Register};
-use crate::recovery::{Entry, Journal};
+use crate::model::Register;
+use crate::recovery::Journal;
 use crate::search::SearchIndex;
 use crate::store::{ComponentFile, Workspace};
 use crate::ui::theme::Theme;
@@ -27,236 +28,17 @@ use ratatui::layout::Rect;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
+mod state;
+pub use state::{
+    ConflictDetails, Editing, LevelTarget, Mode, Overlay, PAGE, PLACES_KEPT, Pane, Pending, Place,
+    RegisterView, Subject, View,
+};
+
 pub use changes::Baseline;
 pub use command::{COMMANDS, Command, CommandLine};
 pub use edit::new_register;
 pub use finder::FinderState;
 pub use stub::{relative_link, runbook_template, stub_path};
-
-/// The three panes of the register view, left to right.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Components,
-    Risks,
-    Detail,
-}
-
-impl Pane {
-    const ORDER: [Pane; 3] = [Pane::Components, Pane::Risks, Pane::Detail];
-
-    fn step(self, forward: bool) -> Pane {
-        let i = Pane::ORDER.iter().position(|p| *p == self).unwrap_or(0);
-        let n = Pane::ORDER.len();
-        Pane::ORDER[if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        }]
-    }
-}
-
-/// Where the person was before a jump to another view, for Backspace to return to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
-    /// The runbook viewer at a page and scroll position.
-    Runbook(crate::viewer::Location),
-    /// The register with this selection and focus.
-    Register(selection::Selection, Pane),
-}
-
-/// What the detail pane shows: the selected component's fields or the selected risk's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    Component,
-    Risk,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Register,
-    HeatMap,
-    Runbook,
-    /// A game day or an incident.
-    Timeline,
-}
-
-/// What has the keyboard: a text input, a popup, or a view's own keys (see `App::mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// A field of the detail form.
-    FieldEditor,
-    /// The register's `/` filter line.
-    FilterInput,
-    /// A popup over the view (`overlay`).
-    Overlay,
-    Register,
-    HeatMap,
-    Runbook,
-    /// The viewer's search line.
-    ViewerSearch,
-    /// The viewer's copy hints (a letter picks).
-    ViewerHints,
-    /// Another of the viewer's popups (outline, backlinks, copy menu).
-    ViewerPopup,
-    Timeline,
-    /// The timeline's input line.
-    TimelineInput,
-}
-
-/// Which level the digit keys set next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LevelTarget {
-    Likelihood,
-    Impact,
-}
-
-/// Something to do once the user says yes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pending {
-    DeleteRisk {
-        path: PathBuf,
-        id: String,
-    },
-    DeleteComponent {
-        path: PathBuf,
-    },
-    /// Record a game day's rehearsal in the register: each (register path, risk id). `y` keeps
-    /// the estimates; `e` also replaces them with the measured minutes.
-    WriteBack {
-        risks: Vec<(PathBuf, String)>,
-        write_back: crate::model::timeline::WriteBack,
-    },
-    /// Write a runbook from the template at `file` and link the risk `id` of `path` to it.
-    StubRunbook {
-        path: PathBuf,
-        id: String,
-        file: String,
-    },
-}
-
-/// A popup over the register view.
-pub enum Overlay {
-    Help {
-        scroll: usize,
-        /// Where help was asked for: its keys come first.
-        from: Context,
-    },
-    Findings {
-        selected: usize,
-    },
-    Confirm {
-        question: String,
-        pending: Pending,
-    },
-    Unsaved,
-    Conflict {
-        path: PathBuf,
-        deleted: bool,
-        /// What changed on disk and here since the file was read, and a merge if one is clean.
-        details: Box<ConflictDetails>,
-    },
-    Recovery {
-        entries: Vec<Entry>,
-    },
-    NewComponent {
-        input: TextInput,
-        error: Option<String>,
-    },
-    Finder(Box<FinderState>),
-    /// The `:` command line.
-    Command(CommandLine),
-    /// The blast radius of a component, with the selected row.
-    Blast {
-        blast: Box<crate::blast::Blast>,
-        selected: usize,
-    },
-}
-
-/// What a person needs to decide about a file changed on disk while it had unsaved edits.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConflictDetails {
-    /// The changes on disk since the file was read, one line each (as `faultline diff` says).
-    pub theirs: Vec<String>,
-    /// The unsaved changes made here.
-    pub mine: Vec<String>,
-    /// Both sides' changes together, when they touch different risks and fields.
-    pub merged: Option<Register>,
-    /// What both sides changed differently (no merge then).
-    pub clashes: Vec<String>,
-    /// The file on disk now: the new base once merged.
-    pub on_disk: Option<Register>,
-    pub stamp: Option<crate::store::DiskStamp>,
-    /// The file on disk could not be read as a register (the reason).
-    pub unreadable: Option<String>,
-}
-
-/// A field being edited in the detail pane.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Editing {
-    pub row: Row,
-    pub input: TextInput,
-    pub error: Option<String>,
-    /// The risk was just added: its id follows its title, and cancelling removes it.
-    pub new_risk: bool,
-}
-
-/// How many places Backspace can go back through.
-pub const PLACES_KEPT: usize = 50;
-
-/// Rows a page key moves.
-pub const PAGE: usize = 10;
-
-/// The register view's state: what is selected, which pane has focus, how risks are ordered
-/// and filtered.
-pub struct RegisterView {
-    pub focus: Pane,
-    pub subject: Subject,
-    /// Position in `visible` of the selected component.
-    pub component: usize,
-    /// Position in the selected component's shown risks.
-    pub risk: usize,
-    /// Selected row of the detail form.
-    pub row: usize,
-    pub level_target: LevelTarget,
-    /// Heat-map cell filtering the register: (likelihood, impact).
-    pub filter: Option<(Level, Level)>,
-    /// Heat-map cursor: (likelihood, impact).
-    pub heat_cursor: (Level, Level),
-    /// Risks in file order rather than by score.
-    pub file_order: bool,
-    /// Indices into `ws.components` shown in the list (all, or those with risks in the filter).
-    visible: Vec<usize>,
-    /// `/` in the register: only components and risks containing this text are shown.
-    pub text_filter: Option<String>,
-    /// The `/` input line while it is open.
-    pub filter_input: Option<TextInput>,
-    /// The workshop flow of a risk just added: title, two digits, detection, Tab, mitigation.
-    pub quick_add: bool,
-    /// Limits the heat map and the lists to some components: (why, their ids), e.g. the blast
-    /// radius of one.
-    pub scope: Option<(String, Vec<String>)>,
-}
-
-impl Default for RegisterView {
-    fn default() -> RegisterView {
-        RegisterView {
-            focus: Pane::Components,
-            subject: Subject::Component,
-            component: 0,
-            risk: 0,
-            row: 0,
-            level_target: LevelTarget::Likelihood,
-            filter: None,
-            heat_cursor: (Level::Medium, Level::Medium),
-            file_order: false,
-            visible: Vec::new(),
-            text_filter: None,
-            filter_input: None,
-            quick_add: false,
-            scope: None,
-        }
-    }
-}
 
 pub struct App {
     pub ws: Workspace,
@@ -625,111 +407,6 @@ impl App {
         }
     }
 
-    fn update_register(&mut self, action: Action) {
-        // The workshop flow of a new risk goes on through its two digits only.
-        if !matches!(
-            action,
-            Action::Level1 | Action::Level2 | Action::Level3 | Action::Level4 | Action::Level5
-        ) {
-            self.register.quick_add = false;
-        }
-        match action {
-            Action::Quit => self.request_quit(),
-            // Esc closes and clears, but never quits: q does (as in lazygit, k9s, gitui).
-            Action::Back => {
-                if self.register.text_filter.is_some() {
-                    self.set_text_filter(None);
-                    self.say("text filter cleared");
-                } else if self.register.scope.is_some() {
-                    self.set_scope(None);
-                    self.say("showing every component again");
-                } else if self.register.filter.is_some() {
-                    self.set_filter(None);
-                    self.say("filter cleared");
-                } else {
-                    let quit = self.key_hint(Action::Quit);
-                    self.say(format!("nothing to close ({quit} quits)"));
-                }
-            }
-            Action::GoBack => self.go_back(),
-            Action::Help => self.open_help(),
-            Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
-            Action::HeatMap => self.view = View::HeatMap,
-            Action::Finder => self.open_finder(),
-            Action::CommandLine => self.open_command_line(),
-            Action::BlastRadius => self.open_blast(),
-            Action::Filter => {
-                let text = self.register.text_filter.clone().unwrap_or_default();
-                self.register.filter_input = Some(TextInput::new(&text, false));
-            }
-            Action::NextPane | Action::FocusRight => self.focus_to(self.register.focus.step(true)),
-            Action::PrevPane | Action::FocusLeft => self.focus_to(self.register.focus.step(false)),
-            Action::Select => match self.register.focus {
-                Pane::Components => {
-                    self.register.subject = Subject::Component;
-                    self.register.focus = Pane::Detail;
-                    self.register.row = 0;
-                }
-                Pane::Risks => self.focus_to(Pane::Detail),
-                // Enter on the runbook row opens it; `i` edits the link.
-                Pane::Detail
-                    if self
-                        .form_rows()
-                        .get(self.register.row)
-                        .is_some_and(|r| r.field == form::Field::Runbook)
-                        && self.form_risk().is_some_and(|i| {
-                            self.selected_file()
-                                .and_then(ComponentFile::register)
-                                .is_some_and(|r| !r.risks[i].runbook.is_empty())
-                        }) =>
-                {
-                    self.open_selected_runbook();
-                }
-                Pane::Detail => self.start_edit(),
-            },
-            Action::OpenRunbook => self.open_selected_runbook(),
-            Action::OpenEditor => self.edit_register_file(),
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom => {
-                self.navigate(action);
-            }
-            Action::ToggleOrder => {
-                self.keep_risk_selected(|app| app.register.file_order = !app.register.file_order);
-                self.say(if self.register.file_order {
-                    "risks in file order"
-                } else {
-                    "risks by score"
-                });
-            }
-            _ => self.update_edit(action),
-        }
-    }
-
-    /// `B` on a component: what its failure reaches through `depends_on`.
-    fn open_blast(&mut self) {
-        let Some(reg) = self.selected_file().and_then(ComponentFile::register) else {
-            self.say("select a component that loads first");
-            return;
-        };
-        let id = reg.component.clone();
-        let registers: Vec<&Register> = self
-            .ws
-            .components
-            .iter()
-            .filter_map(ComponentFile::register)
-            .collect();
-        if let Some(blast) = crate::blast::blast(&registers, &id) {
-            self.overlay = Some(Overlay::Blast {
-                blast: Box::new(blast),
-                selected: 0,
-            });
-        }
-    }
-
     /// Help, for the keys of where the person is now.
     pub(crate) fn open_help(&mut self) {
         let from = self.context();
@@ -751,122 +428,6 @@ impl App {
             .map_or_else(|| action.describe().to_owned(), |k| k.to_string())
     }
 
-    /// Backspace in the register: back to the place a jump left (the runbook whose backlinks
-    /// led here).
-    fn go_back(&mut self) {
-        match self.places.pop() {
-            Some(Place::Runbook(location)) => {
-                self.read_runbook(&location.path, Show::At(location.scroll));
-            }
-            Some(Place::Register(selection, pane)) => {
-                self.view = View::Register;
-                self.register.focus = pane;
-                self.reselect(selection);
-            }
-            None => self.say("nothing to go back to"),
-        }
-    }
-
-    fn focus_to(&mut self, pane: Pane) {
-        if pane == Pane::Detail && self.register.focus == Pane::Risks {
-            self.register.subject = Subject::Risk;
-            self.register.row = 0;
-        }
-        if pane == Pane::Detail && self.register.focus == Pane::Components {
-            self.register.subject = Subject::Component;
-            self.register.row = 0;
-        }
-        self.register.focus = pane;
-    }
-
-    fn navigate(&mut self, action: Action) {
-        self.register.level_target = LevelTarget::Likelihood;
-        self.register.quick_add = false;
-        match self.register.focus {
-            Pane::Components => {
-                let moved = move_by(self.register.component, action, self.register.visible.len());
-                if moved != self.register.component {
-                    self.register.component = moved;
-                    self.register.risk = 0;
-                    self.register.row = 0;
-                }
-            }
-            Pane::Risks => {
-                let moved = move_by(self.register.risk, action, self.risk_order().len());
-                if moved != self.register.risk {
-                    self.register.risk = moved;
-                    self.register.row = 0;
-                }
-            }
-            Pane::Detail => {
-                self.register.row = move_by(self.register.row, action, self.form_rows().len());
-            }
-        }
-    }
-
-    fn update_heat_map(&mut self, action: Action) {
-        let (l, i) = self.register.heat_cursor;
-        let step = |level: Level, up: bool| {
-            let v = level.value();
-            Level::from_value(if up {
-                (v + 1).min(5)
-            } else {
-                v.saturating_sub(1).max(1)
-            })
-            .unwrap_or(level)
-        };
-        match action {
-            Action::Up => self.register.heat_cursor = (step(l, true), i),
-            Action::Down => self.register.heat_cursor = (step(l, false), i),
-            Action::FocusRight => self.register.heat_cursor = (l, step(i, true)),
-            Action::FocusLeft => self.register.heat_cursor = (l, step(i, false)),
-            Action::Select => {
-                self.set_filter(Some(self.register.heat_cursor));
-                self.view = View::Register;
-                self.register.focus = Pane::Risks;
-                let count = self.register.visible.len();
-                self.say(format!(
-                    "likelihood {l} × impact {i}: {} (Esc clears the filter)",
-                    crate::finding::plural(count, "component")
-                ));
-            }
-            Action::HeatMap | Action::Back | Action::GoBack => self.view = View::Register,
-            Action::Quit => self.request_quit(),
-            Action::Help => self.open_help(),
-            Action::Finder => self.open_finder(),
-            Action::CommandLine => self.open_command_line(),
-            Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
-            Action::Save | Action::Undo | Action::Redo => self.update_edit(action),
-            _ => {}
-        }
-    }
-
-    /// Keys while the `/` filter line is open: typing filters as you go, Enter keeps the
-    /// filter, Esc drops it.
-    fn update_filter_input(&mut self, mut input: TextInput, action: Action) {
-        match action {
-            Action::EditCommit => {
-                if input.text().trim().is_empty() {
-                    self.set_text_filter(None);
-                } else {
-                    let shown = self.register.visible.len();
-                    self.say(format!(
-                        "filter “{}”: {} (Esc clears it)",
-                        input.text().trim(),
-                        crate::finding::plural(shown, "component")
-                    ));
-                }
-            }
-            Action::EditCancel => self.set_text_filter(None),
-            other => {
-                edit_text(&mut input, other);
-                let text = input.text().to_owned();
-                self.register.filter_input = Some(input);
-                self.set_text_filter(Some(text));
-            }
-        }
-    }
-
     /// Quits, or asks what to do with unsaved changes first.
     fn request_quit(&mut self) {
         if self.unsaved_count() == 0 {
@@ -874,25 +435,6 @@ impl App {
         } else {
             self.overlay = Some(Overlay::Unsaved);
         }
-    }
-
-    /// `e` on a component: its register file in `$EDITOR`, reloaded after. Unsaved edits would
-    /// be lost by the reload, so they must be saved or undone first.
-    fn edit_register_file(&mut self) {
-        let Some(path) = self.selected_path() else {
-            return;
-        };
-        if self.is_dirty(&path) {
-            self.say(format!(
-                "{} has unsaved edits: save (Ctrl-S) or undo them before editing the file",
-                crate::sanitize::QuotedPath(&path)
-            ));
-            return;
-        }
-        self.terminal_requests
-            .push(crate::effects::TerminalRequest::Editor(
-                self.ws.root.join(&path),
-            ));
     }
 }
 
