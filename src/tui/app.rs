@@ -5,6 +5,7 @@ mod apply;
 mod changes;
 mod command;
 mod edit;
+mod field;
 mod finder;
 mod popups;
 mod register;
