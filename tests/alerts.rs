@@ -142,6 +142,33 @@ fn a_typo_in_faultline_toml_is_an_error_and_the_defaults_still_apply() {
     assert_eq!(inventory.alerts.len(), 15);
 }
 
+#[test]
+fn files_git_ignores_are_not_monitoring_config() {
+    let dir = tempfile::tempdir().unwrap();
+    harness::copy_tree(&fixture(), dir.path());
+    let before = Inventory::scan(dir.path());
+    // A generated copy of the rules, ignored by the repository as build output is.
+    let generated = dir.path().join("generated/prometheus");
+    std::fs::create_dir_all(&generated).unwrap();
+    std::fs::write(
+        generated.join("copy.rules.yml"),
+        "groups:\n- name: g\n  rules:\n  - alert: OnlyInTheGeneratedCopy\n    expr: up == 0\n",
+    )
+    .unwrap();
+    let names = |inventory: &Inventory| -> Vec<String> {
+        inventory.alerts.iter().map(|a| a.name.clone()).collect()
+    };
+    assert!(names(&Inventory::scan(dir.path())).contains(&"OnlyInTheGeneratedCopy".to_owned()));
+    std::fs::write(dir.path().join(".gitignore"), "/generated/\n").unwrap();
+    let after = Inventory::scan(dir.path());
+    assert!(!names(&after).contains(&"OnlyInTheGeneratedCopy".to_owned()));
+    assert_eq!(
+        names(&after),
+        names(&before),
+        "everything else is read as before"
+    );
+}
+
 fn faultline(root: &Path, args: &[&str]) -> (i32, String) {
     let out = run(root, args);
     (

@@ -177,9 +177,7 @@ impl Inventory {
     /// Reads the config and every monitoring file of the workspace at `root`, on all cores.
     pub fn scan(root: &Path) -> Inventory {
         let (config, config_problem) = config::load(root);
-        let mut paths = Vec::new();
-        walk(root, root, &config.compile(), &mut paths);
-        paths.sort();
+        let paths = walk(root, &config.compile());
         let results = crate::parallel::map(&paths, |path| scan_file(root, path));
         let mut alerts = Vec::new();
         let mut problems: Vec<Finding> = config_problem.into_iter().collect();
@@ -377,34 +375,40 @@ fn parts_match<S: AsRef<str>>(parts: &[S], name: &str) -> bool {
 /// Directories never scanned: version control, build output, dependencies.
 const SKIPPED_DIRS: [&str; 4] = [".git", "target", "node_modules", ".terraform"];
 
-/// Every file under `dir` the config asks for, without following symbolic links.
-fn walk(root: &Path, dir: &Path, config: &config::CompiledConfig, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let path = entry.path();
-        if kind.is_dir() {
-            if name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref()) {
-                continue;
+/// Every file under `root` the config asks for, in path order. Never entered: hidden
+/// directories, the ones above, those `ignore` names, and whatever the repository's
+/// `.gitignore` and `.ignore` files leave out (a file git ignores is not the repository's
+/// monitoring config). Symbolic links are not followed. The `ignore` crate walks, as ripgrep
+/// does.
+fn walk(root: &Path, config: &config::CompiledConfig) -> Vec<PathBuf> {
+    let prune = {
+        let (root, config) = (root.to_path_buf(), config.clone());
+        move |entry: &ignore::DirEntry| {
+            if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
             }
-            let rel = crate::store::relative(root, &path);
-            if config.ignores_path(&rel) {
-                continue;
-            }
-            walk(root, &path, config, out);
-        } else if kind.is_file() {
-            let rel = crate::store::relative(root, &path);
-            if config.scans(&rel) {
-                out.push(path);
-            }
+            let name = entry.file_name().to_string_lossy();
+            !(name.starts_with('.')
+                || SKIPPED_DIRS.contains(&name.as_ref())
+                || config.ignores_path(&crate::store::relative(&root, entry.path())))
         }
-    }
+    };
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .hidden(false)
+        .parents(false)
+        .git_global(false)
+        .require_git(false)
+        .filter_entry(prune)
+        .build();
+    let mut out: Vec<PathBuf> = walker
+        .flatten()
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .filter(|entry| config.scans(&crate::store::relative(root, entry.path())))
+        .map(ignore::DirEntry::into_path)
+        .collect();
+    out.sort();
+    out
 }
 
 /// The alerts of one file, or why it could not be read.
