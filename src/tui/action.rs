@@ -144,3 +144,18 @@ actions! {
     DeleteToStart => "delete to the start of the line",
     DeleteToEnd => "delete to the end of the line",
 }
+
+impl Action {
+    /// The keys that move a selection (`App::move_by` says where to).
+    pub fn is_movement(self) -> bool {
+        matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+        )
+    }
+}

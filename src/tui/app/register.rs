@@ -74,12 +74,7 @@ impl App {
             },
             Action::OpenRunbook => self.open_selected_runbook(),
             Action::OpenEditor => self.edit_register_file(),
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom => {
+            a if a.is_movement() => {
                 self.navigate(action);
             }
             Action::ToggleOrder => {

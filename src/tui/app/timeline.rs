@@ -111,12 +111,7 @@ impl App {
         }
         let steps = state.checklist.steps.len();
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom => state.step = super::move_by(state.step, action, steps),
+            a if a.is_movement() => state.step = super::move_by(state.step, action, steps),
             Action::TickStep => self.tick_step(),
             Action::MarkDetected => self.mark(EventKind::Detected, "detected"),
             Action::MarkMitigated => self.mark(EventKind::Mitigated, "mitigated"),
@@ -203,12 +198,7 @@ impl App {
         };
         let events = state.timeline.events.len();
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom => {
+            a if a.is_movement() => {
                 state.reading = Some(super::move_by(selected, action, events));
             }
             Action::Select | Action::Back | Action::ToggleTimeline => state.reading = None,
