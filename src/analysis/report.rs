@@ -24,13 +24,12 @@ pub struct Context {
 impl Context {
     /// The runbook steps in play that the timeline ticked, of all of them (`None`: no steps).
     pub fn steps_done(&self, timeline: &Timeline) -> Option<(usize, usize)> {
-        let ticked = timeline.steps_done();
         let total: usize = self.runbooks.iter().map(|(_, s)| s.len()).sum();
         let done = self
             .runbooks
             .iter()
-            .flat_map(|(path, steps)| steps.iter().map(move |s| (path, s)))
-            .filter(|(path, s)| ticked.iter().any(|(p, t)| p == *path && *t == s.text))
+            .flat_map(|(path, steps)| timeline.ticked(path, steps.iter().map(|s| s.text.as_str())))
+            .filter(|ticked| *ticked)
             .count();
         (total > 0).then_some((done, total))
     }

@@ -324,6 +324,16 @@ impl Timeline {
             })
             .collect()
     }
+
+    /// For each of `steps` (their texts) of the runbook at `runbook`, whether the timeline
+    /// ticked it: the one rule the view's checklist and the review count by.
+    pub fn ticked<'a>(&self, runbook: &str, steps: impl IntoIterator<Item = &'a str>) -> Vec<bool> {
+        let done = self.steps_done();
+        steps
+            .into_iter()
+            .map(|text| done.iter().any(|(path, t)| path == runbook && t == text))
+            .collect()
+    }
 }
 
 /// What a game day writes back to the risks it rehearsed: the rehearsal's date, the questions

@@ -58,16 +58,10 @@ impl TimelineState {
     /// For each checklist step, whether the timeline has it done: one pass over the events.
     pub fn done(&self) -> Vec<bool> {
         let runbook = self.checklist.runbook.as_deref().unwrap_or_default();
-        let ticked = self.timeline.steps_done();
-        self.checklist
-            .steps
-            .iter()
-            .map(|step| {
-                ticked
-                    .iter()
-                    .any(|(path, text)| path == runbook && *text == step.text)
-            })
-            .collect()
+        self.timeline.ticked(
+            runbook,
+            self.checklist.steps.iter().map(|s| s.text.as_str()),
+        )
     }
 }
 
