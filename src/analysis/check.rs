@@ -402,19 +402,14 @@ impl FileCheck<'_> {
                 }
             }
         }
-        if let Some(latest) = risk.latest_rehearsal() {
-            let k = risk
-                .rehearsals
-                .iter()
-                .rposition(|r| std::ptr::eq(r, latest))
-                .unwrap_or(0);
+        if let Some(k) = risk.latest_rehearsal_index() {
             for (what, measured, estimate) in risk.measured_over_estimate() {
                 self.warning(
                     &format!("risks/{index}/rehearsals/{k}"),
                     "measured-over-estimate",
                     format!(
                         "`{name}`: the rehearsal of {} measured {measured} min to {what}, more than twice the estimate of {estimate} min: estimate again",
-                        latest.date
+                        risk.rehearsals[k].date
                     ),
                 );
             }

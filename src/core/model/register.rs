@@ -330,7 +330,12 @@ impl Risk {
     /// The latest rehearsal's measurements, if any (the list is kept oldest first; the latest
     /// date wins, then the later entry).
     pub fn latest_rehearsal(&self) -> Option<&Rehearsal> {
-        self.rehearsals.iter().max_by_key(|r| r.date)
+        self.latest_rehearsal_index().map(|i| &self.rehearsals[i])
+    }
+
+    /// Where the latest rehearsal is in `rehearsals` (the last of those on the latest date).
+    pub fn latest_rehearsal_index(&self) -> Option<usize> {
+        (0..self.rehearsals.len()).max_by_key(|&i| self.rehearsals[i].date)
     }
 
     /// Where the latest measurement is more than twice the estimate: (field, measured,
