@@ -4,9 +4,9 @@
 
 pub mod blast;
 pub mod clock;
-pub mod draw;
 pub mod exit;
 pub mod finding;
+pub mod gameday_pick;
 pub mod history;
 pub mod id;
 pub mod links;

@@ -31,7 +31,8 @@ pub use crate::analysis::{
     check, diff, export, import, list, report, runbook_find, search, workbook,
 };
 pub use crate::core::{
-    blast, clock, draw, finding, history, locate, merge, model, parallel, parse, runbook, sanitize,
+    blast, clock, finding, gameday_pick, history, locate, merge, model, parallel, parse, runbook,
+    sanitize,
 };
 pub use crate::tui::{
     action, app, editor, effects, form, keymap, markdown, mouse, screen, terminal, ui, viewer,

@@ -75,8 +75,8 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
             let ws = Workspace::load_registers(root)?;
             let mut why_drawn = None;
             let reference = if *draw {
-                let seed = seed.unwrap_or_else(crate::draw::seed_from_clock);
-                let (drawn, why) = crate::draw::draw_risk(
+                let seed = seed.unwrap_or_else(crate::gameday_pick::seed_from_clock);
+                let (drawn, why) = crate::gameday_pick::draw_risk(
                     ws.components.iter().filter_map(ComponentFile::register),
                     crate::clock::today(),
                     seed,

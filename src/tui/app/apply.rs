@@ -190,13 +190,13 @@ impl App {
         let (risk, drawn) = match risk {
             Some(risk) => (risk, None),
             None => {
-                let drawn = crate::draw::draw_risk(
+                let drawn = crate::gameday_pick::draw_risk(
                     self.ws
                         .components
                         .iter()
                         .filter_map(ComponentFile::register),
                     self.today,
-                    crate::draw::seed_from_clock(),
+                    crate::gameday_pick::seed_from_clock(),
                 );
                 let Some((reference, why)) = drawn else {
                     self.say("the register has no risk to draw");

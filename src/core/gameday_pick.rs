@@ -1,4 +1,4 @@
-//! The game-day draw: a risk picked at random, weighted by its score × how long since it was
+//! The game-day pick ("draw"): a risk picked at random, weighted by its score × how long since it was
 //! last rehearsed (never rehearsed counts as the stalest), reproducible with a seed.
 
 use crate::model::Register;
