@@ -97,7 +97,7 @@ fn main() {
 #[divan::bench(sample_count = 10)]
 fn runbook_query(bencher: divan::Bencher) {
     let root = workspace();
-    bencher.bench(|| faultline::tui::find_runbook(root, "failover reconnect"));
+    bencher.bench(|| faultline::rank::find(root, "failover reconnect").expect("search"));
 }
 
 /// One keystroke of the `/` filter over 1,000 components and 20,000 risks, the selection kept.

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod rank;
 pub mod report;
 pub mod runbook_find;
 pub mod search;

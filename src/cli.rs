@@ -121,6 +121,11 @@ pub enum Command {
         /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel
         #[arg(long)]
         no_mouse: bool,
+        /// `open` shows the section (printed when not on a terminal); `json` prints the decision
+        /// without opening anything: {"opened": {...} | null, "candidates": [...]}, exit 0 when
+        /// it would open, 2 when not
+        #[arg(long, value_enum, default_value_t = RunbookFormat::Open)]
+        format: RunbookFormat,
     },
     /// Create registers/COMPONENT.json, an empty register for a new component
     New {
@@ -355,6 +360,13 @@ pub enum ImportFrom {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+/// What `faultline runbook QUERY` does with its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunbookFormat {
+    Open,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -105,7 +105,16 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::List { sort, format } => {
             with_workspace(cli, |ws| run_list(ws, *sort, *format, out))
         }
-        Command::Runbook { .. } => anyhow::bail!("the runbook viewer is opened by main"),
+        Command::Runbook { query, .. } => {
+            let ranked = crate::rank::find(&workspace_root(cli)?, &query.join(" "))?;
+            crate::sanitize::write_json_pretty(&mut *out, &ranked)?;
+            writeln!(out)?;
+            Ok(if ranked.opened.is_some() {
+                exit::OK
+            } else {
+                exit::FAILURE
+            })
+        }
     }
 }
 

@@ -28,7 +28,7 @@ pub mod workspace;
 
 // The modules by their old flat paths, while callers move over.
 pub use crate::analysis::{
-    check, diff, export, import, list, report, runbook_find, search, workbook,
+    check, diff, export, import, list, rank, report, runbook_find, search, workbook,
 };
 pub use crate::core::{
     blast, clock, finding, gameday_pick, history, locate, merge, model, parallel, parse, runbook,

@@ -18,9 +18,11 @@ fn main() -> ExitCode {
         })
     };
     let result = match &cli.command {
-        Some(Command::Runbook { query, .. }) => {
-            tui().and_then(|opts| faultline::tui::run_runbook(&opts, &query.join(" ")))
-        }
+        Some(Command::Runbook {
+            query,
+            format: faultline::cli::RunbookFormat::Open,
+            ..
+        }) => tui().and_then(|opts| faultline::tui::run_runbook(&opts, &query.join(" "))),
         Some(Command::Incident { .. } | Command::Gameday { .. }) if opens_view(&cli) => {
             commands::timeline::view_target(&cli).and_then(|target| match target {
                 Ok(rel) => faultline::tui::run_timeline(&tui()?, &rel),

@@ -327,73 +327,86 @@ fn perform_terminal_request(
     Ok(())
 }
 
-/// The runbook or heading that matches every word of `query` (in a heading first, then in a
-/// section's text): (path, anchor); or, when none does, the closest candidates.
-pub fn find_runbook(root: &std::path::Path, query: &str) -> crate::runbook_find::Found {
-    // Headings first, from the cache: most queries name a heading, and then no runbook is read.
-    let cache = crate::heading_cache::default_file(root);
-    let entries = crate::heading_cache::headings(root, cache.as_deref());
-    if let Some(found) = crate::runbook_find::find_by_headings(&entries, query) {
-        return crate::runbook_find::Found::Match(found);
+/// `faultline runbook QUERY`: the TUI, opened on the section that clearly answers the query
+/// (`rank::find`). When none clearly does, nothing opens: the best candidates are listed with
+/// why each matched (exit 2), so the wrong runbook is never opened in silence.
+pub fn run_runbook(opts: &Options, query: &str) -> Result<i32> {
+    let root = opts.root.clone();
+    let ranked = crate::rank::find(&root, query)?;
+    let Some(hit) = ranked.opened else {
+        return refuse(query, &ranked);
+    };
+    let anchor = (!hit.anchor.is_empty()).then_some(hit.anchor);
+    // Off a terminal (a pipe, a script), the section is printed as text, as glow does.
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 20)
+            .unwrap_or(80);
+        let bytes = crate::store::read_limited(&root, &root.join(&hit.path))
+            .map_err(|f| anyhow::anyhow!("{f}"))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut out = crate::sanitize::LineGuard::new(std::io::stdout().lock());
+        writeln!(out, "{}", crate::sanitize::quote(&hit.path))?;
+        out.write_all(section_text(&text, anchor.as_deref(), width).as_bytes())?;
+        out.flush()?;
+        return Ok(crate::core::exit::OK);
     }
-    crate::runbook_find::find(&crate::store::runbook_texts(root), query)
+    // The runbook first: the registers load behind it.
+    event_loop(opts, load_app_with(opts, false)?, Some((hit.path, anchor)))
 }
 
-/// `faultline runbook QUERY`: the TUI, opened on the match. A weak match opens nothing: the
-/// closest candidates are listed (exit 2), so the wrong runbook is never opened in silence.
-pub fn run_runbook(opts: &Options, query: &str) -> Result<i32> {
-    use crate::runbook_find::Found;
-    let root = opts.root.clone();
-    match find_runbook(&root, query) {
-        // Off a terminal (a pipe, a script), the section is printed as text, as glow does.
-        Found::Match(c) if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
-            let width = std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.trim().parse::<u16>().ok())
-                .filter(|w| *w >= 20)
-                .unwrap_or(80);
-            let bytes = crate::store::read_limited(&root, &root.join(&c.path))
-                .map_err(|f| anyhow::anyhow!("{f}"))?;
-            let text = String::from_utf8_lossy(&bytes);
-            let mut out = crate::sanitize::LineGuard::new(std::io::stdout().lock());
-            writeln!(out, "{}", crate::sanitize::quote(&c.path))?;
-            out.write_all(section_text(&text, c.anchor.as_deref(), width).as_bytes())?;
-            out.flush()?;
-            Ok(crate::core::exit::OK)
-        }
-        // The runbook first: the registers load behind it.
-        Found::Match(c) => event_loop(opts, load_app_with(opts, false)?, Some((c.path, c.anchor))),
-        Found::Weak { words, closest } => {
-            let mut err = std::io::stderr().lock();
-            writeln!(
-                err,
-                "faultline: no runbook matches “{}” well: no heading or section has every word",
-                crate::sanitize::sanitize(query)
-            )?;
-            if closest.is_empty() {
-                writeln!(err, "  nothing shares a word with the query")?;
-            } else {
-                writeln!(err, "closest (words found of {words}):")?;
-                for c in &closest {
-                    writeln!(
-                        err,
-                        "  {}/{words}  {}",
-                        c.text_words,
-                        crate::sanitize::sanitize(&c.label)
-                    )?;
-                }
-                writeln!(
-                    err,
-                    "open one with: faultline runbook {}",
-                    closest[0].anchor.as_ref().map_or_else(
-                        || closest[0].path.clone(),
-                        |a| format!("{}#{a}", closest[0].path)
-                    )
-                )?;
-            }
-            Ok(crate::core::exit::FAILURE)
-        }
+/// No section clearly answers: why, and the best candidates (exit 2).
+fn refuse(query: &str, ranked: &crate::rank::Ranked) -> Result<i32> {
+    let mut err = std::io::stderr().lock();
+    let query = crate::sanitize::sanitize(query);
+    if ranked.empty {
+        writeln!(err, "faultline: “{query}” has no word to look for")?;
+        return Ok(crate::core::exit::FAILURE);
     }
+    if let Some(note) = &ranked.note {
+        writeln!(err, "faultline: {}", crate::sanitize::sanitize(note))?;
+        return Ok(crate::core::exit::FAILURE);
+    }
+    writeln!(
+        err,
+        "faultline: no runbook matches “{query}” well enough to open it"
+    )?;
+    if ranked.candidates.is_empty() {
+        writeln!(
+            err,
+            "  no runbook (nor any risk linking to one) holds any of its words"
+        )?;
+        return Ok(crate::core::exit::FAILURE);
+    }
+    if !ranked.unknown.is_empty() {
+        writeln!(
+            err,
+            "  no runbook holds: {}",
+            crate::sanitize::sanitize(&ranked.unknown.join(", "))
+        )?;
+    }
+    writeln!(err, "closest:")?;
+    for c in &ranked.candidates {
+        writeln!(
+            err,
+            "  {:>6.2}  {}#{}  {} ({})",
+            c.score,
+            crate::sanitize::sanitize(&c.path),
+            crate::sanitize::sanitize(&c.anchor),
+            crate::sanitize::sanitize(&c.heading),
+            crate::sanitize::sanitize(&c.why)
+        )?;
+    }
+    let first = &ranked.candidates[0];
+    writeln!(
+        err,
+        "open one with: faultline runbook {}#{}",
+        crate::sanitize::sanitize(&first.path),
+        crate::sanitize::sanitize(&first.anchor)
+    )?;
+    Ok(crate::core::exit::FAILURE)
 }
 
 /// The section of a runbook at `anchor` (the whole runbook without one), rendered as plain text

@@ -346,29 +346,60 @@ fn runbook_query_without_a_match_exits_2() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
         stderr,
-        "faultline: no runbook matches “zzqqxx” well: no heading or section has every word\n  nothing shares a word with the query\n"
+        "faultline: no runbook matches “zzqqxx” well enough to open it\n  no runbook (nor any risk linking to one) holds any of its words\n"
     );
 }
 
 #[test]
-fn a_weak_runbook_match_lists_candidates_and_opens_nothing() {
-    // The trial: this opened the Redis eviction runbook without a word.
-    let out = faultline(
-        &repo(),
-        &["runbook", "aurora", "too", "many", "connections"],
-    );
+fn an_unsure_runbook_match_lists_candidates_with_why_and_opens_nothing() {
+    // "kubernetes" is in no runbook: the Redis runbook holds "node" and "ready", and a section
+    // holding two ordinary words is not opened in silence.
+    let out = faultline(&repo(), &["runbook", "kubernetes", "node", "not", "ready"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty(), "no TUI was started");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("no runbook matches “aurora too many connections” well"),
+        stderr.contains("no runbook matches “kubernetes node not ready” well enough"),
         "{stderr}"
     );
+    assert!(stderr.contains("no runbook holds: kubernetes"), "{stderr}");
     assert!(
-        stderr.contains("runbooks/database/aurora-failover.md#reconnect-the-applications"),
-        "the aurora runbook is a candidate: {stderr}"
+        stderr.contains("of 3 words:"),
+        "each candidate says why: {stderr}"
     );
-    assert!(!stderr.contains("redis-eviction"), "{stderr}");
+}
+
+#[test]
+fn runbook_query_as_json_says_what_it_would_open() {
+    let out = faultline(
+        &repo(),
+        &[
+            "runbook",
+            "db",
+            "too",
+            "many",
+            "connections",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["opened"]["path"],
+        "runbooks/database/aurora-failover.md"
+    );
+    assert!(json["candidates"].as_array().unwrap().len() > 1);
+    // The risk linking to the section is part of why.
+    let why = json["candidates"][0]["why"].as_str().unwrap();
+    assert!(why.contains("via the risk orders-db/"), "{why}");
+    let none = faultline(
+        &repo(),
+        &["runbook", "weather", "forecast", "--format", "json"],
+    );
+    assert_eq!(none.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&none.stdout).unwrap();
+    assert!(json["opened"].is_null());
 }
 
 #[test]

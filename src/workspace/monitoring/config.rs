@@ -41,6 +41,27 @@ pub const DEFAULT_PATHS: [&str; 16] = [
 struct File {
     #[serde(default)]
     monitoring: MonitoringConfig,
+    #[serde(default)]
+    search: SearchConfig,
+}
+
+/// `[search]`: the words runbook search takes as the same (besides the built-in ones).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Groups of words or phrases meaning the same: `[["psp", "payment provider"]]`.
+    #[serde(default)]
+    pub synonyms: Vec<Vec<String>>,
+}
+
+/// The `[search]` section of `faultline.toml` (the defaults when it is absent or invalid:
+/// `check` reports an invalid file).
+pub fn search(root: &Path) -> SearchConfig {
+    crate::store::read_limited(root, &root.join(CONFIG_FILE))
+        .ok()
+        .and_then(|bytes| toml::from_str::<File>(&String::from_utf8_lossy(&bytes)).ok())
+        .map(|f| f.search)
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]

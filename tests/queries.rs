@@ -1,0 +1,294 @@
+//! Ranked runbook search against queries written from symptoms, the way an on-call engineer
+//! types them, not from the headings. Never is a wrong runbook opened; most answerable queries
+//! open the right runbook, and the figures are printed (`cargo test --test queries -- --nocapture`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/harness.rs"]
+mod harness;
+
+use std::path::Path;
+
+/// (query, the runbook it should open and the section, or `None` when no runbook fits). An
+/// empty section means the runbook's top or any section of it.
+const EXAMPLE: &[(&str, Option<(&str, &str)>)] = &[
+    // Paraphrases of a symptom.
+    (
+        "redis evicting keys",
+        Some(("cache/redis-eviction-storm.md", "")),
+    ),
+    (
+        "sessions lost cache memory full",
+        Some(("cache/redis-eviction-storm.md", "")),
+    ),
+    ("payments down", Some(("payments/provider-outage.md", ""))),
+    (
+        "db too many connections",
+        Some(("database/aurora-failover.md", "")),
+    ),
+    (
+        "browser says connection not secure",
+        Some(("certificates/renew-certificate.md", "")),
+    ),
+    ("users cannot log in", Some(("identity/idp-outage.md", ""))),
+    (
+        "customers cannot sign in",
+        Some(("identity/idp-outage.md", "customers-cannot-log-in")),
+    ),
+    (
+        "lambda throttled",
+        Some(("lambda/lambda-throttling.md", "")),
+    ),
+    (
+        "leaked aws key",
+        Some(("security/rotate-leaked-credentials.md", "")),
+    ),
+    (
+        "queue growing",
+        Some(("queue/dlq-redrive.md", "backlog-growing")),
+    ),
+    (
+        "messages processed twice",
+        Some(("queue/dlq-redrive.md", "duplicate-processing")),
+    ),
+    ("roll back bad deploy", Some(("deploy/rollback.md", ""))),
+    (
+        "restore orders database",
+        Some(("database/restore-from-backup.md", "")),
+    ),
+    (
+        "who is incident commander",
+        Some(("incident/roles-and-severity.md", "roles")),
+    ),
+    (
+        "dns records wrong",
+        Some(("dns/dns-misconfiguration.md", "")),
+    ),
+    (
+        "acm certificate stuck pending validation",
+        Some((
+            "certificates/renew-certificate.md",
+            "acm-certificate-not-renewing",
+        )),
+    ),
+    (
+        "switch to degraded mode",
+        Some(("payments/provider-outage.md", "switch-to-degraded-mode")),
+    ),
+    (
+        "cold start latency",
+        Some((
+            "lambda/lambda-throttling.md",
+            "cold-starts-during-scale-out",
+        )),
+    ),
+    (
+        "raise concurrency limit",
+        Some(("lambda/lambda-throttling.md", "raise-the-limit")),
+    ),
+    (
+        "snapshot restore verify data",
+        Some(("database/restore-from-backup.md", "verify-the-data")),
+    ),
+    (
+        "dead letter queue redrive",
+        Some(("queue/dlq-redrive.md", "")),
+    ),
+    (
+        "revoke access keys",
+        Some(("security/rotate-leaked-credentials.md", "revoke-first")),
+    ),
+    (
+        "severity levels",
+        Some(("incident/roles-and-severity.md", "")),
+    ),
+    (
+        "mtls client certificate",
+        Some((
+            "certificates/renew-certificate.md",
+            "renew-the-mutual-tls-client-certificate",
+        )),
+    ),
+    (
+        "card provider timing out",
+        Some(("payments/provider-outage.md", "")),
+    ),
+    (
+        "bad migration",
+        Some(("deploy/rollback.md", "roll-back-a-database-migration")),
+    ),
+    (
+        "staff cannot log in okta",
+        Some(("identity/idp-outage.md", "staff-cannot-log-in")),
+    ),
+    (
+        "writer instance failed over",
+        Some(("database/aurora-failover.md", "")),
+    ),
+    (
+        "hand over incident",
+        Some(("incident/roles-and-severity.md", "hand-over")),
+    ),
+    (
+        "wrong artifact deployed",
+        Some(("deploy/rollback.md", "wrong-artifact-deployed-by-hand")),
+    ),
+    // An alert's exact name, pasted from the page: its risk's section, first.
+    (
+        "cloudwatch:prod-orders-queue-backlog",
+        Some(("queue/dlq-redrive.md", "backlog-growing")),
+    ),
+    (
+        "OrdersDbLockWaits",
+        Some(("deploy/rollback.md", "roll-back-a-database-migration")),
+    ),
+    // An alert whose risk links no runbook: said, and nothing else opened in its place.
+    ("api-gateway-429-rate", None),
+    // Nothing in the runbooks fits.
+    ("weather forecast", None),
+    ("printer out of paper", None),
+    ("coffee machine broken", None),
+    ("quarterly sales report", None),
+    ("kubernetes node not ready", None),
+];
+
+/// A second workspace, flat `runbooks/`, other names, and a risk whose detection text is the
+/// only place a symptom is written.
+fn second_workspace(dir: &Path) {
+    std::fs::create_dir_all(dir.join("registers")).unwrap();
+    std::fs::create_dir_all(dir.join("runbooks")).unwrap();
+    std::fs::write(
+        dir.join("runbooks/dispatch.md"),
+        "# Dispatch service\n\n## Matching stalls\n\nRestart the matcher pods; check the geo index.\n\n## Surge pricing stuck\n\nReset the surge multiplier from the admin console.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("runbooks/maps.md"),
+        "# Maps provider\n\n## Tiles fail to load\n\nSwitch the tile provider in the feature flags.\n\n## Routing returns detours\n\nClear the routing cache.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("runbooks/psp.md"),
+        "# Payment provider\n\n## Charges declined\n\nFail over to the backup acquirer.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("registers/dispatch.json"),
+        r#"{
+  "component": "dispatch",
+  "title": "Dispatch",
+  "risks": [
+    {
+      "id": "matcher-stalls",
+      "title": "Matcher stops assigning trips",
+      "likelihood": "medium",
+      "impact": "very-high",
+      "detection": "Riders see no drivers although drivers are online",
+      "alerts": ["DispatchMatchRateLow"],
+      "runbook": "runbooks/dispatch.md#matching-stalls",
+      "status": "open"
+    }
+  ]
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("faultline.toml"),
+        "[search]\nsynonyms = [[\"acquirer\", \"psp\"]]\n",
+    )
+    .unwrap();
+}
+
+const SECOND: &[(&str, Option<(&str, &str)>)] = &[
+    // Found only through the risk's detection text.
+    (
+        "riders see no drivers",
+        Some(("dispatch.md", "matching-stalls")),
+    ),
+    (
+        "DispatchMatchRateLow",
+        Some(("dispatch.md", "matching-stalls")),
+    ),
+    (
+        "map tiles not loading",
+        Some(("maps.md", "tiles-fail-to-load")),
+    ),
+    (
+        "routes take detours",
+        Some(("maps.md", "routing-returns-detours")),
+    ),
+    (
+        "surge multiplier stuck",
+        Some(("dispatch.md", "surge-pricing-stuck")),
+    ),
+    ("cards declined", Some(("psp.md", ""))),
+    // A synonym from faultline.toml: "psp" is in no runbook's text but the acquirer is.
+    ("psp failing over acquirer", Some(("psp.md", ""))),
+    ("elevator stuck", None),
+];
+
+/// Runs a query set: (right section, right runbook elsewhere, refused, wrong opened, none right).
+fn run(root: &Path, queries: &[(&str, Option<(&str, &str)>)]) -> [usize; 5] {
+    let mut tally = [0usize; 5];
+    for (query, expected) in queries {
+        let ranked = faultline::rank::find(root, query).unwrap();
+        let opened = ranked.opened.as_ref();
+        let outcome = match (expected, opened) {
+            (None, None) => 4,
+            (None, Some(hit)) => {
+                panic!(
+                    "“{query}” opened {}#{} though no runbook fits",
+                    hit.path, hit.anchor
+                )
+            }
+            (Some(_), None) => 2,
+            (Some((path, anchor)), Some(hit)) => {
+                assert!(
+                    hit.path.ends_with(path),
+                    "“{query}” opened the wrong runbook: {}#{} (wanted {path})",
+                    hit.path,
+                    hit.anchor
+                );
+                usize::from(!(anchor.is_empty() || hit.anchor == *anchor))
+            }
+        };
+        tally[outcome] += 1;
+        println!(
+            "{:<42} {}",
+            query,
+            match outcome {
+                0 => "right section",
+                1 => "right runbook, other place",
+                2 => "refused",
+                _ => "none, rightly",
+            }
+        );
+    }
+    tally
+}
+
+#[test]
+fn symptoms_open_the_right_runbook_and_never_a_wrong_one() {
+    let example = run(&harness::repo(), EXAMPLE);
+    let dir = tempfile::tempdir().unwrap();
+    second_workspace(dir.path());
+    let second = run(dir.path(), SECOND);
+    for (name, t, set) in [("example", example, EXAMPLE), ("second", second, SECOND)] {
+        let answerable = set.iter().filter(|(_, e)| e.is_some()).count();
+        let unanswerable = set.len() - answerable;
+        println!(
+            "{name}: {} of {answerable} answerable open the right runbook ({} at the right section, {} elsewhere in it), {} refused; {} of {unanswerable} with no answer refused",
+            t[0] + t[1],
+            t[0],
+            t[1],
+            t[2],
+            t[4]
+        );
+        assert_eq!(
+            t[4], unanswerable,
+            "{name}: every query with no answer is refused"
+        );
+        // At least four in five answerable queries open the right runbook.
+        assert!((t[0] + t[1]) * 5 >= answerable * 4, "{name}: {t:?}");
+    }
+}
