@@ -19,79 +19,8 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Words that carry no meaning in a symptom ("the site is not up on the …").
-const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been",
-    "before", "being", "but", "by", "can", "cannot", "could", "did", "do", "does", "doing", "for",
-    "from", "get", "getting", "got", "had", "has", "have", "having", "how", "i", "if", "in",
-    "into", "is", "it", "its", "just", "lot", "lots", "many", "me", "much", "my", "no", "not",
-    "now", "of", "off", "on", "or", "our", "out", "see", "seeing", "seems", "so", "some", "still",
-    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "too",
-    "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
-    "why", "will", "with", "would", "you", "your",
-];
-
-/// Operations vocabulary: each group's words and phrases mean the same in a symptom.
-const SYNONYMS: &[&[&str]] = &[
-    &[
-        "db",
-        "database",
-        "postgres",
-        "postgresql",
-        "aurora",
-        "rds",
-        "mysql",
-        "sql",
-    ],
-    &[
-        "cert",
-        "certificate",
-        "tls",
-        "ssl",
-        "https",
-        "x509",
-        "secure",
-        "insecure",
-        "expired",
-    ],
-    &[
-        "down",
-        "outage",
-        "unavailable",
-        "unreachable",
-        "5xx",
-        "502",
-        "503",
-        "504",
-        "offline",
-    ],
-    &["slow", "latency", "p99", "p95", "lag", "sluggish"],
-    &["oom", "memory", "ram"],
-    &["429", "throttle", "throttling", "rate limit", "limit"],
-    &[
-        "login",
-        "log in",
-        "sign",
-        "sign in",
-        "signin",
-        "sso",
-        "idp",
-        "authentication",
-        "auth",
-    ],
-    &["dns", "nxdomain", "domain", "resolve", "record"],
-    &["queue", "backlog", "dlq", "dead letter", "sqs"],
-    &["deploy", "release", "rollout"],
-    &["rollback", "roll back", "revert", "undo"],
-    &["leak", "leaked", "exposed", "compromised"],
-    &["credential", "secret", "token", "password", "key"],
-    &["cache", "redis", "elasticache"],
-    &["evict", "eviction"],
-    &["payment", "card", "psp", "charge", "checkout"],
-    &["lambda", "serverless", "function"],
-    &["error", "fail", "failure", "broken"],
-    &["restore", "backup", "snapshot", "recover"],
-];
+mod vocabulary;
+use vocabulary::{STOP_WORDS, SYNONYMS};
 
 /// Field weights: a word in a heading says more than one in the text.
 const W_ABOUT: f64 = 1.0;

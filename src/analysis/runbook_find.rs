@@ -1,7 +1,6 @@
-//! `faultline runbook QUERY`: the runbook section a person under stress means. Every word of the
-//! query must appear in a heading (with its runbook's title and path) or, failing that, in one
-//! section's text; heading matches rank first. When nothing holds every word, the answer is the
-//! list of closest candidates, never a silent guess.
+//! The finder's full-text search (Tab in `Ctrl-P`): the sections holding every word of the query,
+//! heading matches first; when nothing holds every word, the closest candidates. (`faultline
+//! runbook QUERY` ranks sections instead: `rank.rs`.)
 
 use crate::runbook::RunbookDoc;
 
