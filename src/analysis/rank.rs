@@ -314,8 +314,7 @@ fn sections_of(
     counter: &Counter<'_>,
     register: &RegisterWords,
 ) -> Vec<Section> {
-    let headings: Vec<Heading> = crate::runbook::headings_fast(text)
-        .unwrap_or_else(|| crate::runbook::RunbookDoc::index(path.to_owned(), text).headings);
+    let headings = crate::runbook::headings_of(path, text);
     let rb = Book {
         path,
         text,
@@ -554,8 +553,7 @@ pub fn find(root: &std::path::Path, query: &str) -> anyhow::Result<Ranked> {
     // A runbook named by its path (`runbooks/db.md#promote`), as the candidates are listed.
     let (file, anchor) = query.trim().split_once('#').unwrap_or((query.trim(), ""));
     if let Some((path, text)) = texts.iter().find(|(p, _)| p == file) {
-        let headings = crate::runbook::headings_fast(text)
-            .unwrap_or_else(|| crate::runbook::RunbookDoc::index(path.clone(), text).headings);
+        let headings = crate::runbook::headings_of(path, text);
         let heading = headings
             .iter()
             .find(|h| h.anchor == anchor)

@@ -2,8 +2,6 @@
 //! heading matches first; when nothing holds every word, the closest candidates. (`faultline
 //! runbook QUERY` ranks sections instead: `rank.rs`.)
 
-use crate::runbook::RunbookDoc;
-
 /// Where a query leads: a runbook and, usually, a heading in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -152,8 +150,7 @@ fn count_in_any(words: &[String], haystacks: &[&str]) -> usize {
 /// heading to the next heading of any level). Headings come from the line scan when it can
 /// follow the text exactly, else from the full parse.
 fn candidates_of(path: &str, text: &str, words: &[String]) -> Vec<Candidate> {
-    let headings = crate::runbook::headings_fast(text)
-        .unwrap_or_else(|| RunbookDoc::index(path.to_owned(), text).headings);
+    let headings = crate::runbook::headings_of(path, text);
     let mut candidates = heading_candidates(path, &headings, words);
     // ASCII lower-casing keeps every byte where it was; other text is lower-cased whole (its
     // newlines stay, so line starts are found in the lower-cased text itself).

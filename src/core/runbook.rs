@@ -154,6 +154,12 @@ impl RunbookDoc {
     }
 }
 
+/// A runbook's headings: from the line scan when it can follow the text exactly, else from the
+/// full parse.
+pub fn headings_of(path: &str, text: &str) -> Vec<Heading> {
+    headings_fast(text).unwrap_or_else(|| RunbookDoc::index(path.to_owned(), text).headings)
+}
+
 /// A runbook's title from its path and headings: the first level-1 heading, else the first
 /// heading, else the file name.
 pub fn title_of<'a>(path: &'a str, headings: &'a [Heading]) -> &'a str {

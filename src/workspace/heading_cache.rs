@@ -4,7 +4,7 @@
 //! again when any of them changes. The file is written atomically (a concurrent writer's copy
 //! simply wins), and a cache that does not read back is rebuilt, never trusted.
 
-use crate::runbook::{Heading, RunbookDoc, headings_fast};
+use crate::runbook::Heading;
 use crate::store::{read_limited, relative, runbook_paths, save_atomic};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -52,8 +52,7 @@ pub fn headings(root: &Path, cache: Option<&Path>) -> Vec<Entry> {
         let bytes = read_limited(root, path).ok()?;
         let text = String::from_utf8(bytes)
             .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned());
-        let headings =
-            headings_fast(&text).unwrap_or_else(|| RunbookDoc::index(rel.clone(), &text).headings);
+        let headings = crate::runbook::headings_of(&rel, &text);
         Some((
             Entry {
                 path: rel,
