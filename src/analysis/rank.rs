@@ -420,9 +420,14 @@ fn score_sections(terms: &[Term], counter: &Counter<'_>, sections: &[Section]) -
         }
         (tf, via_register)
     };
-    let df: Vec<f64> = terms
+    // Each term's weight in each section, worked out once: for the document frequencies, then
+    // for the scores.
+    let tfs: Vec<Vec<(f64, bool)>> = sections
         .iter()
-        .map(|t| sections.iter().filter(|s| term_tf(t, s).0 > 0.0).count() as f64)
+        .map(|s| terms.iter().map(|t| term_tf(t, s)).collect())
+        .collect();
+    let df: Vec<f64> = (0..terms.len())
+        .map(|i| tfs.iter().filter(|tf| tf[i].0 > 0.0).count() as f64)
         .collect();
     let idf: Vec<f64> = df
         .iter()
@@ -440,13 +445,13 @@ fn score_sections(terms: &[Term], counter: &Counter<'_>, sections: &[Section]) -
         .max_by(|&a, &b| idf[a].total_cmp(&idf[b]));
     let mut hits: Vec<(f64, bool, &Section, Vec<&str>, bool)> = sections
         .iter()
-        .filter_map(|s| {
+        .zip(&tfs)
+        .filter_map(|(s, section_tfs)| {
             let mut score = 0.0;
             let mut matched = Vec::new();
             let mut via = false;
             let mut has_rarest = false;
-            for (i, t) in terms.iter().enumerate() {
-                let (tf, reg) = term_tf(t, s);
+            for (i, (t, &(tf, reg))) in terms.iter().zip(section_tfs).enumerate() {
                 if tf > 0.0 {
                     score += idf[i] * tf * (K1 + 1.0) / (K1 + tf);
                     matched.push(t.word.as_str());
