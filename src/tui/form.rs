@@ -491,6 +491,9 @@ mod tests {
         assert!(refuse(&mut r, Field::RiskId, "b").contains("already has id"));
         assert!(refuse(&mut r, Field::Ettd, "ten").contains("not a number"));
         assert!(refuse(&mut r, Field::Availability, "100.5").contains("at most 100"));
+        // A risk field's bound comes from the field table (users % at most 100).
+        assert!(refuse(&mut r, Field::UsersPercent, "101").contains("at most 100"));
+        assert!(refuse(&mut r, Field::UsersPercent, "-1").contains("cannot be negative"));
         assert!(refuse(&mut r, Field::LastRehearsed, "2026-13-01").contains("not a date"));
         assert!(refuse(&mut r, Field::RiskTitle, "  ").contains("cannot be empty"));
         assert_eq!(r, reg(), "nothing changed");
@@ -500,6 +503,7 @@ mod tests {
     fn values_are_written() {
         let mut r = reg();
         set(&mut r, Some(0), row(Field::Ettd), "2.5", today()).unwrap();
+        set(&mut r, Some(0), row(Field::UsersPercent), "50", today()).unwrap();
         set(&mut r, Some(0), row(Field::LastRehearsed), "today", today()).unwrap();
         set(&mut r, Some(0), row(Field::Likelihood), "5", today()).unwrap();
         set(&mut r, None, row(Field::Availability), "99.95", today()).unwrap();

@@ -88,19 +88,6 @@ impl RiskField {
     pub fn is_scalar(&self) -> bool {
         !matches!(self.slot, Slot::List { .. } | Slot::Rehearsals(..))
     }
-
-    /// Checks a number against the field's bounds: the reason when it is out of them.
-    pub fn check_number(&self, value: f64) -> Result<(), String> {
-        if value < 0.0 {
-            return Err(format!("{} cannot be negative", self.key));
-        }
-        if let Slot::Number { max: Some(max), .. } = self.slot
-            && value > max
-        {
-            return Err(format!("{} is a percentage: at most {max}", self.key));
-        }
-        Ok(())
-    }
 }
 
 /// The risk's fields, in the order of the CSV columns.
@@ -299,9 +286,5 @@ mod tests {
                 a.key
             );
         }
-        let users = risk_field("users_affected_percent").unwrap();
-        assert!(users.check_number(101.0).is_err());
-        assert!(users.check_number(-1.0).is_err());
-        assert!(users.check_number(50.0).is_ok());
     }
 }
