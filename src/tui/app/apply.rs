@@ -72,12 +72,7 @@ impl App {
     /// Saves every changed file and the stubbed runbooks; `overwrite` is a file whose change
     /// on disk the user chose to write over; `then_quit` quits once everything is saved.
     pub fn save(&mut self, overwrite: Option<&Path>, then_quit: bool) {
-        let mut drafts: Vec<(String, String)> = self
-            .drafts
-            .iter()
-            .map(|(p, t)| (p.clone(), t.clone()))
-            .collect();
-        drafts.sort();
+        let drafts = self.draft_files();
         let files = self
             .dirty_paths()
             .into_iter()
@@ -94,6 +89,24 @@ impl App {
             files,
             then_quit,
         })));
+    }
+
+    /// The runbooks stubbed and not yet written, (path, text) in path order, for the effects
+    /// that write or search them.
+    pub(super) fn draft_files(&self) -> Vec<(String, String)> {
+        let mut drafts: Vec<(String, String)> = self
+            .drafts
+            .iter()
+            .map(|(p, t)| (p.clone(), t.clone()))
+            .collect();
+        drafts.sort();
+        drafts
+    }
+
+    /// Journals a file's state as it is now.
+    pub(super) fn journal_file(&mut self, path: &Path) {
+        let entry = self.journal_entry(path);
+        self.effects.push_back(Effect::Journal(Box::new(entry)));
     }
 
     /// Journals the selected file with the text being typed in its field.

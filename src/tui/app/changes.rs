@@ -3,7 +3,6 @@
 //! what is on disk for each changed file, so unsaved state and conflicts can be told apart.
 
 use super::App;
-use crate::effects::Effect;
 use crate::history::{Change, FileChange};
 use crate::model::{Register, to_canonical};
 use crate::recovery::Entry;
@@ -122,8 +121,7 @@ impl App {
         for file in &change.files {
             self.remember_baseline(&file.path);
             self.set_state(&file.path, file.after.clone());
-            let entry = self.journal_entry(&file.path);
-            self.effects.push_back(Effect::Journal(Box::new(entry)));
+            self.journal_file(&file.path);
         }
         for runbook in &change.runbooks {
             self.apply_runbook(runbook);

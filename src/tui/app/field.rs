@@ -5,7 +5,6 @@
 use super::{App, Editing, LevelTarget, edit_text};
 use crate::action::Action;
 use crate::editor::TextInput;
-use crate::effects::Effect;
 use crate::form::{self, Field, Kind};
 use crate::model::Level;
 use crate::store::ComponentFile;
@@ -95,8 +94,7 @@ impl App {
                 }
                 // What was typed is dropped from the journal too: the file as it is now.
                 if let Some(path) = self.selected_path() {
-                    let entry = self.journal_entry(&path);
-                    self.effects.push_back(Effect::Journal(Box::new(entry)));
+                    self.journal_file(&path);
                 }
                 if editing.new_risk {
                     // The risk was never named: take it away again, without a redo entry.

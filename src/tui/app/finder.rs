@@ -84,11 +84,7 @@ impl App {
                 if query.is_empty() {
                     self.say("type what to look for in the runbooks' text first");
                 } else {
-                    let drafts = self
-                        .drafts
-                        .iter()
-                        .map(|(p, t)| (p.clone(), t.clone()))
-                        .collect();
+                    let drafts = self.draft_files();
                     self.effects.push_back(Effect::SearchText { query, drafts });
                 }
                 Some(Overlay::Finder(finder))
