@@ -15,6 +15,7 @@
 
 use crate::model::Register;
 use crate::runbook::Heading;
+use crate::runbook_find::words;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -86,6 +87,7 @@ impl Analyzer {
         let stemmer = Stemmer::create(Algorithm::English);
         let phrase = |p: &str| -> Vec<String> {
             words(p)
+                .into_iter()
                 .map(|w| stemmer.stem(&w).into_owned())
                 .collect::<Vec<_>>()
         };
@@ -105,7 +107,10 @@ impl Analyzer {
     /// phrase synonym adds its words (a query "psp" finds "payment provider").
     fn terms(&self, query: &str) -> Vec<Term> {
         let mut terms: Vec<Term> = Vec::new();
-        for word in words(query).filter(|w| !STOP_WORDS.contains(&w.as_str())) {
+        for word in words(query)
+            .into_iter()
+            .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        {
             let stem = self.stem(&word);
             if terms.iter().any(|t| t.stems[0].0 == stem) {
                 continue;
@@ -124,13 +129,6 @@ impl Analyzer {
         }
         terms
     }
-}
-
-/// Lower-cased words of letters and digits.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
 }
 
 /// Counts, in one field's text, its words and how often each of the wanted stems appears. A
