@@ -14,7 +14,6 @@
 //! stem to one of them, so a search reads 2,000 runbooks without stemming their every word.
 
 use crate::model::Register;
-use crate::runbook::Heading;
 use crate::runbook_find::words;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
@@ -186,13 +185,6 @@ impl<'a> Counter<'a> {
     }
 }
 
-/// A runbook being read into sections.
-struct Book<'a> {
-    path: &'a str,
-    text: &'a str,
-    headings: Vec<Heading>,
-}
-
 /// One section's fields, counted.
 struct Section {
     path: String,
@@ -313,20 +305,11 @@ fn sections_of(
     register: &RegisterWords,
 ) -> Vec<Section> {
     let headings = crate::runbook::headings_of(path, text);
-    let rb = Book {
-        path,
-        text,
-        headings,
-    };
-    let about_text = format!(
-        "{} {}",
-        crate::runbook::title_of(rb.path, &rb.headings),
-        rb.path
-    );
-    let lines = crate::finding::LineIndex::new(rb.text);
+    let about_text = format!("{} {}", crate::runbook::title_of(path, &headings), path);
+    let lines = crate::finding::LineIndex::new(text);
     let mut parents: Vec<(u8, &str)> = Vec::new();
-    let mut out = Vec::with_capacity(rb.headings.len());
-    for (i, heading) in rb.headings.iter().enumerate() {
+    let mut out = Vec::with_capacity(headings.len());
+    for (i, heading) in headings.iter().enumerate() {
         parents.retain(|(level, _)| *level < heading.level);
         parents.push((heading.level, &heading.text));
         // The heading's own words weigh as a heading; its parents' as the runbook's title.
@@ -335,14 +318,13 @@ fn sections_of(
             .map(|(_, t)| *t)
             .collect();
         let about = counter.count(&format!("{about_text} {}", parent_words.join(" ")));
-        let start = lines.line_start(heading.line + 1).min(rb.text.len());
-        let end = rb
-            .headings
+        let start = lines.line_start(heading.line + 1).min(text.len());
+        let end = headings
             .get(i + 1)
-            .map_or(rb.text.len(), |h| lines.line_start(h.line))
+            .map_or(text.len(), |h| lines.line_start(h.line))
             .max(start);
-        let body = rb.text.get(start..end).unwrap_or_default();
-        let key = format!("{}#{}", rb.path, heading.anchor);
+        let body = text.get(start..end).unwrap_or_default();
+        let key = format!("{}#{}", path, heading.anchor);
         // The runbook's top also takes the risks that link to the runbook without an anchor.
         let linked: Vec<&(String, String)> = register
             .0
@@ -352,7 +334,7 @@ fn sections_of(
             .chain(
                 register
                     .0
-                    .get(rb.path)
+                    .get(path)
                     .into_iter()
                     .flatten()
                     .filter(|_| i == 0),
@@ -364,7 +346,7 @@ fn sections_of(
             .collect::<Vec<_>>()
             .join(" ");
         out.push(Section {
-            path: rb.path.to_owned(),
+            path: path.to_owned(),
             anchor: heading.anchor.clone(),
             heading: heading.text.clone(),
             fields: [
