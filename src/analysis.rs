@@ -8,6 +8,5 @@ pub mod import;
 pub mod list;
 pub mod rank;
 pub mod report;
-pub mod runbook_find;
 pub mod search;
 pub mod workbook;

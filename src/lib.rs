@@ -27,9 +27,7 @@ pub mod tui;
 pub mod workspace;
 
 // The modules by their old flat paths, while callers move over.
-pub use crate::analysis::{
-    check, diff, export, import, list, rank, report, runbook_find, search, workbook,
-};
+pub use crate::analysis::{check, diff, export, import, list, rank, report, search, workbook};
 pub use crate::core::{
     blast, clock, finding, gameday_pick, history, locate, merge, model, parallel, parse, runbook,
     sanitize,
@@ -37,6 +35,4 @@ pub use crate::core::{
 pub use crate::tui::{
     action, app, editor, effects, form, keymap, markdown, mouse, screen, terminal, ui, viewer,
 };
-pub use crate::workspace::{
-    backstage, git, heading_cache, monitoring, recovery, store, timeline, workspace_gen,
-};
+pub use crate::workspace::{backstage, git, monitoring, recovery, store, timeline, workspace_gen};

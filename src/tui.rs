@@ -194,6 +194,7 @@ fn load_app_with(opts: &Options, registers: bool) -> Result<App> {
     }
     app.registers_pending = !registers;
     app.draft_journal = Journal::for_workspace(&root);
+    app.search_cache = crate::rank::index::default_file(&root);
     if !app.read_only {
         app.journal = Journal::for_workspace(&root);
         // Edits to offer back are compared with the registers: once they are loaded.

@@ -5,7 +5,6 @@
 pub mod backstage;
 pub mod fs;
 pub mod git;
-pub mod heading_cache;
 pub mod monitoring;
 pub mod recovery;
 pub mod store;

@@ -25,7 +25,6 @@ const LAYERS: [(&str, &[&str]); 5] = [
             "recovery",
             "git",
             "timeline",
-            "heading_cache",
             "monitoring",
             "backstage",
             "workspace_gen",
@@ -34,15 +33,7 @@ const LAYERS: [(&str, &[&str]); 5] = [
     (
         "analysis",
         &[
-            "check",
-            "diff",
-            "search",
-            "runbook_find",
-            "list",
-            "report",
-            "export",
-            "import",
-            "workbook",
+            "check", "diff", "search", "list", "report", "export", "import", "workbook",
         ],
     ),
     (

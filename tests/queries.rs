@@ -6,6 +6,7 @@
 #[path = "support/harness.rs"]
 mod harness;
 
+use faultline::rank::Options;
 use std::path::Path;
 
 /// (query, the runbook it should open and the section, or `None` when no runbook fits). An
@@ -151,6 +152,60 @@ const EXAMPLE: &[(&str, Option<(&str, &str)>)] = &[
     ("kubernetes node not ready", None),
 ];
 
+/// Written after the weights and rules were tuned on the two sets above, and not tuned on:
+/// their figures are the honest estimate.
+const HELD_OUT: &[(&str, Option<(&str, &str)>)] = &[
+    (
+        "site certificate expired yesterday",
+        Some((
+            "certificates/renew-certificate.md",
+            "certificate-already-expired",
+        )),
+    ),
+    // First written as the provider outage; corrected after reading both: the provider runbook
+    // never says 502, the throttling one says "API Gateway returns … 502" of `payments-api`.
+    (
+        "checkout returns 502",
+        Some(("lambda/lambda-throttling.md", "")),
+    ),
+    ("orders stuck in queue", Some(("queue/dlq-redrive.md", ""))),
+    (
+        "secret pushed to github",
+        Some(("security/rotate-leaked-credentials.md", "")),
+    ),
+    (
+        "who declares sev1",
+        Some(("incident/roles-and-severity.md", "")),
+    ),
+    (
+        "redis out of memory",
+        Some(("cache/redis-eviction-storm.md", "")),
+    ),
+    (
+        "static site rollback",
+        Some(("deploy/rollback.md", "roll-back-the-static-site")),
+    ),
+    (
+        "domain not resolving",
+        Some(("dns/dns-misconfiguration.md", "")),
+    ),
+    (
+        "too many lambda invocations throttled",
+        Some(("lambda/lambda-throttling.md", "")),
+    ),
+    (
+        "which database instance is primary",
+        Some((
+            "database/aurora-failover.md",
+            "confirm-which-instance-is-the-writer",
+        )),
+    ),
+    ("disk full on jenkins", None),
+    ("s3 bucket public", None),
+    ("vpn not connecting", None),
+    ("elasticsearch cluster red", None),
+];
+
 /// A second workspace, flat `runbooks/`, other names, and a risk whose detection text is the
 /// only place a symptom is written.
 fn second_workspace(dir: &Path) {
@@ -231,7 +286,7 @@ const SECOND: &[(&str, Option<(&str, &str)>)] = &[
 fn run(root: &Path, queries: &[(&str, Option<(&str, &str)>)]) -> [usize; 5] {
     let mut tally = [0usize; 5];
     for (query, expected) in queries {
-        let ranked = faultline::rank::find(root, query).unwrap();
+        let ranked = faultline::rank::find_with(root, query, &Options::default()).unwrap();
         let opened = ranked.opened.as_ref();
         let outcome = match (expected, opened) {
             (None, None) => 4,
@@ -273,7 +328,12 @@ fn symptoms_open_the_right_runbook_and_never_a_wrong_one() {
     let dir = tempfile::tempdir().unwrap();
     second_workspace(dir.path());
     let second = run(dir.path(), SECOND);
-    for (name, t, set) in [("example", example, EXAMPLE), ("second", second, SECOND)] {
+    let held_out = run(&harness::repo(), HELD_OUT);
+    for (name, t, set) in [
+        ("example", example, EXAMPLE),
+        ("second", second, SECOND),
+        ("held out", held_out, HELD_OUT),
+    ] {
         let answerable = set.iter().filter(|(_, e)| e.is_some()).count();
         let unanswerable = set.len() - answerable;
         println!(
@@ -288,7 +348,141 @@ fn symptoms_open_the_right_runbook_and_never_a_wrong_one() {
             t[4], unanswerable,
             "{name}: every query with no answer is refused"
         );
-        // At least four in five answerable queries open the right runbook.
-        assert!((t[0] + t[1]) * 5 >= answerable * 4, "{name}: {t:?}");
+        // At least four in five answerable queries open the right runbook (half of the held
+        // out ones, which were not tuned on: they measured 6 of 10).
+        if name == "held out" {
+            assert!((t[0] + t[1]) * 2 >= answerable, "{name}: {t:?}");
+        } else {
+            assert!((t[0] + t[1]) * 5 >= answerable * 4, "{name}: {t:?}");
+        }
     }
+    // Over both, nine in ten answerable queries open the right section.
+    let answerable = [EXAMPLE, SECOND]
+        .iter()
+        .flat_map(|set| set.iter())
+        .filter(|(_, e)| e.is_some())
+        .count();
+    assert!(
+        (example[0] + second[0]) * 10 >= answerable * 9,
+        "{example:?} {second:?} of {answerable}"
+    );
+}
+
+/// Every answer of a query set, as JSON: what `--format json` prints.
+fn answers(root: &Path, cache: Option<&Path>, queries: &[&str]) -> Vec<String> {
+    let options = Options {
+        cache,
+        ..Options::default()
+    };
+    queries
+        .iter()
+        .map(|q| {
+            serde_json::to_string(&faultline::rank::find_with(root, q, &options).unwrap()).unwrap()
+        })
+        .collect()
+}
+
+/// The index kept in the cache answers exactly as one built afresh; a runbook or register
+/// changed on disk is searched as it now is; a damaged cache file is rebuilt, never trusted.
+#[test]
+fn the_cached_index_answers_as_a_fresh_one_and_follows_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    second_workspace(dir.path());
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = cache_dir.path().join("nested/search.bin");
+    let queries: Vec<&str> = SECOND.iter().map(|(q, _)| *q).collect();
+    let fresh = answers(dir.path(), None, &queries);
+    // The first run writes the cache; the second reads it.
+    assert_eq!(answers(dir.path(), Some(&cache), &queries), fresh);
+    assert!(cache.exists());
+    let written = std::fs::read(&cache).unwrap();
+    assert_eq!(answers(dir.path(), Some(&cache), &queries), fresh);
+    assert_eq!(
+        std::fs::read(&cache).unwrap(),
+        written,
+        "read, not rewritten"
+    );
+    // A runbook changes: the cached index is not used for it.
+    std::fs::write(
+        dir.path().join("runbooks/maps.md"),
+        "# Maps provider\n\n## Geocoder returns the ocean\n\nPin the geocoder version.\n",
+    )
+    .unwrap();
+    let ranked = faultline::rank::find_with(
+        dir.path(),
+        "geocoder ocean",
+        &Options {
+            cache: Some(&cache),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        ranked.opened.map(|h| h.anchor),
+        Some("geocoder-returns-the-ocean".to_owned())
+    );
+    // A register changes: its risk's words now lead to the section.
+    let register = dir.path().join("registers/dispatch.json");
+    let text = std::fs::read_to_string(&register).unwrap();
+    std::fs::write(
+        &register,
+        text.replace("Riders see no drivers", "Passengers wait forever"),
+    )
+    .unwrap();
+    let ranked = faultline::rank::find_with(
+        dir.path(),
+        "passengers wait forever",
+        &Options {
+            cache: Some(&cache),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        ranked.opened.map(|h| h.anchor),
+        Some("matching-stalls".to_owned())
+    );
+    let fresh = answers(dir.path(), None, &queries);
+    // Damaged caches: cut short, scribbled over, a count far larger than the file, emptied.
+    let good = std::fs::read(&cache).unwrap();
+    let mut huge_count = good.clone();
+    huge_count[27..31].copy_from_slice(&u32::MAX.to_le_bytes());
+    let mut scribbled = good.clone();
+    for b in scribbled.iter_mut().skip(40).step_by(7) {
+        *b = b.wrapping_add(0x5a);
+    }
+    for damaged in [
+        good[..good.len() / 2].to_vec(),
+        good[..good.len() - 3].to_vec(),
+        scribbled,
+        huge_count,
+        Vec::new(),
+    ] {
+        std::fs::write(&cache, &damaged).unwrap();
+        assert_eq!(answers(dir.path(), Some(&cache), &queries), fresh);
+    }
+}
+
+/// The word being typed (the finder's last word, no space after it) matches as a prefix; a
+/// finished word does not.
+#[test]
+fn the_word_being_typed_matches_as_a_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    second_workspace(dir.path());
+    let typing = Options {
+        typing: true,
+        ..Options::default()
+    };
+    let ranked = faultline::rank::find_with(dir.path(), "surge multi", &typing).unwrap();
+    assert_eq!(
+        ranked.opened.map(|h| h.anchor),
+        Some("surge-pricing-stuck".to_owned())
+    );
+    let ranked = faultline::rank::find_with(dir.path(), "geo", &typing).unwrap();
+    assert_eq!(
+        ranked.candidates.first().map(|h| h.path.as_str()),
+        Some("runbooks/dispatch.md")
+    );
+    let ranked = faultline::rank::find_with(dir.path(), "multi", &Options::default()).unwrap();
+    assert!(ranked.candidates.is_empty(), "{ranked:?}");
 }

@@ -580,61 +580,6 @@ fn y_labels_several_snippets_and_a_letter_copies_one() {
     );
 }
 
-/// The headings-only answer (from the cache) is the answer the full search gives, whenever it
-/// gives one; queries only the text can answer fall through to the full search.
-#[test]
-fn the_heading_cache_answers_as_the_full_search_does() {
-    use faultline::runbook_find::{Found, find, find_by_headings};
-    let root = repo();
-    let cache = tempfile::tempdir().unwrap();
-    let file = cache.path().join("headings.txt");
-    let texts = faultline::store::runbook_texts(&root);
-    let queries = [
-        "aurora reconnect",
-        "aurora failover",
-        "restore snapshot",
-        "rollback",
-        "wrong artifact",
-        "dlq redrive",
-        "certificate",
-        "lambda throttling raise",
-        "roles severity",
-        "redis eviction",
-        "payments degraded",
-        "maxLifetime",
-        "nothing like this at all",
-        "",
-    ];
-    let mut from_headings = 0;
-    for _ in 0..2 {
-        // The second round reads the cache the first wrote.
-        let entries = faultline::heading_cache::headings(&root, Some(&file));
-        assert_eq!(entries.len(), texts.len());
-        for query in queries {
-            let full = find(&texts, query);
-            match find_by_headings(&entries, query) {
-                Some(candidate) => {
-                    from_headings += 1;
-                    // The same place; only the text's word count is not known from headings.
-                    let Found::Match(full) = full else {
-                        panic!("{query}: the full search found no match");
-                    };
-                    assert_eq!(
-                        (full.path, full.anchor, full.label),
-                        (candidate.path, candidate.anchor, candidate.label),
-                        "{query}"
-                    );
-                }
-                None => assert!(
-                    !matches!(&full, Found::Match(c) if c.heading_words == faultline::runbook_find::words(query).len()),
-                    "{query}: the full search found it by a heading"
-                ),
-            }
-        }
-    }
-    assert!(from_headings >= 16, "{from_headings}");
-}
-
 #[test]
 fn a_copy_past_the_right_edge_says_what_was_copied_and_the_labels_show_it_whole() {
     let dir = tempfile::tempdir().unwrap();
@@ -668,30 +613,43 @@ fn a_copy_past_the_right_edge_says_what_was_copied_and_the_labels_show_it_whole(
     );
 }
 
+/// Tab in the finder ranks the runbooks' sections as `faultline runbook` does, the word being
+/// typed matching as a prefix, and Enter opens the one on top.
 #[test]
-fn full_text_search_lists_every_section_holding_every_word() {
+fn the_finders_text_search_ranks_sections_and_completes_the_word_being_typed() {
     let mut app = harness::example();
     press(&mut app, "ctrl-p");
-    type_text(&mut app, "aws rds cluster");
+    type_text(&mut app, "redis evic");
     press(&mut app, "tab");
     let Some(faultline::app::Overlay::Finder(finder)) = &app.overlay else {
         panic!("the finder closed");
     };
     let hits = finder.text_hits.clone().unwrap_or_default();
-    let mut paths: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
-    paths.dedup();
-    assert!(
-        paths.contains(&"runbooks/database/aurora-failover.md")
-            && paths.contains(&"runbooks/database/restore-from-backup.md"),
+    let first = hits.first().expect("a section");
+    assert_eq!(
+        first.path, "runbooks/cache/redis-eviction-storm.md",
         "{hits:#?}"
     );
-    assert!(hits.len() >= 3, "every section, not one: {hits:#?}");
+    assert!(first.why.contains("evic"), "{hits:#?}");
     let status = app.status.clone().unwrap_or_default();
-    assert!(status.contains("holding every word"), "{status}");
-    // Each listed section does hold every word.
-    let texts = faultline::store::runbook_texts(&app.ws.root);
-    for hit in &hits {
-        let (_, text) = texts.iter().find(|(p, _)| *p == hit.path).unwrap();
-        assert!(text.to_lowercase().contains("rds"), "{}", hit.label);
-    }
+    assert!(status.contains("answers it"), "{status}");
+    // The same answer as the command line's for the whole word.
+    let ranked = faultline::rank::find_with(
+        &app.ws.root,
+        "redis eviction",
+        &faultline::rank::Options::default(),
+    )
+    .unwrap();
+    assert_eq!(ranked.opened.map(|h| h.path), Some(first.path.clone()));
+    press(&mut app, "enter");
+    assert_eq!(
+        app.viewer.as_ref().map(|v| v.path.as_str()),
+        Some("runbooks/cache/redis-eviction-storm.md")
+    );
+    // Words nothing holds: said, and the list is empty.
+    press(&mut app, "ctrl-p");
+    type_text(&mut app, "zzyzx qqq ");
+    press(&mut app, "tab");
+    let status = app.status.clone().unwrap_or_default();
+    assert!(status.contains("holds any of these words"), "{status}");
 }

@@ -13,13 +13,14 @@
 //! Only the query's stems are looked for: a word of a runbook is stemmed only when it could
 //! stem to one of them, so a search reads 2,000 runbooks without stemming their every word.
 
-use crate::model::Register;
-use crate::runbook_find::words;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use std::collections::HashMap;
 
+mod codec;
+pub mod index;
 mod vocabulary;
+use index::{FIELDS, Index};
 use vocabulary::{STOP_WORDS, SYNONYMS};
 
 /// Field weights: a word in a heading says more than one in the text.
@@ -34,6 +35,8 @@ const B: f64 = 0.75;
 
 /// A runbook opens only when its best section scores this many times any other runbook's.
 const CLEAR_LEAD: f64 = 1.2;
+/// With a word no runbook holds, the lead asked of a runbook holding two thirds of the words.
+const UNSURE_LEAD: f64 = 2.0;
 /// Within the runbook, the best section is landed on unless the next one ties with it.
 const SECTION_LEAD: f64 = 1.02;
 
@@ -72,6 +75,8 @@ pub struct Ranked {
 struct Term {
     word: String,
     stems: Vec<(String, f64)>,
+    /// The word being typed: it also matches the stems it begins.
+    prefix: bool,
 }
 
 /// Stems words; knows the query's stems and the synonyms.
@@ -124,291 +129,182 @@ impl Analyzer {
                     }
                 }
             }
-            terms.push(Term { word, stems });
+            terms.push(Term {
+                word,
+                stems,
+                prefix: false,
+            });
         }
         terms
     }
 }
 
-/// Counts, in one field's text, its words and how often each of the wanted stems appears. A
-/// word is stemmed only when it starts as one of the stems does (stems keep a word's start).
-struct Counter<'a> {
-    analyzer: &'a Analyzer,
-    wanted: Vec<&'a str>,
-    starts: Vec<&'a str>,
+/// The query's words, lower-cased.
+pub fn words(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
-impl<'a> Counter<'a> {
-    fn new(analyzer: &'a Analyzer, terms: &'a [Term]) -> Counter<'a> {
-        let mut wanted: Vec<&str> = terms
-            .iter()
-            .flat_map(|t| t.stems.iter().map(|(s, _)| s.as_str()))
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let starts = wanted
-            .iter()
-            .map(|s| s.get(..s.len().min(3)).unwrap_or(s))
-            .collect();
-        Counter {
-            analyzer,
-            wanted,
-            starts,
-        }
-    }
-
-    /// (words in the text, count per wanted stem in `wanted` order). A word is lower-cased and
-    /// stemmed only when its start matches a wanted stem's, case aside.
-    fn count(&self, text: &str) -> (usize, Vec<u32>) {
-        let mut counts = vec![0u32; self.wanted.len()];
-        let mut len = 0;
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() {
-                continue;
-            }
-            len += 1;
-            let could = self.starts.iter().any(|s| {
-                word.get(..s.len())
-                    .is_some_and(|start| start.eq_ignore_ascii_case(s))
-                    || !word.is_ascii()
-            });
-            if !could {
-                continue;
-            }
-            let lower = word.to_lowercase();
-            let stem = self.analyzer.stem(&lower);
-            if let Ok(i) = self.wanted.binary_search(&stem.as_str()) {
-                counts[i] += 1;
-            }
-        }
-        (len, counts)
-    }
+/// `path#anchor` or `path` named exactly: that section (or the runbook's top).
+fn by_path(index: &Index, query: &str) -> Option<Hit> {
+    let (file, anchor) = query.trim().split_once('#').unwrap_or((query.trim(), ""));
+    let path = index.paths.iter().position(|p| index.same(*p, file))?;
+    let path = u32::try_from(path).ok()?;
+    let of_path = || index.sections.iter().filter(|s| s.path == path);
+    let section = of_path()
+        .find(|s| index.same(s.anchor, anchor))
+        .or_else(|| of_path().next());
+    Some(Hit {
+        path: file.to_owned(),
+        anchor: section.map(|s| index.text(s.anchor)).unwrap_or_default(),
+        heading: section.map(|s| index.text(s.heading)).unwrap_or_default(),
+        score: 0.0,
+        why: "named by its path".into(),
+    })
 }
 
-/// One section's fields, counted.
-struct Section {
-    path: String,
-    anchor: String,
-    heading: String,
-    /// Per field (about, heading, body, register): length and counts per wanted stem.
-    fields: [(usize, Vec<u32>); 4],
-    /// The risks linking here, for the "why".
-    risks: Vec<String>,
-    /// The runbook's first heading: its top.
-    is_top: bool,
-}
-
-/// What the register says about each section: `path#anchor` (or `path` for the runbook's top)
-/// → the risks linking there, with their words.
-pub fn register_words<'a>(registers: impl IntoIterator<Item = &'a Register>) -> RegisterWords {
-    let mut out: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for reg in registers {
-        for risk in &reg.risks {
-            let Some((file, anchor)) = risk.runbook_parts() else {
-                continue;
-            };
-            let Some(path) = crate::core::links::normalize("", file) else {
-                continue;
-            };
-            let key = match anchor {
-                Some(a) if !a.is_empty() => format!("{path}#{a}"),
-                _ => path,
-            };
-            let text = format!(
-                "{} {} {} {}",
-                risk.title,
-                risk.description,
-                risk.detection,
-                risk.alerts.join(" ")
-            );
-            out.entry(key)
-                .or_default()
-                .push((format!("{}/{}", reg.component, risk.id), text));
-        }
-    }
-    RegisterWords(out)
-}
-
-/// `path#anchor` (or `path`) → the risks linking there: (reference, their words).
-#[derive(Debug, Default)]
-pub struct RegisterWords(HashMap<String, Vec<(String, String)>>);
-
-/// An alert named exactly by a query: the section its risk links to, or the risk that names it
-/// and has no runbook.
-pub enum AlertHit {
-    Section(Hit),
-    NoRunbook(String),
-}
-
-/// The alert named exactly by `query` (case aside), and the section its risk links to.
-pub fn by_alert<'a>(
-    registers: impl IntoIterator<Item = &'a Register>,
-    query: &str,
-) -> Option<AlertHit> {
-    let wanted = query.trim();
+/// The alert named exactly by `query` (case aside): the section its risk links to, or the risk
+/// that names it and links no runbook.
+fn by_alert(index: &Index, query: &str) -> Option<AlertHit> {
+    let wanted = query.trim().as_bytes();
     let mut without = None;
-    for reg in registers {
-        for risk in &reg.risks {
-            let Some(alert) = risk.alerts.iter().find(|a| a.eq_ignore_ascii_case(wanted)) else {
-                continue;
-            };
-            let reference = format!("{}/{}", reg.component, risk.id);
-            let Some((path, anchor)) = risk.runbook_parts().and_then(|(file, anchor)| {
-                Some((crate::core::links::normalize("", file)?, anchor))
-            }) else {
-                without.get_or_insert(format!(
-                    "the alert {alert} is named by the risk {reference}, which links no runbook"
-                ));
-                continue;
-            };
-            return Some(AlertHit::Section(Hit {
-                path,
-                anchor: anchor.unwrap_or_default().to_owned(),
-                heading: risk.title.clone(),
-                score: 0.0,
-                why: format!("the alert {alert} of the risk {reference}"),
-            }));
+    for alert in &index.alerts {
+        if !index
+            .text(alert.name)
+            .as_bytes()
+            .eq_ignore_ascii_case(wanted)
+        {
+            continue;
         }
+        let (name, reference) = (index.text(alert.name), index.text(alert.reference));
+        if !alert.linked {
+            without.get_or_insert(format!(
+                "the alert {name} is named by the risk {reference}, which links no runbook"
+            ));
+            continue;
+        }
+        return Some(AlertHit::Section(Hit {
+            path: index.text(alert.path),
+            anchor: index.text(alert.anchor),
+            heading: index.text(alert.title),
+            score: 0.0,
+            why: format!("the alert {name} of the risk {reference}"),
+        }));
     }
     without.map(AlertHit::NoRunbook)
 }
 
-/// Ranks every section of `runbooks` for `query`; `register` is `register_words`'s map.
-pub fn rank(
-    analyzer: &Analyzer,
-    runbooks: &[(String, String)],
-    register: &RegisterWords,
-    query: &str,
-) -> Ranked {
-    let terms = analyzer.terms(query);
+/// An alert named exactly by a query: the section its risk links to, or the risk that names it
+/// and has no runbook.
+enum AlertHit {
+    Section(Hit),
+    NoRunbook(String),
+}
+
+/// How many stems a word being typed stands for, at most.
+const PREFIX_STEMS: usize = 20;
+
+/// Ranks every section of `index` for `query`. `typing`: the query's last word is still being
+/// typed (the finder), so it also matches every stem it begins.
+pub fn rank(analyzer: &Analyzer, index: &Index, query: &str, typing: bool, limit: usize) -> Ranked {
+    let mut terms = analyzer.terms(query);
+    if typing
+        && !query.ends_with(char::is_whitespace)
+        && let Some(last) = words(query).pop()
+    {
+        let stem = analyzer.stem(&last);
+        if let Some(term) = terms.iter_mut().find(|t| t.stems[0].0 == stem) {
+            term.prefix = true;
+        } else {
+            terms.push(Term {
+                word: last.clone(),
+                stems: vec![(stem, 1.0)],
+                prefix: true,
+            });
+        }
+        for term in terms.iter_mut().filter(|t| t.prefix) {
+            for s in index.stems_starting(&last, PREFIX_STEMS) {
+                if !term.stems.iter().any(|(have, _)| *have == s) {
+                    term.stems.push((s, 1.0));
+                }
+            }
+        }
+    }
+    compounds(analyzer, index, query, &mut terms);
     if terms.is_empty() {
         return Ranked {
             empty: true,
             ..Ranked::default()
         };
     }
-    let counter = Counter::new(analyzer, &terms);
-    let sections: Vec<Section> = crate::parallel::map(runbooks, |(path, text)| {
-        sections_of(path, text, &counter, register)
-    })
-    .into_iter()
-    .flatten()
-    .collect();
-    score_sections(&terms, &counter, &sections)
+    score_sections(index, &terms, limit)
 }
 
-/// One runbook's sections, counted: each heading to the next heading of any level.
-fn sections_of(
-    path: &str,
-    text: &str,
-    counter: &Counter<'_>,
-    register: &RegisterWords,
-) -> Vec<Section> {
-    let headings = crate::runbook::headings_of(path, text);
-    let about_text = format!("{} {}", crate::runbook::title_of(path, &headings), path);
-    let lines = crate::finding::LineIndex::new(text);
-    let mut parents: Vec<(u8, &str)> = Vec::new();
-    let mut out = Vec::with_capacity(headings.len());
-    for (i, heading) in headings.iter().enumerate() {
-        parents.retain(|(level, _)| *level < heading.level);
-        parents.push((heading.level, &heading.text));
-        // The heading's own words weigh as a heading; its parents' as the runbook's title.
-        let parent_words: Vec<&str> = parents[..parents.len() - 1]
-            .iter()
-            .map(|(_, t)| *t)
-            .collect();
-        let about = counter.count(&format!("{about_text} {}", parent_words.join(" ")));
-        let start = lines.line_start(heading.line + 1).min(text.len());
-        let end = headings
-            .get(i + 1)
-            .map_or(text.len(), |h| lines.line_start(h.line))
-            .max(start);
-        let body = text.get(start..end).unwrap_or_default();
-        let key = format!("{}#{}", path, heading.anchor);
-        // The runbook's top also takes the risks that link to the runbook without an anchor.
-        let linked: Vec<&(String, String)> = register
-            .0
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .chain(
-                register
-                    .0
-                    .get(path)
-                    .into_iter()
-                    .flatten()
-                    .filter(|_| i == 0),
-            )
-            .collect();
-        let register_text: String = linked
-            .iter()
-            .map(|(_, t)| t.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        out.push(Section {
-            path: path.to_owned(),
-            anchor: heading.anchor.clone(),
-            heading: heading.text.clone(),
-            fields: [
-                about,
-                counter.count(&heading.text),
-                counter.count(body),
-                counter.count(&register_text),
-            ],
-            risks: linked.iter().map(|(r, _)| r.clone()).collect(),
-            is_top: i == 0,
-        });
+/// Two words the runbooks write as one ("fail over" → failover, "log in" → login, "roll back" →
+/// rollback): the joined word, when a runbook holds it, is matched by each of the two.
+fn compounds(analyzer: &Analyzer, index: &Index, query: &str, terms: &mut [Term]) {
+    let raw = words(query);
+    for pair in raw.windows(2) {
+        let joined = [
+            analyzer.stem(&format!("{}{}", pair[0], pair[1])),
+            analyzer.stem(&format!("{}{}", analyzer.stem(&pair[0]), pair[1])),
+        ];
+        for stem in joined.iter().filter(|s| index.has(s)) {
+            for term in terms.iter_mut().filter(|t| pair.contains(&t.word)) {
+                if !term.stems.iter().any(|(have, _)| have == stem) {
+                    term.stems.push((stem.clone(), 1.0));
+                }
+            }
+        }
+    }
+}
+
+/// A section the query matched: its score, whether it holds the rarest word, which terms it
+/// holds, and whether through the register.
+struct Scored {
+    score: f64,
+    rarest: bool,
+    section: u32,
+    matched: Vec<usize>,
+    via: bool,
+}
+
+/// Each term's weight in each section holding it (its best-matching stem, synonyms lower), and
+/// whether it was found through the register.
+fn term_weights(index: &Index, term: &Term) -> HashMap<u32, (f64, bool)> {
+    let weights = [W_ABOUT, W_HEADING, W_BODY, W_REGISTER];
+    let mut out: HashMap<u32, (f64, bool)> = HashMap::new();
+    for (stem, w) in &term.stems {
+        for (section, counts) in index.postings(stem) {
+            let meta = &index.sections[section as usize];
+            let mut sum = 0.0;
+            let mut via = false;
+            for f in 0..FIELDS {
+                let c = f64::from(counts[f]);
+                if c > 0.0 {
+                    let len = f64::from(meta.lens[f]);
+                    sum += weights[f] * c / (1.0 - B + B * len / index.average[f]);
+                    via |= f == FIELDS - 1;
+                }
+            }
+            let entry = out.entry(section).or_insert((0.0, false));
+            entry.0 = entry.0.max(w * sum);
+            entry.1 |= via;
+        }
     }
     out
 }
 
-/// BM25F over the sections, then the decision.
-#[allow(clippy::cast_precision_loss)] // counts of words and sections, far below 2^52
-fn score_sections(terms: &[Term], counter: &Counter<'_>, sections: &[Section]) -> Ranked {
-    let n = sections.len().max(1) as f64;
-    let weights = [W_ABOUT, W_HEADING, W_BODY, W_REGISTER];
-    let mut average = [0.0f64; 4];
-    for s in sections {
-        for (f, (len, _)) in s.fields.iter().enumerate() {
-            average[f] += *len as f64;
-        }
-    }
-    for a in &mut average {
-        *a = (*a / n).max(1.0);
-    }
-    let index = |stem: &str| counter.wanted.binary_search(&stem).ok();
-    // A term's weighted count in one section (its best-matching stem, synonyms lower) and in
-    // which field it was found through the register.
-    let term_tf = |t: &Term, s: &Section| -> (f64, bool) {
-        let mut tf = 0.0f64;
-        let mut via_register = false;
-        for (stem, w) in &t.stems {
-            let Some(i) = index(stem) else { continue };
-            let mut sum = 0.0;
-            for (f, (len, counts)) in s.fields.iter().enumerate() {
-                let c = f64::from(counts[i]);
-                if c > 0.0 {
-                    sum += weights[f] * c / (1.0 - B + B * *len as f64 / average[f]);
-                    if f == 3 {
-                        via_register = true;
-                    }
-                }
-            }
-            if w * sum > tf {
-                tf = w * sum;
-            }
-        }
-        (tf, via_register)
-    };
-    // Each term's weight in each section, worked out once: for the document frequencies, then
-    // for the scores.
-    let tfs: Vec<Vec<(f64, bool)>> = sections
-        .iter()
-        .map(|s| terms.iter().map(|t| term_tf(t, s)).collect())
-        .collect();
-    let df: Vec<f64> = (0..terms.len())
-        .map(|i| tfs.iter().filter(|tf| tf[i].0 > 0.0).count() as f64)
-        .collect();
+/// BM25F over the sections holding any term, then the decision.
+#[allow(clippy::cast_precision_loss)] // counts of sections, far below 2^52
+fn score_sections(index: &Index, terms: &[Term], limit: usize) -> Ranked {
+    let n = index.sections.len().max(1) as f64;
+    let tfs: Vec<HashMap<u32, (f64, bool)>> =
+        terms.iter().map(|t| term_weights(index, t)).collect();
+    let df: Vec<f64> = tfs.iter().map(|m| m.len() as f64).collect();
     let idf: Vec<f64> = df
         .iter()
         .map(|d| (1.0 + (n - d + 0.5) / (d + 0.5)).ln())
@@ -423,35 +319,55 @@ fn score_sections(terms: &[Term], counter: &Counter<'_>, sections: &[Section]) -
     let rarest = (0..terms.len())
         .filter(|&i| df[i] > 0.0)
         .max_by(|&a, &b| idf[a].total_cmp(&idf[b]));
-    let mut hits: Vec<(f64, bool, &Section, Vec<&str>, bool)> = sections
-        .iter()
-        .zip(&tfs)
-        .filter_map(|(s, section_tfs)| {
-            let mut score = 0.0;
-            let mut matched = Vec::new();
-            let mut via = false;
-            let mut has_rarest = false;
-            for (i, (t, &(tf, reg))) in terms.iter().zip(section_tfs).enumerate() {
-                if tf > 0.0 {
-                    score += idf[i] * tf * (K1 + 1.0) / (K1 + tf);
-                    matched.push(t.word.as_str());
-                    via |= reg;
-                    has_rarest |= Some(i) == rarest;
-                }
+    let mut scored: HashMap<u32, Scored> = HashMap::new();
+    for (i, tf) in tfs.iter().enumerate() {
+        for (&section, &(tf, via)) in tf {
+            if tf <= 0.0 {
+                continue;
             }
-            (score > 0.0).then_some((score, has_rarest, s, matched, via))
-        })
-        .collect();
-    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.path.cmp(&b.2.path)));
-    let to_hit = |(score, _, s, matched, via): &(f64, bool, &Section, Vec<&str>, bool)| Hit {
-        path: s.path.clone(),
-        anchor: s.anchor.clone(),
-        heading: s.heading.clone(),
-        score: (score * 100.0).round() / 100.0,
-        why: why(matched, *via, &s.risks, terms.len()),
+            let s = scored.entry(section).or_insert(Scored {
+                score: 0.0,
+                rarest: false,
+                section,
+                matched: Vec::new(),
+                via: false,
+            });
+            s.score += idf[i] * tf * (K1 + 1.0) / (K1 + tf);
+            s.matched.push(i);
+            s.via |= via;
+            s.rarest |= Some(i) == rarest;
+        }
+    }
+    let mut hits: Vec<Scored> = scored.into_values().collect();
+    for h in &mut hits {
+        h.matched.sort_unstable();
+        // A section holding more of the query's words beats one holding fewer more often.
+        h.score *= h.matched.len() as f64 / terms.len() as f64;
+    }
+    let path_of = |h: &Scored| index.path_of(&index.sections[h.section as usize]).at;
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| path_of(a).cmp(&path_of(b)))
+            .then_with(|| a.section.cmp(&b.section))
+    });
+    let to_hit = |h: &Scored, section: u32| {
+        let meta = &index.sections[section as usize];
+        let matched: Vec<&str> = h.matched.iter().map(|&i| terms[i].word.as_str()).collect();
+        Hit {
+            path: index.text(index.path_of(meta)),
+            anchor: index.text(meta.anchor),
+            heading: index.text(meta.heading),
+            score: (h.score * 100.0).round() / 100.0,
+            why: why(&matched, h.via, &index.text(meta.risk), terms.len()),
+        }
     };
-    let opened = decide(&hits, terms.len(), unknown.len()).map(|i| to_hit(&hits[i]));
-    let candidates = hits.iter().take(CANDIDATES).map(to_hit).collect();
+    let opened = decide(index, &hits, terms.len(), unknown.len()).map(|(i, s)| to_hit(&hits[i], s));
+    let candidates = hits
+        .iter()
+        .take(limit)
+        .map(|h| to_hit(h, h.section))
+        .collect();
     Ranked {
         opened,
         candidates,
@@ -460,65 +376,117 @@ fn score_sections(terms: &[Term], counter: &Counter<'_>, sections: &[Section]) -
     }
 }
 
-/// Which hit to open, if one is clearly the answer. First the runbook: its best section must
-/// lead every other runbook's by `CLEAR_LEAD`, and its sections hold at least half of the
-/// query's words and either the rarest word found or three quarters of them. Then the place in it: that section when it leads the runbook's others by
-/// `SECTION_LEAD`, else the runbook's top (the right runbook, at its start).
-fn decide(
-    hits: &[(f64, bool, &Section, Vec<&str>, bool)],
-    terms: usize,
-    unknown: usize,
-) -> Option<usize> {
+/// Which hit to open, if one is clearly the answer, and the section to land on. First the
+/// runbook: its best section must lead every other runbook's by `CLEAR_LEAD`, and its sections
+/// hold at least half of the query's words and either the rarest word found or three quarters
+/// of them. Then the place in it: that section when it leads the runbook's others by
+/// `SECTION_LEAD` and holds the rarest word, else the runbook's top (the right runbook, at its
+/// start).
+fn decide(index: &Index, hits: &[Scored], terms: usize, unknown: usize) -> Option<(usize, u32)> {
     let best = hits.first()?;
-    let runbook: Vec<&(f64, bool, &Section, Vec<&str>, bool)> =
-        hits.iter().filter(|h| h.2.path == best.2.path).collect();
-    // The runbook as a whole holds the rarest word and at least half of the query's words.
-    let mut words: Vec<&str> = runbook.iter().flat_map(|h| h.3.iter().copied()).collect();
+    let runbook_of = |h: &Scored| index.sections[h.section as usize].path;
+    let path = runbook_of(best);
+    let runbook: Vec<&Scored> = hits.iter().filter(|h| runbook_of(h) == path).collect();
+    let mut words: Vec<usize> = runbook
+        .iter()
+        .flat_map(|h| h.matched.iter().copied())
+        .collect();
     words.sort_unstable();
     words.dedup();
-    // Three quarters of the words will do instead of the rarest; a word no runbook holds
-    // (the query may be about something the runbooks do not cover) asks for the three quarters.
+    // Three quarters of the words will do instead of the rarest. A word no runbook holds (the
+    // query may be about something the runbooks do not cover) asks for the three quarters, or
+    // for two thirds with the rarest and a lead of `UNSURE_LEAD`.
     let most = words.len() * 4 >= terms * 3;
-    let rarest = runbook.iter().any(|h| h.1);
-    if words.len() * 2 < terms || !(most || (rarest && unknown == 0)) {
-        return None;
-    }
+    let rarest = runbook.iter().any(|h| h.rarest);
     let other_runbook = hits
         .iter()
-        .find(|h| h.2.path != best.2.path)
-        .map_or(0.0, |h| h.0);
-    if best.0 < CLEAR_LEAD * other_runbook {
+        .find(|h| runbook_of(h) != path)
+        .map_or(0.0, |h| h.score);
+    let lead = if other_runbook > 0.0 {
+        best.score / other_runbook
+    } else {
+        f64::INFINITY
+    };
+    let unsure = unknown > 0 && rarest && words.len() * 3 >= terms * 2 && lead >= UNSURE_LEAD;
+    if words.len() * 2 < terms || !(most || (rarest && unknown == 0) || unsure) || lead < CLEAR_LEAD
+    {
         return None;
     }
     match runbook.get(1) {
         // Sections of one runbook tied, or the best without the rarest word: the runbook's top.
-        Some(next) if best.0 < SECTION_LEAD * next.0 || !best.1 => hits
-            .iter()
-            .position(|h| h.2.path == best.2.path && h.2.is_top)
-            .or(Some(0)),
-        _ => Some(0),
+        Some(next) if best.score < SECTION_LEAD * next.score || !best.rarest => {
+            let top = index
+                .sections
+                .iter()
+                .position(|s| s.path == path && s.top)
+                .and_then(|i| u32::try_from(i).ok())
+                .unwrap_or(best.section);
+            Some((0, top))
+        }
+        _ => Some((0, best.section)),
     }
 }
 
 /// "words: redis, evicted; via the risk cache/eviction-storm".
-fn why(matched: &[&str], via_register: bool, risks: &[String], terms: usize) -> String {
+fn why(matched: &[&str], via_register: bool, risk: &str, terms: usize) -> String {
     let mut out = format!("{} of {terms} words: {}", matched.len(), matched.join(", "));
-    if via_register && let Some(risk) = risks.first() {
+    if via_register && !risk.is_empty() {
         out.push_str(&format!("; via the risk {risk}"));
     }
     out
 }
 
-/// Searches the workspace at `root`: an alert named exactly opens its risk's section; else the
-/// runbooks are ranked, with the register's words and `faultline.toml`'s synonyms.
+/// Searches the workspace at `root` with the index kept in the user's cache directory: a
+/// runbook named by its path opens there, an alert named exactly opens its risk's section; else
+/// the sections are ranked, with the register's words and `faultline.toml`'s synonyms.
 pub fn find(root: &std::path::Path, query: &str) -> anyhow::Result<Ranked> {
-    let ws = crate::store::Workspace::load_registers(root)?;
-    let registers: Vec<&Register> = ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
-        .collect();
-    match by_alert(registers.iter().copied(), query) {
+    let cache = index::default_file(root);
+    find_with(
+        root,
+        query,
+        &Options {
+            cache: cache.as_deref(),
+            ..Options::default()
+        },
+    )
+}
+
+/// How a search runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// The index's cache file (`None`: built afresh).
+    pub cache: Option<&'a std::path::Path>,
+    /// Stub runbooks not yet on disk, searched as well.
+    pub drafts: &'a [(String, String)],
+    /// The query's last word is still being typed: it matches as a prefix (the finder).
+    pub typing: bool,
+    /// How many candidates to list.
+    pub limit: usize,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            cache: None,
+            drafts: &[],
+            typing: false,
+            limit: CANDIDATES,
+        }
+    }
+}
+
+/// `find` with `options`.
+pub fn find_with(root: &std::path::Path, query: &str, options: &Options) -> anyhow::Result<Ranked> {
+    let analyzer = Analyzer::new(&crate::monitoring::config::search(root).synonyms);
+    let index = index::open(&analyzer.stemmer, root, options.cache, options.drafts)?;
+    if let Some(hit) = by_path(&index, query) {
+        return Ok(Ranked {
+            opened: Some(hit.clone()),
+            candidates: vec![hit],
+            ..Ranked::default()
+        });
+    }
+    match by_alert(&index, query) {
         Some(AlertHit::Section(hit)) => {
             return Ok(Ranked {
                 opened: Some(hit.clone()),
@@ -534,31 +502,11 @@ pub fn find(root: &std::path::Path, query: &str) -> anyhow::Result<Ranked> {
         }
         None => {}
     }
-    let texts = crate::store::runbook_texts(root);
-    // A runbook named by its path (`runbooks/db.md#promote`), as the candidates are listed.
-    let (file, anchor) = query.trim().split_once('#').unwrap_or((query.trim(), ""));
-    if let Some((path, text)) = texts.iter().find(|(p, _)| p == file) {
-        let headings = crate::runbook::headings_of(path, text);
-        let heading = headings
-            .iter()
-            .find(|h| h.anchor == anchor)
-            .or(headings.first());
-        let hit = Hit {
-            path: path.clone(),
-            anchor: heading.map(|h| h.anchor.clone()).unwrap_or_default(),
-            heading: heading.map(|h| h.text.clone()).unwrap_or_default(),
-            score: 0.0,
-            why: "named by its path".into(),
-        };
-        return Ok(Ranked {
-            opened: Some(hit.clone()),
-            candidates: vec![hit],
-            ..Ranked::default()
-        });
-    }
-    let analyzer = Analyzer::new(&crate::monitoring::config::search(root).synonyms);
-    let register = register_words(registers.iter().copied());
-    let ranked = rank(&analyzer, &texts, &register, query);
-    std::mem::forget(ws);
-    Ok(ranked)
+    Ok(rank(
+        &analyzer,
+        &index,
+        query,
+        options.typing,
+        options.limit,
+    ))
 }

@@ -69,6 +69,8 @@ pub struct App {
     /// Where the event being typed into a timeline is kept (also when the register is
     /// read-only, as it is during an incident).
     pub draft_journal: Option<Journal>,
+    /// Where the runbook search keeps its index between searches and runs (`None`: rebuilt).
+    pub search_cache: Option<PathBuf>,
     pub effects: VecDeque<Effect>,
     pub search: SearchIndex,
     /// Runbooks are still being indexed and the workspace checked, in the background.
@@ -131,6 +133,7 @@ impl App {
             baseline: HashMap::new(),
             journal: None,
             draft_journal: None,
+            search_cache: None,
             effects: VecDeque::new(),
             search: SearchIndex::default(),
             checking: true,

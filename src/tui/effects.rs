@@ -123,7 +123,7 @@ pub enum Outcome {
         read: Result<(String, Option<String>), String>,
         show: Show,
     },
-    TextHits(TextHits),
+    TextHits(Result<crate::rank::Ranked, String>),
     /// An event appended (the file's new size), or why not.
     EventAppended {
         path: PathBuf,
@@ -146,13 +146,6 @@ pub enum Outcome {
         path: PathBuf,
         draft: Draft,
     },
-}
-
-/// The finder's full-text search: every section holding every word, or the closest.
-#[derive(Debug)]
-pub enum TextHits {
-    All(Vec<crate::runbook_find::Candidate>),
-    Closest(crate::runbook_find::Found),
 }
 
 /// What a save did, file by file.
@@ -189,10 +182,12 @@ pub struct Io<'a> {
     pub journal: Option<&'a Journal>,
     /// Where the event being typed into a timeline is kept.
     pub draft_journal: Option<&'a Journal>,
+    /// The runbook search's index cache (`None`: built for each search).
+    pub search_cache: Option<&'a Path>,
 }
 
-/// Sections the finder's full-text search lists at most.
-const TEXT_HITS: usize = 200;
+/// Sections the finder's ranked runbook search lists at most.
+const TEXT_HITS: usize = 50;
 
 /// Performs one effect.
 pub fn perform(io: Io<'_>, effect: Effect) -> Outcome {
@@ -256,14 +251,15 @@ pub fn perform(io: Io<'_>, effect: Effect) -> Outcome {
             show,
         },
         Effect::SearchText { query, drafts } => {
-            let mut texts = store::runbook_texts(io.root);
-            texts.extend(drafts);
-            let all = crate::runbook_find::find_all(&texts, &query, TEXT_HITS);
-            Outcome::TextHits(if all.is_empty() {
-                TextHits::Closest(crate::runbook_find::find(&texts, &query))
-            } else {
-                TextHits::All(all)
-            })
+            let options = crate::rank::Options {
+                cache: io.search_cache,
+                drafts: &drafts,
+                typing: true,
+                limit: TEXT_HITS,
+            };
+            Outcome::TextHits(
+                crate::rank::find_with(io.root, &query, &options).map_err(|err| format!("{err:#}")),
+            )
         }
         Effect::AppendEvent { path, event } => append_event(io.root, path, event),
         Effect::ReloadTimeline { path, bytes } => reload_timeline(io.root, path, bytes),

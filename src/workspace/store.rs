@@ -323,7 +323,7 @@ fn name_finding(root: &Path, path: &Path) -> Finding {
 
 /// Every register file's path (`registers/*.json`), sorted; and a finding for each whose name
 /// is not UTF-8, which is left out.
-fn register_paths(root: &Path) -> Result<(Vec<PathBuf>, Vec<Finding>)> {
+pub fn register_paths(root: &Path) -> Result<(Vec<PathBuf>, Vec<Finding>)> {
     let registers_dir = root.join(REGISTERS_DIR);
     let mut paths = Vec::new();
     let mut findings = Vec::new();
@@ -368,9 +368,15 @@ pub fn parse_registers(root: &Path) -> Result<Vec<(String, Result<Register, Find
 
 /// Every runbook's path (`runbooks/**/*.md`), sorted.
 pub fn runbook_paths(root: &Path) -> Vec<PathBuf> {
+    let mut paths = runbook_files(root);
+    paths.sort_by(|a, b| path_order(a, b));
+    paths
+}
+
+/// Every runbook's path (`runbooks/**/*.md`), in the order the directories list them.
+pub fn runbook_files(root: &Path) -> Vec<PathBuf> {
     let mut paths = Vec::new();
     collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
-    paths.sort_by(|a, b| path_order(a, b));
     paths
 }
 

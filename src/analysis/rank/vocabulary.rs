@@ -48,6 +48,7 @@ pub(super) const SYNONYMS: &[&[&str]] = &[
         "offline",
     ],
     &["slow", "latency", "p99", "p95", "lag", "sluggish"],
+    &["timeout", "timing", "timed", "hang", "hung", "unresponsive"],
     &["oom", "memory", "ram"],
     &["429", "throttle", "throttling", "rate limit", "limit"],
     &[

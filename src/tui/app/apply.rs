@@ -4,7 +4,7 @@
 
 use super::timeline::TimelineState;
 use super::{App, ConflictDetails, Overlay, View};
-use crate::effects::{self, Effect, Io, Outcome, Save, SaveFile, Show, Start, TextHits};
+use crate::effects::{self, Effect, Io, Outcome, Save, SaveFile, Show, Start};
 use crate::model::timeline::{EventKind, TimelineKind};
 use crate::sanitize::QuotedPath;
 use crate::store::{ComponentFile, DiskStamp};
@@ -18,6 +18,7 @@ impl App {
                 root: &self.ws.root,
                 journal: self.journal.as_ref(),
                 draft_journal: self.draft_journal.as_ref(),
+                search_cache: self.search_cache.as_deref(),
             };
             let outcome = effects::perform(io, effect);
             self.apply(outcome);
@@ -38,8 +39,8 @@ impl App {
             }
             Outcome::DiskChanged(changed) => self.disk_changed(changed),
             Outcome::RunbookRead { path, read, show } => self.runbook_read(&path, read, show),
-            Outcome::TextHits(TextHits::All(hits)) => self.show_all_text_hits(hits),
-            Outcome::TextHits(TextHits::Closest(found)) => self.show_text_hits(found),
+            Outcome::TextHits(Ok(ranked)) => self.show_text_hits(ranked),
+            Outcome::TextHits(Err(message)) => self.status = Some(message),
             Outcome::EventAppended {
                 path,
                 event,

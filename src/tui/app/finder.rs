@@ -15,9 +15,9 @@ pub struct FinderState {
     pub searcher: crate::search::Searcher,
     /// No match holds every word of the query: the list is a set of guesses, and says so.
     pub weak: bool,
-    /// Sections of runbook text found for the query by `Tab` (`None`: not searched since the
-    /// query last changed). Shown first.
-    pub text_hits: Option<Vec<crate::runbook_find::Candidate>>,
+    /// Runbook sections ranked for the query by `Tab`, as `faultline runbook` ranks them
+    /// (`None`: not searched since the query last changed). Shown first.
+    pub text_hits: Option<Vec<crate::rank::Hit>>,
 }
 
 impl FinderState {
@@ -57,7 +57,7 @@ impl App {
             .split_whitespace()
             .filter(|w| !w.starts_with('!'))
             .collect();
-        let words = crate::runbook_find::words(&wanted.join(" "));
+        let words = crate::rank::words(&wanted.join(" "));
         finder.weak = !words.is_empty()
             && !matches.items.iter().take(FULL_MATCH_WINDOW).any(|&i| {
                 let text = self.search.items[i as usize].text.to_lowercase();
@@ -94,7 +94,7 @@ impl App {
                 let target = match hits.get(finder.selected) {
                     Some(hit) => Some(Target::Runbook {
                         path: hit.path.clone(),
-                        anchor: hit.anchor.clone(),
+                        anchor: (!hit.anchor.is_empty()).then(|| hit.anchor.clone()),
                     }),
                     None => finder
                         .matches
@@ -124,38 +124,34 @@ impl App {
         }
     }
 
-    /// The full-text search found sections holding every word: all of them, best first.
-    pub fn show_all_text_hits(&mut self, hits: Vec<crate::runbook_find::Candidate>) {
+    /// The ranked runbook search came back: its sections lead the list, the one that clearly
+    /// answers (if any) first.
+    pub fn show_text_hits(&mut self, ranked: crate::rank::Ranked) {
         let Some(Overlay::Finder(finder)) = self.overlay.as_mut() else {
             return;
         };
-        let n = hits.len();
-        finder.text_hits = Some(hits);
-        finder.selected = 0;
-        self.say(format!(
-            "in the text: {} holding every word, best first",
-            crate::finding::plural(n, "section")
-        ));
-    }
-
-    /// The full-text search of the runbooks came back: its sections lead the list.
-    pub fn show_text_hits(&mut self, found: crate::runbook_find::Found) {
-        let Some(Overlay::Finder(finder)) = self.overlay.as_mut() else {
-            return;
-        };
-        let (hits, message) = match found {
-            crate::runbook_find::Found::Match(hit) => (
-                vec![hit],
-                "in the text: the section that holds every word".to_owned(),
-            ),
-            crate::runbook_find::Found::Weak { closest, .. } if closest.is_empty() => (
-                Vec::new(),
-                "no runbook text shares a word with the query".to_owned(),
-            ),
-            crate::runbook_find::Found::Weak { closest, .. } => (
-                closest,
-                "no section holds every word: the closest first".to_owned(),
-            ),
+        let mut hits = ranked.candidates;
+        let message = if let Some(opened) = ranked.opened {
+            hits.retain(|h| !(h.path == opened.path && h.anchor == opened.anchor));
+            let message = format!(
+                "in the runbooks: {} answers it ({}); Enter opens it",
+                opened.heading, opened.why
+            );
+            hits.insert(0, opened);
+            message
+        } else if let Some(note) = ranked.note {
+            note
+        } else if ranked.empty {
+            "only common words: type what you see".to_owned()
+        } else if hits.is_empty() {
+            "no runbook (nor any risk linking to one) holds any of these words".to_owned()
+        } else if !ranked.unknown.is_empty() {
+            format!(
+                "no section clearly answers; no runbook holds {}: the closest first",
+                ranked.unknown.join(", ")
+            )
+        } else {
+            "no section clearly answers: the closest first".to_owned()
         };
         finder.text_hits = Some(hits);
         finder.selected = 0;

@@ -61,11 +61,12 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
     } else {
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     };
-    let text_line = |hit: &crate::runbook_find::Candidate| {
+    let text_line = |hit: &crate::rank::Hit| {
+        let label = format!("{} — {}  · {}", hit.heading, hit.path, hit.why);
         Line::from(vec![
             Span::styled("text ", app.theme.dim()),
             Span::raw(crate::list::truncate(
-                &sanitize(&hit.label),
+                &sanitize(&label),
                 width.saturating_sub(5),
             )),
         ])
