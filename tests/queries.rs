@@ -486,3 +486,55 @@ fn the_word_being_typed_matches_as_a_prefix() {
     let ranked = faultline::rank::find_with(dir.path(), "multi", &Options::default()).unwrap();
     assert!(ranked.candidates.is_empty(), "{ranked:?}");
 }
+
+/// An alert no risk names opens the section its own `runbook_url` points to (relative to the
+/// rules file, or from the workspace's root); a risk that names the alert but links no runbook
+/// gives way to the alert's `runbook_url`; an alert with neither opens nothing.
+#[test]
+fn an_alerts_runbook_url_opens_its_section() {
+    let dir = tempfile::tempdir().unwrap();
+    second_workspace(dir.path());
+    std::fs::create_dir_all(dir.path().join("monitoring/prometheus")).unwrap();
+    std::fs::write(
+        dir.path().join("monitoring/prometheus/maps.rules.yml"),
+        "groups:\n  - name: maps\n    rules:\n      - alert: MapsTileErrors\n        expr: rate(tile_errors[5m]) > 1\n        annotations:\n          runbook_url: ../../runbooks/maps.md#tiles-fail-to-load\n      - alert: MapsRoutingDetours\n        expr: detours > 1\n        annotations:\n          runbook_url: runbooks/maps.md#routing-returns-detours\n      - alert: MapsNoRunbook\n        expr: up == 0\n",
+    )
+    .unwrap();
+    let register = dir.path().join("registers/dispatch.json");
+    let text = std::fs::read_to_string(&register).unwrap().replace(
+        r#""status": "open"
+    }"#,
+        r#""status": "open"
+    },
+    {
+      "id": "detours",
+      "title": "Routes take detours",
+      "likelihood": "low",
+      "impact": "low",
+      "alerts": ["MapsRoutingDetours"],
+      "status": "open"
+    }"#,
+    );
+    std::fs::write(&register, text).unwrap();
+    let open = |q: &str| {
+        faultline::rank::find_with(dir.path(), q, &Options::default())
+            .unwrap()
+            .opened
+            .map(|h| (h.path, h.anchor, h.why))
+    };
+    let (path, anchor, why) = open("mapstileerrors").unwrap();
+    assert_eq!(
+        (path.as_str(), anchor.as_str()),
+        ("runbooks/maps.md", "tiles-fail-to-load")
+    );
+    assert!(
+        why.contains("runbook_url of the alert MapsTileErrors"),
+        "{why}"
+    );
+    let (path, anchor, _) = open("MapsRoutingDetours").unwrap();
+    assert_eq!(
+        (path.as_str(), anchor.as_str()),
+        ("runbooks/maps.md", "routing-returns-detours")
+    );
+    assert_eq!(open("MapsNoRunbook"), None);
+}

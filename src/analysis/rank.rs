@@ -197,6 +197,46 @@ fn by_alert(index: &Index, query: &str) -> Option<AlertHit> {
     without.map(AlertHit::NoRunbook)
 }
 
+/// One token (no space) that is not simply a word the runbooks hold: `MapsTileErrors`,
+/// `cloudwatch:orders-dlq`, not `eviction`.
+fn could_be_alert(analyzer: &Analyzer, index: &Index, query: &str) -> bool {
+    let query = query.trim();
+    if query.is_empty() || query.contains(char::is_whitespace) {
+        return false;
+    }
+    match words(query).as_slice() {
+        [word] => !index.has(&analyzer.stem(word)),
+        _ => true,
+    }
+}
+
+/// The alert of the monitoring config named exactly by `query` (case aside, or by its uid) whose
+/// `runbook_url` points into this workspace: that section.
+fn by_runbook_url(root: &std::path::Path, query: &str) -> Option<Hit> {
+    let wanted = query.trim();
+    let inventory = crate::monitoring::Inventory::scan(root);
+    inventory.alerts.iter().find_map(|alert| {
+        let named = alert.name.eq_ignore_ascii_case(wanted)
+            || alert.uid.as_deref().is_some_and(|u| u == wanted);
+        let url = alert.runbook_url.as_deref().filter(|_| named)?;
+        let dir = alert.path.rsplit_once('/').map_or("", |(d, _)| d);
+        let local = inventory.config.local_runbook(dir, url)?;
+        let (file, anchor) = local.split_once('#').unwrap_or((&local, ""));
+        let path = crate::core::links::normalize("", file)?;
+        Some(Hit {
+            heading: alert.name.clone(),
+            why: format!(
+                "the runbook_url of the alert {} ({})",
+                alert.name,
+                alert.location()
+            ),
+            path,
+            anchor: anchor.to_owned(),
+            score: 0.0,
+        })
+    })
+}
+
 /// An alert named exactly by a query: the section its risk links to, or the risk that names it
 /// and has no runbook.
 enum AlertHit {
@@ -486,7 +526,20 @@ pub fn find_with(root: &std::path::Path, query: &str, options: &Options) -> anyh
             ..Ranked::default()
         });
     }
-    match by_alert(&index, query) {
+    let alert = match by_alert(&index, query) {
+        // A risk names the alert but links no runbook: the alert's own `runbook_url` may.
+        Some(AlertHit::NoRunbook(note)) => {
+            Some(by_runbook_url(root, query).map_or(AlertHit::NoRunbook(note), AlertHit::Section))
+        }
+        // No risk names it: an alert of the monitoring config, by its `runbook_url`. Only a
+        // query that could be an alert's name (one token, not a word the runbooks hold) costs
+        // the walk of the monitoring config.
+        None if could_be_alert(&analyzer, &index, query) => {
+            by_runbook_url(root, query).map(AlertHit::Section)
+        }
+        found => found,
+    };
+    match alert {
         Some(AlertHit::Section(hit)) => {
             return Ok(Ranked {
                 opened: Some(hit.clone()),
