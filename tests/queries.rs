@@ -152,9 +152,9 @@ const EXAMPLE: &[(&str, Option<(&str, &str)>)] = &[
     ("kubernetes node not ready", None),
 ];
 
-/// Written after the weights and rules were tuned on the two sets above, and not tuned on:
-/// their figures are the honest estimate.
-const HELD_OUT: &[(&str, Option<(&str, &str)>)] = &[
+/// Written after the weights and rules were tuned on the two sets above, as a held-out set;
+/// measured 6 of 10 so, and then tuned on (the primary/writer synonyms), so no longer held out.
+const THIRD: &[(&str, Option<(&str, &str)>)] = &[
     (
         "site certificate expired yesterday",
         Some((
@@ -204,6 +204,48 @@ const HELD_OUT: &[(&str, Option<(&str, &str)>)] = &[
     ("s3 bucket public", None),
     ("vpn not connecting", None),
     ("elasticsearch cluster red", None),
+];
+
+/// Written once the rules and vocabulary were final and not tuned on: the honest estimate.
+const HELD_OUT: &[(&str, Option<(&str, &str)>)] = &[
+    (
+        "redis keys disappearing",
+        Some(("cache/redis-eviction-storm.md", "")),
+    ),
+    (
+        "tls handshake failing",
+        Some(("certificates/renew-certificate.md", "")),
+    ),
+    (
+        "aurora writer down",
+        Some(("database/aurora-failover.md", "")),
+    ),
+    (
+        "point in time recovery",
+        Some(("database/restore-from-backup.md", "")),
+    ),
+    ("undo last release", Some(("deploy/rollback.md", ""))),
+    (
+        "nxdomain for api",
+        Some(("dns/dns-misconfiguration.md", "")),
+    ),
+    ("okta outage", Some(("identity/idp-outage.md", ""))),
+    (
+        "messages in dead letter queue",
+        Some(("queue/dlq-redrive.md", "")),
+    ),
+    (
+        "aws access key exposed",
+        Some(("security/rotate-leaked-credentials.md", "")),
+    ),
+    (
+        "raise reserved concurrency",
+        Some(("lambda/lambda-throttling.md", "raise-the-limit")),
+    ),
+    ("cdn purge cache", None),
+    ("kafka consumer lag", None),
+    ("ldap password reset", None),
+    ("gpu driver crash", None),
 ];
 
 /// A second workspace, flat `runbooks/`, other names, and a risk whose detection text is the
@@ -328,10 +370,12 @@ fn symptoms_open_the_right_runbook_and_never_a_wrong_one() {
     let dir = tempfile::tempdir().unwrap();
     second_workspace(dir.path());
     let second = run(dir.path(), SECOND);
+    let third = run(&harness::repo(), THIRD);
     let held_out = run(&harness::repo(), HELD_OUT);
     for (name, t, set) in [
         ("example", example, EXAMPLE),
         ("second", second, SECOND),
+        ("third", third, THIRD),
         ("held out", held_out, HELD_OUT),
     ] {
         let answerable = set.iter().filter(|(_, e)| e.is_some()).count();
@@ -348,9 +392,9 @@ fn symptoms_open_the_right_runbook_and_never_a_wrong_one() {
             t[4], unanswerable,
             "{name}: every query with no answer is refused"
         );
-        // At least four in five answerable queries open the right runbook (half of the held
-        // out ones, which were not tuned on: they measured 6 of 10).
-        if name == "held out" {
+        // At least four in five answerable queries open the right runbook (half of the third
+        // set and the held-out one, which were written after the tuning).
+        if matches!(name, "third" | "held out") {
             assert!((t[0] + t[1]) * 2 >= answerable, "{name}: {t:?}");
         } else {
             assert!((t[0] + t[1]) * 5 >= answerable * 4, "{name}: {t:?}");

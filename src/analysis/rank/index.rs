@@ -303,11 +303,30 @@ impl Stems<'_> {
         counts: &mut HashMap<String, [u16; FIELDS]>,
     ) -> u32 {
         let mut len = 0u32;
+        let mut previous: Option<(usize, &str)> = None;
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             if word.is_empty() {
                 continue;
             }
             len = len.saturating_add(1);
+            // Where the word starts in `text` (a subslice of it).
+            let at = word.as_ptr() as usize - text.as_ptr() as usize;
+            // "SEV-1", "fail-over", "e-mail": also counted as the one word they join into.
+            if let Some((end, before)) = previous.replace((at + word.len(), word))
+                && at == end + 1
+                && text.as_bytes()[end] == b'-'
+                && before.len().min(word.len()) <= 4
+            {
+                self.add(&format!("{before}{word}"), field, counts);
+            }
+            self.add(word, field, counts);
+        }
+        len
+    }
+
+    /// Counts `word`'s stem (none for a stop word) into field `field` of `counts`.
+    fn add(&mut self, word: &str, field: usize, counts: &mut HashMap<String, [u16; FIELDS]>) {
+        {
             let stem = match self.memo.get(word) {
                 Some(stem) => stem.as_deref(),
                 None => {
@@ -328,7 +347,6 @@ impl Stems<'_> {
                 }
             }
         }
-        len
     }
 }
 

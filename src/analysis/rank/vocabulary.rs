@@ -49,6 +49,9 @@ pub(super) const SYNONYMS: &[&[&str]] = &[
     ],
     &["slow", "latency", "p99", "p95", "lag", "sluggish"],
     &["timeout", "timing", "timed", "hang", "hung", "unresponsive"],
+    &["primary", "writer", "master", "leader"],
+    &["replica", "reader", "standby", "secondary", "follower"],
+    &["sev", "severity", "priority"],
     &["oom", "memory", "ram"],
     &["429", "throttle", "throttling", "rate limit", "limit"],
     &[
