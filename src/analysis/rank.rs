@@ -169,14 +169,10 @@ fn by_path(index: &Index, query: &str) -> Option<Hit> {
 /// The alert named exactly by `query` (case aside): the section its risk links to, or the risk
 /// that names it and links no runbook.
 fn by_alert(index: &Index, query: &str) -> Option<AlertHit> {
-    let wanted = query.trim().as_bytes();
+    let wanted = query.trim();
     let mut without = None;
     for alert in &index.alerts {
-        if !index
-            .text(alert.name)
-            .as_bytes()
-            .eq_ignore_ascii_case(wanted)
-        {
+        if !index.same_ignoring_case(alert.name, wanted) {
             continue;
         }
         let (name, reference) = (index.text(alert.name), index.text(alert.reference));

@@ -119,6 +119,11 @@ impl Index {
         a.bytes(&self.bytes) == b.as_bytes()
     }
 
+    /// Whether `a` is `b`, ASCII case aside.
+    pub(super) fn same_ignoring_case(&self, a: Span, b: &str) -> bool {
+        a.bytes(&self.bytes).eq_ignore_ascii_case(b.as_bytes())
+    }
+
     /// Whether any section holds `stem`.
     pub(super) fn has(&self, stem: &str) -> bool {
         self.terms
@@ -562,33 +567,72 @@ fn write_alerts(w: &mut Writer, registers: &[&Register]) {
     w.0.extend_from_slice(&alerts.0);
 }
 
-/// The files an index of `root` is built from (runbooks and registers, by path), with their
-/// sizes and modification times, on all cores.
+/// The files an index of `root` is built from (runbooks and registers, as `runbook_paths` and
+/// `register_paths` list them), by path, with their sizes and modification times. Each is
+/// stat'ed through its directory as the walk meets it (no path looked up from the root).
 pub fn stamps(root: &Path) -> Vec<Stamp> {
-    let mut paths = crate::store::runbook_files(root);
-    paths.extend(crate::store::register_paths(root).map_or_else(|_| Vec::new(), |(p, _)| p));
-    let mut stamps: Vec<Stamp> = crate::parallel::map(&paths, |path| {
-        let meta = std::fs::metadata(path).ok()?;
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
-        Some(Stamp {
-            path: path
-                .strip_prefix(root)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .into_owned(),
-            size: meta.len(),
-            modified,
-        })
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+    let mut stamps = Vec::new();
+    walk_runbooks(root, &root.join(crate::store::RUNBOOKS_DIR), &mut stamps);
+    if let Ok(entries) = std::fs::read_dir(root.join(crate::store::REGISTERS_DIR)) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // A link is followed, as the registers are read.
+            let meta = match entry.file_type() {
+                Ok(kind) if kind.is_symlink() => std::fs::metadata(&path),
+                _ => entry.metadata(),
+            };
+            if let Ok(meta) = meta
+                && meta.is_file()
+                && path.extension().is_some_and(|e| e == "json")
+                && crate::store::has_utf8_name(&path)
+            {
+                stamps.push(stamp(root, &path, &meta));
+            }
+        }
+    }
     stamps.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     stamps
+}
+
+/// Every `*.md` below `dir`, hidden entries and links skipped, as `runbook_paths` walks.
+fn walk_runbooks(root: &Path, dir: &Path, out: &mut Vec<Stamp>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let path = entry.path();
+        if kind.is_dir() {
+            walk_runbooks(root, &path, out);
+        } else if kind.is_file()
+            && path.extension().is_some_and(|e| e == "md")
+            && let Ok(meta) = entry.metadata()
+        {
+            out.push(stamp(root, &path, &meta));
+        }
+    }
+}
+
+fn stamp(root: &Path, path: &Path, meta: &std::fs::Metadata) -> Stamp {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    Stamp {
+        path: path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned(),
+        size: meta.len(),
+        modified,
+    }
 }
 
 /// The cache file for the workspace at `root`, in the user's cache directory.
@@ -680,5 +724,49 @@ mod tests {
             assert_eq!(without_cross_links(plain).len(), plain.len(), "{plain}");
         }
         assert_eq!(without_cross_links("[ü](é.md) ß"), "[  ](é.md) ß");
+    }
+}
+
+#[cfg(test)]
+mod stamp_tests {
+    /// The index stamps exactly the files the search reads: a runbook or register it read and
+    /// did not stamp could change without the index noticing.
+    #[test]
+    fn the_stamped_files_are_the_files_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (path, text) in [
+            ("runbooks/a.md", "# A\n"),
+            ("runbooks/deep/b/c.md", "# C\n"),
+            ("runbooks/.hidden/d.md", "# D\n"),
+            ("runbooks/.e.md", "# E\n"),
+            ("runbooks/notes.txt", "x"),
+            ("registers/one.json", "{}"),
+            ("registers/two.txt", "{}"),
+            ("registers/sub/three.json", "{}"),
+            ("elsewhere/f.md", "# F\n"),
+            ("elsewhere/g.json", "{}"),
+        ] {
+            let file = root.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        std::os::unix::fs::symlink(root.join("elsewhere"), root.join("runbooks/linked")).unwrap();
+        std::os::unix::fs::symlink(root.join("elsewhere/f.md"), root.join("runbooks/f.md"))
+            .unwrap();
+        std::os::unix::fs::symlink(root.join("elsewhere/g.json"), root.join("registers/g.json"))
+            .unwrap();
+        let mut read: Vec<String> = crate::store::runbook_paths(root)
+            .into_iter()
+            .chain(crate::store::register_paths(root).unwrap().0)
+            .map(|p| crate::store::relative(root, &p))
+            .collect();
+        read.sort();
+        let stamped: Vec<String> = super::stamps(root).into_iter().map(|s| s.path).collect();
+        assert_eq!(stamped, read);
+        assert!(
+            stamped.contains(&"registers/g.json".to_owned()),
+            "{stamped:?}"
+        );
     }
 }
