@@ -396,6 +396,8 @@ pub enum CheckFormat {
     Json,
     /// GitHub Actions workflow commands (`::error file=…,line=…::message`)
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning (`github/codeql-action/upload-sarif`)
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -267,6 +267,10 @@ fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result
             crate::sanitize::write_json_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
+        CheckFormat::Sarif => {
+            crate::sanitize::write_json_pretty(&mut *out, &crate::check::sarif::log(&findings))?;
+            writeln!(out)?;
+        }
         CheckFormat::Github => {
             for f in &findings {
                 writeln!(out, "{}", github_annotation(f))?;

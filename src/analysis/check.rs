@@ -14,6 +14,8 @@ use std::path::Path;
 
 mod alerts;
 mod links;
+pub mod rules;
+pub mod sarif;
 pub use links::resolve_link;
 use links::{check_runbook_links, with_hint_budget};
 
