@@ -99,11 +99,13 @@ fn risk() -> impl Strategy<Value = Risk> {
             vec(text(), 0..3),
             vec(rehearsal(), 0..3),
         ),
+        (text(), option::of(date())),
     )
         .prop_map(
             |(
                 (id, title, description, likelihood, impact, detection, mitigation, runbook),
                 (status, tickets, questions, last_rehearsed, estimate, alerts, rehearsals),
+                (accepted_by, accepted_until),
             )| Risk {
                 id,
                 title,
@@ -115,6 +117,8 @@ fn risk() -> impl Strategy<Value = Risk> {
                 mitigation,
                 runbook,
                 status,
+                accepted_by,
+                accepted_until,
                 tickets,
                 questions,
                 last_rehearsed,

@@ -119,7 +119,8 @@ fn a_new_risk_dropped_with_esc_leaves_nothing() {
 fn undo_and_redo_every_edit() {
     let mut app = example();
     let original = app.selected_file().unwrap().register().unwrap().clone();
-    press(&mut app, "tab 1 1 s");
+    // The status becomes accepted: who accepts it is asked, and Esc leaves it.
+    press(&mut app, "tab 1 1 s esc");
     let edited = app.selected_file().unwrap().register().unwrap().clone();
     assert_ne!(edited, original);
     press(&mut app, "u u u");

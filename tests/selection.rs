@@ -208,7 +208,13 @@ proptest! {
                 Op::MoveUp => act(&mut app, Action::MoveUp),
                 Op::MoveDown => act(&mut app, Action::MoveDown),
                 Op::Level(n) => act(&mut app, [Action::Level1, Action::Level2, Action::Level3, Action::Level4, Action::Level5][usize::from(*n - 1)]),
-                Op::Status => act(&mut app, Action::CycleStatus),
+                Op::Status => {
+                    act(&mut app, Action::CycleStatus);
+                    // Accepting asks who and until when: the person leaves it with Esc.
+                    while app.editing.is_some() {
+                        act(&mut app, Action::EditCancel);
+                    }
+                }
                 Op::Delete => {
                     act(&mut app, Action::Delete);
                     act(&mut app, Action::Yes);

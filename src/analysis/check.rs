@@ -19,6 +19,8 @@ pub mod sarif;
 pub use links::resolve_link;
 use links::{check_runbook_links, with_hint_budget};
 
+/// How many days before an acceptance ends `check` warns of it.
+const ACCEPTANCE_NOTICE_DAYS: i32 = 14;
 /// Days after which a high or critical risk's rehearsal is stale.
 pub const STALE_REHEARSAL_DAYS: i32 = 180;
 
@@ -214,6 +216,7 @@ impl FileCheck<'_> {
             }
             self.estimate(i, risk);
             self.policy(reg, i, today);
+            self.acceptance(reg, i, today);
             self.alerts(reg, i);
         }
         self.control_characters(reg);
@@ -355,6 +358,63 @@ impl FileCheck<'_> {
                     format!("users_affected_percent is {v}; a share of users is at most 100"),
                 );
             }
+        }
+    }
+
+    /// An accepted risk says who accepted it and until when; an acceptance past that date is
+    /// an error (decide again), one ending within `ACCEPTANCE_NOTICE_DAYS` a warning.
+    fn acceptance(&mut self, reg: &Register, index: usize, today: Date) {
+        let risk = &reg.risks[index];
+        if risk.status != crate::model::Status::Accepted {
+            return;
+        }
+        let name = RiskName(&reg.component, &risk.id);
+        let missing: Vec<&str> = [
+            ("accepted_by", risk.accepted_by.trim().is_empty()),
+            ("accepted_until", risk.accepted_until.is_none()),
+        ]
+        .iter()
+        .filter(|(_, missing)| *missing)
+        .map(|(key, _)| *key)
+        .collect();
+        if !missing.is_empty() {
+            self.error(
+                &format!("risks/{index}/status"),
+                "acceptance-incomplete",
+                format!(
+                    "`{name}` is accepted without {}: say who accepts it and until when",
+                    missing.join(" and ")
+                ),
+            );
+        }
+        let Some(until) = risk.accepted_until else {
+            return;
+        };
+        let by = if risk.accepted_by.trim().is_empty() {
+            "nobody named"
+        } else {
+            risk.accepted_by.trim()
+        };
+        let days = (until.0 - today).get_days();
+        let at = format!("risks/{index}/accepted_until");
+        if days < 0 {
+            self.error(
+                &at,
+                "acceptance-expired",
+                format!(
+                    "`{name}` was accepted by {by} until {until}, {} ago: decide again",
+                    crate::finding::plural(usize::try_from(-days).unwrap_or(0), "day")
+                ),
+            );
+        } else if days <= ACCEPTANCE_NOTICE_DAYS {
+            self.warning(
+                &at,
+                "acceptance-expiring",
+                format!(
+                    "`{name}` is accepted by {by} until {until}, {} from now: decide again",
+                    crate::finding::plural(usize::try_from(days).unwrap_or(0), "day")
+                ),
+            );
         }
     }
 

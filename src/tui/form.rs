@@ -18,6 +18,8 @@ pub enum Field {
     Mitigation,
     Runbook,
     Status,
+    AcceptedBy,
+    AcceptedUntil,
     Tickets,
     Questions,
     LastRehearsed,
@@ -48,12 +50,14 @@ pub enum Kind {
 }
 
 /// The fields of a risk, in file order.
-pub const RISK_FIELDS: [Field; 17] = [
+pub const RISK_FIELDS: [Field; 19] = [
     Field::RiskTitle,
     Field::RiskId,
     Field::Likelihood,
     Field::Impact,
     Field::Status,
+    Field::AcceptedBy,
+    Field::AcceptedUntil,
     Field::RiskDescription,
     Field::Detection,
     Field::Alerts,
@@ -118,6 +122,8 @@ impl Field {
             Field::Mitigation => "mitigation",
             Field::Runbook => "runbook",
             Field::Status => "status",
+            Field::AcceptedBy => "accepted_by",
+            Field::AcceptedUntil => "accepted_until",
             Field::Tickets => "tickets",
             Field::Questions => "questions",
             Field::LastRehearsed => "last_rehearsed",
@@ -166,7 +172,15 @@ pub struct Row {
 /// The rows of a form over `fields`: list fields get one row per item plus an "add" row.
 pub fn rows(reg: &Register, risk: Option<usize>, fields: &[Field]) -> Vec<Row> {
     let mut rows = Vec::new();
+    // Who accepted a risk and until when are shown for an accepted risk (or one that still
+    // says), not on every form.
+    let acceptance = risk.and_then(|i| reg.risks.get(i)).is_some_and(|r| {
+        r.status == Status::Accepted || !r.accepted_by.is_empty() || r.accepted_until.is_some()
+    });
     for &field in fields {
+        if matches!(field, Field::AcceptedBy | Field::AcceptedUntil) && !acceptance {
+            continue;
+        }
         if field.kind() == Kind::List {
             let len = list(reg, risk, field).map_or(0, <[String]>::len);
             rows.extend((0..len).map(|i| Row {

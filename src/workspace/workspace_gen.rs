@@ -207,6 +207,13 @@ pub fn generate(out: &Path, options: GenOptions) -> io::Result<()> {
     Ok(())
 }
 
+/// When a generated acceptance ends: in 2028 or 2029 (a generated workspace checks clean).
+fn acceptance_end(rng: &mut Rng) -> Date {
+    let year = if rng.chance(50) { 2028 } else { 2029 };
+    let month = i8::try_from(1 + rng.below(12)).unwrap_or(1);
+    Date(jiff::civil::date(year, month, 1))
+}
+
 fn component(
     rng: &mut Rng,
     index: usize,
@@ -237,6 +244,7 @@ fn component(
                 let anchor = &plan.anchors[rng.below(plan.anchors.len())];
                 format!("{}#{anchor}", plan.path)
             };
+            let status = Status::ALL[rng.below(4)];
             Risk {
                 id: format!("{}-{r}", slug(failure)),
                 title: format!("{failure} in {id}"),
@@ -255,7 +263,13 @@ fn component(
                     String::new()
                 },
                 runbook,
-                status: Status::ALL[rng.below(4)],
+                status,
+                accepted_by: if status == Status::Accepted {
+                    format!("owner-{}", index % 17)
+                } else {
+                    String::new()
+                },
+                accepted_until: (status == Status::Accepted).then(|| acceptance_end(rng)),
                 tickets: (0..rng.below(3))
                     .map(|t| format!("OPS-{}", 100 + index * 7 + t))
                     .collect(),

@@ -158,6 +158,21 @@ pub const RULES: &[Rule] = &[
         "A high or critical risk without a runbook.",
         "Link the runbook that says what to do when it happens.",
     ),
+    error(
+        "acceptance-incomplete",
+        "An accepted risk that does not say who accepted it or until when.",
+        "Fill in accepted_by and accepted_until (the TUI asks for both when the status becomes accepted).",
+    ),
+    error(
+        "acceptance-expired",
+        "A risk's acceptance has passed its accepted_until date.",
+        "Decide again: mitigate the risk, or accept it anew with a new date.",
+    ),
+    warning(
+        "acceptance-expiring",
+        "A risk's acceptance ends within 14 days.",
+        "Decide before it expires: mitigate the risk, or extend the acceptance.",
+    ),
     warning(
         "never-rehearsed",
         "A high or critical risk never rehearsed.",

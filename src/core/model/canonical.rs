@@ -178,6 +178,12 @@ impl Canonical {
         self.text(first, depth, "runbook", &risk.runbook);
         self.key(first, depth, "status");
         self.string(risk.status.name());
+        self.text(first, depth, "accepted_by", &risk.accepted_by);
+        if let Some(date) = risk.accepted_until {
+            self.key(first, depth, "accepted_until");
+            // `YYYY-MM-DD`: nothing to escape.
+            let _ = fmt::Write::write_fmt(&mut self.out, format_args!("\"{date}\""));
+        }
         self.strings(first, depth, "tickets", &risk.tickets);
         self.strings(first, depth, "questions", &risk.questions);
         if let Some(date) = risk.last_rehearsed {

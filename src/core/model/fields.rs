@@ -91,7 +91,7 @@ impl RiskField {
 }
 
 /// The risk's fields, in the order of the CSV columns.
-pub static RISK_FIELDS: [RiskField; 18] = [
+pub static RISK_FIELDS: [RiskField; 20] = [
     RiskField {
         key: "id",
         label: "Id",
@@ -127,6 +127,18 @@ pub static RISK_FIELDS: [RiskField; 18] = [
         label: "Status",
         headers: &["status", "state"],
         slot: Slot::Status(|r| &r.status, |r| &mut r.status),
+    },
+    RiskField {
+        key: "accepted_by",
+        label: "Accepted",
+        headers: &["acceptedby", "riskowneracceptance", "acceptance"],
+        slot: Slot::Line(|r| &r.accepted_by, |r| &mut r.accepted_by),
+    },
+    RiskField {
+        key: "accepted_until",
+        label: "Until",
+        headers: &["accepteduntil", "acceptanceexpires", "reviewby"],
+        slot: Slot::Date(|r| &r.accepted_until, |r| &mut r.accepted_until),
     },
     RiskField {
         key: "detection",

@@ -72,6 +72,12 @@ pub struct Risk {
     #[serde(default, skip_serializing_if = "is_false_or_empty")]
     pub runbook: String,
     pub status: Status,
+    /// Who accepted the risk (status `accepted`), and until when: an acceptance expires and is
+    /// decided again.
+    #[serde(default, skip_serializing_if = "is_false_or_empty")]
+    pub accepted_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_until: Option<Date>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tickets: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -319,6 +325,8 @@ impl Risk {
             mitigation: String::new(),
             runbook: String::new(),
             status: Status::Open,
+            accepted_by: String::new(),
+            accepted_until: None,
             tickets: Vec::new(),
             questions: Vec::new(),
             last_rehearsed: None,
@@ -475,6 +483,8 @@ mod tests {
             mitigation: String::new(),
             runbook: String::new(),
             status: Status::Open,
+            accepted_by: String::new(),
+            accepted_until: None,
             tickets: vec![],
             questions: vec![],
             last_rehearsed: None,

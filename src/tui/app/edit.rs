@@ -43,10 +43,13 @@ impl App {
             Action::LevelDown => {
                 self.set_level(|l| Level::from_value(l.value().saturating_sub(1)), false);
             }
-            Action::CycleStatus => self.edit_risk("status", |risk| {
-                risk.status = form::next_status(risk.status);
-                Ok(())
-            }),
+            Action::CycleStatus => {
+                self.edit_risk("status", |risk| {
+                    risk.status = form::next_status(risk.status);
+                    Ok(())
+                });
+                self.ask_acceptance();
+            }
             Action::AddRisk => self.add_risk(),
             Action::AddComponent => {
                 self.overlay = Some(Overlay::NewComponent {
@@ -60,6 +63,43 @@ impl App {
             Action::Redo => self.redo(),
             Action::Save => self.save(None, false),
             _ => {}
+        }
+    }
+
+    /// A risk just made `accepted` says who accepts it and until when: the editor opens on the
+    /// first of the two still empty (Esc leaves it for `check` to report).
+    pub(super) fn ask_acceptance(&mut self) {
+        let Some(risk) = self
+            .selected_file()
+            .and_then(ComponentFile::register)
+            .zip(self.selected_risk_index())
+            .and_then(|(reg, i)| reg.risks.get(i))
+        else {
+            return;
+        };
+        if risk.status != crate::model::Status::Accepted {
+            return;
+        }
+        let focus = self.register.focus;
+        let (field, ask) = if risk.accepted_by.trim().is_empty() {
+            (Field::AcceptedBy, "who accepts this risk?")
+        } else if risk.accepted_until.is_none() {
+            (Field::AcceptedUntil, "until when? YYYY-MM-DD")
+        } else {
+            self.end_acceptance();
+            return;
+        };
+        self.edit_field(field);
+        if self.editing.is_some() {
+            self.register.accepting_from.get_or_insert(focus);
+            self.say(format!("accepted: {ask}"));
+        }
+    }
+
+    /// The acceptance questions are answered or left: the keyboard goes back where it was.
+    pub(super) fn end_acceptance(&mut self) {
+        if let Some(focus) = self.register.accepting_from.take() {
+            self.register.focus = focus;
         }
     }
 

@@ -51,6 +51,11 @@ impl App {
             Action::EditCommit => {
                 if !self.commit(&editing) {
                     self.editing = Some(editing);
+                } else if editing.row.field == Field::AcceptedBy {
+                    // Accepting asks who, then until when.
+                    self.ask_acceptance();
+                } else if editing.row.field == Field::AcceptedUntil {
+                    self.end_acceptance();
                 } else if self.register.quick_add && editing.new_risk {
                     // The title is in: two digits set likelihood and impact, then detection.
                     self.register.level_target = LevelTarget::Likelihood;
@@ -79,6 +84,7 @@ impl App {
                 }
             }
             Action::EditCancel => {
+                self.end_acceptance();
                 // Esc in the workshop flow (detection, mitigation) stops the flow; what was
                 // typed is kept, as "stop here" promises. If it is refused, the editor stays
                 // with the reason, and a second Esc drops it.

@@ -208,6 +208,9 @@ pub struct RegisterView {
     pub filter_input: Option<TextInput>,
     /// The workshop flow of a risk just added: title, two digits, detection, Tab, mitigation.
     pub quick_add: bool,
+    /// Where the keyboard goes back to once the acceptance questions (who, until when) asked
+    /// after the status key are answered or left.
+    pub accepting_from: Option<Pane>,
     /// Limits the heat map and the lists to some components: (why, their ids), e.g. the blast
     /// radius of one.
     pub scope: Option<(String, Vec<String>)>,
@@ -229,6 +232,7 @@ impl Default for RegisterView {
             text_filter: None,
             filter_input: None,
             quick_add: false,
+            accepting_from: None,
             scope: None,
         }
     }
