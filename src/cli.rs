@@ -67,6 +67,10 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+        /// Only findings in files changed since this git revision (committed or not), and
+        /// those the changes cause in other files (`BASE...HEAD`: since the merge base)
+        #[arg(long, value_name = "BASE")]
+        changed: Option<String>,
     },
     /// Rewrite register files in canonical form
     Fmt {

@@ -2,6 +2,7 @@
 //! process exit code (0 fine, 1 findings, 2 usage or I/O failure).
 
 pub mod alerts;
+pub mod changed;
 pub mod import;
 pub mod review;
 pub mod timeline;
@@ -90,7 +91,17 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             ..
         } => import::backstage(&workspace_root(cli)?, files, *dry_run, out),
         Command::Import { .. } => run_import(&workspace_root(cli)?, command, out),
-        Command::Check { format } => with_workspace(cli, |ws| run_check(ws, *format, out)),
+        Command::Check {
+            format,
+            changed: None,
+        } => with_workspace(cli, |ws| run_check(ws, *format, out)),
+        Command::Check {
+            format,
+            changed: Some(base),
+        } => {
+            let root = workspace_root(cli)?;
+            with_workspace(cli, |ws| changed::run(&root, ws, base, *format, out))
+        }
         Command::Fmt { check } => with_workspace(cli, |ws| run_fmt(ws, *check, out)),
         Command::New { component } => with_workspace(cli, |ws| run_new(ws, component, out)),
         Command::Export { format, output } => with_workspace(cli, |ws| {
@@ -254,7 +265,24 @@ struct CheckReport<'a> {
 
 fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result<i32> {
     let findings = check(ws, today());
-    let (errors, warnings) = count(&findings);
+    let scope = format!(
+        "{} and {}",
+        plural(ws.components.len(), "register"),
+        plural(ws.runbooks.len(), "runbook")
+    );
+    write_findings(ws, &findings, format, &scope, out)
+}
+
+/// Writes `findings` in `format`; `scope` ends the text summary ("… in 10 registers and 12
+/// runbooks"). Exit 1 when one is an error.
+pub fn write_findings(
+    ws: &Workspace,
+    findings: &[Finding],
+    format: CheckFormat,
+    scope: &str,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let (errors, warnings) = count(findings);
     match format {
         CheckFormat::Json => {
             let report = CheckReport {
@@ -262,34 +290,28 @@ fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result
                 warnings,
                 registers: ws.components.len(),
                 runbooks: ws.runbooks.len(),
-                findings: &findings,
+                findings,
             };
             crate::sanitize::write_json_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
         CheckFormat::Sarif => {
-            crate::sanitize::write_json_pretty(&mut *out, &crate::check::sarif::log(&findings))?;
+            crate::sanitize::write_json_pretty(&mut *out, &crate::check::sarif::log(findings))?;
             writeln!(out)?;
         }
         CheckFormat::Github => {
-            for f in &findings {
+            for f in findings {
                 writeln!(out, "{}", github_annotation(f))?;
             }
         }
         CheckFormat::Text => {
             let color = use_color(std::io::stdout().is_terminal());
             // Ten thousand lines are formatted on all cores, then written in order.
-            for line in crate::parallel::map(&findings, |f| colored_finding(f, color)) {
+            for line in crate::parallel::map(findings, |f| colored_finding(f, color)) {
                 out.write_all(line.as_bytes())?;
                 out.write_all(b"\n")?;
             }
-            writeln!(
-                out,
-                "{} in {} and {}",
-                plural_counts(errors, warnings),
-                plural(ws.components.len(), "register"),
-                plural(ws.runbooks.len(), "runbook")
-            )?;
+            writeln!(out, "{} in {scope}", plural_counts(errors, warnings))?;
         }
     }
     Ok(if errors > 0 { exit::FINDINGS } else { exit::OK })

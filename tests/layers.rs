@@ -33,7 +33,7 @@ const LAYERS: [(&str, &[&str]); 5] = [
     (
         "analysis",
         &[
-            "check", "diff", "search", "list", "report", "export", "import", "workbook",
+            "check", "diff", "search", "rank", "list", "report", "export", "import", "workbook",
         ],
     ),
     (

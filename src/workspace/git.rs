@@ -178,3 +178,110 @@ pub fn read_each(
     child.wait()?;
     Ok(())
 }
+
+/// The extensions of the files `check` reads: registers, runbooks, timelines, monitoring
+/// config and `faultline.toml`.
+const CHECKED_EXTENSIONS: &[&str] = &["json", "md", "jsonl", "yml", "yaml", "tf", "toml"];
+
+/// Writes the workspace as it was at `commit` (the files `check` reads, regular files only:
+/// no links, nothing over the size limit) into `dest`, an empty directory, so that it can be
+/// loaded and checked like any workspace. Paths come from git and are checked again: one that
+/// would leave `dest` is skipped.
+pub fn export_workspace(repo: &Path, commit: &str, inside: &str, dest: &Path) -> Result<usize> {
+    let prefix = if inside.is_empty() {
+        String::new()
+    } else {
+        format!("{inside}/")
+    };
+    let mut args = vec!["ls-tree", "-r", "-z", commit];
+    if !inside.is_empty() {
+        args.extend(["--", inside]);
+    }
+    let listing = git(repo, &args)?;
+    let mut files = Vec::new();
+    for entry in listing.split('\0').filter(|p| !p.is_empty()) {
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split(' ');
+        let (mode, kind, blob) = (meta.next(), meta.next(), meta.next());
+        // Regular files only: a link (120000) or a submodule is not followed.
+        if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) {
+            continue;
+        }
+        let rel = path.strip_prefix(&prefix).unwrap_or(path);
+        let checked = Path::new(rel)
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| CHECKED_EXTENSIONS.contains(&e));
+        let plain = Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if checked && plain {
+            files.push((rel.to_owned(), blob.unwrap_or_default().to_owned()));
+        }
+    }
+    let mut written = 0;
+    let mut failed = None;
+    read_each(repo, &files, |rel, blob| {
+        let Ok(bytes) = blob else { return };
+        let target = dest.join(&rel);
+        let result = target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&target, bytes));
+        match result {
+            Ok(()) => written += 1,
+            Err(err) => {
+                failed.get_or_insert(format!("{}: {err}", crate::sanitize::quote(&rel)));
+            }
+        }
+    })?;
+    if let Some(err) = failed {
+        bail!("cannot write the workspace at {commit}: {err}");
+    }
+    Ok(written)
+}
+
+/// The workspace-relative paths of files changed between `commit` and the working tree
+/// (committed or not), and of files git does not track yet.
+pub fn changed_since(repo: &Path, commit: &str, inside: &str) -> Result<Vec<String>> {
+    let prefix = if inside.is_empty() {
+        String::new()
+    } else {
+        format!("{inside}/")
+    };
+    let pathspec = if inside.is_empty() { "." } else { inside };
+    let changed = git(
+        repo,
+        &[
+            "diff",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            commit,
+            "--",
+            pathspec,
+        ],
+    )?;
+    let untracked = git(
+        repo,
+        &[
+            "ls-files",
+            "--others",
+            "--exclude-standard",
+            "-z",
+            "--",
+            pathspec,
+        ],
+    )?;
+    let mut paths: Vec<String> = changed
+        .split('\0')
+        .chain(untracked.split('\0'))
+        .filter(|p| !p.is_empty())
+        .map(|p| p.strip_prefix(&prefix).unwrap_or(p).to_owned())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
