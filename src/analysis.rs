@@ -7,6 +7,7 @@ pub mod export;
 pub mod import;
 pub mod list;
 pub mod rank;
+pub mod readiness;
 pub mod report;
 pub mod search;
 pub mod workbook;

@@ -203,6 +203,18 @@ pub enum Command {
         #[arg(long)]
         uncovered: bool,
     },
+    /// How ready the team is for each component's risks, and what would raise it most
+    #[command(
+        long_about = "Readiness from facts the register already has, decaying with time. A risk: 100 when rehearsed within 90 days, 75 within 180, 50 after, 0 never; minus 25 each for a last rehearsal that did not get through its runbook's steps, a missing or broken runbook link, and (with monitoring config) no alert named or one not defined. A component: its risks' readiness weighted by score (likelihood × impact); the workspace: every risk's, likewise.\n\nExit status: 0, or 2 on a usage or I/O failure."
+    )]
+    Readiness {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ReadinessFormat::Text)]
+        format: ReadinessFormat,
+        /// How many actions to suggest
+        #[arg(long, default_value_t = 3)]
+        top: usize,
+    },
     /// Blast radius: every component a failure of COMPONENT reaches through depends_on
     Blast {
         /// The failing component
@@ -375,6 +387,12 @@ pub enum RunbookFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AlertsFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReadinessFormat {
     Text,
     Json,
 }

@@ -110,6 +110,9 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::Alerts { format, uncovered } => {
             with_workspace(cli, |ws| run_alerts(ws, *format, *uncovered, out))
         }
+        Command::Readiness { format, top } => {
+            with_workspace(cli, |ws| run_readiness(ws, *format, *top, out))
+        }
         Command::Blast { component, format } => {
             with_workspace(cli, |ws| run_blast(ws, component, *format, out))
         }
@@ -204,6 +207,25 @@ fn run_alerts(
         crate::cli::AlertsFormat::Json => {
             crate::sanitize::write_json_pretty(&mut *out, &report)?;
             writeln!(out)?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn run_readiness(
+    ws: &Workspace,
+    format: crate::cli::ReadinessFormat,
+    top: usize,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let report = crate::readiness::report(ws, today(), top);
+    match format {
+        crate::cli::ReadinessFormat::Json => {
+            crate::sanitize::write_json_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+        crate::cli::ReadinessFormat::Text => {
+            out.write_all(crate::readiness::text(&report).as_bytes())?;
         }
     }
     Ok(exit::OK)

@@ -1,0 +1,270 @@
+//! Readiness: how ready the team is for each risk, from facts the register already has, decaying
+//! with time. A risk starts from its latest rehearsal's age — 100 within 90 days, 75 within 180,
+//! 50 after, 0 never rehearsed — and loses 25 for each of: its latest measured rehearsal did not
+//! get through the runbook (steps done < steps), its runbook link is missing or broken, and (when
+//! the workspace has monitoring config) it names no alert or one the config does not define. A
+//! component's readiness is its risks' weighted by their score (likelihood × impact), so a
+//! critical risk counts twenty-five times a very-low one; the workspace's likewise over every
+//! risk. An action closes one risk's first gap (rehearse it, fix its runbook, name its alerts);
+//! the ones suggested are those that would raise the workspace's figure most.
+
+use crate::model::{Register, Risk};
+use crate::store::Workspace;
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// Days within which a rehearsal counts in full, and after which it counts half.
+const FRESH_DAYS: i32 = 90;
+const STALE_DAYS: i32 = 180;
+/// What each missing fact costs.
+const PENALTY: u32 = 25;
+
+/// One risk's readiness and what holds it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RiskReadiness {
+    pub component: String,
+    pub id: String,
+    pub score: u32,
+    pub readiness: u32,
+    /// What lowers it, worst first ("never rehearsed", "rehearsed 200 days ago", …).
+    pub gaps: Vec<String>,
+}
+
+/// One component's readiness (weighted by its risks' scores).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ComponentReadiness {
+    pub component: String,
+    pub readiness: u32,
+    pub risks: Vec<RiskReadiness>,
+}
+
+/// An action and what it would add: to its component's readiness and to the workspace's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Action {
+    pub action: String,
+    pub component: String,
+    pub component_gain: f64,
+    pub workspace_gain: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub readiness: u32,
+    pub components: Vec<ComponentReadiness>,
+    pub actions: Vec<Action>,
+}
+
+/// A risk's readiness on `today`.
+pub fn of_risk(ws: &Workspace, reg: &Register, risk: &Risk, today: Date) -> RiskReadiness {
+    let mut gaps = Vec::new();
+    let base: u32 = match risk.last_rehearsed {
+        None => {
+            gaps.push("never rehearsed".to_owned());
+            0
+        }
+        Some(date) => {
+            let days = (today - date.0).get_days();
+            if days <= FRESH_DAYS {
+                100
+            } else {
+                gaps.push(format!("rehearsed {days} days ago"));
+                if days <= STALE_DAYS { 75 } else { 50 }
+            }
+        }
+    };
+    let mut penalties = 0;
+    if let Some(r) = risk.latest_rehearsal()
+        && let (Some(done), Some(total)) = (r.steps_done, r.steps_total)
+        && done.0 < total.0
+    {
+        penalties += PENALTY;
+        gaps.push(format!(
+            "its last rehearsal got through {done} of {total} runbook steps"
+        ));
+    }
+    if risk.runbook.trim().is_empty() {
+        penalties += PENALTY;
+        gaps.push("no runbook".to_owned());
+    } else if let Err((_, why)) = crate::check::resolve_link(ws, "", risk.runbook.trim()) {
+        penalties += PENALTY;
+        gaps.push(format!("its runbook link is broken ({why})"));
+    }
+    if let Some(inventory) = ws.monitoring.as_deref().filter(|i| !i.alerts.is_empty()) {
+        if risk.alerts.is_empty() {
+            penalties += PENALTY;
+            gaps.push("names no alert".to_owned());
+        } else if let Some(missing) = risk.alerts.iter().find(|a| {
+            matches!(
+                inventory.resolve(a),
+                crate::monitoring::Resolution::Missing(_)
+            )
+        }) {
+            penalties += PENALTY;
+            gaps.push(format!("its alert {missing} is not defined"));
+        }
+    }
+    RiskReadiness {
+        component: reg.component.clone(),
+        id: risk.id.clone(),
+        score: u32::from(risk.score()),
+        readiness: base.saturating_sub(penalties),
+        gaps,
+    }
+}
+
+/// Readiness weighted by score: (Σ score × readiness, Σ score).
+fn weighted<'a>(risks: impl IntoIterator<Item = &'a RiskReadiness>) -> (u64, u64) {
+    risks.into_iter().fold((0, 0), |(sum, total), r| {
+        (
+            sum + u64::from(r.score) * u64::from(r.readiness),
+            total + u64::from(r.score),
+        )
+    })
+}
+
+#[allow(clippy::cast_possible_truncation)] // at most 100
+fn percent((sum, total): (u64, u64)) -> u32 {
+    // No risk weighs anything: nothing is unready.
+    (sum + total / 2)
+        .checked_div(total)
+        .map_or(100, |p| p as u32)
+}
+
+/// Whether a gap is about the rehearsal's age (closed by rehearsing).
+fn is_rehearsal_gap(gap: &str) -> bool {
+    gap.starts_with("never rehearsed") || gap.starts_with("rehearsed ")
+}
+
+/// The risk's readiness once its first gap is closed: rehearsed today (the other gaps still
+/// cost their 25), or one penalty fewer.
+fn after_action(r: &RiskReadiness) -> u32 {
+    match r.gaps.first() {
+        Some(g) if is_rehearsal_gap(g) => {
+            let others = u32::try_from(r.gaps.len() - 1).unwrap_or(u32::MAX);
+            100u32.saturating_sub(others.saturating_mul(PENALTY))
+        }
+        Some(_) => (r.readiness + PENALTY).min(100),
+        None => r.readiness,
+    }
+}
+
+/// The action that closes a risk's first gap.
+fn action_for(r: &RiskReadiness) -> String {
+    let name = format!("{}/{}", r.component, r.id);
+    match r.gaps.first().map(String::as_str) {
+        Some(g) if is_rehearsal_gap(g) => {
+            format!("rehearse {name} ({g})")
+        }
+        Some(g) if g.contains("runbook steps") => format!("fix the runbook of {name} ({g})"),
+        Some(g) if g.contains("runbook") => format!("link a working runbook from {name} ({g})"),
+        Some(g) => format!("name the alerts of {name} ({g})"),
+        None => format!("keep {name} rehearsed"),
+    }
+}
+
+/// The workspace's readiness on `today`: every component's (lowest first), and the `top`
+/// actions that would raise the workspace's most.
+#[allow(clippy::cast_precision_loss)] // scores and readiness, far below 2^52
+pub fn report(ws: &Workspace, today: Date, top: usize) -> Report {
+    let mut components: Vec<ComponentReadiness> = ws
+        .components
+        .iter()
+        .filter_map(crate::store::ComponentFile::register)
+        .filter(|reg| !reg.risks.is_empty())
+        .map(|reg| {
+            let risks: Vec<RiskReadiness> = reg
+                .risks
+                .iter()
+                .map(|risk| of_risk(ws, reg, risk, today))
+                .collect();
+            ComponentReadiness {
+                component: reg.component.clone(),
+                readiness: percent(weighted(&risks)),
+                risks,
+            }
+        })
+        .collect();
+    components.sort_by(|a, b| {
+        a.readiness
+            .cmp(&b.readiness)
+            .then_with(|| a.component.cmp(&b.component))
+    });
+    let all = weighted(components.iter().flat_map(|c| &c.risks));
+    let mut actions: Vec<Action> = components
+        .iter()
+        .flat_map(|c| {
+            let (_, total) = weighted(&c.risks);
+            c.risks
+                .iter()
+                .filter(|r| after_action(r) > r.readiness)
+                .map(move |r| {
+                    let deficit = f64::from(r.score) * f64::from(after_action(r) - r.readiness);
+                    let round = |x: f64| (x * 10.0).round() / 10.0;
+                    Action {
+                        action: action_for(r),
+                        component: c.component.clone(),
+                        component_gain: round(deficit / total.max(1) as f64),
+                        workspace_gain: round(deficit / all.1.max(1) as f64),
+                    }
+                })
+        })
+        .collect();
+    actions.sort_by(|a, b| {
+        b.workspace_gain
+            .total_cmp(&a.workspace_gain)
+            .then_with(|| b.component_gain.total_cmp(&a.component_gain))
+            .then_with(|| a.action.cmp(&b.action))
+    });
+    actions.truncate(top);
+    Report {
+        readiness: percent(all),
+        components,
+        actions,
+    }
+}
+
+/// The report as text: the workspace's figure, each component's (lowest first) with its risks
+/// not at 100, and the actions.
+pub fn text(report: &Report) -> String {
+    use std::fmt::Write as _;
+    let clean = |t: &str| crate::sanitize::sanitize(t).into_owned();
+    let risks: usize = report.components.iter().map(|c| c.risks.len()).sum();
+    let mut out = format!(
+        "readiness {} over {} ({}, weighted by score)\n\n",
+        report.readiness,
+        crate::finding::plural(report.components.len(), "component"),
+        crate::finding::plural(risks, "risk")
+    );
+    let width = report
+        .components
+        .iter()
+        .map(|c| c.component.chars().count())
+        .max()
+        .unwrap_or(9)
+        .clamp(9, 40);
+    let _ = writeln!(out, "readiness  {:<width$}  not ready", "component");
+    for c in &report.components {
+        let behind = c.risks.iter().filter(|r| r.readiness < 100).count();
+        let _ = writeln!(
+            out,
+            "{:>9}  {:<width$}  {behind} of {}",
+            c.readiness,
+            clean(&c.component),
+            c.risks.len()
+        );
+    }
+    if !report.actions.is_empty() {
+        out.push_str("\nwhat would raise it most:\n");
+        for a in &report.actions {
+            let _ = writeln!(
+                out,
+                "  +{:<5} {} ({} +{})",
+                a.workspace_gain,
+                clean(&a.action),
+                clean(&a.component),
+                a.component_gain
+            );
+        }
+    }
+    out
+}
