@@ -140,3 +140,42 @@ fn without_monitoring_config_alerts_do_not_count() {
     assert_eq!(report["components"][0]["risks"][1]["readiness"], 50);
     assert_eq!(report["readiness"], 64);
 }
+
+/// `list` gives each risk's readiness (CSV, JSON) and sorts by it, least ready first, the
+/// table showing it in the budget's place.
+#[test]
+fn list_shows_and_sorts_by_readiness() {
+    let dir = workspace();
+    let out = harness::run_in(
+        dir.path(),
+        &["list", "--sort", "readiness", "--format", "json"],
+        &[],
+    );
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let order: Vec<(&str, u64)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["readiness"].as_u64().unwrap()))
+        .collect();
+    // Least ready first; at equal readiness, the higher score (d 9 before b 6).
+    assert_eq!(order, [("c", 0), ("d", 25), ("b", 25), ("a", 100)]);
+    let csv = harness::run_in(dir.path(), &["list", "--format", "csv"], &[]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",readiness"));
+    assert!(csv.lines().nth(1).unwrap().ends_with(",100"), "{csv}");
+    let table = harness::run_in(dir.path(), &["list", "--sort", "readiness"], &[]);
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.starts_with("SCORE BAND L×I STATUS      READY RISK"),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("open            0 svc/c"),
+        "{table}"
+    );
+}

@@ -18,6 +18,8 @@ pub enum ListSort {
     Rehearsed,
     /// Largest share of the component's error budget first (expected bad minutes a year)
     Budget,
+    /// Least ready first (`faultline readiness`), then highest score
+    Readiness,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -55,10 +57,12 @@ pub struct Row<'a> {
     pub bad_minutes_per_year: Option<f64>,
     /// Of the component's error budget, 0–1 (and more when one risk alone exceeds it).
     pub budget_share: Option<f64>,
+    /// 0–100: see `readiness`.
+    pub readiness: u32,
 }
 
 impl<'a> Row<'a> {
-    fn new(reg: &'a Register, risk: &'a Risk) -> Row<'a> {
+    fn new(reg: &'a Register, risk: &'a Risk, readiness: u32) -> Row<'a> {
         Row {
             reference: format!("{}/{}", reg.component, risk.id),
             component: &reg.component,
@@ -86,17 +90,24 @@ impl<'a> Row<'a> {
             measured_over_estimate: !risk.measured_over_estimate().is_empty(),
             bad_minutes_per_year: risk.estimate.bad_minutes_per_year(),
             budget_share: reg.budget_share(risk),
+            readiness,
         }
     }
 }
 
 /// Every risk of every loaded register, in the requested order.
 pub fn rows(ws: &Workspace, sort: ListSort) -> Vec<Row<'_>> {
+    let today = crate::clock::today();
     let mut rows: Vec<Row<'_>> = ws
         .components
         .iter()
         .filter_map(|c| c.register())
-        .flat_map(|reg| reg.risks.iter().map(move |risk| Row::new(reg, risk)))
+        .flat_map(|reg| {
+            reg.risks.iter().map(move |risk| {
+                let ready = crate::readiness::of_risk(ws, reg, risk, today).readiness;
+                Row::new(reg, risk, ready)
+            })
+        })
         .collect();
     let by_score = |a: &Row<'_>, b: &Row<'_>| b.score.cmp(&a.score);
     match sort {
@@ -111,6 +122,12 @@ pub fn rows(ws: &Workspace, sort: ListSort) -> Vec<Row<'_>> {
             b.budget_share
                 .unwrap_or(-1.0)
                 .total_cmp(&a.budget_share.unwrap_or(-1.0))
+                .then_with(|| by_score(a, b))
+                .then_with(|| a.reference.cmp(&b.reference))
+        }),
+        ListSort::Readiness => rows.sort_by(|a, b| {
+            a.readiness
+                .cmp(&b.readiness)
                 .then_with(|| by_score(a, b))
                 .then_with(|| a.reference.cmp(&b.reference))
         }),
@@ -141,7 +158,7 @@ pub fn write(
             out,
             rows,
             terminal.then(|| width.unwrap_or(TABLE_WIDTH)),
-            sort == ListSort::Rehearsed,
+            sort,
         ),
         ListFormat::Csv => write_csv(out, rows, terminal),
         ListFormat::Json => {
@@ -159,14 +176,16 @@ const RISK_WIDTH: usize = 30;
 const MIN_TITLE_WIDTH: usize = 12;
 
 /// The table. `width`: the terminal's columns (the table fits them; never under 80); `None`:
-/// not a terminal, every row whole. `rehearsed`: the rehearsal columns (the date, and the latest
-/// measured minutes to detect/repair beside the estimate) take the budget's place.
+/// not a terminal, every row whole. Sorted by rehearsal, the rehearsal columns (the date, and
+/// the latest measured minutes to detect/repair beside the estimate) take the budget's place;
+/// sorted by readiness, the readiness does.
 fn write_table(
     out: &mut dyn Write,
     rows: &[Row<'_>],
     width: Option<usize>,
-    rehearsed: bool,
+    sort: ListSort,
 ) -> io::Result<()> {
+    let rehearsed = sort == ListSort::Rehearsed;
     let longest = rows
         .iter()
         .map(|r| sanitize(&r.reference).width())
@@ -199,6 +218,8 @@ fn write_table(
             pad("REHEARSED", REHEARSED_WIDTH),
             pad("MEASURED", MEASURED_WIDTH)
         )
+    } else if sort == ListSort::Readiness {
+        " READY".to_owned()
     } else {
         "BUDGET".to_owned()
     };
@@ -217,6 +238,8 @@ fn write_table(
                 ),
                 pad(&measured(row), MEASURED_WIDTH)
             )
+        } else if sort == ListSort::Readiness {
+            format!("{:>6}", row.readiness)
         } else {
             format!(
                 "{:>6}",
@@ -267,7 +290,7 @@ fn measured(row: &Row<'_>) -> String {
 fn write_csv(out: &mut dyn Write, rows: &[Row<'_>], terminal: bool) -> io::Result<()> {
     writeln!(
         out,
-        "reference,component,id,title,score,band,likelihood,impact,status,detection,mitigation,runbook,last_rehearsed,ettd_minutes,ettr_minutes,measured_detect_minutes,measured_repair_minutes"
+        "reference,component,id,title,score,band,likelihood,impact,status,detection,mitigation,runbook,last_rehearsed,ettd_minutes,ettr_minutes,measured_detect_minutes,measured_repair_minutes,readiness"
     )?;
     let n = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for row in rows {
@@ -289,6 +312,7 @@ fn write_csv(out: &mut dyn Write, rows: &[Row<'_>], terminal: bool) -> io::Resul
             &n(row.ettr_minutes),
             &n(row.measured_detect_minutes),
             &n(row.measured_repair_minutes),
+            &row.readiness.to_string(),
         ]
         // A data format is no excuse to carry an escape sequence: controls become placeholders
         // wherever the CSV goes; newlines stay inside quoted fields off a terminal.
@@ -350,7 +374,12 @@ mod tests {
         let ws = Workspace::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
         let rows = rows(&ws, ListSort::Score);
         let mut out = Vec::new();
-        write_table(&mut out, &rows, width, rehearsed).unwrap();
+        let sort = if rehearsed {
+            ListSort::Rehearsed
+        } else {
+            ListSort::Score
+        };
+        write_table(&mut out, &rows, width, sort).unwrap();
         String::from_utf8(out).unwrap()
     }
 
