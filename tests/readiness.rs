@@ -179,3 +179,23 @@ fn list_shows_and_sorts_by_readiness() {
         "{table}"
     );
 }
+
+/// The HTML report carries the readiness: the figure, each component's, the actions, and a
+/// column in the table of risks.
+#[test]
+fn the_html_report_shows_readiness() {
+    let dir = workspace();
+    let out = harness::run_in(dir.path(), &["export", "--format", "html"], &[]);
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.contains("<p>Readiness 60 of 100, weighted by score"),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<tr><td><code>svc</code></td><td class=\"n\">60</td><td class=\"n\">3 of 4</td><td class=\"prose\">d: rehearsed 200 days ago</td></tr>"
+    ));
+    assert!(html.contains(
+        "<li>+13.6 rehearse svc/d (rehearsed 200 days ago) (<code>svc</code> +13.6)</li>"
+    ));
+    assert!(html.contains("<th>status</th><th>ready</th>"));
+}

@@ -250,8 +250,9 @@ th{white-space:nowrap}td.n{white-space:nowrap}td.path{font-size:90%}
 @media (max-width:40rem){body{margin:1rem auto;padding:0 .5rem;font-size:14px}td.prose{min-width:14rem}.heat th{white-space:normal}.heat td{width:auto;padding:.3rem .25rem}}
 @media print{body{margin:0;max-width:none}.scroll{overflow:visible}h2{page-break-before:auto}.bar{border-color:#000}a{color:inherit}}";
 
-/// One self-contained page: heat map, every risk, each component with its budget bar.
-pub fn html(registers: &[&Register], title: &str) -> String {
+/// One self-contained page: heat map, readiness (each component's, lowest first, and what would
+/// raise it most), every risk with its readiness, each component with its budget bar.
+pub fn html(registers: &[&Register], title: &str, ready: &crate::readiness::Report) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -283,7 +284,15 @@ pub fn html(registers: &[&Register], title: &str) -> String {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table></div>\n<h2>Risks by score</h2>\n<div class=\"scroll\"><table><tr><th>risk</th><th>component</th><th>score</th><th>status</th><th>detection</th><th>mitigation</th><th>runbook</th></tr>\n");
+    out.push_str("</table></div>\n");
+    html_readiness(&mut out, ready);
+    let readiness: std::collections::HashMap<(&str, &str), u32> = ready
+        .components
+        .iter()
+        .flat_map(|c| &c.risks)
+        .map(|r| ((r.component.as_str(), r.id.as_str()), r.readiness))
+        .collect();
+    out.push_str("<h2>Risks by score</h2>\n<div class=\"scroll\"><table><tr><th>risk</th><th>component</th><th>score</th><th>status</th><th>ready</th><th>detection</th><th>mitigation</th><th>runbook</th></tr>\n");
     let mut all: Vec<(&Register, &crate::model::Risk)> = registers
         .iter()
         .flat_map(|reg| reg.risks.iter().map(move |r| (*reg, r)))
@@ -296,7 +305,7 @@ pub fn html(registers: &[&Register], title: &str) -> String {
     for (reg, r) in &all {
         let _ = writeln!(
             out,
-            "<tr><td class=\"prose\">{} <code>{}</code></td><td class=\"n\">{}</td><td class=\"n {}\">{} {}</td><td class=\"n\">{}</td><td class=\"prose\">{}</td><td class=\"prose\">{}</td><td class=\"path\">{}</td></tr>",
+            "<tr><td class=\"prose\">{} <code>{}</code></td><td class=\"n\">{}</td><td class=\"n {}\">{} {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"prose\">{}</td><td class=\"prose\">{}</td><td class=\"path\">{}</td></tr>",
             escape(&r.title),
             escape(&r.id),
             escape(&reg.component),
@@ -304,6 +313,9 @@ pub fn html(registers: &[&Register], title: &str) -> String {
             r.score(),
             r.band().marker().trim(),
             r.status,
+            readiness
+                .get(&(reg.component.as_str(), r.id.as_str()))
+                .map_or_else(|| "—".to_owned(), u32::to_string),
             escape(&r.detection),
             escape(&r.mitigation),
             breakable_path(&r.runbook)
@@ -315,6 +327,50 @@ pub fn html(registers: &[&Register], title: &str) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// The readiness section: the workspace's figure, each component's (lowest first, as a bar
+/// that reads without colour: the number is printed), and the actions that would raise it most.
+fn html_readiness(out: &mut String, ready: &crate::readiness::Report) {
+    let _ = writeln!(
+        out,
+        "<h2>Readiness</h2>\n<p>Readiness {} of 100, weighted by score: a risk rehearsed within 90 days with a working runbook and its alerts defined is 100 (see the README's formula). Lowest first.</p>",
+        ready.readiness
+    );
+    out.push_str("<div class=\"scroll\"><table><tr><th>component</th><th>ready</th><th>risks not ready</th><th>first gap</th></tr>\n");
+    for c in &ready.components {
+        let behind: Vec<&crate::readiness::RiskReadiness> =
+            c.risks.iter().filter(|r| r.readiness < 100).collect();
+        let gap = behind
+            .iter()
+            .max_by_key(|r| r.score)
+            .and_then(|r| Some(format!("{}: {}", r.id, r.gaps.first()?)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{} of {}</td><td class=\"prose\">{}</td></tr>",
+            escape(&c.component),
+            c.readiness,
+            behind.len(),
+            c.risks.len(),
+            escape(&gap)
+        );
+    }
+    out.push_str("</table></div>\n");
+    if !ready.actions.is_empty() {
+        out.push_str("<p>What would raise it most:</p>\n<ol>\n");
+        for a in &ready.actions {
+            let _ = writeln!(
+                out,
+                "<li>+{} {} (<code>{}</code> +{})</li>",
+                a.workspace_gain,
+                escape(&a.action),
+                escape(&a.component),
+                a.component_gain
+            );
+        }
+        out.push_str("</ol>\n");
+    }
 }
 
 /// One component's section of the HTML page: its description, its error-budget bar, and its

@@ -417,7 +417,11 @@ pub fn export(
     let text = match format {
         ExportFormat::Csv => crate::export::csv(registers.iter().copied()),
         ExportFormat::Markdown => crate::export::markdown(&registers),
-        ExportFormat::Html => crate::export::html(&registers, &title),
+        ExportFormat::Html => crate::export::html(
+            &registers,
+            &title,
+            &crate::readiness::report(ws, crate::clock::today(), 5),
+        ),
     };
     match output {
         Some(path) => {
