@@ -148,6 +148,11 @@ fn after_action(r: &RiskReadiness) -> u32 {
     }
 }
 
+/// The readiness of these risks together, weighted by score (100 when none weighs anything).
+pub fn weighted_readiness(risks: &[RiskReadiness]) -> u32 {
+    percent(weighted(risks))
+}
+
 /// The action that closes a risk's first gap.
 fn action_for(r: &RiskReadiness) -> String {
     let name = format!("{}/{}", r.component, r.id);

@@ -218,6 +218,13 @@ fn header(
                     risk.impact.value()
                 )),
             ]));
+            let ready = crate::readiness::of_risk(&app.ws, reg, risk, app.today);
+            let mut text = ready.readiness.to_string();
+            if !ready.gaps.is_empty() {
+                text.push_str(" · ");
+                text.push_str(&ready.gaps.join("; "));
+            }
+            labelled(app, lines, "Ready", &sanitize(&text), width, false);
         }
         None => {
             let path = sanitize(&file.path.to_string_lossy()).into_owned();
@@ -239,6 +246,26 @@ fn header(
                 width,
                 false,
             );
+            if !reg.risks.is_empty() {
+                let risks: Vec<_> = reg
+                    .risks
+                    .iter()
+                    .map(|r| crate::readiness::of_risk(&app.ws, reg, r, app.today))
+                    .collect();
+                let behind = risks.iter().filter(|r| r.readiness < 100).count();
+                labelled(
+                    app,
+                    lines,
+                    "Ready",
+                    &format!(
+                        "{} · {behind} of {} not ready",
+                        crate::readiness::weighted_readiness(&risks),
+                        crate::finding::plural(risks.len(), "risk")
+                    ),
+                    width,
+                    false,
+                );
+            }
             budget_bar(app, reg, width, lines);
         }
     }
