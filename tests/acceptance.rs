@@ -212,19 +212,7 @@ fn acceptance_goes_through_the_file_the_spreadsheet_and_the_diff() {
     );
     // The review's diff names the change.
     harness::git(dir.path(), &["init", "-q"]);
-    harness::git(dir.path(), &["add", "-A"]);
-    harness::git(
-        dir.path(),
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "a",
-        ],
-    );
+    harness::commit_all(dir.path(), "a");
     std::fs::write(
         dir.path().join("registers/api-gateway.json"),
         text.replace("2028-01-31", "2028-07-31"),

@@ -22,19 +22,7 @@ fn register(component: &str, risk: &str) -> String {
 }
 
 fn commit(dir: &Path, message: &str) {
-    git(dir, &["add", "-A"]);
-    git(
-        dir,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            message,
-        ],
-    );
+    harness::commit_all(dir, message);
 }
 
 /// A repository whose first commit has an old finding (a critical risk without a runbook in
