@@ -296,17 +296,19 @@ fn link_of(risk: &crate::model::Risk) -> Option<(String, Option<&str>)> {
 /// Stems words, remembering the ones it has seen (a workspace repeats its words).
 struct Stems<'s> {
     stemmer: &'s Stemmer,
-    memo: HashMap<String, Option<String>>,
+    /// Which worker thread this is (its stems' ids are its own).
+    thread: usize,
+    /// A word as written → its stem's id (`None`: a stop word).
+    memo: HashMap<String, Option<u32>>,
+    /// The stems this thread has met, by id, and back: a section keeps ids, not strings, so
+    /// the index of 2,000 runbooks is built without a million small allocations.
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
 }
 
 impl Stems<'_> {
     /// Counts each stem of `text` into field `field` of `counts`; returns how many words.
-    fn count(
-        &mut self,
-        text: &str,
-        field: usize,
-        counts: &mut HashMap<String, [u16; FIELDS]>,
-    ) -> u32 {
+    fn count(&mut self, text: &str, field: usize, counts: &mut HashMap<u32, [u16; FIELDS]>) -> u32 {
         let mut len = 0u32;
         let mut previous: Option<(usize, &str)> = None;
         for word in text.split(|c: char| !c.is_alphanumeric()) {
@@ -330,27 +332,29 @@ impl Stems<'_> {
     }
 
     /// Counts `word`'s stem (none for a stop word) into field `field` of `counts`.
-    fn add(&mut self, word: &str, field: usize, counts: &mut HashMap<String, [u16; FIELDS]>) {
-        {
-            let stem = match self.memo.get(word) {
-                Some(stem) => stem.as_deref(),
-                None => {
-                    let lower = word.to_lowercase();
-                    let stem = (!STOP_WORDS.contains(&lower.as_str()))
-                        .then(|| self.stemmer.stem(&lower).into_owned());
-                    self.memo.entry(word.to_owned()).or_insert(stem).as_deref()
-                }
-            };
-            if let Some(stem) = stem {
-                match counts.get_mut(stem) {
-                    Some(c) => c[field] = c[field].saturating_add(1),
-                    None => {
-                        let mut c = [0u16; FIELDS];
-                        c[field] = 1;
-                        counts.insert(stem.to_owned(), c);
+    fn add(&mut self, word: &str, field: usize, counts: &mut HashMap<u32, [u16; FIELDS]>) {
+        let id = match self.memo.get(word) {
+            Some(id) => *id,
+            None => {
+                let lower = word.to_lowercase();
+                let id = (!STOP_WORDS.contains(&lower.as_str())).then(|| {
+                    let stem = self.stemmer.stem(&lower).into_owned();
+                    if let Some(&id) = self.ids.get(&stem) {
+                        id
+                    } else {
+                        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                        self.names.push(stem.clone());
+                        self.ids.insert(stem, id);
+                        id
                     }
-                }
+                });
+                self.memo.insert(word.to_owned(), id);
+                id
             }
+        };
+        if let Some(id) = id {
+            let c = counts.entry(id).or_insert([0; FIELDS]);
+            c[field] = c[field].saturating_add(1);
         }
     }
 }
@@ -365,7 +369,8 @@ struct Built {
     top: bool,
     lens: [u32; FIELDS],
     risk: String,
-    stems: HashMap<String, [u16; FIELDS]>,
+    /// (the stem's id in the building thread's `Stems`, its count per field).
+    stems: Vec<(u32, [u16; FIELDS])>,
 }
 
 /// One runbook's sections: each heading to the next heading of any level.
@@ -424,7 +429,7 @@ fn sections_of(path: &str, text: &str, register: &RegisterWords, stems: &mut Ste
             top: i == 0,
             lens,
             risk: linked.first().map(|(r, _)| r.clone()).unwrap_or_default(),
-            stems: counts,
+            stems: counts.into_iter().collect(),
         });
     }
     out
@@ -460,31 +465,51 @@ fn without_cross_links(body: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// Builds the index of `runbooks` (path, text), with the words of the risks in `registers`
-/// that link to them, on all cores. `stamps` are the files it was built from.
+/// Builds the index of `runbooks` (path, text), with what the registers say about them, on all
+/// cores. `stamps` are the files it was built from.
 pub fn build(
     stemmer: &Stemmer,
     runbooks: &[(String, String)],
-    registers: &[&Register],
+    facts: &RegisterFacts,
     stamps: &[Stamp],
 ) -> Index {
-    let register = register_words(registers);
+    let register = &facts.words;
     let mut states: Vec<Stems> = (0..crate::parallel::threads())
-        .map(|_| Stems {
+        .map(|thread| Stems {
             stemmer,
+            thread,
             memo: HashMap::new(),
+            names: Vec::new(),
+            ids: HashMap::new(),
         })
         .collect();
     let mut blocks =
         crate::parallel::unordered(runbooks, &mut states, 16, 8, |stems, start, block, out| {
             let built: Vec<Vec<Built>> = block
                 .iter()
-                .map(|(path, text)| sections_of(path, text, &register, stems))
+                .map(|(path, text)| sections_of(path, text, register, stems))
                 .collect();
-            out.push((start, built));
+            out.push((start, stems.thread, built));
         });
-    blocks.sort_unstable_by_key(|(start, _)| *start);
-    let per_runbook = blocks.into_iter().flat_map(|(_, b)| b);
+    blocks.sort_unstable_by_key(|(start, _, _)| *start);
+    // Each thread's stem ids → one id over all of them.
+    let mut names: Vec<&str> = Vec::new();
+    let mut global: HashMap<&str, u32> = HashMap::new();
+    let mut to_global: Vec<Vec<u32>> = Vec::with_capacity(states.len());
+    for state in &states {
+        let mut map = Vec::with_capacity(state.names.len());
+        for name in &state.names {
+            let id = *global.entry(name.as_str()).or_insert_with(|| {
+                names.push(name.as_str());
+                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
+            });
+            map.push(id);
+        }
+        to_global.push(map);
+    }
+    let per_runbook = blocks
+        .into_iter()
+        .flat_map(|(_, thread, b)| b.into_iter().map(move |built| (thread, built)));
     let mut w = Writer::default();
     w.0.extend_from_slice(MAGIC);
     // The tables' length, filled in once known.
@@ -499,10 +524,10 @@ pub fn build(
     for (path, _) in runbooks {
         w.str(path);
     }
-    let mut inverted: HashMap<String, Vec<Posting>> = HashMap::new();
+    let mut inverted: Vec<Vec<Posting>> = vec![Vec::new(); names.len()];
     let mut sections = Writer::default();
     let mut n = 0u32;
-    for (path, built) in per_runbook.enumerate() {
+    for (path, (thread, built)) in per_runbook.enumerate() {
         for section in built {
             sections.len(path);
             sections.str(&section.anchor);
@@ -512,17 +537,18 @@ pub fn build(
                 sections.u32(len);
             }
             sections.str(&section.risk);
-            for (stem, counts) in section.stems {
-                inverted.entry(stem).or_default().push((n, counts));
+            for (local, counts) in section.stems {
+                let id = to_global[thread][local as usize] as usize;
+                inverted[id].push((n, counts));
             }
             n += 1;
         }
     }
     w.u32(n);
     w.0.extend_from_slice(&sections.0);
-    write_alerts(&mut w, registers);
-    let mut terms: Vec<(String, Vec<Posting>)> = inverted.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    w.0.extend_from_slice(&facts.alerts);
+    let mut terms: Vec<(&str, Vec<Posting>)> = names.iter().copied().zip(inverted).collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
     w.len(terms.len());
     for (stem, postings) in &terms {
         w.str(stem);
@@ -546,7 +572,7 @@ pub fn build(
 }
 
 /// Every alert the risks name, in register order, with where the risk's runbook link points.
-fn write_alerts(w: &mut Writer, registers: &[&Register]) {
+fn alerts_of(registers: &[&Register]) -> Vec<u8> {
     let mut alerts = Writer::default();
     let mut n = 0usize;
     for reg in registers {
@@ -563,8 +589,27 @@ fn write_alerts(w: &mut Writer, registers: &[&Register]) {
             }
         }
     }
+    let mut w = Writer::default();
     w.len(n);
     w.0.extend_from_slice(&alerts.0);
+    w.0
+}
+
+/// What the index takes from the registers: the words of the risks linking to each section,
+/// and the alerts they name (written as the index's alert table). Taken first, so that the
+/// registers are freed before the runbooks are read.
+pub struct RegisterFacts {
+    words: RegisterWords,
+    alerts: Vec<u8>,
+}
+
+impl RegisterFacts {
+    pub fn of(registers: &[&Register]) -> RegisterFacts {
+        RegisterFacts {
+            words: register_words(registers),
+            alerts: alerts_of(registers),
+        }
+    }
 }
 
 /// The files an index of `root` is built from (runbooks and registers, as `runbook_paths` and
@@ -659,15 +704,19 @@ pub fn open(
     {
         return Ok(index);
     }
-    let ws = crate::store::Workspace::load_registers(root)?;
-    let registers: Vec<&Register> = ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
-        .collect();
+    let facts = {
+        let ws = crate::store::Workspace::load_registers(root)?;
+        let registers: Vec<&Register> = ws
+            .components
+            .iter()
+            .filter_map(crate::store::ComponentFile::register)
+            .collect();
+        RegisterFacts::of(&registers)
+    };
     let mut texts = crate::store::runbook_texts(root);
     texts.extend(drafts.iter().cloned());
-    let index = build(stemmer, &texts, &registers, &stamps);
+    let index = build(stemmer, &texts, &facts, &stamps);
+    drop(texts);
     if let Some(file) = cache {
         // A cache that cannot be written is only slower next time.
         if let Some(dir) = file.parent() {
