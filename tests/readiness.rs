@@ -94,9 +94,9 @@ fn readiness_is_the_score_weighted_mean_and_the_actions_are_the_biggest_gains() 
     // (16 × 100 + 6 × 25 + 2 × 0 + 9 × 25) / (16 + 6 + 2 + 9) = 1975 / 33 = 59.8.
     assert_eq!(report["components"][0]["readiness"], 60);
     assert_eq!(report["readiness"], 60);
-    // Rehearsing d brings it to 75 (its failed steps still cost 25): 9 × 50 / 33 = 13.6.
-    // Rehearsing b: 50 (runbook and alert still missing): 6 × 25 / 33 = 4.5.
-    // Rehearsing c: 50 (no runbook, no alert): 2 × 50 / 33 = 3.0.
+    // Rehearsing d brings it to 75 (its failed steps still cost 25): 9 × 50 / 33 = 13.64.
+    // Rehearsing b: 50 (runbook and alert still missing): 6 × 25 / 33 = 4.55.
+    // Rehearsing c: 50 (no runbook, no alert): 2 × 50 / 33 = 3.03.
     let actions: Vec<(String, f64)> = report["actions"]
         .as_array()
         .unwrap()
@@ -111,9 +111,9 @@ fn readiness_is_the_score_weighted_mean_and_the_actions_are_the_biggest_gains() 
     assert_eq!(
         actions,
         [
-            ("rehearse svc/d (rehearsed 200 days ago)".to_owned(), 13.6),
-            ("rehearse svc/b (rehearsed 120 days ago)".to_owned(), 4.5),
-            ("rehearse svc/c (never rehearsed)".to_owned(), 3.0),
+            ("rehearse svc/d (rehearsed 200 days ago)".to_owned(), 13.64),
+            ("rehearse svc/b (rehearsed 120 days ago)".to_owned(), 4.55),
+            ("rehearse svc/c (never rehearsed)".to_owned(), 3.03),
         ]
     );
     let text = harness::run_in(dir.path(), &["readiness"], &[]);
@@ -124,7 +124,7 @@ fn readiness_is_the_score_weighted_mean_and_the_actions_are_the_biggest_gains() 
     );
     assert!(text.contains("       60  svc        3 of 4"), "{text}");
     assert!(
-        text.contains("  +13.6  rehearse svc/d (rehearsed 200 days ago) (svc +13.6)"),
+        text.contains("  +13.64  rehearse svc/d (rehearsed 200 days ago) (svc +13.6)"),
         "{text}"
     );
 }
@@ -195,7 +195,7 @@ fn the_html_report_shows_readiness() {
         "<tr><td><code>svc</code></td><td class=\"n\">60</td><td class=\"n\">3 of 4</td><td class=\"prose\">d: rehearsed 200 days ago</td></tr>"
     ));
     assert!(html.contains(
-        "<li>+13.6 rehearse svc/d (rehearsed 200 days ago) (<code>svc</code> +13.6)</li>"
+        "<li>+13.64 rehearse svc/d (rehearsed 200 days ago) (<code>svc</code> +13.6)</li>"
     ));
     assert!(html.contains("<th>status</th><th>ready</th>"));
 }

@@ -204,12 +204,14 @@ pub fn report(ws: &Workspace, today: Date, top: usize) -> Report {
                 .filter(|r| after_action(r) > r.readiness)
                 .map(move |r| {
                     let deficit = f64::from(r.score) * f64::from(after_action(r) - r.readiness);
-                    let round = |x: f64| (x * 10.0).round() / 10.0;
+                    // Tenths for a component; hundredths for the workspace, where one risk of
+                    // 20,000 moves the figure by a few.
+                    let round = |x: f64, to: f64| (x * to).round() / to;
                     Action {
                         action: action_for(r),
                         component: c.component.clone(),
-                        component_gain: round(deficit / total.max(1) as f64),
-                        workspace_gain: round(deficit / all.1.max(1) as f64),
+                        component_gain: round(deficit / total.max(1) as f64, 10.0),
+                        workspace_gain: round(deficit / all.1.max(1) as f64, 100.0),
                     }
                 })
         })
@@ -263,7 +265,7 @@ pub fn text(report: &Report) -> String {
         for a in &report.actions {
             let _ = writeln!(
                 out,
-                "  +{:<5} {} ({} +{})",
+                "  +{:<6} {} ({} +{})",
                 a.workspace_gain,
                 clean(&a.action),
                 clean(&a.component),

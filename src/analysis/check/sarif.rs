@@ -6,6 +6,7 @@
 
 use super::rules::{RULES, Rule, rule};
 use crate::finding::{Finding, Severity};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// The SARIF schema this log follows.
@@ -25,8 +26,9 @@ fn descriptor(rule: &Rule) -> Value {
     })
 }
 
-/// The SARIF log of `findings`.
-pub fn log(findings: &[Finding]) -> Value {
+/// The SARIF log of `findings`, serialised as it is written: one result at a time, so 15,000
+/// findings do not become a tree of 15,000 JSON objects first.
+pub fn log(findings: &[Finding]) -> Log<'_> {
     // Every known rule, then any a finding names that the table lacks (never, if the table's
     // test holds), so each result's `ruleIndex` points at its rule.
     let mut rules: Vec<Rule> = RULES.to_vec();
@@ -40,45 +42,78 @@ pub fn log(findings: &[Finding]) -> Value {
             });
         }
     }
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|f| {
-            let index = rules.iter().position(|r| r.id == f.rule).unwrap_or(0);
-            let uri = f.path.to_string_lossy().replace('\\', "/");
-            let fingerprint = crate::store::hash_bytes(
-                format!("{}\u{0}{uri}\u{0}{}", f.rule, f.message).as_bytes(),
-            );
-            json!({
-                "ruleId": f.rule,
-                "ruleIndex": index,
-                "level": if f.severity == Severity::Error { "error" } else { "warning" },
-                "message": { "text": f.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
-                        "region": {
-                            "startLine": f.line.max(1),
-                            "startColumn": f.column.max(1),
-                        },
-                    },
-                }],
-                "partialFingerprints": { "faultlineFinding/v1": format!("{fingerprint:016x}") },
-            })
-        })
-        .collect();
+    let tool = json!({
+        "driver": {
+            "name": "faultline",
+            "version": env!("CARGO_PKG_VERSION"),
+            "rules": rules.iter().map(descriptor).collect::<Vec<_>>(),
+        },
+    });
+    Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool,
+            column_kind: "unicodeCodePoints",
+            results: Results { findings, rules },
+        }],
+    }
+}
+
+/// A SARIF log (`sarifLog`) of one run.
+#[derive(Serialize)]
+pub struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    tool: Value,
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    results: Results<'a>,
+}
+
+/// The results, each made as it is written.
+struct Results<'a> {
+    findings: &'a [Finding],
+    rules: Vec<Rule>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq as _;
+        let mut seq = serializer.serialize_seq(Some(self.findings.len()))?;
+        for f in self.findings {
+            seq.serialize_element(&result(f, &self.rules))?;
+        }
+        seq.end()
+    }
+}
+
+/// One finding as a SARIF result.
+fn result(f: &Finding, rules: &[Rule]) -> Value {
+    let index = rules.iter().position(|r| r.id == f.rule).unwrap_or(0);
+    let uri = f.path.to_string_lossy().replace('\\', "/");
+    let fingerprint =
+        crate::store::hash_bytes(format!("{}\u{0}{uri}\u{0}{}", f.rule, f.message).as_bytes());
     json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "faultline",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules.iter().map(descriptor).collect::<Vec<_>>(),
+        "ruleId": f.rule,
+        "ruleIndex": index,
+        "level": if f.severity == Severity::Error { "error" } else { "warning" },
+        "message": { "text": f.message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+                "region": {
+                    "startLine": f.line.max(1),
+                    "startColumn": f.column.max(1),
                 },
             },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
         }],
+        "partialFingerprints": { "faultlineFinding/v1": format!("{fingerprint:016x}") },
     })
 }
