@@ -433,12 +433,17 @@ fn the_cached_index_answers_as_a_fresh_one_and_follows_changes() {
     let dir = tempfile::tempdir().unwrap();
     second_workspace(dir.path());
     let cache_dir = tempfile::tempdir().unwrap();
-    let cache = cache_dir.path().join("nested/search.bin");
+    let cache = cache_dir.path().join("nested/search-0123.bin");
+    // The heading cache of earlier versions, beside it: removed once the index is written.
+    let old = cache_dir.path().join("nested/headings-0123.txt");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::write(&old, "faultline-headings 1\n").unwrap();
     let queries: Vec<&str> = SECOND.iter().map(|(q, _)| *q).collect();
     let fresh = answers(dir.path(), None, &queries);
     // The first run writes the cache; the second reads it.
     assert_eq!(answers(dir.path(), Some(&cache), &queries), fresh);
     assert!(cache.exists());
+    assert!(!old.exists());
     let written = std::fs::read(&cache).unwrap();
     assert_eq!(answers(dir.path(), Some(&cache), &queries), fresh);
     assert_eq!(

@@ -728,6 +728,16 @@ pub fn open(
             bytes.extend_from_slice(postings);
             let _ = crate::store::save_atomic(file, &bytes);
         }
+        // The heading cache this index replaced (`headings-<same key>.txt`) is never read again.
+        if let Some(old) = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix("search-"))
+            .and_then(|n| n.strip_suffix(".bin"))
+            .map(|key| file.with_file_name(format!("headings-{key}.txt")))
+        {
+            let _ = std::fs::remove_file(old);
+        }
     }
     Ok(index)
 }

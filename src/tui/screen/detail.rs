@@ -568,6 +568,9 @@ fn edited_row(
         "Enter keep · Esc cancel"
     };
     let hint = match editing.row.field.kind() {
+        Kind::Date if editing.row.field == Field::AcceptedUntil => {
+            "YYYY-MM-DD: check warns 14 days before · Enter keep · Esc cancel"
+        }
         Kind::Date => "YYYY-MM-DD or `today`, empty for never · Enter keep · Esc cancel",
         Kind::List => "an empty value removes the item · Enter keep · Esc cancel",
         _ => hint,
