@@ -65,40 +65,66 @@ pub fn list_with_blobs(
     commit: &str,
     inside: &str,
 ) -> Result<(Vec<PathAndBlob>, Vec<PathAndBlob>)> {
-    let prefix = if inside.is_empty() {
-        String::new()
-    } else {
-        format!("{inside}/")
-    };
-    let listing = git(
-        repo,
-        &[
-            "ls-tree",
-            "-r",
-            "-z",
-            commit,
-            "--",
-            &format!("{prefix}registers"),
-            &format!("{prefix}runbooks"),
-        ],
-    )?;
     let mut registers = Vec::new();
     let mut runbooks = Vec::new();
-    for entry in listing.split('\0').filter(|p| !p.is_empty()) {
-        // `<mode> <type> <object>\t<path>`
-        let Some((meta, path)) = entry.split_once('\t') else {
-            continue;
-        };
-        let blob = meta.split(' ').nth(2).unwrap_or_default().to_owned();
-        let rel = path.strip_prefix(&prefix).unwrap_or(path).to_owned();
+    for entry in tree(repo, commit, inside, &["registers", "runbooks"])? {
+        let rel = entry.path;
         if rel.starts_with("registers/") && rel.ends_with(".json") && rel.matches('/').count() == 1
         {
-            registers.push((rel, blob));
+            registers.push((rel, entry.blob));
         } else if rel.starts_with("runbooks/") && rel.ends_with(".md") {
-            runbooks.push((rel, blob));
+            runbooks.push((rel, entry.blob));
         }
     }
     Ok((registers, runbooks))
+}
+
+/// `inside/`, the prefix of the workspace's paths in the repository (`""` at the top).
+fn prefix(inside: &str) -> String {
+    if inside.is_empty() {
+        String::new()
+    } else {
+        format!("{inside}/")
+    }
+}
+
+/// One entry of `git ls-tree -r`, its path relative to the workspace.
+struct TreeEntry {
+    mode: String,
+    kind: String,
+    blob: String,
+    path: String,
+}
+
+/// Every entry of the workspace at `commit` (one `git ls-tree -r`), under the workspace's
+/// `dirs` (relative to it; none: all of it).
+fn tree(repo: &Path, commit: &str, inside: &str, dirs: &[&str]) -> Result<Vec<TreeEntry>> {
+    let prefix = prefix(inside);
+    let specs: Vec<String> = if dirs.is_empty() && !inside.is_empty() {
+        vec![inside.to_owned()]
+    } else {
+        dirs.iter().map(|d| format!("{prefix}{d}")).collect()
+    };
+    let mut args = vec!["ls-tree", "-r", "-z", commit];
+    if !specs.is_empty() {
+        args.push("--");
+        args.extend(specs.iter().map(String::as_str));
+    }
+    let listing = git(repo, &args)?;
+    Ok(listing
+        .split('\0')
+        .filter_map(|entry| {
+            // `<mode> <type> <object>\t<path>`
+            let (meta, path) = entry.split_once('\t')?;
+            let mut meta = meta.split(' ');
+            Some(TreeEntry {
+                mode: meta.next()?.to_owned(),
+                kind: meta.next()?.to_owned(),
+                blob: meta.next()?.to_owned(),
+                path: path.strip_prefix(&prefix).unwrap_or(path).to_owned(),
+            })
+        })
+        .collect())
 }
 
 /// The contents of files by their blob ids (from `list_with_blobs`), through one
@@ -188,37 +214,22 @@ const CHECKED_EXTENSIONS: &[&str] = &["json", "md", "jsonl", "yml", "yaml", "tf"
 /// loaded and checked like any workspace. Paths come from git and are checked again: one that
 /// would leave `dest` is skipped.
 pub fn export_workspace(repo: &Path, commit: &str, inside: &str, dest: &Path) -> Result<usize> {
-    let prefix = if inside.is_empty() {
-        String::new()
-    } else {
-        format!("{inside}/")
-    };
-    let mut args = vec!["ls-tree", "-r", "-z", commit];
-    if !inside.is_empty() {
-        args.extend(["--", inside]);
-    }
-    let listing = git(repo, &args)?;
     let mut files = Vec::new();
-    for entry in listing.split('\0').filter(|p| !p.is_empty()) {
-        let Some((meta, path)) = entry.split_once('\t') else {
-            continue;
-        };
-        let mut meta = meta.split(' ');
-        let (mode, kind, blob) = (meta.next(), meta.next(), meta.next());
+    for entry in tree(repo, commit, inside, &[])? {
         // Regular files only: a link (120000) or a submodule is not followed.
-        if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) {
+        if entry.kind != "blob" || !matches!(entry.mode.as_str(), "100644" | "100755") {
             continue;
         }
-        let rel = path.strip_prefix(&prefix).unwrap_or(path);
-        let checked = Path::new(rel)
+        let rel = Path::new(&entry.path);
+        let checked = rel
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| CHECKED_EXTENSIONS.contains(&e));
-        let plain = Path::new(rel)
+        let plain = rel
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)));
         if checked && plain {
-            files.push((rel.to_owned(), blob.unwrap_or_default().to_owned()));
+            files.push((entry.path, entry.blob));
         }
     }
     let mut written = 0;
@@ -246,11 +257,7 @@ pub fn export_workspace(repo: &Path, commit: &str, inside: &str, dest: &Path) ->
 /// The workspace-relative paths of files changed between `commit` and the working tree
 /// (committed or not), and of files git does not track yet.
 pub fn changed_since(repo: &Path, commit: &str, inside: &str) -> Result<Vec<String>> {
-    let prefix = if inside.is_empty() {
-        String::new()
-    } else {
-        format!("{inside}/")
-    };
+    let prefix = prefix(inside);
     let pathspec = if inside.is_empty() { "." } else { inside };
     let changed = git(
         repo,
