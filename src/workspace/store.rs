@@ -376,18 +376,23 @@ pub fn runbook_paths(root: &Path) -> Vec<PathBuf> {
 /// Every runbook's path (`runbooks/**/*.md`), in the order the directories list them.
 pub fn runbook_files(root: &Path) -> Vec<PathBuf> {
     let mut paths = Vec::new();
-    collect_markdown(&root.join(RUNBOOKS_DIR), &mut paths);
+    each_runbook(root, &mut |entry| paths.push(entry.path()));
     paths
+}
+
+/// Hands every runbook's directory entry (`runbooks/**/*.md`) to `each`, in the order the
+/// directories list them: the one walk that decides what a runbook is.
+pub fn each_runbook(root: &Path, each: &mut dyn FnMut(&fs::DirEntry)) {
+    walk_markdown(&root.join(RUNBOOKS_DIR), each);
 }
 
 /// Every `*.md` below `dir`, skipping hidden entries; symlinked directories are not followed so
 /// a link cannot loop or lead outside the workspace.
-fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
+fn walk_markdown(dir: &Path, each: &mut dyn FnMut(&fs::DirEntry)) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
-        let path = entry.path();
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
@@ -395,9 +400,13 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
             continue;
         };
         if kind.is_dir() {
-            collect_markdown(&path, out);
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
+            walk_markdown(&entry.path(), each);
+        } else if kind.is_file()
+            && Path::new(&entry.file_name())
+                .extension()
+                .is_some_and(|e| e == "md")
+        {
+            each(&entry);
         }
     }
 }

@@ -613,54 +613,23 @@ impl RegisterFacts {
 }
 
 /// The files an index of `root` is built from (runbooks and registers, as `runbook_paths` and
-/// `register_paths` list them), by path, with their sizes and modification times. Each is
-/// stat'ed through its directory as the walk meets it (no path looked up from the root).
+/// `register_paths` list them), by path, with their sizes and modification times.
 pub fn stamps(root: &Path) -> Vec<Stamp> {
     let mut stamps = Vec::new();
-    walk_runbooks(root, &root.join(crate::store::RUNBOOKS_DIR), &mut stamps);
-    if let Ok(entries) = std::fs::read_dir(root.join(crate::store::REGISTERS_DIR)) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            // A link is followed, as the registers are read.
-            let meta = match entry.file_type() {
-                Ok(kind) if kind.is_symlink() => std::fs::metadata(&path),
-                _ => entry.metadata(),
-            };
-            if let Ok(meta) = meta
-                && meta.is_file()
-                && path.extension().is_some_and(|e| e == "json")
-                && crate::store::has_utf8_name(&path)
-            {
-                stamps.push(stamp(root, &path, &meta));
-            }
+    // A runbook is stat'ed through its directory's entry (no path looked up from the root).
+    crate::store::each_runbook(root, &mut |entry| {
+        if let Ok(meta) = entry.metadata() {
+            stamps.push(stamp(root, &entry.path(), &meta));
+        }
+    });
+    // A register link is followed, as the registers are read.
+    for path in crate::store::register_paths(root).map_or_else(|_| Vec::new(), |(p, _)| p) {
+        if let Ok(meta) = std::fs::metadata(&path) {
+            stamps.push(stamp(root, &path, &meta));
         }
     }
     stamps.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     stamps
-}
-
-/// Every `*.md` below `dir`, hidden entries and links skipped, as `runbook_paths` walks.
-fn walk_runbooks(root: &Path, dir: &Path, out: &mut Vec<Stamp>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().as_encoded_bytes().starts_with(b".") {
-            continue;
-        }
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let path = entry.path();
-        if kind.is_dir() {
-            walk_runbooks(root, &path, out);
-        } else if kind.is_file()
-            && path.extension().is_some_and(|e| e == "md")
-            && let Ok(meta) = entry.metadata()
-        {
-            out.push(stamp(root, &path, &meta));
-        }
-    }
 }
 
 fn stamp(root: &Path, path: &Path, meta: &std::fs::Metadata) -> Stamp {
