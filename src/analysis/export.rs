@@ -339,10 +339,10 @@ fn html_readiness(out: &mut String, ready: &crate::readiness::Report) {
     );
     out.push_str("<div class=\"scroll\"><table><tr><th>component</th><th>ready</th><th>risks not ready</th><th>first gap</th></tr>\n");
     for c in &ready.components {
-        let behind: Vec<&crate::readiness::RiskReadiness> =
-            c.risks.iter().filter(|r| r.readiness < 100).collect();
-        let gap = behind
+        let gap = c
+            .risks
             .iter()
+            .filter(|r| r.readiness < 100)
             .max_by_key(|r| r.score)
             .and_then(|r| Some(format!("{}: {}", r.id, r.gaps.first()?)))
             .unwrap_or_default();
@@ -351,7 +351,7 @@ fn html_readiness(out: &mut String, ready: &crate::readiness::Report) {
             "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{} of {}</td><td class=\"prose\">{}</td></tr>",
             escape(&c.component),
             c.readiness,
-            behind.len(),
+            c.not_ready(),
             c.risks.len(),
             escape(&gap)
         );

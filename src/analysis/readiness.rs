@@ -148,9 +148,25 @@ fn after_action(r: &RiskReadiness) -> u32 {
     }
 }
 
-/// The readiness of these risks together, weighted by score (100 when none weighs anything).
-pub fn weighted_readiness(risks: &[RiskReadiness]) -> u32 {
-    percent(weighted(risks))
+/// A component's readiness on `today`: its risks', weighted by score.
+pub fn of_component(ws: &Workspace, reg: &Register, today: Date) -> ComponentReadiness {
+    let risks: Vec<RiskReadiness> = reg
+        .risks
+        .iter()
+        .map(|risk| of_risk(ws, reg, risk, today))
+        .collect();
+    ComponentReadiness {
+        component: reg.component.clone(),
+        readiness: percent(weighted(&risks)),
+        risks,
+    }
+}
+
+impl ComponentReadiness {
+    /// How many of its risks are below 100.
+    pub fn not_ready(&self) -> usize {
+        self.risks.iter().filter(|r| r.readiness < 100).count()
+    }
 }
 
 /// The action that closes a risk's first gap.
@@ -176,18 +192,7 @@ pub fn report(ws: &Workspace, today: Date, top: usize) -> Report {
         .iter()
         .filter_map(crate::store::ComponentFile::register)
         .filter(|reg| !reg.risks.is_empty())
-        .map(|reg| {
-            let risks: Vec<RiskReadiness> = reg
-                .risks
-                .iter()
-                .map(|risk| of_risk(ws, reg, risk, today))
-                .collect();
-            ComponentReadiness {
-                component: reg.component.clone(),
-                readiness: percent(weighted(&risks)),
-                risks,
-            }
-        })
+        .map(|reg| of_component(ws, reg, today))
         .collect();
     components.sort_by(|a, b| {
         a.readiness
@@ -251,12 +256,12 @@ pub fn text(report: &Report) -> String {
         .clamp(9, 40);
     let _ = writeln!(out, "readiness  {:<width$}  not ready", "component");
     for c in &report.components {
-        let behind = c.risks.iter().filter(|r| r.readiness < 100).count();
         let _ = writeln!(
             out,
-            "{:>9}  {:<width$}  {behind} of {}",
+            "{:>9}  {:<width$}  {} of {}",
             c.readiness,
             clean(&c.component),
+            c.not_ready(),
             c.risks.len()
         );
     }

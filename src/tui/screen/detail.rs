@@ -247,20 +247,16 @@ fn header(
                 false,
             );
             if !reg.risks.is_empty() {
-                let risks: Vec<_> = reg
-                    .risks
-                    .iter()
-                    .map(|r| crate::readiness::of_risk(&app.ws, reg, r, app.today))
-                    .collect();
-                let behind = risks.iter().filter(|r| r.readiness < 100).count();
+                let ready = crate::readiness::of_component(&app.ws, reg, app.today);
                 labelled(
                     app,
                     lines,
                     "Ready",
                     &format!(
-                        "{} · {behind} of {} not ready",
-                        crate::readiness::weighted_readiness(&risks),
-                        crate::finding::plural(risks.len(), "risk")
+                        "{} · {} of {} not ready",
+                        ready.readiness,
+                        ready.not_ready(),
+                        crate::finding::plural(ready.risks.len(), "risk")
                     ),
                     width,
                     false,
