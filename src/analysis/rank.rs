@@ -70,6 +70,17 @@ pub struct Ranked {
     pub note: Option<String>,
 }
 
+impl Ranked {
+    /// The one section the query names outright (by its path, or by an alert), opened.
+    fn only(hit: Hit) -> Ranked {
+        Ranked {
+            opened: Some(hit.clone()),
+            candidates: vec![hit],
+            ..Ranked::default()
+        }
+    }
+}
+
 /// One query word: what it is, its stem, and the stems it also matches (synonyms).
 #[derive(Debug, Clone)]
 struct Term {
@@ -398,7 +409,7 @@ fn score_sections(index: &Index, terms: &[Term], limit: usize) -> Ranked {
             why: why(&matched, h.via, &index.text(meta.risk), terms.len()),
         }
     };
-    let opened = decide(index, &hits, terms.len(), unknown.len()).map(|(i, s)| to_hit(&hits[i], s));
+    let opened = decide(index, &hits, terms.len(), unknown.len()).map(|s| to_hit(&hits[0], s));
     let candidates = hits
         .iter()
         .take(limit)
@@ -418,7 +429,7 @@ fn score_sections(index: &Index, terms: &[Term], limit: usize) -> Ranked {
 /// of them. Then the place in it: that section when it leads the runbook's others by
 /// `SECTION_LEAD` and holds the rarest word, else the runbook's top (the right runbook, at its
 /// start).
-fn decide(index: &Index, hits: &[Scored], terms: usize, unknown: usize) -> Option<(usize, u32)> {
+fn decide(index: &Index, hits: &[Scored], terms: usize, unknown: usize) -> Option<u32> {
     let best = hits.first()?;
     let runbook_of = |h: &Scored| index.sections[h.section as usize].path;
     let path = runbook_of(best);
@@ -457,9 +468,9 @@ fn decide(index: &Index, hits: &[Scored], terms: usize, unknown: usize) -> Optio
                 .position(|s| s.path == path && s.top)
                 .and_then(|i| u32::try_from(i).ok())
                 .unwrap_or(best.section);
-            Some((0, top))
+            Some(top)
         }
-        _ => Some((0, best.section)),
+        _ => Some(best.section),
     }
 }
 
@@ -516,11 +527,7 @@ pub fn find_with(root: &std::path::Path, query: &str, options: &Options) -> anyh
     let analyzer = Analyzer::new(&crate::monitoring::config::search(root).synonyms);
     let index = index::open(&analyzer.stemmer, root, options.cache, options.drafts)?;
     if let Some(hit) = by_path(&index, query) {
-        return Ok(Ranked {
-            opened: Some(hit.clone()),
-            candidates: vec![hit],
-            ..Ranked::default()
-        });
+        return Ok(Ranked::only(hit));
     }
     let alert = match by_alert(&index, query) {
         // A risk names the alert but links no runbook: the alert's own `runbook_url` may.
@@ -536,13 +543,7 @@ pub fn find_with(root: &std::path::Path, query: &str, options: &Options) -> anyh
         found => found,
     };
     match alert {
-        Some(AlertHit::Section(hit)) => {
-            return Ok(Ranked {
-                opened: Some(hit.clone()),
-                candidates: vec![hit],
-                ..Ranked::default()
-            });
-        }
+        Some(AlertHit::Section(hit)) => return Ok(Ranked::only(hit)),
         Some(AlertHit::NoRunbook(note)) => {
             return Ok(Ranked {
                 note: Some(note),
