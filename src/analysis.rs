@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diff;
 pub mod export;
+pub mod followups;
 pub mod import;
 pub mod list;
 pub mod rank;

@@ -215,6 +215,24 @@ pub enum Command {
         #[arg(long, default_value_t = 3)]
         top: usize,
     },
+    /// Follow-ups across the workspace: open ones first, the most overdue at the top
+    #[command(
+        long_about = "Follow-ups across the workspace, from every risk's follow_ups: open ones first, the most overdue at the top, then by due date.\n\nExit status: 0, or 2 on a usage or I/O failure. `check` warns on each open follow-up past its due date."
+    )]
+    Followups {
+        /// Only those not done
+        #[arg(long)]
+        open: bool,
+        /// Only those open and past their due date
+        #[arg(long)]
+        overdue: bool,
+        /// Only this owner's (case-insensitive)
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = FollowupsFormat::Text)]
+        format: FollowupsFormat,
+    },
     /// Blast radius: every component a failure of COMPONENT reaches through depends_on
     Blast {
         /// The failing component
@@ -261,6 +279,10 @@ pub enum IncidentCommand {
         /// Write the markdown here instead of printing it
         #[arg(long, short = 'o', value_name = "OUT")]
         output: Option<PathBuf>,
+        /// Record its follow-ups in the register: each on the risk it concerns, or as a new
+        /// risk (written once: a second run adds nothing)
+        #[arg(long)]
+        write_back: bool,
     },
     #[command(flatten)]
     Common(TimelineCommand),
@@ -302,7 +324,8 @@ pub enum GamedayCommand {
         #[arg(long, short = 'o', value_name = "OUT")]
         output: Option<PathBuf>,
         /// Record the rehearsal on each risk in play: last_rehearsed, the questions raised, and
-        /// the measured minutes to detect and repair in its `rehearsals` (the estimate is kept)
+        /// the measured minutes to detect and repair in its `rehearsals` (the estimate is kept);
+        /// and its follow-ups, each on the risk it concerns or as a new risk
         #[arg(long)]
         write_back: bool,
         /// With --write-back: also replace the estimate (ettd/ettr minutes) with the measurement
@@ -332,8 +355,8 @@ FILE may come first; the default is the most recent timeline not resolved."
     )]
     Log {
         /// The kind: hypothesis, action, observation, decision, step-done, detected, mitigated,
-        /// resolved, severity-changed, role-changed, question, note (default: note, or what
-        /// --severity or --role implies)
+        /// resolved, severity-changed, role-changed, question, note, follow-up (default: note,
+        /// or what --severity, --role or the follow-up flags imply)
         #[arg(long)]
         kind: Option<String>,
         /// Who says so
@@ -345,6 +368,8 @@ FILE may come first; the default is the most recent timeline not resolved."
         /// role-changed: the role (lead, communications, scribe) the TEXT's name now holds
         #[arg(long)]
         role: Option<String>,
+        #[command(flatten)]
+        follow_up: FollowUpArgs,
         /// [FILE] TEXT: what happened
         #[arg(required = true, num_args = 1..)]
         words: Vec<String>,
@@ -392,6 +417,13 @@ pub enum AlertsFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FollowupsFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReadinessFormat {
     Text,
     Json,
@@ -430,3 +462,27 @@ pub enum DiffFormat {
 }
 
 pub use crate::list::{ListFormat, ListSort};
+
+/// A follow-up's fields on `log` (each implies `--kind follow-up`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FollowUpArgs {
+    /// follow-up: who will do it
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// follow-up: by when (YYYY-MM-DD)
+    #[arg(long)]
+    pub due: Option<String>,
+    /// follow-up: its ticket id
+    #[arg(long)]
+    pub ticket: Option<String>,
+    /// follow-up: the risk it concerns (component/risk-id), or a component to raise it there
+    /// as a new risk (default: a new risk in the first risk in play's component)
+    #[arg(long)]
+    pub risk: Option<String>,
+}
+
+impl FollowUpArgs {
+    pub fn any(&self) -> bool {
+        self.owner.is_some() || self.due.is_some() || self.ticket.is_some() || self.risk.is_some()
+    }
+}

@@ -6,6 +6,7 @@ pub mod changed;
 pub mod import;
 pub mod review;
 pub mod timeline;
+pub mod write_back;
 
 use crate::check::check;
 use crate::cli::{CheckFormat, Cli, Command};
@@ -112,6 +113,19 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         }
         Command::Readiness { format, top } => {
             with_workspace(cli, |ws| run_readiness(ws, *format, *top, out))
+        }
+        Command::Followups {
+            open,
+            overdue,
+            owner,
+            format,
+        } => {
+            let filter = crate::followups::Filter {
+                open: *open,
+                overdue: *overdue,
+                owner: owner.clone(),
+            };
+            with_workspace(cli, |ws| run_followups(ws, &filter, *format, out))
         }
         Command::Blast { component, format } => {
             with_workspace(cli, |ws| run_blast(ws, component, *format, out))
@@ -228,6 +242,25 @@ fn run_readiness(
             out.write_all(crate::readiness::text(&report).as_bytes())?;
         }
     }
+    Ok(exit::OK)
+}
+
+fn run_followups(
+    ws: &Workspace,
+    filter: &crate::followups::Filter,
+    format: crate::cli::FollowupsFormat,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    use crate::cli::FollowupsFormat as F;
+    use crate::followups::Format;
+    let rows = crate::followups::rows(ws, filter, today());
+    let format = match format {
+        F::Text => Format::Text,
+        F::Json => Format::Json,
+        F::Csv => Format::Csv,
+    };
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    crate::followups::write(out, &rows, format, terminal)?;
     Ok(exit::OK)
 }
 

@@ -181,6 +181,7 @@ fn load_app_with(opts: &Options, registers: bool) -> Result<App> {
         open_incident(&root)
     };
     app.read_only = opts.read_only || open_incident.is_some();
+    app.read_only_asked = opts.read_only;
     if let Some(rel) = &open_incident {
         // Short enough for 80 columns beside the READ-ONLY label.
         let stem = rel

@@ -4,7 +4,8 @@
 
 use faultline::model::timeline::TimelineKind;
 use faultline::model::{
-    Date, Estimate, Level, Num, Objectives, Register, Rehearsal, Risk, Status, to_canonical,
+    Date, Estimate, FollowUp, FollowUpStatus, Level, Num, Objectives, Register, Rehearsal, Risk,
+    Status, to_canonical,
 };
 use proptest::collection::vec;
 use proptest::option;
@@ -78,6 +79,30 @@ fn rehearsal() -> impl Strategy<Value = Rehearsal> {
         })
 }
 
+/// A follow-up with any text (the canonical writer escapes it).
+fn follow_up() -> impl Strategy<Value = FollowUp> {
+    (
+        text(),
+        text(),
+        option::of(date()),
+        text(),
+        any::<bool>(),
+        "[a-z0-9/._-]{0,30}",
+    )
+        .prop_map(|(text, owner, due, ticket, done, timeline)| FollowUp {
+            text,
+            owner,
+            due,
+            ticket,
+            status: if done {
+                FollowUpStatus::Done
+            } else {
+                FollowUpStatus::Open
+            },
+            timeline,
+        })
+}
+
 fn risk() -> impl Strategy<Value = Risk> {
     (
         (
@@ -99,13 +124,13 @@ fn risk() -> impl Strategy<Value = Risk> {
             vec(text(), 0..3),
             vec(rehearsal(), 0..3),
         ),
-        (text(), option::of(date())),
+        (text(), option::of(date()), vec(follow_up(), 0..3)),
     )
         .prop_map(
             |(
                 (id, title, description, likelihood, impact, detection, mitigation, runbook),
                 (status, tickets, questions, last_rehearsed, estimate, alerts, rehearsals),
-                (accepted_by, accepted_until),
+                (accepted_by, accepted_until, follow_ups),
             )| Risk {
                 id,
                 title,
@@ -123,6 +148,7 @@ fn risk() -> impl Strategy<Value = Risk> {
                 questions,
                 last_rehearsed,
                 rehearsals,
+                follow_ups,
                 estimate,
             },
         )

@@ -217,6 +217,7 @@ impl FileCheck<'_> {
             self.estimate(i, risk);
             self.policy(reg, i, today);
             self.acceptance(reg, i, today);
+            self.follow_ups(reg, i, today);
             self.alerts(reg, i);
         }
         self.control_characters(reg);
@@ -413,6 +414,32 @@ impl FileCheck<'_> {
                 format!(
                     "`{name}` is accepted by {by} until {until}, {} from now: decide again",
                     crate::finding::plural(usize::try_from(days).unwrap_or(0), "day")
+                ),
+            );
+        }
+    }
+
+    /// An open follow-up past its due date is a warning, each.
+    fn follow_ups(&mut self, reg: &Register, index: usize, today: Date) {
+        let risk = &reg.risks[index];
+        let name = RiskName(&reg.component, &risk.id);
+        for (k, f) in risk.follow_ups.iter().enumerate() {
+            let Some(due) = f.due.filter(|_| f.is_overdue(today)) else {
+                continue;
+            };
+            let days = usize::try_from((today - due.0).get_days()).unwrap_or(0);
+            let owner = if f.owner.trim().is_empty() {
+                "nobody named".to_owned()
+            } else {
+                f.owner.trim().to_owned()
+            };
+            self.warning(
+                &format!("risks/{index}/follow_ups/{k}/due"),
+                "follow-up-overdue",
+                format!(
+                    "`{name}`: follow-up `{}` (owner: {owner}) was due {due}, {} ago: do it, mark it done, or give it a new date",
+                    crate::core::text::truncate(&f.text, 60),
+                    crate::finding::plural(days, "day")
                 ),
             );
         }

@@ -135,6 +135,10 @@ pub struct RiskDiff {
     /// Rehearsals recorded (or removed), one line each: date, kind, measured minutes.
     pub rehearsals_added: Vec<String>,
     pub rehearsals_removed: Vec<String>,
+    /// Follow-ups added, done, reopened, changed or removed, one line each
+    /// (`done: add the reconnect test`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<String>,
     /// Expected bad minutes a year before → after, when the estimate changed.
     pub bad_minutes: Option<(Option<f64>, Option<f64>)>,
     /// Share of the component's error budget before → after (0.25 = 25 %).
@@ -493,6 +497,33 @@ fn component_diff(
     }
 }
 
+/// How a risk's follow-ups changed, matched by their text: `added: …` (with owner and due),
+/// `done: …`, `reopened: …`, `changed: …` (owner, due or ticket), `removed: …`.
+fn follow_up_changes(
+    old: &[crate::model::FollowUp],
+    new: &[crate::model::FollowUp],
+) -> Vec<String> {
+    use crate::model::FollowUpStatus;
+    let mut out = Vec::new();
+    for b in new {
+        match old.iter().find(|a| a.text == b.text) {
+            None => out.push(format!("added: {}", b.summary())),
+            Some(a) if a == b => {}
+            Some(a) if a.status != b.status => out.push(match b.status {
+                FollowUpStatus::Done => format!("done: {}", b.text),
+                FollowUpStatus::Open => format!("reopened: {}", b.text),
+            }),
+            Some(_) => out.push(format!("changed: {}", b.summary())),
+        }
+    }
+    for a in old {
+        if !new.iter().any(|b| b.text == a.text) {
+            out.push(format!("removed: {}", a.text));
+        }
+    }
+    out
+}
+
 fn risk_diff(old_reg: &Register, a: &Risk, new_reg: &Register, b: &Risk) -> RiskDiff {
     let mut fields = Vec::new();
     // Each single value by the field table, in its order; the lists below, item by item.
@@ -538,6 +569,7 @@ fn risk_diff(old_reg: &Register, a: &Risk, new_reg: &Register, b: &Risk) -> Risk
         alerts_removed,
         rehearsals_added,
         rehearsals_removed,
+        follow_ups: follow_up_changes(&a.follow_ups, &b.follow_ups),
         bad_minutes: (bad.0 != bad.1).then_some(bad),
         budget_share: (share.0 != share.1).then_some(share),
     }

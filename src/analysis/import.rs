@@ -406,6 +406,11 @@ fn read_cell(risk: &mut Risk, field: &RiskField, cell: &str) -> Result<(), Strin
                 get_mut(risk).push(crate::model::Rehearsal::parse_line(line)?);
             }
         }
+        Slot::FollowUps(_, get_mut) => {
+            for line in cell.split('\n').filter(|l| !l.trim().is_empty()) {
+                get_mut(risk).push(crate::model::FollowUp::parse_line(line)?);
+            }
+        }
     }
     Ok(())
 }

@@ -19,6 +19,8 @@ pub struct Context {
     pub runbooks: Vec<(String, Vec<Step>)>,
     /// The timeline's workspace-relative path, to tell its own rehearsal from earlier ones.
     pub path: String,
+    /// Where ticket ids lead (`faultline.toml` `[tickets] url`).
+    pub tickets: crate::monitoring::config::TicketsConfig,
 }
 
 impl Context {
@@ -147,16 +149,48 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     if h.kind == TimelineKind::Gameday {
         gameday_sections(timeline, context, &mut out);
     }
-    for section in [
-        "What went well",
-        "What went wrong",
-        "Where we got lucky",
-        "Action items",
-    ] {
+    for section in ["What went well", "What went wrong", "Where we got lucky"] {
         let _ = writeln!(out, "## {section}\n\n- \n");
     }
+    follow_ups_section(timeline, context, &mut out);
     // File text in markdown: controls shown, character references kept as text.
     crate::sanitize::safe_markdown(&out)
+}
+
+/// The follow-ups logged, as a table: what, who, by when, the ticket (a link when
+/// `[tickets] url` is set) and where `--write-back` puts it.
+fn follow_ups_section(timeline: &Timeline, context: &Context, out: &mut String) {
+    out.push_str("## Follow-ups\n\n");
+    let (placed, lost) = timeline.follow_ups(&context.path);
+    if placed.is_empty() && lost.is_empty() {
+        out.push_str(
+            "_None logged (`f` in the view, or `log --kind follow-up --owner … --due …`)._\n\n",
+        );
+        return;
+    }
+    out.push_str("| follow-up | owner | due | ticket | goes to |\n|---|---|---|---|---|\n");
+    let rows = placed
+        .iter()
+        .map(|p| (&p.follow_up, p.target()))
+        .collect::<Vec<_>>();
+    for (f, target) in rows {
+        let ticket = match context.tickets.link(&f.ticket) {
+            Some(url) => format!("[{}]({url})", cell(&f.ticket)),
+            None => cell(&f.ticket),
+        };
+        let _ = writeln!(
+            *out,
+            "| {} | {} | {} | {ticket} | {} |",
+            cell(&f.text),
+            cell(&f.owner),
+            f.due.map(|d| d.to_string()).unwrap_or_default(),
+            code(&target)
+        );
+    }
+    for text in &lost {
+        let _ = writeln!(*out, "| {} | | | | nowhere: names no risk |", cell(text));
+    }
+    out.push('\n');
 }
 
 /// Who held which role, on one line.

@@ -210,6 +210,9 @@ pub fn textconv_text(reg: &Register) -> String {
         for r in &risk.rehearsals {
             put(&format!("{id}.rehearsals[]"), &r.to_line());
         }
+        for f in &risk.follow_ups {
+            put(&format!("{id}.follow_ups[]"), &f.to_line());
+        }
         let e = &risk.estimate;
         put(&format!("{id}.estimate.ettd_minutes"), &num(e.ettd_minutes));
         put(&format!("{id}.estimate.ettr_minutes"), &num(e.ettr_minutes));

@@ -4,7 +4,6 @@
 use super::exit;
 use crate::cli::{GamedayCommand, IncidentCommand, TimelineCommand};
 use crate::model::timeline::{Event, EventKind, Header, Roles, Severity, TimelineKind};
-use crate::model::to_canonical;
 use crate::store::{ComponentFile, Workspace, save_atomic};
 use anyhow::{Context as _, Result, anyhow, bail};
 use std::io::Write;
@@ -47,12 +46,16 @@ pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> 
                 started: Some(rel),
             })
         }
-        IncidentCommand::Report { file, output } => report(
+        IncidentCommand::Report {
+            file,
+            output,
+            write_back,
+        } => report(
             root,
             TimelineKind::Incident,
             file.as_deref(),
             output.as_deref(),
-            None,
+            write_back.then_some(false),
             out,
         )
         .map(Outcome::from),
@@ -142,17 +145,21 @@ fn shared(
             by,
             severity,
             role,
+            follow_up,
             words,
         } => {
             // A flag that implies a kind sets it; one that contradicts --kind is refused, so a
             // severity is never recorded on a note that changes nothing.
-            let implied = match (severity, role) {
-                (Some(_), Some(_)) => {
-                    bail!("--severity and --role are two events: log them one at a time")
+            let implied = match (severity, role, follow_up.any()) {
+                (Some(_), Some(_), _) | (Some(_), _, true) | (_, Some(_), true) => {
+                    bail!(
+                        "--severity, --role and a follow-up's flags are different events: log them one at a time"
+                    )
                 }
-                (Some(_), None) => Some(EventKind::SeverityChanged),
-                (None, Some(_)) => Some(EventKind::RoleChanged),
-                (None, None) => None,
+                (Some(_), None, false) => Some(EventKind::SeverityChanged),
+                (None, Some(_), false) => Some(EventKind::RoleChanged),
+                (None, None, true) => Some(EventKind::FollowUp),
+                (None, None, false) => None,
             };
             let event_kind = match event_kind {
                 Some(name) => EventKind::parse(name).ok_or_else(|| {
@@ -169,10 +176,10 @@ fn shared(
             {
                 bail!(
                     "--{} records a {} event, not a {}: leave --kind out, or use --kind {}",
-                    if implied == EventKind::SeverityChanged {
-                        "severity"
-                    } else {
-                        "role"
+                    match implied {
+                        EventKind::SeverityChanged => "severity",
+                        EventKind::RoleChanged => "role",
+                        _ => "owner, --due, --ticket or --risk",
                     },
                     implied.name(),
                     event_kind.name(),
@@ -194,6 +201,9 @@ fn shared(
             );
             event.by.clone_from(by);
             event.role.clone_from(role);
+            if event_kind == EventKind::FollowUp {
+                fill_follow_up(&mut event, follow_up)?;
+            }
             if let Some(severity) = severity {
                 event.severity = Some(
                     Severity::parse(severity)
@@ -223,6 +233,43 @@ fn shared(
         }
         TimelineCommand::List => list(root, kind, out),
     }
+}
+
+/// A follow-up's fields from `log`'s flags: the due date must be a date, and the risk a
+/// `component/risk-id` or a component (checked against the register by `check`).
+fn fill_follow_up(event: &mut Event, args: &crate::cli::FollowUpArgs) -> Result<()> {
+    if event.text.trim().is_empty() {
+        bail!("a follow-up says what is to be done: give its TEXT");
+    }
+    if let Some(due) = &args.due
+        && crate::model::Date::parse(due.trim()).is_none()
+    {
+        bail!(
+            "--due `{}`: a date, YYYY-MM-DD",
+            crate::sanitize::quote(due)
+        );
+    }
+    if let Some(risk) = &args.risk {
+        let shape_ok =
+            risk.split('/').count() <= 2 && risk.split('/').all(crate::model::is_valid_id);
+        if !shape_ok {
+            bail!(
+                "--risk `{}`: component/risk-id, or a component to raise it there as a new risk",
+                crate::sanitize::quote(risk)
+            );
+        }
+    }
+    let trimmed = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    event.owner = trimmed(&args.owner);
+    event.due = trimmed(&args.due);
+    event.ticket = trimmed(&args.ticket);
+    event.risk = trimmed(&args.risk);
+    Ok(())
 }
 
 /// `cancel`: appends `abandoned` to the timeline still open (or FILE), refusing a closed one.
@@ -371,7 +418,7 @@ fn pick_to_write(root: &Path, kind: TimelineKind, file: Option<&Path>) -> Result
 }
 
 /// A risk reference's component file and the risk.
-fn find_risk<'a>(
+pub(super) fn find_risk<'a>(
     ws: &'a Workspace,
     reference: &str,
 ) -> Result<(&'a ComponentFile, &'a crate::model::Risk)> {
@@ -418,19 +465,40 @@ fn report(
         }
         None => out.write_all(markdown.as_bytes())?,
     }
-    if let Some(replace_estimate) = write_back {
+    let Some(replace_estimate) = write_back else {
+        return Ok(exit::OK);
+    };
+    if kind == TimelineKind::Gameday {
         let steps = context.steps_done(&loaded.timeline);
         let plan = loaded
             .timeline
             .write_back(&context.path, steps)
-            .ok_or_else(|| {
-                anyhow!("only a game day with a readable start writes back to the register")
-            })?;
-        for line in write_back_rehearsal(root, &ws, &loaded.timeline, &plan, replace_estimate)? {
+            .ok_or_else(|| anyhow!("the game day has no readable start: nothing written back"))?;
+        for line in
+            super::write_back::rehearsal(root, &ws, &loaded.timeline, &plan, replace_estimate)?
+        {
             crate::sanitize::eprint_line(&line);
         }
     }
-    Ok(exit::OK)
+    let (placed, lost) = loaded.timeline.follow_ups(&context.path);
+    // Read again: the rehearsal may have just been written to the same registers.
+    let ws = Workspace::load(root)?;
+    for line in super::write_back::follow_ups(root, &ws, &placed)? {
+        crate::sanitize::eprint_line(&line);
+    }
+    for text in &lost {
+        crate::sanitize::eprint_line(&format!(
+            "follow-up `{text}` not written back: it names no risk and the timeline has none in play (log it again with --risk COMPONENT[/ID])"
+        ));
+    }
+    if kind == TimelineKind::Incident && placed.is_empty() && lost.is_empty() {
+        crate::sanitize::eprint_line("no follow-ups to write back");
+    }
+    Ok(if lost.is_empty() {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    })
 }
 
 /// What `incident`/`gameday` `open`, and `new` in a terminal, lead to: the timeline to show in
@@ -467,7 +535,10 @@ pub fn view_target(cli: &crate::cli::Cli) -> Result<std::result::Result<PathBuf,
 
 /// The risks in play and their runbooks' steps, for the report.
 fn context(ws: &Workspace, timeline: &crate::model::timeline::Timeline) -> crate::report::Context {
-    let mut context = crate::report::Context::default();
+    let mut context = crate::report::Context {
+        tickets: crate::monitoring::config::tickets(&ws.root),
+        ..crate::report::Context::default()
+    };
     for reference in &timeline.header.risks {
         let Ok((file, risk)) = find_risk(ws, reference) else {
             continue;
@@ -486,43 +557,4 @@ fn context(ws: &Workspace, timeline: &crate::model::timeline::Timeline) -> crate
         }
     }
     context
-}
-
-/// After a game day: each risk in play gets `last_rehearsed` = the game day's date, the
-/// questions raised appended, and the rehearsal's measurements added to its `rehearsals`; the
-/// estimate changes only with `replace_estimate`. Written through the canonical form and an
-/// atomic save, so `git diff` shows those lines only.
-pub fn write_back_rehearsal(
-    root: &Path,
-    ws: &Workspace,
-    timeline: &crate::model::timeline::Timeline,
-    plan: &crate::model::timeline::WriteBack,
-    replace_estimate: bool,
-) -> Result<Vec<String>> {
-    let mut said = Vec::new();
-    for reference in &timeline.header.risks {
-        let (file, _) = find_risk(ws, reference)?;
-        let Some(before) = file.register() else {
-            continue;
-        };
-        let id = reference.rsplit('/').next().unwrap_or_default();
-        let Some(risk) = before.risks.iter().find(|r| r.id == id) else {
-            continue;
-        };
-        let described = plan.describe(risk, replace_estimate);
-        let Some(reg) = plan.apply(before, id, replace_estimate) else {
-            continue;
-        };
-        if reg == *before {
-            said.push(format!("{reference}: already up to date"));
-            continue;
-        }
-        crate::store::save_inside(root, &file.path, to_canonical(&reg).as_bytes())
-            .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(&file.path)))?;
-        said.push(format!(
-            "{reference}: {described} (written to {})",
-            crate::sanitize::QuotedPath(&file.path)
-        ));
-    }
-    Ok(said)
 }

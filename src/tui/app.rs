@@ -60,6 +60,9 @@ pub struct App {
     /// Runbook links that do not resolve, by (component path, risk id), with the reason.
     pub broken_links: HashMap<(PathBuf, String), String>,
     pub read_only: bool,
+    /// Started with `--read-only`: nothing is written, not even a closed timeline's record
+    /// (an open incident's read-only ends when it is resolved).
+    pub read_only_asked: bool,
     /// A one-line message for the status bar.
     pub status: Option<String>,
     pub history: crate::history::History,
@@ -128,6 +131,7 @@ impl App {
             today: crate::clock::today(),
             broken_links: HashMap::new(),
             read_only: false,
+            read_only_asked: false,
             status: None,
             history: crate::history::History::default(),
             baseline: HashMap::new(),

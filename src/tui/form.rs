@@ -5,6 +5,8 @@ use crate::check::{is_valid_id, suggest_id};
 use crate::model::fields::{RiskField, Slot};
 use crate::model::{Date, Level, Num, Register, Status};
 
+pub mod follow_ups;
+
 /// One editable field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
@@ -22,6 +24,7 @@ pub enum Field {
     AcceptedUntil,
     Tickets,
     Questions,
+    FollowUps,
     LastRehearsed,
     Ettd,
     Ettr,
@@ -47,10 +50,12 @@ pub enum Kind {
     List,
     Date,
     Number,
+    /// A follow-up: typed as one line, marked done with a key.
+    FollowUp,
 }
 
 /// The fields of a risk, in file order.
-pub const RISK_FIELDS: [Field; 19] = [
+pub const RISK_FIELDS: [Field; 20] = [
     Field::RiskTitle,
     Field::RiskId,
     Field::Likelihood,
@@ -64,6 +69,7 @@ pub const RISK_FIELDS: [Field; 19] = [
     Field::Mitigation,
     Field::Runbook,
     Field::Questions,
+    Field::FollowUps,
     Field::Tickets,
     Field::LastRehearsed,
     Field::Ettd,
@@ -126,6 +132,7 @@ impl Field {
             Field::AcceptedUntil => "accepted_until",
             Field::Tickets => "tickets",
             Field::Questions => "questions",
+            Field::FollowUps => "follow_ups",
             Field::LastRehearsed => "last_rehearsed",
             Field::Ettd => "ettd_minutes",
             Field::Ettr => "ettr_minutes",
@@ -152,6 +159,7 @@ impl Field {
                 Some(Slot::List { .. }) => Kind::List,
                 Some(Slot::Date(..)) => Kind::Date,
                 Some(Slot::Number { .. }) => Kind::Number,
+                Some(Slot::FollowUps(..)) => Kind::FollowUp,
                 _ => Kind::Line,
             },
         }
@@ -181,8 +189,13 @@ pub fn rows(reg: &Register, risk: Option<usize>, fields: &[Field]) -> Vec<Row> {
         if matches!(field, Field::AcceptedBy | Field::AcceptedUntil) && !acceptance {
             continue;
         }
-        if field.kind() == Kind::List {
-            let len = list(reg, risk, field).map_or(0, <[String]>::len);
+        if matches!(field.kind(), Kind::List | Kind::FollowUp) {
+            let len = if field == Field::FollowUps {
+                risk.and_then(|i| reg.risks.get(i))
+                    .map_or(0, |r| r.follow_ups.len())
+            } else {
+                list(reg, risk, field).map_or(0, <[String]>::len)
+            };
             rows.extend((0..len).map(|i| Row {
                 field,
                 item: Some(i),
@@ -210,6 +223,13 @@ fn num_text(n: Option<Num>) -> String {
 /// The value of a row as text, as it is shown and as an editor starts with it.
 pub fn value(reg: &Register, risk: Option<usize>, row: Row) -> String {
     let r = risk.and_then(|i| reg.risks.get(i));
+    if row.field == Field::FollowUps {
+        return row
+            .item
+            .and_then(|i| r?.follow_ups.get(i))
+            .map(crate::model::FollowUp::summary)
+            .unwrap_or_default();
+    }
     if row.field.kind() == Kind::List {
         return row
             .item
@@ -291,6 +311,9 @@ pub fn set(
     if field.kind() == Kind::List {
         return set_list_item(reg, risk, row, text);
     }
+    if field == Field::FollowUps {
+        return follow_ups::set(reg, risk.ok_or("no risk selected")?, row.item, text, today);
+    }
     let text_trimmed = text.trim();
     match field {
         Field::ComponentId => {
@@ -356,7 +379,7 @@ fn set_risk_field(
         Slot::Status(_, set) => *set(r) = parse_status(trimmed)?,
         Slot::Date(_, set) => *set(r) = parse_date(trimmed, today)?,
         Slot::Number { get_mut, .. } => *get_mut(r) = parse_number(field, text)?,
-        Slot::List { .. } | Slot::Rehearsals(..) => {
+        Slot::List { .. } | Slot::Rehearsals(..) | Slot::FollowUps(..) => {
             return Err(format!("{} cannot be edited here", field.key()));
         }
     }
@@ -402,6 +425,12 @@ fn set_list_item(
 /// Removes one item of a list field.
 pub fn remove_item(reg: &mut Register, risk: Option<usize>, row: Row) -> bool {
     let Some(item) = row.item else { return false };
+    if row.field == Field::FollowUps {
+        let Some(r) = risk.and_then(|i| reg.risks.get_mut(i)) else {
+            return false;
+        };
+        return item < r.follow_ups.len() && !r.follow_ups.remove(item).text.is_empty();
+    }
     set_list_item(
         reg,
         risk,

@@ -5,7 +5,7 @@
 //! middle is reported with its line number, and every valid event still loads.
 
 use crate::finding::{Finding, Pos};
-use crate::model::timeline::{Event, Header, Timeline, TimelineKind};
+use crate::model::timeline::{Event, EventKind, Header, Timeline, TimelineKind};
 use anyhow::{Context, Result, bail};
 use std::fs::{self, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -299,6 +299,8 @@ pub fn list(root: &Path, kind: TimelineKind) -> Vec<PathBuf> {
 /// risk references to no risk of the register, each at `path:line`.
 pub fn check_all(ws: &crate::store::Workspace, today: jiff::civil::Date) -> Vec<Finding> {
     let mut findings = Vec::new();
+    // Each closed incident's start, file, risks in play and whether it logged a follow-up.
+    let mut incidents: Vec<(String, PathBuf, Vec<String>, bool)> = Vec::new();
     for kind in [TimelineKind::Incident, TimelineKind::Gameday] {
         for rel in list(&ws.root, kind) {
             match read(&ws.root, &rel) {
@@ -313,6 +315,19 @@ pub fn check_all(ws: &crate::store::Workspace, today: jiff::civil::Date) -> Vec<
                         findings.push(finding);
                     }
                     findings.extend(loaded.problems);
+                    let t = &loaded.timeline;
+                    if kind == TimelineKind::Incident && t.is_resolved() {
+                        let followed = t
+                            .events
+                            .iter()
+                            .any(|e| e.known_kind() == Some(EventKind::FollowUp));
+                        incidents.push((
+                            t.header.started.clone(),
+                            rel.clone(),
+                            t.header.risks.clone(),
+                            followed,
+                        ));
+                    }
                     for reference in &loaded.timeline.header.risks {
                         if ws.risk(reference).is_none() {
                             findings.push(Finding::error(
@@ -326,6 +341,49 @@ pub fn check_all(ws: &crate::store::Workspace, today: jiff::civil::Date) -> Vec<
                 }
             }
         }
+    }
+    findings.extend(without_follow_ups(ws, &incidents));
+    findings
+}
+
+/// A high or critical risk whose latest resolved incident logged no follow-up, and which has
+/// none from it: the incident's lessons are nowhere to come back from.
+fn without_follow_ups(
+    ws: &crate::store::Workspace,
+    incidents: &[(String, PathBuf, Vec<String>, bool)],
+) -> Vec<Finding> {
+    let mut latest: std::collections::BTreeMap<&str, &(String, PathBuf, Vec<String>, bool)> =
+        std::collections::BTreeMap::new();
+    for incident in incidents {
+        for reference in &incident.2 {
+            let newer = latest
+                .get(reference.as_str())
+                .is_none_or(|seen| seen.0 < incident.0);
+            if newer {
+                latest.insert(reference, incident);
+            }
+        }
+    }
+    let mut findings = Vec::new();
+    for (reference, (_, rel, _, followed)) in latest {
+        let Some(risk) = ws.risk(reference) else {
+            continue;
+        };
+        let path = rel.to_string_lossy().replace('\\', "/");
+        let written_back = risk.follow_ups.iter().any(|f| f.timeline == path);
+        if *followed || written_back || !risk.band().is_severe() {
+            continue;
+        }
+        findings.push(Finding::warning(
+            rel,
+            Pos::START,
+            "no-follow-up",
+            format!(
+                "`{reference}` is {} and its last incident left no follow-up: log what will be done (`faultline incident log {} --kind follow-up --risk {reference} --owner … --due … TEXT`)",
+                risk.band(),
+                crate::sanitize::quote(&path)
+            ),
+        ));
     }
     findings
 }

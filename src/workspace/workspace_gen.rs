@@ -214,6 +214,51 @@ fn acceptance_end(rng: &mut Rng) -> Date {
     Date(jiff::civil::date(year, month, 1))
 }
 
+/// A risk's estimate, all four numbers drawn.
+fn estimate(rng: &mut Rng) -> Estimate {
+    let mut n = |base: usize, span: usize| {
+        Some(Num(f64::from(
+            u32::try_from(base + rng.below(span)).unwrap_or(1),
+        )))
+    };
+    let ettd_minutes = n(1, 30);
+    let ettr_minutes = n(5, 120);
+    let per_year = Some(Num([0.5, 1.0, 2.0, 4.0][rng.below(4)]));
+    Estimate {
+        ettd_minutes,
+        ettr_minutes,
+        per_year,
+        users_affected_percent: Some(Num(f64::from(
+            u32::try_from(1 + rng.below(100)).unwrap_or(1),
+        ))),
+    }
+}
+
+/// One risk in seven has a follow-up from an incident review, due between October 2026 and
+/// March 2027, one in three of them done: without drawing, so the rest of the workspace is as
+/// before.
+fn follow_ups(component: usize, risk: usize) -> Vec<crate::model::FollowUp> {
+    let n = component * 31 + risk;
+    if !n.is_multiple_of(7) {
+        return Vec::new();
+    }
+    let month = [10, 11, 12, 1, 2, 3][n % 6];
+    let year = if month >= 10 { 2026 } else { 2027 };
+    let day = i8::try_from(1 + n % 28).unwrap_or(1);
+    vec![crate::model::FollowUp {
+        text: format!("Add an alert and a runbook step for case {n}"),
+        owner: format!("owner-{}", n % 17),
+        due: Some(Date(jiff::civil::date(year, month, day))),
+        ticket: format!("OPS-{}", 5000 + n),
+        status: if n.is_multiple_of(3) {
+            crate::model::FollowUpStatus::Done
+        } else {
+            crate::model::FollowUpStatus::Open
+        },
+        timeline: String::new(),
+    }]
+}
+
 fn component(
     rng: &mut Rng,
     index: usize,
@@ -277,24 +322,14 @@ fn component(
                     .map(|_| format!("Do we know whether {}", sentence(rng, 8, 1)))
                     .collect(),
                 rehearsals: Vec::new(),
+                follow_ups: follow_ups(index, r),
                 last_rehearsed: rng.chance(60).then(|| {
                     let day = i8::try_from(1 + rng.below(28)).unwrap_or(1);
                     let month = i8::try_from(1 + rng.below(10)).unwrap_or(1);
                     Date(jiff::civil::date(2026, month, day))
                 }),
                 estimate: if rng.chance(50) {
-                    Estimate {
-                        ettd_minutes: Some(Num(f64::from(
-                            u32::try_from(1 + rng.below(30)).unwrap_or(1),
-                        ))),
-                        ettr_minutes: Some(Num(f64::from(
-                            u32::try_from(5 + rng.below(120)).unwrap_or(5),
-                        ))),
-                        per_year: Some(Num([0.5, 1.0, 2.0, 4.0][rng.below(4)])),
-                        users_affected_percent: Some(Num(f64::from(
-                            u32::try_from(1 + rng.below(100)).unwrap_or(1),
-                        ))),
-                    }
+                    estimate(rng)
                 } else {
                     Estimate::default()
                 },

@@ -174,6 +174,16 @@ pub const RULES: &[Rule] = &[
         "Decide before it expires: mitigate the risk, or extend the acceptance.",
     ),
     warning(
+        "follow-up-overdue",
+        "An open follow-up past its due date.",
+        "Do it and mark it done (`d` on it in the TUI's risk form), or give it a new date.",
+    ),
+    warning(
+        "no-follow-up",
+        "A high or critical risk whose last resolved incident logged no follow-up.",
+        "Log what will be done about it (`incident log --kind follow-up --risk …`) and write it back (`incident report --write-back`).",
+    ),
+    warning(
         "never-rehearsed",
         "A high or critical risk never rehearsed.",
         "Run a game day on it (`faultline gameday start`).",

@@ -222,6 +222,9 @@ pub fn risk_changes(r: &RiskDiff) -> Vec<String> {
             parts.push(format!("{label}: {}", shown.join("; ")));
         }
     }
+    for change in &r.follow_ups {
+        parts.push(format!("follow-up {}", one_line(change)));
+    }
     for (label, added, removed) in [
         ("tickets", &r.tickets_added, &r.tickets_removed),
         ("alerts", &r.alerts_added, &r.alerts_removed),

@@ -2,6 +2,7 @@
 //! the bytes are serde_json's pretty printer's for the same `Register` (keys in model order,
 //! two-space indents, one trailing newline), which `tests/canonical.rs` checks by property.
 
+use super::FollowUp;
 use super::register::{Num, Register, Rehearsal, Risk};
 use std::fmt;
 
@@ -204,6 +205,19 @@ impl Canonical {
             }
             self.close(depth, ']');
         }
+        if !risk.follow_ups.is_empty() {
+            self.key(first, depth, "follow_ups");
+            self.out.push('[');
+            for (i, f) in risk.follow_ups.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(',');
+                }
+                self.out.push('\n');
+                self.indent(depth + 1);
+                self.follow_up(f, depth + 2);
+            }
+            self.close(depth, ']');
+        }
         if !risk.estimate.is_empty() {
             self.key(first, depth, "estimate");
             self.out.push('{');
@@ -222,6 +236,24 @@ impl Canonical {
             self.close(depth, '}');
         }
         self.close(2, '}');
+    }
+
+    fn follow_up(&mut self, f: &FollowUp, depth: usize) {
+        let first = &mut true;
+        self.out.push('{');
+        self.key(first, depth, "text");
+        self.string(&f.text);
+        self.text(first, depth, "owner", &f.owner);
+        if let Some(date) = f.due {
+            self.key(first, depth, "due");
+            // `YYYY-MM-DD`: nothing to escape.
+            let _ = fmt::Write::write_fmt(&mut self.out, format_args!("\"{date}\""));
+        }
+        self.text(first, depth, "ticket", &f.ticket);
+        self.key(first, depth, "status");
+        self.string(f.status.name());
+        self.text(first, depth, "timeline", &f.timeline);
+        self.close(depth - 1, '}');
     }
 
     fn rehearsal(&mut self, r: &Rehearsal, depth: usize) {

@@ -4,7 +4,7 @@
 //! field is one entry here plus the model (the struct, its canonical writer and the schema).
 //! Each reader keeps its own way of reading text: the form is strict, a spreadsheet lenient.
 
-use super::{Date, Level, Num, Rehearsal, Risk, Status};
+use super::{Date, FollowUp, Level, Num, Rehearsal, Risk, Status};
 
 /// Where a field's value lives, by its type.
 #[derive(Clone, Copy)]
@@ -35,6 +35,11 @@ pub enum Slot {
     Rehearsals(
         fn(&Risk) -> &Vec<Rehearsal>,
         fn(&mut Risk) -> &mut Vec<Rehearsal>,
+    ),
+    /// Follow-ups, one line each (`FollowUp::to_line`).
+    FollowUps(
+        fn(&Risk) -> &Vec<FollowUp>,
+        fn(&mut Risk) -> &mut Vec<FollowUp>,
     ),
 }
 
@@ -81,17 +86,25 @@ impl RiskField {
                 .map(Rehearsal::to_line)
                 .collect::<Vec<_>>()
                 .join("\n"),
+            Slot::FollowUps(get, _) => get(risk)
+                .iter()
+                .map(FollowUp::to_line)
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 
     /// A single value (not a list of them): the diff says how it changed.
     pub fn is_scalar(&self) -> bool {
-        !matches!(self.slot, Slot::List { .. } | Slot::Rehearsals(..))
+        !matches!(
+            self.slot,
+            Slot::List { .. } | Slot::Rehearsals(..) | Slot::FollowUps(..)
+        )
     }
 }
 
 /// The risk's fields, in the order of the CSV columns.
-pub static RISK_FIELDS: [RiskField; 20] = [
+pub static RISK_FIELDS: [RiskField; 21] = [
     RiskField {
         key: "id",
         label: "Id",
@@ -211,6 +224,12 @@ pub static RISK_FIELDS: [RiskField; 20] = [
         label: "Rehearsals",
         headers: &["rehearsals", "measurements"],
         slot: Slot::Rehearsals(|r| &r.rehearsals, |r| &mut r.rehearsals),
+    },
+    RiskField {
+        key: "follow_ups",
+        label: "Follow-ups",
+        headers: &["followups", "actionitems"],
+        slot: Slot::FollowUps(|r| &r.follow_ups, |r| &mut r.follow_ups),
     },
     RiskField {
         key: "ettd_minutes",

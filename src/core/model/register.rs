@@ -11,7 +11,7 @@ pub const MINUTES_PER_YEAR: f64 = 525_600.0;
 /// A risk's expected bad minutes above this share of its component's error budget is a finding.
 pub const BUDGET_SHARE_LIMIT: f64 = 0.25;
 
-fn is_false_or_empty(s: &str) -> bool {
+pub(super) fn is_false_or_empty(s: &str) -> bool {
     s.is_empty()
 }
 
@@ -88,6 +88,9 @@ pub struct Risk {
     /// measurement does not replace.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rehearsals: Vec<Rehearsal>,
+    /// What reviews and incidents decided someone will do about it, until done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<super::FollowUp>,
     #[serde(default, skip_serializing_if = "Estimate::is_empty")]
     pub estimate: Estimate,
 }
@@ -331,6 +334,7 @@ impl Risk {
             questions: Vec::new(),
             last_rehearsed: None,
             rehearsals: Vec::new(),
+            follow_ups: Vec::new(),
             estimate: Estimate::default(),
         }
     }
@@ -489,6 +493,7 @@ mod tests {
             questions: vec![],
             last_rehearsed: None,
             rehearsals: vec![],
+            follow_ups: vec![],
             estimate,
         }
     }

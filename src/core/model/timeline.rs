@@ -129,10 +129,12 @@ pub enum EventKind {
     RoleChanged,
     Question,
     Note,
+    /// Something someone will do after it: text, owner, due date, ticket, the risk it concerns.
+    FollowUp,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 13] = [
+    pub const ALL: [EventKind; 14] = [
         EventKind::Hypothesis,
         EventKind::Action,
         EventKind::Observation,
@@ -146,6 +148,7 @@ impl EventKind {
         EventKind::RoleChanged,
         EventKind::Question,
         EventKind::Note,
+        EventKind::FollowUp,
     ];
 
     pub fn name(self) -> &'static str {
@@ -163,6 +166,7 @@ impl EventKind {
             EventKind::RoleChanged => "role-changed",
             EventKind::Question => "question",
             EventKind::Note => "note",
+            EventKind::FollowUp => "follow-up",
         }
     }
 
@@ -201,6 +205,16 @@ pub struct Event {
     /// `role-changed`: which role (`lead`, `communications`, …) now held by `text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// `follow-up`: who will do it, by when (`YYYY-MM-DD`), its ticket, and the risk it
+    /// concerns (`component/risk-id`, or a component alone for a new risk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<String>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -217,6 +231,10 @@ impl Event {
             step: None,
             severity: None,
             role: None,
+            owner: None,
+            due: None,
+            ticket: None,
+            risk: None,
             extra: BTreeMap::new(),
         }
     }

@@ -482,6 +482,12 @@ impl App {
         }
         self.status = Some(format!("{kind} recorded at {at}, on disk"));
         if resolved {
+            // The incident that made the register read-only is over (unless --read-only).
+            if state.timeline.header.kind == crate::model::timeline::TimelineKind::Incident
+                && !self.read_only_asked
+            {
+                self.read_only = false;
+            }
             self.offer_write_back();
         }
     }

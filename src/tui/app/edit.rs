@@ -58,6 +58,7 @@ impl App {
                 });
             }
             Action::Delete => self.delete(),
+            Action::ToggleDone => self.toggle_follow_up(),
             Action::MoveUp | Action::MoveDown => self.move_risk(action == Action::MoveUp),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
@@ -93,6 +94,41 @@ impl App {
         if self.editing.is_some() {
             self.register.accepting_from.get_or_insert(focus);
             self.say(format!("accepted: {ask}"));
+        }
+    }
+
+    /// Marks the follow-up selected in the risk's form done, or open again: one undoable edit.
+    fn toggle_follow_up(&mut self) {
+        let row = self.form_rows().get(self.register.row).copied();
+        let item = match row {
+            Some(Row {
+                field: Field::FollowUps,
+                item: Some(item),
+            }) if self.register.focus == Pane::Detail => item,
+            _ => {
+                let key = self.key_hint(Action::ToggleDone);
+                self.say(format!(
+                    "{key} marks a follow-up done: select one in the risk's form"
+                ));
+                return;
+            }
+        };
+        let mut done = None;
+        self.edit_risk("a follow-up", |risk| {
+            let f = risk.follow_ups.get_mut(item).ok_or("no such follow-up")?;
+            f.status = match f.status {
+                crate::model::FollowUpStatus::Open => crate::model::FollowUpStatus::Done,
+                crate::model::FollowUpStatus::Done => crate::model::FollowUpStatus::Open,
+            };
+            done = Some((f.status, f.text.clone()));
+            Ok(())
+        });
+        if let Some((status, text)) = done {
+            let undo = self.key_hint(Action::Undo);
+            self.say(format!(
+                "follow-up {status}: {} ({undo} undoes)",
+                crate::core::text::truncate(&text, 50)
+            ));
         }
     }
 
@@ -351,8 +387,12 @@ impl App {
                 self.register.row = 0;
             }
             Pending::StubRunbook { path, id, file } => self.stub_runbook(&path, &id, &file),
-            Pending::WriteBack { risks, write_back } => {
-                self.write_back(&risks, &write_back, false);
+            Pending::WriteBack {
+                risks,
+                write_back,
+                follow_ups,
+            } => {
+                self.write_back(&risks, write_back.as_ref(), &follow_ups, false);
             }
             Pending::DeleteComponent { path } => {
                 let before = self.current(&path).cloned();

@@ -31,6 +31,11 @@ impl App {
                     Kind::Date | Kind::Number | Kind::Line | Kind::Multiline | Kind::List => {
                         form::value(reg, risk, row)
                     }
+                    Kind::FollowUp => row
+                        .item
+                        .and_then(|i| reg.risks.get(risk?)?.follow_ups.get(i))
+                        .map(form::follow_ups::line)
+                        .unwrap_or_default(),
                     Kind::Level | Kind::Status => String::new(),
                 };
                 self.editing = Some(Editing {

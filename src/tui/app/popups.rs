@@ -82,12 +82,17 @@ impl App {
             }
             (
                 Overlay::Confirm {
-                    pending: super::Pending::WriteBack { risks, write_back },
+                    pending:
+                        super::Pending::WriteBack {
+                            risks,
+                            write_back,
+                            follow_ups,
+                        },
                     ..
                 },
                 Action::ReplaceEstimate,
             ) => {
-                self.write_back(&risks, &write_back, true);
+                self.write_back(&risks, write_back.as_ref(), &follow_ups, true);
                 None
             }
             (Overlay::Confirm { .. }, Action::No) => {

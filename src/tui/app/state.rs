@@ -96,11 +96,13 @@ pub enum Pending {
     DeleteComponent {
         path: PathBuf,
     },
-    /// Record a game day's rehearsal in the register: each (register path, risk id). `y` keeps
-    /// the estimates; `e` also replaces them with the measured minutes.
+    /// Record a closed timeline in the register, as one change: a game day's rehearsal on
+    /// each (register path, risk id), and the follow-ups logged, each on its risk or as a new
+    /// one. `y` keeps the estimates; `e` also replaces them with the measured minutes.
     WriteBack {
         risks: Vec<(PathBuf, String)>,
-        write_back: crate::model::timeline::WriteBack,
+        write_back: Option<crate::model::timeline::WriteBack>,
+        follow_ups: Vec<crate::model::follow_up::Placed>,
     },
     /// Write a runbook from the template at `file` and link the risk `id` of `path` to it.
     StubRunbook {

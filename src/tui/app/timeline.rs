@@ -66,13 +66,14 @@ impl TimelineState {
 }
 
 /// The quick kinds the input line offers, with the key that opens it.
-pub const QUICK: [(EventKind, Action); 6] = [
+pub const QUICK: [(EventKind, Action); 7] = [
     (EventKind::Hypothesis, Action::LogHypothesis),
     (EventKind::Action, Action::LogAction),
     (EventKind::Observation, Action::LogObservation),
     (EventKind::Decision, Action::LogDecision),
     (EventKind::Question, Action::LogQuestion),
     (EventKind::Note, Action::LogNote),
+    (EventKind::FollowUp, Action::LogFollowUp),
 ];
 
 impl App {
@@ -97,6 +98,7 @@ impl App {
         }
         if let Some(&(kind, _)) = QUICK.iter().find(|(_, a)| *a == action) {
             state.input = Some((kind, TextInput::new("", false)));
+            self.status = None;
             return;
         }
         if let Some(selected) = state.reading {
@@ -165,6 +167,8 @@ impl App {
                 let text = input.text().trim().to_owned();
                 if text.is_empty() {
                     self.say("nothing typed: nothing recorded");
+                } else if kind == EventKind::FollowUp {
+                    self.record_follow_up(&text, input);
                 } else {
                     self.record_event(kind, text, |_| {});
                 }
@@ -237,18 +241,21 @@ impl App {
         // moving on is the person's j, so `j` then Space never skips a step.
     }
 
-    /// A game day just resolved: offer to record the rehearsal in the register (a confirmation
-    /// that lists each field old → new; the estimate is kept unless the facilitator says `e`).
+    /// A timeline just resolved: offer to record it in the register, as one change the
+    /// confirmation lists field by field: a game day's rehearsal (the estimate kept unless the
+    /// facilitator says `e`), and the follow-ups logged, each on its risk or as a new risk.
     pub fn offer_write_back(&mut self) {
         let Some(state) = self.timeline.as_ref() else {
             return;
         };
+        if self.read_only_asked {
+            return;
+        }
         let done = state.done();
         let steps = (!done.is_empty()).then(|| (done.iter().filter(|d| **d).count(), done.len()));
         let path = state.path.to_string_lossy().replace('\\', "/");
-        let Some(write_back) = state.timeline.write_back(&path, steps) else {
-            return;
-        };
+        let write_back = state.timeline.write_back(&path, steps);
+        let (follow_ups, lost) = state.timeline.follow_ups(&path);
         let risks: Vec<(PathBuf, String)> = state
             .timeline
             .header
@@ -259,20 +266,29 @@ impl App {
                 Some((super::changes::register_path(component), id.to_owned()))
             })
             .collect();
-        if risks.is_empty() || self.read_only {
-            return;
+        let mut described: Vec<String> = Vec::new();
+        if let Some(wb) = &write_back {
+            for (path, id) in &risks {
+                let Some(risk) = self
+                    .current(path)
+                    .and_then(|r| r.risks.iter().find(|r| r.id == *id))
+                else {
+                    continue;
+                };
+                let component = path.file_stem().unwrap_or_default().to_string_lossy();
+                described.push(format!("{component}/{id}: {}", wb.describe(risk, false)));
+            }
         }
-        let described: Vec<String> = risks
-            .iter()
-            .filter_map(|(path, id)| {
-                let risk = self.current(path)?.risks.iter().find(|r| r.id == *id)?;
-                let component = path.file_stem()?.to_string_lossy();
-                Some(format!(
-                    "{component}/{id}: {}",
-                    write_back.describe(risk, false)
-                ))
-            })
-            .collect();
+        for p in &follow_ups {
+            described.push(format!(
+                "{}: follow-up added ({})",
+                p.target(),
+                p.follow_up.summary()
+            ));
+        }
+        for text in &lost {
+            described.push(format!("not placed (names no risk, none in play): {text}"));
+        }
         if described.is_empty() {
             return;
         }
@@ -282,47 +298,138 @@ impl App {
                 .map_or_else(|| format!("{action:?}"), |k| k.to_string())
         };
         let (yes, replace) = (key(Action::Yes), key(Action::ReplaceEstimate));
+        let what = state.timeline.header.kind.name();
+        let estimate = if write_back.is_some() {
+            format!(
+                "; {yes} records it and keeps the estimate, {replace} also replaces the estimate with the measured minutes"
+            )
+        } else {
+            String::new()
+        };
         self.overlay = Some(super::Overlay::Confirm {
             question: format!(
-                "The game day is over. Record it in the register? {}. (An edit you can undo; {yes} records it and keeps the estimate, {replace} also replaces the estimate with the measured minutes.)",
+                "The {what} is over. Record it in the register? {}. (One edit you can undo{estimate}.)",
                 described.join(". ")
             ),
-            pending: super::Pending::WriteBack { risks, write_back },
+            pending: super::Pending::WriteBack {
+                risks,
+                write_back,
+                follow_ups,
+            },
         });
     }
 
-    /// Records a rehearsal: one undoable edit per register, then saved like any edit.
+    /// Records a closed timeline: the rehearsal and the follow-ups, one undoable change over
+    /// every register it touches, then saved like any edit.
     pub(super) fn write_back(
         &mut self,
         risks: &[(PathBuf, String)],
-        write_back: &crate::model::timeline::WriteBack,
+        write_back: Option<&crate::model::timeline::WriteBack>,
+        follow_ups: &[crate::model::follow_up::Placed],
         replace_estimate: bool,
     ) {
-        for (path, id) in risks {
-            let result = self.change(
-                format!(
-                    "record the game day in {}",
-                    crate::sanitize::QuotedPath(path)
-                ),
-                path,
-                |reg| {
-                    *reg = write_back
-                        .apply(reg, id, replace_estimate)
-                        .ok_or("no such risk")?;
-                    Ok(())
-                },
-            );
-            if let Err(reason) = result {
-                self.say(reason);
-                return;
+        let mut files: Vec<crate::history::FileChange> = Vec::new();
+        let mut edit = |app: &App,
+                        path: PathBuf,
+                        f: &dyn Fn(
+            &crate::model::Register,
+        ) -> Result<Option<crate::model::Register>, String>|
+         -> Result<(), String> {
+            let index = files.iter().position(|c| c.path == path);
+            let before = match index {
+                Some(i) => files[i].after.clone(),
+                None => app.current(&path).cloned(),
+            }
+            .ok_or_else(|| app.unloadable(&path))?;
+            let Some(after) = f(&before)? else {
+                return Ok(());
+            };
+            match index {
+                Some(i) => files[i].after = Some(after),
+                None => files.push(crate::history::FileChange {
+                    before: app.current(&path).cloned(),
+                    after: Some(after),
+                    path,
+                }),
+            }
+            Ok(())
+        };
+        let mut result = Ok(());
+        if let Some(wb) = write_back {
+            for (path, id) in risks {
+                result = result.and_then(|()| {
+                    edit(self, path.clone(), &|reg| {
+                        wb.apply(reg, id, replace_estimate)
+                            .map(Some)
+                            .ok_or_else(|| format!("no risk `{id}`"))
+                    })
+                });
             }
         }
-        self.say(if replace_estimate {
-            "game day recorded: rehearsal added, estimate replaced by the measurement"
-        } else {
-            "game day recorded: rehearsal added, estimate kept"
+        for p in follow_ups {
+            let path = super::changes::register_path(&p.component);
+            result = result.and_then(|()| edit(self, path, &|reg| p.apply(reg)));
+        }
+        if let Err(reason) = result {
+            self.say(format!("nothing recorded: {reason}"));
+            return;
+        }
+        if files.is_empty() {
+            self.say("already recorded: nothing to add");
+            return;
+        }
+        let what = match (write_back.is_some(), follow_ups.len()) {
+            (true, 0) => "rehearsal".to_owned(),
+            (true, n) => format!("rehearsal and {}", crate::finding::plural(n, "follow-up")),
+            (false, n) => crate::finding::plural(n, "follow-up"),
+        };
+        self.record(crate::history::Change {
+            label: format!("record the {what}"),
+            files,
+            ..crate::history::Change::default()
+        });
+        self.say(match (write_back.is_some(), replace_estimate) {
+            (true, true) => format!("recorded: {what}, estimate replaced by the measurement"),
+            (true, false) => format!("recorded: {what}, estimate kept"),
+            (false, _) => format!("recorded: {what}"),
         });
         self.save(None, false);
+    }
+
+    /// A follow-up typed as `text; owner: …; due: …; ticket: …; risk: …`: recorded with its
+    /// fields; a line that does not read stays on the input line with the reason.
+    fn record_follow_up(&mut self, typed: &str, input: TextInput) {
+        let parsed = crate::form::follow_ups::parse(typed, self.today).and_then(|t| {
+            let shape_ok =
+                t.risk.split('/').count() <= 2 && t.risk.split('/').all(crate::model::is_valid_id);
+            if !t.risk.is_empty() && !shape_ok {
+                return Err(format!(
+                    "risk: `{}` is not component/risk-id or a component",
+                    t.risk
+                ));
+            }
+            if t.text.is_empty() {
+                return Err("say what is to be done before the `;`".to_owned());
+            }
+            Ok(t)
+        });
+        match parsed {
+            Err(reason) => {
+                if let Some(state) = self.timeline.as_mut() {
+                    state.input = Some((EventKind::FollowUp, input));
+                }
+                self.say(format!("not recorded: {reason}"));
+            }
+            Ok(t) => {
+                let some = |s: String| (!s.is_empty()).then_some(s);
+                self.record_event(EventKind::FollowUp, t.text, |e| {
+                    e.owner = some(t.owner);
+                    e.due = t.due.map(|d| d.to_string());
+                    e.ticket = some(t.ticket);
+                    e.risk = some(t.risk);
+                });
+            }
+        }
     }
 
     /// Queues one event for the disk; it shows once it is there.

@@ -315,8 +315,9 @@ fn shown_value(
     row: Row,
 ) -> String {
     let value = form::value(reg, risk, row);
-    if row.field.kind() == Kind::List && row.item.is_none() {
+    if matches!(row.field.kind(), Kind::List | Kind::FollowUp) && row.item.is_none() {
         let noun = match row.field {
+            Field::FollowUps => "follow-up (text; owner: …; due: …)",
             Field::Tickets => "ticket",
             Field::Alerts => "alert",
             Field::Questions => "question",

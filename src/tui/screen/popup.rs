@@ -40,7 +40,10 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
         Overlay::Confirm { question, pending } => {
             push_text(&mut lines, question, inner_width);
             let keys = match pending {
-                crate::app::Pending::WriteBack { .. } => hints(
+                crate::app::Pending::WriteBack {
+                    write_back: Some(_),
+                    ..
+                } => hints(
                     app,
                     Context::Confirm,
                     &[
@@ -48,6 +51,11 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
                         (Action::ReplaceEstimate, "also replace estimate"),
                         (Action::No, "no"),
                     ],
+                ),
+                crate::app::Pending::WriteBack { .. } => hints(
+                    app,
+                    Context::Confirm,
+                    &[(Action::Yes, "record"), (Action::No, "no")],
                 ),
                 _ => hints(
                     app,

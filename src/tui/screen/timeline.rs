@@ -110,10 +110,24 @@ fn event_parts(
         _ => "T?".to_owned(),
     };
     let kind = event.known_kind().map_or("note", EventKind::name);
-    let text = event
+    let mut text = event
         .step
         .clone()
         .map_or_else(|| event.text.clone(), |s| format!("☑ {s}"));
+    if event.known_kind() == Some(EventKind::FollowUp) {
+        let fields: Vec<String> = [
+            event.owner.clone(),
+            event.due.as_ref().map(|d| format!("due {d}")),
+            event.ticket.clone(),
+            event.risk.as_ref().map(|r| format!("on {r}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !fields.is_empty() {
+            text = format!("{text} → {}", fields.join(", "));
+        }
+    }
     (at, kind, text)
 }
 
@@ -405,31 +419,78 @@ fn render_events(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// The event being typed, on the status row (its prompt is its kind).
+fn render_input(
+    app: &App,
+    state: &TimelineState,
+    (kind, input): (EventKind, &crate::editor::TextInput),
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let prompt = format!("{kind}: ");
+    // Said on the row above: text typed before faultline stopped, offered back; or a
+    // follow-up's fields, or why its line was not recorded.
+    let above = if state.restored {
+        Some((
+            " typed before faultline stopped, not yet recorded: Enter records it, Esc drops it"
+                .to_owned(),
+            app.theme.warning(),
+        ))
+    } else if kind == EventKind::FollowUp {
+        Some(match app.status.as_deref() {
+            Some(said) if said.starts_with("not recorded") => {
+                (format!(" {said}"), app.theme.warning())
+            }
+            _ => (
+                " text; owner: NAME; due: YYYY-MM-DD; ticket: ID; risk: COMPONENT/ID (none: a new risk)".to_owned(),
+                app.theme.label(),
+            ),
+        })
+    } else {
+        None
+    };
+    if let Some((text, style)) = above.filter(|_| area.y > 0) {
+        let row = Rect::new(area.x, area.y - 1, area.width, 1);
+        frame.render_widget(ratatui::widgets::Clear, row);
+        frame.render_widget(
+            Paragraph::new(crate::list::truncate(
+                &sanitize(&text),
+                usize::from(area.width),
+            ))
+            .style(style),
+            row,
+        );
+    }
+    let room = usize::from(area.width).saturating_sub(prompt.chars().count());
+    let (shown, cursor) = scrolled(&sanitize(input.text()), input.cursor_column(), room);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(prompt.clone(), app.theme.label()),
+            Span::raw(shown),
+        ])),
+        area,
+    );
+    let x = area.x + u16::try_from(prompt.chars().count() + cursor).unwrap_or(0);
+    frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+}
+
+/// A line longer than the room scrolls so the cursor stays in view: the text from the first
+/// column shown, and the cursor's column in it.
+fn scrolled(text: &str, cursor: usize, room: usize) -> (String, usize) {
+    use unicode_width::UnicodeWidthChar;
+    let skip = cursor.saturating_sub(room.saturating_sub(1));
+    let mut dropped = 0;
+    let mut chars = text.chars().peekable();
+    while dropped < skip {
+        let Some(c) = chars.next() else { break };
+        dropped += c.width().unwrap_or(0);
+    }
+    (chars.collect(), cursor.saturating_sub(dropped))
+}
+
 fn render_status(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
     if let Some((kind, input)) = &state.input {
-        let prompt = format!("{kind}: ");
-        // Text typed before faultline stopped, offered back: said on the row above.
-        if state.restored && area.y > 0 {
-            let above = Rect::new(area.x, area.y - 1, area.width, 1);
-            frame.render_widget(ratatui::widgets::Clear, above);
-            frame.render_widget(
-                Paragraph::new(crate::list::truncate(
-                    " typed before faultline stopped, not yet recorded: Enter records it, Esc drops it",
-                    usize::from(area.width),
-                ))
-                .style(app.theme.warning()),
-                above,
-            );
-        }
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(prompt.clone(), app.theme.label()),
-                Span::raw(sanitize(input.text()).into_owned()),
-            ])),
-            area,
-        );
-        let x = area.x + u16::try_from(prompt.chars().count() + input.cursor_column()).unwrap_or(0);
-        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+        render_input(app, state, (*kind, input), frame, area);
         return;
     }
     let text = app.status.clone().unwrap_or_else(|| {
@@ -459,6 +520,7 @@ fn render_status(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
                 (A::LogObservation, "observed", 4),
                 (A::LogDecision, "decision", 4),
                 (A::LogNote, "note", 2),
+                (A::LogFollowUp, "follow-up", 4),
                 (A::MarkDetected, "detected", 2),
                 (A::MarkMitigated, "mitigated", 4),
                 (A::MarkResolved, "resolved", 2),

@@ -43,6 +43,62 @@ struct File {
     monitoring: MonitoringConfig,
     #[serde(default)]
     search: SearchConfig,
+    #[serde(default)]
+    tickets: TicketsConfig,
+    #[serde(default)]
+    alertmanager: AlertmanagerConfig,
+}
+
+/// `[tickets]`: where a ticket id leads, `url = "https://tracker.example/browse/{id}"`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TicketsConfig {
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl TicketsConfig {
+    /// The address of ticket `id`: the url with `{id}` replaced, when the url is `http(s)://`
+    /// and the id is plain (letters, digits, `-`, `_`, `.`), so nothing from a register can
+    /// change where the link leads.
+    pub fn link(&self, id: &str) -> Option<String> {
+        let url = self.url.as_deref()?;
+        let plain = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        let web = url.starts_with("https://") || url.starts_with("http://");
+        (plain && web && url.contains("{id}")).then(|| url.replace("{id}", id))
+    }
+}
+
+/// `[alertmanager]`: the Alertmanager an open incident or game day polls for its risks'
+/// alerts, and the environment variable holding a bearer token for it (never the token).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AlertmanagerConfig {
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub token_env: Option<String>,
+}
+
+fn config_file(root: &Path) -> File {
+    crate::store::read_limited(root, &root.join(CONFIG_FILE))
+        .ok()
+        .and_then(|bytes| toml::from_str::<File>(&String::from_utf8_lossy(&bytes)).ok())
+        .unwrap_or_default()
+}
+
+/// The `[tickets]` section of `faultline.toml` (none when absent or invalid).
+pub fn tickets(root: &Path) -> TicketsConfig {
+    config_file(root).tickets
+}
+
+/// The `[alertmanager]` section of `faultline.toml` (none when absent or invalid).
+pub fn alertmanager(root: &Path) -> AlertmanagerConfig {
+    config_file(root).alertmanager
 }
 
 /// `[search]`: the words runbook search takes as the same (besides the built-in ones).
@@ -57,11 +113,7 @@ pub struct SearchConfig {
 /// The `[search]` section of `faultline.toml` (the defaults when it is absent or invalid:
 /// `check` reports an invalid file).
 pub fn search(root: &Path) -> SearchConfig {
-    crate::store::read_limited(root, &root.join(CONFIG_FILE))
-        .ok()
-        .and_then(|bytes| toml::from_str::<File>(&String::from_utf8_lossy(&bytes)).ok())
-        .map(|f| f.search)
-        .unwrap_or_default()
+    config_file(root).search
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
