@@ -37,4 +37,6 @@ pub use crate::core::{
 pub use crate::tui::{
     action, app, editor, effects, form, keymap, markdown, mouse, screen, terminal, ui, viewer,
 };
-pub use crate::workspace::{backstage, git, monitoring, recovery, store, timeline, workspace_gen};
+pub use crate::workspace::{
+    alertmanager, backstage, git, monitoring, recovery, store, timeline, workspace_gen,
+};

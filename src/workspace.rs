@@ -2,6 +2,7 @@
 //! containment rule, the recovery journal, git, timeline files, the runbook heading cache, the
 //! monitoring config and Backstage catalogs. Imports `core` only.
 
+pub mod alertmanager;
 pub mod backstage;
 pub mod fs;
 pub mod git;

@@ -26,6 +26,7 @@ const LAYERS: [(&str, &[&str]); 5] = [
             "git",
             "timeline",
             "monitoring",
+            "alertmanager",
             "backstage",
             "workspace_gen",
         ],

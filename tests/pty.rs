@@ -7,6 +7,9 @@
 #[path = "support/harness.rs"]
 mod harness;
 
+#[path = "support/alertmanager.rs"]
+mod alertmanager;
+
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -810,4 +813,41 @@ fn text_typed_on_the_incident_input_line_survives_sigkill() {
     );
     third.send("q");
     assert_eq!(third.wait_exit(), 0);
+}
+
+#[test]
+fn a_game_day_view_polls_alertmanager_for_detection_and_stop_conditions() {
+    let am = alertmanager::Alertmanager::start();
+    let workspace = alertmanager::workspace(&am.url);
+    // Already firing when the game day starts: detected at once, at the game day's start.
+    am.fire(&[("DbDown", 5)]);
+    let mut session = Session::start_with(
+        workspace.path(),
+        &["gameday", "new", "--risk", "db/down"],
+        &[],
+    );
+    session.wait_for_screen("GAME DAY");
+    session.wait_for_screen("● DbDown firing");
+    session.wait_for_screen("stop if ○ Api5xx");
+    let timeline = || {
+        let dir = workspace.path().join("gamedays");
+        let file = std::fs::read_dir(dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        std::fs::read_to_string(file).unwrap()
+    };
+    let start = Instant::now();
+    while !timeline().contains(r#""source":"alertmanager""#) {
+        assert!(start.elapsed() < PATIENCE, "{}", timeline());
+        thread::sleep(Duration::from_millis(50));
+    }
+    // A component in the blast radius alerts: shown at the next poll, loudly.
+    am.fire(&[("Api5xx", 1)]);
+    session.wait_for_screen("STOP: Api5xx firing on api");
+    assert!(timeline().contains("STOP CONDITION: Api5xx is firing on api"));
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
 }

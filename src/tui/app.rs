@@ -1,6 +1,7 @@
 //! The TUI's state and `update(action)`, the one place actions change it. File IO never happens
 //! here: `update` queues `Effect`s that `effects::perform` does; `apply` takes their outcomes.
 
+pub mod alerts;
 mod apply;
 mod changes;
 mod command;

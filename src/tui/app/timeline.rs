@@ -34,6 +34,8 @@ pub struct TimelineState {
     pub reading: Option<usize>,
     /// The input line holds text a previous session typed and never recorded.
     pub restored: bool,
+    /// The alerts in play, as Alertmanager last answered (`None`: not watched).
+    pub alerts: Option<super::alerts::AlertWatch>,
 }
 
 impl TimelineState {
@@ -52,6 +54,7 @@ impl TimelineState {
             revealed: false,
             reading: None,
             restored: false,
+            alerts: None,
         }
     }
 

@@ -28,6 +28,10 @@ pub fn render(app: &App, frame: &mut Frame) {
     let [header, card, body, status] = body_layout(state, area);
     let card_height = card.height;
     render_header(app, state, frame, header);
+    if state.alerts.is_some() && header.height > 2 {
+        let row = Rect::new(header.x, header.y + 2, header.width, 1);
+        render_alerts(app, state, frame, row);
+    }
     if card_height > 0 {
         render_card(app, state, frame, card);
     }
@@ -91,7 +95,7 @@ fn body_layout(state: &TimelineState, area: Rect) -> [Rect; 4] {
         _ => 0,
     };
     Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(2 + u16::from(state.alerts.is_some())),
         Constraint::Length(card_height),
         Constraint::Min(3),
         Constraint::Length(1),
@@ -265,6 +269,86 @@ fn render_header(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect
             Line::from(crate::ui::widgets::fit(first, width)),
             Line::from(crate::ui::widgets::fit(second.spans, width)),
         ]),
+        area,
+    );
+}
+
+/// The alerts in play on one line: each firing (since when) or not, a game day's stop
+/// conditions (loud when one fires), or why Alertmanager does not answer. While a game day's
+/// answers are hidden, the alerts not firing are counted, not named.
+fn render_alerts(app: &App, state: &TimelineState, frame: &mut Frame, area: Rect) {
+    let Some(watch) = &state.alerts else {
+        return;
+    };
+    let mut spans: Vec<Span> = Vec::new();
+    let stops_firing: Vec<&(String, String)> = watch
+        .stops
+        .iter()
+        .filter(|(a, _)| watch.firing(a).is_some())
+        .collect();
+    for (alert, component) in &stops_firing {
+        spans.push(Span::styled(
+            format!(
+                " STOP: {} firing on {} ",
+                sanitize(alert),
+                sanitize(component)
+            ),
+            app.theme
+                .error()
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        ));
+    }
+    if let Some(reason) = &watch.unreachable {
+        spans.push(Span::styled(
+            format!(" Alertmanager: {}", sanitize(reason)),
+            app.theme.warning(),
+        ));
+    } else if !watch.polled {
+        spans.push(Span::styled(
+            " alerts: asking Alertmanager…",
+            app.theme.dim(),
+        ));
+    } else {
+        spans.push(Span::styled(" alerts", app.theme.label()));
+        let start = state.timeline.started();
+        let mut quiet = 0;
+        for name in &watch.watched {
+            match watch.firing(name) {
+                Some(f) => {
+                    let since = match (start, f.starts_at.parse::<jiff::Timestamp>()) {
+                        (Some(s), Ok(t)) => elapsed(t.duration_since(s).as_secs()),
+                        _ => String::new(),
+                    };
+                    spans.push(Span::styled(
+                        format!(" ● {} firing {since}", sanitize(name)),
+                        app.theme.error().add_modifier(Modifier::BOLD),
+                    ));
+                }
+                None if answers_hidden(state) => quiet += 1,
+                None => spans.push(Span::raw(format!(" ○ {}", sanitize(name)))),
+            }
+        }
+        if quiet > 0 {
+            spans.push(Span::raw(format!(" ○ {quiet} not firing")));
+        }
+        let quiet_stops: Vec<&str> = watch
+            .stops
+            .iter()
+            .filter(|(a, _)| watch.firing(a).is_none())
+            .map(|(a, _)| a.as_str())
+            .collect();
+        if !quiet_stops.is_empty() {
+            spans.push(Span::styled("  · stop if", app.theme.label()));
+            for alert in quiet_stops {
+                spans.push(Span::raw(format!(" ○ {}", sanitize(alert))));
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(crate::ui::widgets::fit(
+            spans,
+            usize::from(area.width),
+        ))),
         area,
     );
 }
