@@ -29,6 +29,7 @@ fn workspace() -> &'static (tempfile::TempDir, PathBuf) {
             roles: Roles::default(),
             risks: vec!["payments-api/concurrency-limit".into()],
             drawn: None,
+            drill: false,
         };
         let rel = faultline::timeline::create(dir.path(), &header, jiff::civil::date(2026, 11, 24))
             .expect("create");

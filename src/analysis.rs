@@ -11,4 +11,5 @@ pub mod rank;
 pub mod readiness;
 pub mod report;
 pub mod search;
+pub mod stats;
 pub mod workbook;

@@ -215,6 +215,18 @@ pub enum Command {
         #[arg(long, default_value_t = 3)]
         top: usize,
     },
+    /// Time to detect, mitigate and resolve across incidents and, apart, drills (game days)
+    #[command(
+        long_about = "Time to detect, mitigate and resolve across incidents and, apart, drills (game days, and incidents marked as drills), for the workspace, per component and per risk, as the median and the worst. Each counts from the impact's start when the timeline logged one (`impact-started`), else from its start.\n\nExit status: 0, or 2 on a usage or I/O failure."
+    )]
+    Stats {
+        /// Only timelines started on or after this date (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+        format: StatsFormat,
+    },
     /// Follow-ups across the workspace: open ones first, the most overdue at the top
     #[command(
         long_about = "Follow-ups across the workspace, from every risk's follow_ups: open ones first, the most overdue at the top, then by due date.\n\nExit status: 0, or 2 on a usage or I/O failure. `check` warns on each open follow-up past its due date."
@@ -268,6 +280,9 @@ pub enum IncidentCommand {
         /// Who leads
         #[arg(long)]
         lead: Option<String>,
+        /// A rehearsal run as an incident: kept out of incident statistics
+        #[arg(long)]
+        drill: bool,
         /// Leave the mouse to the terminal (text selection), instead of clicks and the wheel
         #[arg(long)]
         no_mouse: bool,
@@ -337,6 +352,8 @@ pub enum GamedayCommand {
 }
 
 /// What incidents and game days share.
+// `log` carries most flags; a command line is parsed once, so its size is of no matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum TimelineCommand {
     /// Open the view on a timeline (default: the most recent not resolved), to resume it
@@ -370,6 +387,14 @@ FILE may come first; the default is the most recent timeline not resolved."
         role: Option<String>,
         #[command(flatten)]
         follow_up: FollowUpArgs,
+        /// When it happened, if not now: RFC 3339, or HH:MM[:SS] on the timeline's start date in
+        /// its offset (`--kind impact-started --at 09:12`, logged after the fact)
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// role-changed for lead: the hand-off summary (what is known, what is being tried,
+        /// what is next); asked for on a terminal when not given
+        #[arg(long, value_name = "TEXT")]
+        handoff: Option<String>,
         /// [FILE] TEXT: what happened
         #[arg(required = true, num_args = 1..)]
         words: Vec<String>,
@@ -414,6 +439,13 @@ pub enum RunbookFormat {
 pub enum AlertsFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

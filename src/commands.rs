@@ -114,6 +114,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
         Command::Readiness { format, top } => {
             with_workspace(cli, |ws| run_readiness(ws, *format, *top, out))
         }
+        Command::Stats { since, format } => run_stats(cli, since.as_deref(), *format, out),
         Command::Followups {
             open,
             overdue,
@@ -240,6 +241,41 @@ fn run_readiness(
         }
         crate::cli::ReadinessFormat::Text => {
             out.write_all(crate::readiness::text(&report).as_bytes())?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn run_stats(
+    cli: &crate::cli::Cli,
+    since: Option<&str>,
+    format: crate::cli::StatsFormat,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let since = match since {
+        None => None,
+        Some(text) => Some(
+            crate::model::Date::parse(text.trim())
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--since `{}`: a date, YYYY-MM-DD",
+                        crate::sanitize::quote(text)
+                    )
+                })?
+                .0,
+        ),
+    };
+    let root = workspace_root(cli)?;
+    let (measured, skipped) = crate::stats::collect(&root, since);
+    let stats = crate::stats::stats(&measured, since, skipped);
+    match format {
+        crate::cli::StatsFormat::Text => out.write_all(crate::stats::text(&stats).as_bytes())?,
+        crate::cli::StatsFormat::Markdown => {
+            out.write_all(crate::stats::markdown(&stats).as_bytes())?;
+        }
+        crate::cli::StatsFormat::Json => {
+            crate::sanitize::write_json_pretty(&mut *out, &stats)?;
+            writeln!(out)?;
         }
     }
     Ok(exit::OK)

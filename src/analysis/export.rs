@@ -252,7 +252,12 @@ th{white-space:nowrap}td.n{white-space:nowrap}td.path{font-size:90%}
 
 /// One self-contained page: heat map, readiness (each component's, lowest first, and what would
 /// raise it most), every risk with its readiness, each component with its budget bar.
-pub fn html(registers: &[&Register], title: &str, ready: &crate::readiness::Report) -> String {
+pub fn html(
+    registers: &[&Register],
+    title: &str,
+    ready: &crate::readiness::Report,
+    trend: &[crate::stats::Point],
+) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -286,6 +291,10 @@ pub fn html(registers: &[&Register], title: &str, ready: &crate::readiness::Repo
     }
     out.push_str("</table></div>\n");
     html_readiness(&mut out, ready);
+    if !trend.is_empty() {
+        out.push_str("<h2>Trend</h2>\n<p>Readiness at each month's end (rehearsals as they were then; runbooks and alerts as they are now) and the median time from detection to repair of that month's incidents (drills apart).</p>\n");
+        out.push_str(&crate::stats::svg(trend));
+    }
     let readiness: std::collections::HashMap<(&str, &str), u32> = ready
         .components
         .iter()

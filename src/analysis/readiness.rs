@@ -112,6 +112,47 @@ pub fn of_risk(ws: &Workspace, reg: &Register, risk: &Risk, today: Date) -> Risk
     }
 }
 
+/// The workspace's readiness on each of `dates` (in the past): each risk's rehearsal counted as
+/// of that date (its latest rehearsal then, from `last_rehearsed` and `rehearsals`), its other
+/// gaps (runbook, alerts) as they are `today`, weighted by score as `report` does.
+pub fn history(ws: &Workspace, dates: &[Date], today: Date) -> Vec<u32> {
+    let mut sums = vec![(0u64, 0u64); dates.len()];
+    for reg in ws
+        .components
+        .iter()
+        .filter_map(crate::store::ComponentFile::register)
+    {
+        for risk in &reg.risks {
+            let now = of_risk(ws, reg, risk, today);
+            let others = now.gaps.iter().filter(|g| !is_rehearsal_gap(g)).count();
+            let penalties = u32::try_from(others)
+                .unwrap_or(u32::MAX)
+                .saturating_mul(PENALTY);
+            for (sum, date) in sums.iter_mut().zip(dates) {
+                let latest = risk
+                    .rehearsals
+                    .iter()
+                    .map(|r| r.date)
+                    .chain(risk.last_rehearsed)
+                    .filter(|d| d.0 <= *date)
+                    .max();
+                let base: u32 = match latest {
+                    None => 0,
+                    Some(d) => match (*date - d.0).get_days() {
+                        days if days <= FRESH_DAYS => 100,
+                        days if days <= STALE_DAYS => 75,
+                        _ => 50,
+                    },
+                };
+                let readiness = base.saturating_sub(penalties);
+                sum.0 += u64::from(now.score) * u64::from(readiness);
+                sum.1 += u64::from(now.score);
+            }
+        }
+    }
+    sums.into_iter().map(percent).collect()
+}
+
 /// Readiness weighted by score: (Σ score × readiness, Σ score).
 fn weighted<'a>(risks: impl IntoIterator<Item = &'a RiskReadiness>) -> (u64, u64) {
     risks.into_iter().fold((0, 0), |(sum, total), r| {

@@ -106,6 +106,10 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
         cell(&whole_seconds(&h.started))
     );
     roles_line(timeline, &mut out);
+    if h.kind == TimelineKind::Incident && h.drill {
+        out.push_str("A drill: kept out of incident statistics.\n\n");
+    }
+    handoffs(timeline, &mut out);
     if !h.risks.is_empty() {
         let risks: Vec<String> = h.risks.iter().map(|r| code(r)).collect();
         let _ = writeln!(out, "Risks in play: {}.\n", risks.join(", "));
@@ -113,20 +117,7 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     out.push_str("## Summary\n\n_What happened, in two or three sentences._\n\n");
     out.push_str("## Impact\n\n_Who was affected, how, and for how long._\n\n");
 
-    out.push_str("## Times\n\n| | elapsed |\n|---|---|\n");
-    for (label, kind) in [
-        ("to detect", EventKind::Detected),
-        ("to mitigate", EventKind::Mitigated),
-        ("to resolve", EventKind::Resolved),
-    ] {
-        let shown = timeline.seconds_to(kind).map_or_else(
-            || "not recorded".to_owned(),
-            |s| format!("{} ({})", elapsed(s), minutes(s)),
-        );
-        let _ = writeln!(out, "| {label} | {shown} |");
-    }
-    out.push('\n');
-
+    times_section(timeline, &mut out);
     timeline_section(timeline, &mut out);
     steps_section(timeline, context, &mut out);
     for (title, kind) in [
@@ -193,6 +184,68 @@ fn follow_ups_section(timeline: &Timeline, context: &Context, out: &mut String) 
     out.push('\n');
 }
 
+/// The times to detect, mitigate and resolve (and from the impact's start, when logged).
+fn times_section(timeline: &Timeline, out: &mut String) {
+    let start = timeline.started();
+    out.push_str("## Times\n\n| | elapsed |\n|---|---|\n");
+    let impact = timeline.impact_start();
+    if let (Some(i), Some(s)) = (impact, start) {
+        let _ = writeln!(
+            *out,
+            "| impact started | {} |",
+            elapsed(i.duration_since(s).as_secs())
+        );
+        let detect = timeline.seconds_from_impact(EventKind::Detected);
+        let _ = writeln!(
+            *out,
+            "| to detect, from the impact | {} |",
+            detect.map_or_else(
+                || "not recorded".to_owned(),
+                |s| format!("{} ({})", elapsed(s).replace("T+", ""), minutes(s))
+            )
+        );
+    }
+    for (label, kind) in [
+        ("to detect", EventKind::Detected),
+        ("to mitigate", EventKind::Mitigated),
+        ("to resolve", EventKind::Resolved),
+    ] {
+        let shown = timeline.seconds_to(kind).map_or_else(
+            || "not recorded".to_owned(),
+            |s| format!("{} ({})", elapsed(s), minutes(s)),
+        );
+        let _ = writeln!(*out, "| {label} | {shown} |");
+    }
+    out.push('\n');
+}
+
+/// Each change of lead with the hand-off summary the new lead was given.
+fn handoffs(timeline: &Timeline, out: &mut String) {
+    let start = timeline.started();
+    let changes: Vec<String> = timeline
+        .events
+        .iter()
+        .filter(|e| {
+            e.known_kind() == Some(EventKind::RoleChanged) && e.role.as_deref() == Some("lead")
+        })
+        .map(|e| {
+            let at = match (start, e.timestamp()) {
+                (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
+                _ => "—".to_owned(),
+            };
+            let summary = e
+                .extra
+                .get("handoff")
+                .and_then(|v| v.as_str())
+                .map_or_else(|| "_no hand-off summary_".to_owned(), cell);
+            format!("- {at} lead → {}: {summary}", cell(&e.text))
+        })
+        .collect();
+    if !changes.is_empty() {
+        let _ = writeln!(*out, "## Hand-offs\n\n{}\n", changes.join("\n"));
+    }
+}
+
 /// Who held which role, on one line.
 fn roles_line(timeline: &Timeline, out: &mut String) {
     let roles = &timeline.header.roles;
@@ -219,7 +272,10 @@ fn roles_line(timeline: &Timeline, out: &mut String) {
 fn timeline_section(timeline: &Timeline, out: &mut String) {
     let start = timeline.started();
     out.push_str("## Timeline\n\n| time | elapsed | kind | by | what |\n|---|---|---|---|---|\n");
-    for event in &timeline.events {
+    // In time order: an event logged after the fact (`--at`) reads where it happened.
+    let mut events: Vec<&crate::model::timeline::Event> = timeline.events.iter().collect();
+    events.sort_by_key(|e| e.timestamp());
+    for event in events {
         let at = match (start, event.timestamp()) {
             (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
             _ => "—".into(),

@@ -417,11 +417,16 @@ pub fn export(
     let text = match format {
         ExportFormat::Csv => crate::export::csv(registers.iter().copied()),
         ExportFormat::Markdown => crate::export::markdown(&registers),
-        ExportFormat::Html => crate::export::html(
-            &registers,
-            &title,
-            &crate::readiness::report(ws, crate::clock::today(), 5),
-        ),
+        ExportFormat::Html => {
+            let today = crate::clock::today();
+            let (measured, _) = crate::stats::collect(&ws.root, None);
+            crate::export::html(
+                &registers,
+                &title,
+                &crate::readiness::report(ws, today, 5),
+                &crate::stats::trend(ws, &measured, today, 12),
+            )
+        }
     };
     match output {
         Some(path) => {

@@ -16,6 +16,7 @@ pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> 
             severity,
             risks,
             lead,
+            drill,
             ..
         } => {
             let ws = Workspace::load_registers(root)?;
@@ -34,6 +35,7 @@ pub fn incident(root: &Path, command: &IncidentCommand, out: &mut dyn Write) -> 
                 },
                 risks: risks.clone(),
                 drawn: None,
+                drill: *drill,
             };
             let rel = crate::timeline::create(root, &header, crate::clock::today())?;
             writeln!(out, "started {}", crate::sanitize::QuotedPath(&rel))?;
@@ -105,6 +107,7 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
                 },
                 risks: vec![reference],
                 drawn: why_drawn,
+                drill: false,
             };
             let rel = crate::timeline::create(root, &header, crate::clock::today())?;
             writeln!(out, "started {}", crate::sanitize::QuotedPath(&rel))?;
@@ -133,6 +136,143 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
     }
 }
 
+/// The kind `log` records: `--kind`, or what `--severity`, `--role` or a follow-up's flags
+/// imply; a flag that contradicts `--kind` is refused.
+fn logged_kind(
+    event_kind: Option<&str>,
+    severity: bool,
+    role: bool,
+    follow_up: bool,
+) -> Result<EventKind> {
+    // A flag that implies a kind sets it; one that contradicts --kind is refused, so a
+    // severity is never recorded on a note that changes nothing.
+    let implied = match (severity, role, follow_up) {
+        (true, true, _) | (true, _, true) | (_, true, true) => {
+            bail!(
+                "--severity, --role and a follow-up's flags are different events: log them one at a time"
+            )
+        }
+        (true, false, false) => Some(EventKind::SeverityChanged),
+        (false, true, false) => Some(EventKind::RoleChanged),
+        (false, false, true) => Some(EventKind::FollowUp),
+        (false, false, false) => None,
+    };
+    let event_kind = match event_kind {
+        Some(name) => EventKind::parse(name).ok_or_else(|| {
+            anyhow!(
+                "kind `{}`: one of {}",
+                crate::sanitize::quote(name),
+                EventKind::ALL.map(EventKind::name).join(", ")
+            )
+        })?,
+        None => implied.unwrap_or(EventKind::Note),
+    };
+    if let Some(implied) = implied
+        && implied != event_kind
+    {
+        bail!(
+            "--{} records a {} event, not a {}: leave --kind out, or use --kind {}",
+            match implied {
+                EventKind::SeverityChanged => "severity",
+                EventKind::RoleChanged => "role",
+                _ => "owner, --due, --ticket or --risk",
+            },
+            implied.name(),
+            event_kind.name(),
+            implied.name()
+        );
+    }
+    Ok(event_kind)
+}
+
+/// `log`: one event appended to the timeline still open (or FILE), with the fields its flags
+/// give; a flag that implies a kind sets it.
+fn log(
+    root: &Path,
+    kind: TimelineKind,
+    command: &TimelineCommand,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let TimelineCommand::Log {
+        kind: event_kind,
+        by,
+        severity,
+        role,
+        follow_up,
+        at,
+        handoff,
+        words,
+    } = command
+    else {
+        bail!("not a log command");
+    };
+    let event_kind = logged_kind(
+        event_kind.as_deref(),
+        severity.is_some(),
+        role.is_some(),
+        follow_up.any(),
+    )?;
+    // FILE may come first.
+    let (file, words) = match words.split_first() {
+        Some((first, rest)) if first.ends_with(".jsonl") && !rest.is_empty() => {
+            (Some(PathBuf::from(first)), rest)
+        }
+        _ => (None, words.as_slice()),
+    };
+    let rel = pick_to_write(root, kind, file.as_deref())?;
+    let mut event = Event::new(
+        crate::clock::rfc3339(crate::clock::now()),
+        event_kind,
+        words.join(" "),
+    );
+    event.by.clone_from(by);
+    event.role.clone_from(role);
+    if event_kind == EventKind::FollowUp {
+        fill_follow_up(&mut event, follow_up)?;
+    }
+    if let Some(severity) = severity {
+        event.severity = Some(
+            Severity::parse(severity)
+                .ok_or_else(|| anyhow!("severity `{severity}`: use P1, P2, P3 or P4"))?,
+        );
+    }
+    match event_kind {
+        EventKind::SeverityChanged if event.severity.is_none() => {
+            bail!("severity-changed needs --severity P1…P4")
+        }
+        EventKind::RoleChanged if event.role.is_none() => {
+            bail!("role-changed needs --role lead|communications|scribe")
+        }
+        _ => {}
+    }
+    if let Some(at) = at {
+        let loaded = crate::timeline::read(root, &rel)?;
+        event.at = loaded.timeline.header.time_at(at).ok_or_else(|| {
+            anyhow!(
+                "--at `{}`: an RFC 3339 time (2026-11-24T09:12:00+01:00) or HH:MM on the timeline's start date",
+                crate::sanitize::quote(at)
+            )
+        })?;
+    }
+    if event.role.as_deref() == Some("lead") {
+        match handoff.clone().or_else(ask_handoff) {
+            Some(summary) => {
+                event.extra.insert("handoff".into(), summary.into());
+            }
+            None => crate::sanitize::eprint_line(
+                "no hand-off summary recorded: give one with --handoff \"known: …; trying: …; next: …\"",
+            ),
+        }
+    }
+    crate::timeline::append(&root.join(&rel), &event)?;
+    writeln!(
+        out,
+        "recorded {event_kind} in {}",
+        crate::sanitize::QuotedPath(&rel)
+    )?;
+    Ok(exit::OK)
+}
+
 fn shared(
     root: &Path,
     kind: TimelineKind,
@@ -140,99 +280,35 @@ fn shared(
     out: &mut dyn Write,
 ) -> Result<i32> {
     match command {
-        TimelineCommand::Log {
-            kind: event_kind,
-            by,
-            severity,
-            role,
-            follow_up,
-            words,
-        } => {
-            // A flag that implies a kind sets it; one that contradicts --kind is refused, so a
-            // severity is never recorded on a note that changes nothing.
-            let implied = match (severity, role, follow_up.any()) {
-                (Some(_), Some(_), _) | (Some(_), _, true) | (_, Some(_), true) => {
-                    bail!(
-                        "--severity, --role and a follow-up's flags are different events: log them one at a time"
-                    )
-                }
-                (Some(_), None, false) => Some(EventKind::SeverityChanged),
-                (None, Some(_), false) => Some(EventKind::RoleChanged),
-                (None, None, true) => Some(EventKind::FollowUp),
-                (None, None, false) => None,
-            };
-            let event_kind = match event_kind {
-                Some(name) => EventKind::parse(name).ok_or_else(|| {
-                    anyhow!(
-                        "kind `{}`: one of {}",
-                        crate::sanitize::quote(name),
-                        EventKind::ALL.map(EventKind::name).join(", ")
-                    )
-                })?,
-                None => implied.unwrap_or(EventKind::Note),
-            };
-            if let Some(implied) = implied
-                && implied != event_kind
-            {
-                bail!(
-                    "--{} records a {} event, not a {}: leave --kind out, or use --kind {}",
-                    match implied {
-                        EventKind::SeverityChanged => "severity",
-                        EventKind::RoleChanged => "role",
-                        _ => "owner, --due, --ticket or --risk",
-                    },
-                    implied.name(),
-                    event_kind.name(),
-                    implied.name()
-                );
-            }
-            // FILE may come first.
-            let (file, words) = match words.split_first() {
-                Some((first, rest)) if first.ends_with(".jsonl") && !rest.is_empty() => {
-                    (Some(PathBuf::from(first)), rest)
-                }
-                _ => (None, words.as_slice()),
-            };
-            let rel = pick_to_write(root, kind, file.as_deref())?;
-            let mut event = Event::new(
-                crate::clock::rfc3339(crate::clock::now()),
-                event_kind,
-                words.join(" "),
-            );
-            event.by.clone_from(by);
-            event.role.clone_from(role);
-            if event_kind == EventKind::FollowUp {
-                fill_follow_up(&mut event, follow_up)?;
-            }
-            if let Some(severity) = severity {
-                event.severity = Some(
-                    Severity::parse(severity)
-                        .ok_or_else(|| anyhow!("severity `{severity}`: use P1, P2, P3 or P4"))?,
-                );
-            }
-            match event_kind {
-                EventKind::SeverityChanged if event.severity.is_none() => {
-                    bail!("severity-changed needs --severity P1…P4")
-                }
-                EventKind::RoleChanged if event.role.is_none() => {
-                    bail!("role-changed needs --role lead|communications|scribe")
-                }
-                _ => {}
-            }
-            crate::timeline::append(&root.join(&rel), &event)?;
-            writeln!(
-                out,
-                "recorded {event_kind} in {}",
-                crate::sanitize::QuotedPath(&rel)
-            )?;
-            Ok(exit::OK)
-        }
+        TimelineCommand::Log { .. } => log(root, kind, command, out),
         TimelineCommand::Open { .. } => bail!("the view opens from the event loop"),
         TimelineCommand::Cancel { file, reason } => {
             cancel(root, kind, file.as_deref(), reason.as_deref(), out)
         }
         TimelineCommand::List => list(root, kind, out),
     }
+}
+
+/// On a terminal, a new lead is asked what is known, what is being tried and what is next.
+fn ask_handoff() -> Option<String> {
+    use std::io::{BufRead, IsTerminal};
+    if !std::io::stdin().is_terminal() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for question in ["What is known", "What is being tried", "What is next"] {
+        eprint!("{question}? ");
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).ok()?;
+        let line = line.trim();
+        if !line.is_empty() {
+            parts.push(format!(
+                "{}: {line}",
+                question.trim_start_matches("What is ")
+            ));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// A follow-up's fields from `log`'s flags: the due date must be a date, and the risk a

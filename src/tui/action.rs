@@ -91,6 +91,7 @@ actions! {
     LogQuestion => "record a question (a game day's, for the register)",
     LogNote => "record a note",
     LogFollowUp => "log a follow-up (text; owner: …; due: …)",
+    LogImpact => "log when the impact started (HH:MM, or now)",
     TickStep => "tick the selected runbook step as done",
     MarkDetected => "mark the failure detected (now)",
     MarkMitigated => "mark it mitigated (now)",

@@ -428,6 +428,7 @@ mod tests {
             roles: Roles::default(),
             risks: vec!["payments-api/concurrency-limit".into()],
             drawn: None,
+            drill: false,
         }
     }
 

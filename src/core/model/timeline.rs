@@ -110,6 +110,34 @@ pub struct Header {
     /// A drawn game day: why its risk was drawn (weight and chance), for the facilitator's card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drawn: Option<String>,
+    /// A rehearsal run as an incident: kept out of incident statistics (game days always are).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drill: bool,
+}
+
+impl Header {
+    /// A drill: a game day, or an incident marked `drill: true`.
+    pub fn is_drill(&self) -> bool {
+        self.drill || self.kind == TimelineKind::Gameday
+    }
+
+    /// A time given by a person: RFC 3339 as it is, or `HH:MM[:SS]` on the start's date in its
+    /// offset (`09:12` for an impact noticed after the fact).
+    pub fn time_at(&self, text: &str) -> Option<String> {
+        let text = text.trim();
+        if text.parse::<jiff::Timestamp>().is_ok() {
+            return Some(text.to_owned());
+        }
+        let clock = if text.len() == 5 {
+            format!("{text}:00")
+        } else {
+            text.to_owned()
+        };
+        let (date, offset) = (self.started.get(..10)?, self.started.get(19..)?);
+        let shaped = clock.len() == 8 && clock.as_bytes()[2] == b':' && clock.as_bytes()[5] == b':';
+        let full = format!("{date}T{clock}{offset}");
+        (shaped && full.parse::<jiff::Timestamp>().is_ok()).then_some(full)
+    }
 }
 
 /// What an event records.
@@ -131,10 +159,13 @@ pub enum EventKind {
     Note,
     /// Something someone will do after it: text, owner, due date, ticket, the risk it concerns.
     FollowUp,
+    /// When the impact began (often logged after the fact, `--at`): time to detect counts
+    /// from it when known.
+    ImpactStarted,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 15] = [
         EventKind::Hypothesis,
         EventKind::Action,
         EventKind::Observation,
@@ -149,6 +180,7 @@ impl EventKind {
         EventKind::Question,
         EventKind::Note,
         EventKind::FollowUp,
+        EventKind::ImpactStarted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -167,6 +199,7 @@ impl EventKind {
             EventKind::Question => "question",
             EventKind::Note => "note",
             EventKind::FollowUp => "follow-up",
+            EventKind::ImpactStarted => "impact-started",
         }
     }
 
@@ -273,15 +306,34 @@ impl Timeline {
         Some(at.duration_since(start).as_secs())
     }
 
-    /// Measured seconds to detect (start → detected) and to repair (detected → resolved, else
-    /// mitigated).
+    /// When the impact began, if logged (the earliest `impact-started`).
+    pub fn impact_start(&self) -> Option<jiff::Timestamp> {
+        self.events
+            .iter()
+            .filter(|e| e.known_kind() == Some(EventKind::ImpactStarted))
+            .filter_map(Event::timestamp)
+            .min()
+    }
+
+    /// Seconds to the first event of `kind` from the impact's start when known, else from the
+    /// timeline's (never below zero).
+    pub fn seconds_from_impact(&self, kind: EventKind) -> Option<i64> {
+        let start = self.impact_start().or_else(|| self.started())?;
+        let at = self.first(kind)?.timestamp()?;
+        Some(at.duration_since(start).as_secs().max(0))
+    }
+
+    /// Measured seconds to detect (impact start, else start → detected) and to repair
+    /// (detected → resolved, else mitigated).
     pub fn measured_seconds(&self) -> (Option<i64>, Option<i64>) {
-        let detect = self.seconds_to(EventKind::Detected);
+        let detect = self.seconds_from_impact(EventKind::Detected);
+        let detected = self.first(EventKind::Detected).and_then(Event::timestamp);
         let end = self
-            .seconds_to(EventKind::Resolved)
-            .or_else(|| self.seconds_to(EventKind::Mitigated));
-        let repair = match (detect, end) {
-            (Some(d), Some(e)) if e >= d => Some(e - d),
+            .first(EventKind::Resolved)
+            .or_else(|| self.first(EventKind::Mitigated))
+            .and_then(Event::timestamp);
+        let repair = match (detected, end) {
+            (Some(d), Some(e)) if e >= d => Some(e.duration_since(d).as_secs()),
             _ => None,
         };
         (detect, repair)

@@ -237,6 +237,7 @@ impl App {
             roles: Roles::default(),
             risks: vec![risk.clone()],
             drawn,
+            drill: false,
         };
         self.effects
             .push_back(Effect::StartTimeline(Box::new(Start {

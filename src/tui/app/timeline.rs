@@ -69,7 +69,7 @@ impl TimelineState {
 }
 
 /// The quick kinds the input line offers, with the key that opens it.
-pub const QUICK: [(EventKind, Action); 7] = [
+pub const QUICK: [(EventKind, Action); 8] = [
     (EventKind::Hypothesis, Action::LogHypothesis),
     (EventKind::Action, Action::LogAction),
     (EventKind::Observation, Action::LogObservation),
@@ -77,6 +77,7 @@ pub const QUICK: [(EventKind, Action); 7] = [
     (EventKind::Question, Action::LogQuestion),
     (EventKind::Note, Action::LogNote),
     (EventKind::FollowUp, Action::LogFollowUp),
+    (EventKind::ImpactStarted, Action::LogImpact),
 ];
 
 impl App {
@@ -168,7 +169,9 @@ impl App {
         match action {
             Action::EditCommit => {
                 let text = input.text().trim().to_owned();
-                if text.is_empty() {
+                if kind == EventKind::ImpactStarted {
+                    self.record_impact(&text, input);
+                } else if text.is_empty() {
                     self.say("nothing typed: nothing recorded");
                 } else if kind == EventKind::FollowUp {
                     self.record_follow_up(&text, input);
@@ -397,6 +400,31 @@ impl App {
             (false, _) => format!("recorded: {what}"),
         });
         self.save(None, false);
+    }
+
+    /// When the impact began: now (nothing typed) or the `HH:MM` typed, on the start's date.
+    fn record_impact(&mut self, typed: &str, input: TextInput) {
+        let Some(state) = self.timeline.as_mut() else {
+            return;
+        };
+        let at = if typed.is_empty() {
+            Some(crate::clock::rfc3339(crate::clock::now()))
+        } else {
+            state.timeline.header.time_at(typed)
+        };
+        let Some(at) = at else {
+            state.input = Some((EventKind::ImpactStarted, input));
+            self.say(format!(
+                "not recorded: `{typed}` is not HH:MM (or an RFC 3339 time)"
+            ));
+            return;
+        };
+        let path = state.path.clone();
+        let event = Event::new(at, EventKind::ImpactStarted, String::new());
+        self.effects.push_back(Effect::AppendEvent {
+            path,
+            event: Box::new(event),
+        });
     }
 
     /// A follow-up typed as `text; owner: …; due: …; ticket: …; risk: …`: recorded with its

@@ -520,11 +520,15 @@ fn render_input(
                 .to_owned(),
             app.theme.warning(),
         ))
-    } else if kind == EventKind::FollowUp {
+    } else if matches!(kind, EventKind::FollowUp | EventKind::ImpactStarted) {
         Some(match app.status.as_deref() {
             Some(said) if said.starts_with("not recorded") => {
                 (format!(" {said}"), app.theme.warning())
             }
+            _ if kind == EventKind::ImpactStarted => (
+                " when the impact began: HH:MM on the start's date (Enter alone: now)".to_owned(),
+                app.theme.label(),
+            ),
             _ => (
                 " text; owner: NAME; due: YYYY-MM-DD; ticket: ID; risk: COMPONENT/ID (none: a new risk)".to_owned(),
                 app.theme.label(),
