@@ -1,5 +1,5 @@
 //! Writes a generated workspace for benchmarks:
-//! `cargo run --release --example gen_workspace -- OUT [--components N] [--risks N] [--runbooks N] [--alerts N] [--alert-files N] [--seed N]`
+//! `cargo run --release --example gen_workspace -- OUT [--components N] [--risks N] [--runbooks N] [--alerts N] [--alert-files N] [--timelines N] [--seed N]`
 
 use faultline::workspace_gen::{GenOptions, generate};
 use std::path::PathBuf;
@@ -21,6 +21,7 @@ fn main() -> anyhow::Result<()> {
             "--runbooks" => options.runbooks = usize::try_from(value("--runbooks")?)?,
             "--alerts" => options.alerts = usize::try_from(value("--alerts")?)?,
             "--alert-files" => options.alert_files = usize::try_from(value("--alert-files")?)?,
+            "--timelines" => options.timelines = usize::try_from(value("--timelines")?)?,
             "--seed" => options.seed = value("--seed")?,
             other if !other.starts_with('-') => out = Some(PathBuf::from(other)),
             other => anyhow::bail!("unknown option {other}"),
@@ -28,7 +29,7 @@ fn main() -> anyhow::Result<()> {
     }
     let out = out.ok_or_else(|| {
         anyhow::anyhow!(
-            "usage: gen_workspace OUT [--components N] [--risks N] [--runbooks N] [--alerts N] [--alert-files N] [--seed N]"
+            "usage: gen_workspace OUT [--components N] [--risks N] [--runbooks N] [--alerts N] [--alert-files N] [--timelines N] [--seed N]"
         )
     })?;
     generate(&out, options)?;

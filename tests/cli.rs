@@ -268,6 +268,7 @@ fn list_into_a_closed_pipe_exits_quietly() {
             runbooks: 0,
             alerts: 0,
             alert_files: 0,
+            timelines: 0,
             seed: 1,
         },
     )

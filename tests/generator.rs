@@ -12,6 +12,7 @@ fn small_generated_workspace_is_clean_and_deterministic() {
         runbooks: 8,
         alerts: 20,
         alert_files: 8,
+        timelines: 12,
         seed: 7,
     };
     let a = tempfile::tempdir().unwrap();
@@ -33,6 +34,11 @@ fn small_generated_workspace_is_clean_and_deterministic() {
         .filter(faultline::finding::Finding::is_error)
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+    let timelines = ["incidents", "gamedays"]
+        .iter()
+        .map(|d| fs::read_dir(a.path().join(d)).unwrap().count())
+        .sum::<usize>();
+    assert_eq!(timelines, 12);
     let inventory = ws.monitoring.as_deref().unwrap();
     assert_eq!(inventory.alerts.len(), 20);
     assert_eq!(inventory.files_scanned, 8);

@@ -19,6 +19,8 @@ pub struct GenOptions {
     /// them in turn (one risk in `risks / alerts`).
     pub alerts: usize,
     pub alert_files: usize,
+    /// Closed incidents and game days on the generated risks (none by default).
+    pub timelines: usize,
     pub seed: u64,
 }
 
@@ -30,6 +32,7 @@ impl Default for GenOptions {
             runbooks: 2000,
             alerts: 5000,
             alert_files: 200,
+            timelines: 0,
             seed: 42,
         }
     }
@@ -190,6 +193,7 @@ pub fn generate(out: &Path, options: GenOptions) -> io::Result<()> {
     let alerts = AlertPlan::new(&options, &ids);
     write_alerts(out, &alerts)?;
     let mut first_risk = 0;
+    let mut references = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let count = base + usize::from(i < extra);
         let mut register = component(&mut rng, i, id, &ids, count, &plans);
@@ -199,13 +203,16 @@ pub fn generate(out: &Path, options: GenOptions) -> io::Result<()> {
             }
         }
         first_risk += count;
+        references.extend(register.risks.iter().map(|r| format!("{id}/{}", r.id)));
         fs::write(
             out.join("registers").join(format!("{id}.json")),
             to_canonical(&register),
         )?;
     }
-    Ok(())
+    timelines::write(out, options.timelines, &references, &mut rng)
 }
+
+mod timelines;
 
 /// When a generated acceptance ends: in 2028 or 2029 (a generated workspace checks clean).
 fn acceptance_end(rng: &mut Rng) -> Date {
