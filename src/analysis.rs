@@ -2,6 +2,7 @@
 //! search, `runbook QUERY`, list, reports, export and import. Imports `core` and `workspace`.
 
 pub mod check;
+pub mod coverage;
 pub mod diff;
 pub mod export;
 pub mod followups;

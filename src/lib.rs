@@ -28,7 +28,8 @@ pub mod workspace;
 
 // The modules by their old flat paths, while callers move over.
 pub use crate::analysis::{
-    check, diff, export, followups, import, list, rank, readiness, report, search, stats, workbook,
+    check, coverage, diff, export, followups, import, list, rank, readiness, report, search, stats,
+    workbook,
 };
 pub use crate::core::{
     blast, clock, finding, gameday_pick, history, locate, merge, model, parallel, parse, runbook,

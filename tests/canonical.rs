@@ -124,17 +124,18 @@ fn risk() -> impl Strategy<Value = Risk> {
             vec(text(), 0..3),
             vec(rehearsal(), 0..3),
         ),
-        (text(), option::of(date()), vec(follow_up(), 0..3)),
+        (text(), option::of(date()), vec(follow_up(), 0..3), text()),
     )
         .prop_map(
             |(
                 (id, title, description, likelihood, impact, detection, mitigation, runbook),
                 (status, tickets, questions, last_rehearsed, estimate, alerts, rehearsals),
-                (accepted_by, accepted_until, follow_ups),
+                (accepted_by, accepted_until, follow_ups, category),
             )| Risk {
                 id,
                 title,
                 description,
+                category,
                 likelihood,
                 impact,
                 detection,

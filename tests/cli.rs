@@ -132,6 +132,7 @@ fn semantic_findings_and_policy() {
     let expected = "\
 registers/api.json:5:5: error: depends on `databse`, but no register file defines it; did you mean `database`? [unknown-dependency]
 registers/api.json:6:5: warning: `api` depends on itself [self-dependency]
+registers/api.json:8:17: warning: `api` promises availability but not how fast it recovers: set rto_minutes (and rpo_minutes, how much data it may lose, if it keeps any) [no-recovery-objectives]
 registers/api.json:18:18: error: `runbooks/nope.md` does not exist [runbook-missing]
 registers/api.json:27:18: error: `runbooks/db/failover.md` has no heading with anchor `#reconect` [anchor-missing]
 registers/api.json:35:18: error: link `../../etc/passwd` leads outside the workspace [link-outside-workspace]
@@ -147,7 +148,7 @@ registers/database.json:2:16: error: component `db` does not match its file name
 runbooks/db/failover.md:5:5: error: `runbooks/backup.md` does not exist [broken-link]
 runbooks/db/failover.md:6:1: error: `runbooks/db/failover.md` has no heading with anchor `#nowhere` [anchor-missing]
 runbooks/db/failover.md:6:25: error: link `../../../secret.md` leads outside the workspace [link-outside-workspace]
-11 errors, 6 warnings in 2 registers and 2 runbooks
+11 errors, 7 warnings in 2 registers and 2 runbooks
 ";
     assert_eq!(stdout(&out), expected);
 }

@@ -34,7 +34,19 @@ const LAYERS: [(&str, &[&str]); 5] = [
     (
         "analysis",
         &[
-            "check", "diff", "search", "rank", "list", "report", "export", "import", "workbook",
+            "check",
+            "diff",
+            "search",
+            "rank",
+            "list",
+            "report",
+            "export",
+            "import",
+            "workbook",
+            "readiness",
+            "followups",
+            "stats",
+            "coverage",
         ],
     ),
     (

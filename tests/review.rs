@@ -310,7 +310,7 @@ fn check_as_github_annotations() {
     assert!(text.lines().any(|l| l.starts_with(
         "::warning file=registers/api.json,line=6,col=5,title=faultline self-dependency::"
     )));
-    assert_eq!(text.lines().count(), 17);
+    assert_eq!(text.lines().count(), 18);
 }
 
 #[test]

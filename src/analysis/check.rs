@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 mod alerts;
+pub mod coverage;
 mod links;
 pub mod rules;
 pub mod sarif;
@@ -46,6 +47,7 @@ pub fn check(ws: &Workspace, today: Date) -> Vec<Finding> {
     });
     findings.extend(per_runbook.into_iter().flatten());
     alerts::inventory(ws, &mut findings);
+    findings.extend(coverage::security_rehearsed(ws, &names.categories));
     // The timelines too: one definition of what `check` runs, for the CLI and the TUI alike.
     findings.extend(crate::timeline::check_all(ws, today));
     findings.sort_by(Finding::order);
@@ -77,6 +79,7 @@ pub fn check_runbook(ws: &Workspace, path: &str) -> Vec<Finding> {
 struct ComponentNames<'a> {
     ids: HashSet<&'a str>,
     known: Vec<String>,
+    categories: coverage::Categories,
 }
 
 impl<'a> ComponentNames<'a> {
@@ -89,7 +92,11 @@ impl<'a> ComponentNames<'a> {
             .collect();
         let mut known: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
         known.sort();
-        ComponentNames { ids, known }
+        ComponentNames {
+            ids,
+            known,
+            categories: coverage::Categories::of(ws),
+        }
     }
 }
 
@@ -111,6 +118,7 @@ fn check_file(
                 findings,
             };
             ctx.register(&file.stem, loaded, (&names.ids, &names.known), today);
+            ctx.coverage(&loaded.register, &names.categories);
         }
     }
 }

@@ -20,6 +20,9 @@ pub enum ListSort {
     Budget,
     /// Least ready first (`faultline readiness`), then highest score
     Readiness,
+    /// The risks still to act on by score, then the accepted ones apart, soonest to expire
+    /// first (none set at the top)
+    Accepted,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,6 +45,9 @@ pub struct Row<'a> {
     pub likelihood: Level,
     pub impact: Level,
     pub status: Status,
+    /// An accepted risk's end of acceptance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted_until: Option<String>,
     pub detection: &'a str,
     pub mitigation: &'a str,
     pub runbook: &'a str,
@@ -73,6 +79,7 @@ impl<'a> Row<'a> {
             likelihood: risk.likelihood,
             impact: risk.impact,
             status: risk.status,
+            accepted_until: risk.accepted_until.map(|d| d.to_string()),
             detection: &risk.detection,
             mitigation: &risk.mitigation,
             runbook: &risk.runbook,
@@ -128,6 +135,20 @@ pub fn rows(ws: &Workspace, sort: ListSort) -> Vec<Row<'_>> {
         ListSort::Readiness => rows.sort_by(|a, b| {
             a.readiness
                 .cmp(&b.readiness)
+                .then_with(|| by_score(a, b))
+                .then_with(|| a.reference.cmp(&b.reference))
+        }),
+        ListSort::Accepted => rows.sort_by(|a, b| {
+            let accepted = |r: &Row<'_>| r.status == crate::model::Status::Accepted;
+            accepted(a)
+                .cmp(&accepted(b))
+                .then_with(|| {
+                    if accepted(a) {
+                        a.accepted_until.cmp(&b.accepted_until)
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
                 .then_with(|| by_score(a, b))
                 .then_with(|| a.reference.cmp(&b.reference))
         }),

@@ -36,7 +36,14 @@ pub struct ComponentReadiness {
     pub component: String,
     pub readiness: u32,
     pub risks: Vec<RiskReadiness>,
+    /// The categories none of its risks is in (once the workspace categorises its risks):
+    /// each costs `UNCONSIDERED` points.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unconsidered: Vec<String>,
 }
+
+/// What a component's readiness loses for each category its risks never consider.
+pub const UNCONSIDERED: u32 = 5;
 
 /// An action and what it would add: to its component's readiness and to the workspace's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -189,17 +196,44 @@ fn after_action(r: &RiskReadiness) -> u32 {
     }
 }
 
-/// A component's readiness on `today`: its risks', weighted by score.
+/// A component's readiness on `today`: its risks', weighted by score, less `UNCONSIDERED`
+/// for each category none of them is in (once the workspace categorises its risks).
 pub fn of_component(ws: &Workspace, reg: &Register, today: Date) -> ComponentReadiness {
+    of_component_in(ws, reg, today, &ws.category_names())
+}
+
+fn of_component_in(
+    ws: &Workspace,
+    reg: &Register,
+    today: Date,
+    (categories, used): &(Vec<String>, bool),
+) -> ComponentReadiness {
     let risks: Vec<RiskReadiness> = reg
         .risks
         .iter()
         .map(|risk| of_risk(ws, reg, risk, today))
         .collect();
+    let unconsidered: Vec<String> = if *used {
+        categories
+            .iter()
+            .filter(|c| {
+                !reg.risks
+                    .iter()
+                    .any(|r| r.category.trim().eq_ignore_ascii_case(c))
+            })
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let cost = u32::try_from(unconsidered.len())
+        .unwrap_or(u32::MAX)
+        .saturating_mul(UNCONSIDERED);
     ComponentReadiness {
         component: reg.component.clone(),
-        readiness: percent(weighted(&risks)),
+        readiness: percent(weighted(&risks)).saturating_sub(cost),
         risks,
+        unconsidered,
     }
 }
 
@@ -228,12 +262,13 @@ fn action_for(r: &RiskReadiness) -> String {
 /// actions that would raise the workspace's most.
 #[allow(clippy::cast_precision_loss)] // scores and readiness, far below 2^52
 pub fn report(ws: &Workspace, today: Date, top: usize) -> Report {
+    let categories = ws.category_names();
     let mut components: Vec<ComponentReadiness> = ws
         .components
         .iter()
         .filter_map(crate::store::ComponentFile::register)
         .filter(|reg| !reg.risks.is_empty())
-        .map(|reg| of_component(ws, reg, today))
+        .map(|reg| of_component_in(ws, reg, today, &categories))
         .collect();
     components.sort_by(|a, b| {
         a.readiness
@@ -297,7 +332,7 @@ pub fn text(report: &Report) -> String {
         .clamp(9, 40);
     let _ = writeln!(out, "readiness  {:<width$}  not ready", "component");
     for c in &report.components {
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{:>9}  {:<width$}  {} of {}",
             c.readiness,
@@ -305,6 +340,16 @@ pub fn text(report: &Report) -> String {
             c.not_ready(),
             c.risks.len()
         );
+        if c.unconsidered.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(
+                out,
+                "  (never considered: {}, -{})",
+                clean(&c.unconsidered.join(", ")),
+                UNCONSIDERED * u32::try_from(c.unconsidered.len()).unwrap_or(0)
+            );
+        }
     }
     if !report.actions.is_empty() {
         out.push_str("\nwhat would raise it most:\n");

@@ -425,6 +425,7 @@ pub fn export(
                 &title,
                 &crate::readiness::report(ws, today, 5),
                 &crate::stats::trend(ws, &measured, today, 12),
+                &crate::coverage::of(ws),
             )
         }
     };

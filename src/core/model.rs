@@ -10,8 +10,8 @@ pub mod timeline;
 pub use follow_up::{FollowUp, FollowUpStatus};
 pub use level::{Band, Level, Status, score};
 pub use register::{
-    BUDGET_SHARE_LIMIT, Date, Estimate, MINUTES_PER_YEAR, Num, Objectives, Register, Rehearsal,
-    Risk,
+    BUDGET_SHARE_LIMIT, DEFAULT_CATEGORIES, Date, Estimate, MINUTES_PER_YEAR, Num, Objectives,
+    Register, Rehearsal, Risk,
 };
 
 pub use crate::core::id::{is_valid_id, short_name, suggest_id};

@@ -59,6 +59,7 @@ actions! {
     Select => "open or edit the selected item",
     // Views and popups.
     HeatMap => "heat map: likelihood × impact",
+    Coverage => "coverage: components × categories of failure",
     BlastRadius => "blast radius: what a failure of this component reaches",
     Finder => "find a component, risk, runbook or heading",
     SearchText => "search the runbooks' full text for the query",

@@ -13,6 +13,7 @@ pub enum Field {
     RiskId,
     RiskTitle,
     RiskDescription,
+    Category,
     Likelihood,
     Impact,
     Detection,
@@ -55,7 +56,7 @@ pub enum Kind {
 }
 
 /// The fields of a risk, in file order.
-pub const RISK_FIELDS: [Field; 20] = [
+pub const RISK_FIELDS: [Field; 21] = [
     Field::RiskTitle,
     Field::RiskId,
     Field::Likelihood,
@@ -63,6 +64,7 @@ pub const RISK_FIELDS: [Field; 20] = [
     Field::Status,
     Field::AcceptedBy,
     Field::AcceptedUntil,
+    Field::Category,
     Field::RiskDescription,
     Field::Detection,
     Field::Alerts,
@@ -124,6 +126,7 @@ impl Field {
             Field::Likelihood => "likelihood",
             Field::Impact => "impact",
             Field::Detection => "detection",
+            Field::Category => "category",
             Field::Alerts => "alerts",
             Field::Mitigation => "mitigation",
             Field::Runbook => "runbook",

@@ -1,6 +1,7 @@
 //! The screens: each draws from `App` state only, never loading or changing anything.
 
 pub mod command;
+pub mod coverage;
 pub mod detail;
 pub mod finder;
 pub mod findings;

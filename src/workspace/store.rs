@@ -116,6 +116,8 @@ pub struct Workspace {
     pub name_findings: Vec<Finding>,
     /// The alerts defined in the workspace's monitoring config; `None` until scanned.
     pub monitoring: Option<Arc<crate::monitoring::Inventory>>,
+    /// The categories risks are sorted into (`faultline.toml`, else the defaults).
+    pub categories: Vec<String>,
     runbook_by_path: HashMap<String, usize>,
 }
 
@@ -175,6 +177,7 @@ impl Workspace {
             root: root.to_path_buf(),
             components,
             name_findings,
+            categories: crate::monitoring::config::categories(root),
             ..Workspace::default()
         })
     }
@@ -187,8 +190,28 @@ impl Workspace {
             components: self.components.clone(),
             monitoring: self.monitoring.clone(),
             name_findings: self.name_findings.clone(),
+            categories: self.categories.clone(),
             ..Workspace::default()
         }
+    }
+
+    /// The categories risks are sorted into (the defaults when none were loaded), and whether
+    /// any risk has one: the coverage rules and readiness count categories only then.
+    pub fn category_names(&self) -> (Vec<String>, bool) {
+        let names = if self.categories.is_empty() {
+            crate::model::DEFAULT_CATEGORIES
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect()
+        } else {
+            self.categories.clone()
+        };
+        let used = self
+            .components
+            .iter()
+            .filter_map(ComponentFile::register)
+            .any(|reg| reg.risks.iter().any(|r| !r.category.trim().is_empty()));
+        (names, used)
     }
 
     /// Puts an indexed set of runbooks into the workspace.

@@ -305,6 +305,9 @@ fn component(
                 } else {
                     String::new()
                 },
+                // Not drawn, so the rest of the workspace is as before; a component's risks
+                // leave some categories out, as real ones do.
+                category: crate::model::DEFAULT_CATEGORIES[(index + r * 3) % 8].to_owned(),
                 likelihood,
                 impact,
                 detection: rng.pick(&SIGNALS).to_owned(),

@@ -174,6 +174,26 @@ pub const RULES: &[Rule] = &[
         "Decide before it expires: mitigate the risk, or extend the acceptance.",
     ),
     warning(
+        "unknown-category",
+        "A risk's category is not one the workspace uses.",
+        "Use one of faultline.toml's [register] categories (by default the production-readiness areas: scalability, resiliency, monitoring, recoverability, security, support, organisation, cost).",
+    ),
+    warning(
+        "no-recovery-objectives",
+        "A component with an availability objective and no rto_minutes.",
+        "Say how fast it must recover (rto_minutes), and how much data it may lose (rpo_minutes) if it keeps any.",
+    ),
+    warning(
+        "no-recoverability-risk",
+        "A component with an availability objective and no risk in the recoverability category.",
+        "Consider how it comes back from losing its data, its region or its provider.",
+    ),
+    warning(
+        "security-never-rehearsed",
+        "No security risk anywhere has been rehearsed.",
+        "Run a game day on a security risk (a leaked credential, an expired certificate).",
+    ),
+    warning(
         "follow-up-overdue",
         "An open follow-up past its due date.",
         "Do it and mark it done (`d` on it in the TUI's risk form), or give it a new date.",

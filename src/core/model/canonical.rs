@@ -169,6 +169,7 @@ impl Canonical {
         self.key(first, depth, "title");
         self.string(&risk.title);
         self.text(first, depth, "description", &risk.description);
+        self.text(first, depth, "category", &risk.category);
         self.key(first, depth, "likelihood");
         self.string(risk.likelihood.name());
         self.key(first, depth, "impact");

@@ -104,7 +104,7 @@ impl RiskField {
 }
 
 /// The risk's fields, in the order of the CSV columns.
-pub static RISK_FIELDS: [RiskField; 21] = [
+pub static RISK_FIELDS: [RiskField; 22] = [
     RiskField {
         key: "id",
         label: "Id",
@@ -122,6 +122,12 @@ pub static RISK_FIELDS: [RiskField; 21] = [
         label: "About",
         headers: &["description", "details"],
         slot: Slot::Multiline(|r| &r.description, |r| &mut r.description),
+    },
+    RiskField {
+        key: "category",
+        label: "Category",
+        headers: &["category", "pillar", "riskcategory", "area"],
+        slot: Slot::Line(|r| &r.category, |r| &mut r.category),
     },
     RiskField {
         key: "likelihood",

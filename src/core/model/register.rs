@@ -5,6 +5,19 @@ use super::level::{Band, Level, Status, score};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+/// The categories a risk may have when `faultline.toml` names none: the production-readiness
+/// areas, so the coverage view shows which a component has never considered.
+pub const DEFAULT_CATEGORIES: [&str; 8] = [
+    "scalability",
+    "resiliency",
+    "monitoring",
+    "recoverability",
+    "security",
+    "support",
+    "organisation",
+    "cost",
+];
+
 /// Minutes in a (365-day) year, the period error budgets are counted over.
 pub const MINUTES_PER_YEAR: f64 = 525_600.0;
 
@@ -59,6 +72,10 @@ pub struct Risk {
     pub title: String,
     #[serde(default, skip_serializing_if = "is_false_or_empty")]
     pub description: String,
+    /// What kind of failure (scalability, security, recoverability, …): the coverage view
+    /// shows which kinds a component has never considered.
+    #[serde(default, skip_serializing_if = "is_false_or_empty")]
+    pub category: String,
     pub likelihood: Level,
     pub impact: Level,
     #[serde(default, skip_serializing_if = "is_false_or_empty")]
@@ -321,6 +338,7 @@ impl Risk {
             id: id.to_owned(),
             title: title.to_owned(),
             description: String::new(),
+            category: String::new(),
             likelihood: Level::Medium,
             impact: Level::Medium,
             detection: String::new(),
@@ -480,6 +498,7 @@ mod tests {
             id: "r".into(),
             title: "R".into(),
             description: String::new(),
+            category: String::new(),
             likelihood: Level::Medium,
             impact: Level::High,
             detection: String::new(),

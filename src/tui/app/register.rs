@@ -39,7 +39,11 @@ impl App {
             Action::GoBack => self.go_back(),
             Action::Help => self.open_help(),
             Action::Findings => self.overlay = Some(Overlay::Findings { selected: 0 }),
-            Action::HeatMap => self.view = View::HeatMap,
+            Action::HeatMap => {
+                self.register.coverage = None;
+                self.view = View::HeatMap;
+            }
+            Action::Coverage => self.open_coverage(),
             Action::Finder => self.open_finder(),
             Action::CommandLine => self.open_command_line(),
             Action::BlastRadius => self.open_blast(),
@@ -163,7 +167,51 @@ impl App {
         }
     }
 
+    /// The coverage grid, on the selected component.
+    pub(super) fn open_coverage(&mut self) {
+        let selected = self
+            .selected_file()
+            .and_then(crate::store::ComponentFile::register)
+            .map(|r| r.component.clone());
+        let rows = crate::coverage::of(&self.ws).rows;
+        let at = selected
+            .and_then(|c| rows.iter().position(|r| r.component == c))
+            .unwrap_or(0);
+        self.register.coverage = Some(at);
+        self.view = View::HeatMap;
+    }
+
+    fn update_coverage(&mut self, row: usize, action: Action) {
+        let rows = crate::coverage::of(&self.ws).rows;
+        match action {
+            a if a.is_movement() => {
+                self.register.coverage = Some(super::move_by(row, action, rows.len()));
+            }
+            Action::Select => {
+                if let Some(r) = rows.get(row) {
+                    let component = r.component.clone();
+                    self.view = View::Register;
+                    self.register.coverage = None;
+                    self.register.focus = super::Pane::Components;
+                    self.select_path(&super::changes::register_path(&component));
+                }
+            }
+            Action::HeatMap => self.register.coverage = None,
+            Action::Coverage | Action::Back | Action::GoBack => {
+                self.register.coverage = None;
+                self.view = View::Register;
+            }
+            Action::Quit => self.request_quit(),
+            Action::Help => self.open_help(),
+            _ => {}
+        }
+    }
+
     pub(super) fn update_heat_map(&mut self, action: Action) {
+        if let Some(row) = self.register.coverage {
+            self.update_coverage(row, action);
+            return;
+        }
         let (l, i) = self.register.heat_cursor;
         let step = |level: Level, up: bool| {
             let v = level.value();
@@ -190,6 +238,7 @@ impl App {
                 ));
             }
             Action::HeatMap | Action::Back | Action::GoBack => self.view = View::Register,
+            Action::Coverage => self.open_coverage(),
             Action::Quit => self.request_quit(),
             Action::Help => self.open_help(),
             Action::Finder => self.open_finder(),

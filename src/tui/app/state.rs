@@ -200,6 +200,9 @@ pub struct RegisterView {
     pub filter: Option<(Level, Level)>,
     /// Heat-map cursor: (likelihood, impact).
     pub heat_cursor: (Level, Level),
+    /// The heat map's view shows coverage (components × categories) instead, with the
+    /// selected component's row.
+    pub coverage: Option<usize>,
     /// Risks in file order rather than by score.
     pub file_order: bool,
     /// Indices into `ws.components` shown in the list (all, or those with risks in the filter).
@@ -229,6 +232,7 @@ impl Default for RegisterView {
             level_target: LevelTarget::Likelihood,
             filter: None,
             heat_cursor: (Level::Medium, Level::Medium),
+            coverage: None,
             file_order: false,
             visible: Vec::new(),
             text_filter: None,

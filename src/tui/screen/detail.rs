@@ -564,7 +564,16 @@ fn edited_row(
     } else {
         "Enter keep · Esc cancel"
     };
+    let categories;
     let hint = match editing.row.field.kind() {
+        _ if editing.row.field == Field::Category => {
+            categories = format!(
+                "one of: {} · Enter keep · Esc cancel",
+                app.ws.category_names().0.join(", ")
+            );
+            categories.as_str()
+        }
+        Kind::FollowUp => "text; owner: NAME; due: YYYY-MM-DD; ticket: ID · empty removes it",
         Kind::Date if editing.row.field == Field::AcceptedUntil => {
             "YYYY-MM-DD: check warns 14 days before · Enter keep · Esc cancel"
         }

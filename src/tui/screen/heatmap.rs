@@ -13,6 +13,16 @@ use ratatui::widgets::{Block, Paragraph};
 
 /// Risks per cell, indexed `[likelihood - 1][impact - 1]`.
 pub fn counts(app: &App) -> [[usize; 5]; 5] {
+    grid_of(app, |_| true)
+}
+
+/// Accepted risks per cell: shown apart, since an accepted risk is decided, not forgotten.
+pub fn accepted(app: &App) -> [[usize; 5]; 5] {
+    grid_of(app, |r| r.status == crate::model::Status::Accepted)
+}
+
+/// The risks `keep` keeps, of the components in scope, per cell.
+fn grid_of(app: &App, keep: impl Fn(&crate::model::Risk) -> bool) -> [[usize; 5]; 5] {
     let mut grid = [[0usize; 5]; 5];
     let in_scope = |reg: &&crate::model::Register| {
         app.register
@@ -27,7 +37,7 @@ pub fn counts(app: &App) -> [[usize; 5]; 5] {
         .filter_map(ComponentFile::register)
         .filter(in_scope)
     {
-        for risk in &reg.risks {
+        for risk in reg.risks.iter().filter(|r| keep(r)) {
             grid[usize::from(risk.likelihood.value() - 1)][usize::from(risk.impact.value() - 1)] +=
                 1;
         }
@@ -75,6 +85,10 @@ pub fn cell_at(screen: Rect, x: u16, y: u16) -> Option<(Level, Level)> {
 }
 
 pub fn render(app: &App, frame: &mut Frame) {
+    if let Some(row) = app.register.coverage {
+        super::coverage::render(app, row, frame);
+        return;
+    }
     let [main, status] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
     let block = Block::bordered()
@@ -86,6 +100,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let inner = block.inner(main);
     frame.render_widget(block, main);
     let grid = counts(app);
+    let taken = accepted(app);
     let Geometry {
         grid_area,
         below,
@@ -141,13 +156,9 @@ pub fn render(app: &App, frame: &mut Frame) {
             };
             let cursor = app.register.heat_cursor == (likelihood, impact);
             let filtered = app.register.filter == Some((likelihood, impact));
-            let text = match (count, cursor) {
-                (0, true) => "[ · ]".to_owned(),
-                (0, false) => "·".to_owned(),
-                (n, true) => format!("[{} {n}]", band.marker().trim_end()),
-                (n, false) => format!("{} {n}", band.marker().trim_end()),
-            };
-            let text = if filtered { format!("{text}*") } else { text };
+            let accepted =
+                taken[usize::from(likelihood.value() - 1)][usize::from(impact.value() - 1)];
+            let text = cell_text(band, (count, accepted), cursor, filtered);
             let mut style = if app.theme.color {
                 app.theme.band(band)
             } else {
@@ -164,7 +175,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             frame.render_widget(Paragraph::new(lines).style(style), area);
         }
     }
-    render_selected(app, &grid, frame, below);
+    render_selected(app, (&grid, &taken), frame, below);
     let key_hint = app
         .status
         .clone()
@@ -173,16 +184,27 @@ pub fn render(app: &App, frame: &mut Frame) {
 }
 
 /// The selected cell's risks, under the grid.
-fn render_selected(app: &App, grid: &[[usize; 5]; 5], frame: &mut Frame, area: Rect) {
+fn render_selected(
+    app: &App,
+    (grid, taken): (&[[usize; 5]; 5], &[[usize; 5]; 5]),
+    frame: &mut Frame,
+    area: Rect,
+) {
     let (l, i) = app.register.heat_cursor;
     let s = score(l, i);
     let count = grid[usize::from(l.value() - 1)][usize::from(i.value() - 1)];
+    let accepted = taken[usize::from(l.value() - 1)][usize::from(i.value() - 1)];
     let mut lines = vec![Line::from(format!(
-        "likelihood {l} ({}) × impact {i} ({}) = {s} {} · {}",
+        "likelihood {l} ({}) × impact {i} ({}) = {s} {} · {}{}",
         l.value(),
         i.value(),
         Band::of_score(s),
-        crate::finding::plural(count, "risk")
+        crate::finding::plural(count, "risk"),
+        if accepted > 0 {
+            format!(", {accepted} of them accepted (·Na in a cell)")
+        } else {
+            String::new()
+        }
     ))];
     let names = app
         .ws
@@ -206,6 +228,28 @@ fn render_selected(app: &App, grid: &[[usize; 5]; 5], frame: &mut Frame, area: R
         );
     }
     frame.render_widget(Paragraph::new(lines).style(app.theme.dim()), area);
+}
+
+/// A cell's text: its band's marker and count, the accepted ones apart (`·2a`), in brackets
+/// under the cursor, `*` when it filters the register.
+fn cell_text(
+    band: Band,
+    (count, accepted): (usize, usize),
+    cursor: bool,
+    filtered: bool,
+) -> String {
+    let apart = if accepted > 0 {
+        format!("·{accepted}a")
+    } else {
+        String::new()
+    };
+    let text = match (count, cursor) {
+        (0, true) => "[ · ]".to_owned(),
+        (0, false) => "·".to_owned(),
+        (n, true) => format!("[{} {n}{apart}]", band.marker().trim_end()),
+        (n, false) => format!("{} {n}{apart}", band.marker().trim_end()),
+    };
+    if filtered { format!("{text}*") } else { text }
 }
 
 fn short(level: Level) -> &'static str {

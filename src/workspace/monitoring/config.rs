@@ -47,6 +47,33 @@ struct File {
     tickets: TicketsConfig,
     #[serde(default)]
     alertmanager: AlertmanagerConfig,
+    #[serde(default)]
+    register: RegisterConfig,
+}
+
+/// `[register]`: the categories risks are sorted into (`categories = ["reliability", …]`,
+/// e.g. the Well-Architected pillars); the production-readiness areas when absent.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterConfig {
+    #[serde(default)]
+    pub categories: Option<Vec<String>>,
+}
+
+/// The categories risks may have (`[register] categories`, else the defaults), trimmed and
+/// lower-cased, empty ones dropped.
+pub fn categories(root: &Path) -> Vec<String> {
+    match config_file(root).register.categories {
+        Some(list) if list.iter().any(|c| !c.trim().is_empty()) => list
+            .iter()
+            .map(|c| c.trim().to_lowercase())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        _ => crate::model::DEFAULT_CATEGORIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
+    }
 }
 
 /// `[tickets]`: where a ticket id leads, `url = "https://tracker.example/browse/{id}"`.
