@@ -493,6 +493,34 @@ fn parse_date(text: &str, today: jiff::civil::Date) -> Result<Option<Date>, Stri
     }
 }
 
+/// What the line editor says under a field being typed into; `categories` are asked for only
+/// when the field is a category.
+pub fn editor_hint(
+    field: Field,
+    multiline: bool,
+    categories: impl FnOnce() -> Vec<String>,
+) -> String {
+    let keys = if multiline {
+        "Enter keep · Esc cancel · Alt-Enter new line"
+    } else {
+        "Enter keep · Esc cancel"
+    };
+    match field.kind() {
+        _ if field == Field::Category => {
+            format!("one of: {} · {keys}", categories().join(", "))
+        }
+        Kind::FollowUp => {
+            "text; owner: NAME; due: YYYY-MM-DD; ticket: ID · empty removes it".to_owned()
+        }
+        Kind::Date if field == Field::AcceptedUntil => {
+            format!("YYYY-MM-DD: check warns 14 days before · {keys}")
+        }
+        Kind::Date => format!("YYYY-MM-DD or `today`, empty for never · {keys}"),
+        Kind::List => format!("an empty value removes the item · {keys}"),
+        _ => keys.to_owned(),
+    }
+}
+
 /// The next status in the cycle open → mitigating → mitigated → accepted → open.
 pub fn next_status(status: Status) -> Status {
     let i = Status::ALL.iter().position(|s| *s == status).unwrap_or(0);

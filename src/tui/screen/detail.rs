@@ -559,29 +559,10 @@ fn edited_row(
             ]));
         }
     }
-    let hint = if input.multiline {
-        "Enter keep · Esc cancel · Alt-Enter new line"
-    } else {
-        "Enter keep · Esc cancel"
-    };
-    let categories;
-    let hint = match editing.row.field.kind() {
-        _ if editing.row.field == Field::Category => {
-            categories = format!(
-                "one of: {} · Enter keep · Esc cancel",
-                app.ws.category_names().0.join(", ")
-            );
-            categories.as_str()
-        }
-        Kind::FollowUp => "text; owner: NAME; due: YYYY-MM-DD; ticket: ID · empty removes it",
-        Kind::Date if editing.row.field == Field::AcceptedUntil => {
-            "YYYY-MM-DD: check warns 14 days before · Enter keep · Esc cancel"
-        }
-        Kind::Date => "YYYY-MM-DD or `today`, empty for never · Enter keep · Esc cancel",
-        Kind::List => "an empty value removes the item · Enter keep · Esc cancel",
-        _ => hint,
-    };
-    for piece in wrap(hint, room) {
+    let hint = form::editor_hint(editing.row.field, input.multiline, || {
+        app.ws.category_names().0
+    });
+    for piece in wrap(&hint, room) {
         out.lines.push(Line::from(vec![
             Span::raw(" ".repeat(LABEL)),
             Span::styled(piece, app.theme.dim()),
