@@ -202,7 +202,9 @@ pub fn of_component(ws: &Workspace, reg: &Register, today: Date) -> ComponentRea
     of_component_in(ws, reg, today, &ws.category_names())
 }
 
-fn of_component_in(
+/// `of_component` with the workspace's categories worked out once (`Workspace::category_names`),
+/// for a caller that asks for many components.
+pub fn of_component_in(
     ws: &Workspace,
     reg: &Register,
     today: Date,

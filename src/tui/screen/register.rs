@@ -122,6 +122,8 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
     let offset = scroll_offset(app.register.component, rows, visible.len());
     // On a narrow screen the band is one letter, so the names stay readable.
     let compact = inner.width < 20;
+    // Each component's readiness, right-aligned, once the runbooks it counts are loaded.
+    let categories = (!app.checking && inner.width >= 22).then(|| app.ws.category_names());
     let lines: Vec<Line> = visible
         .iter()
         .enumerate()
@@ -142,7 +144,13 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
                 .count();
             // A name cut to the pane ends in `…`, leaving room for the ` * !` marks.
             let dirty = app.is_dirty(&file.path);
-            let marks = if dirty { 2 } else { 0 } + if errors > 0 { 2 } else { 0 };
+            let ready = categories.as_ref().and_then(|c| {
+                let reg = file.register().filter(|r| !r.risks.is_empty())?;
+                Some(crate::readiness::of_component_in(&app.ws, reg, app.today, c).readiness)
+            });
+            let marks = if dirty { 2 } else { 0 }
+                + if errors > 0 { 2 } else { 0 }
+                + if ready.is_some() { 4 } else { 0 };
             let room = usize::from(inner.width).saturating_sub(
                 unicode_width::UnicodeWidthStr::width(marker.content.as_ref()) + 1 + marks,
             );
@@ -159,6 +167,17 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
             }
             if errors > 0 && file.content.is_ok() {
                 spans.push(Span::styled(" !", app.theme.error()));
+            }
+            if let Some(ready) = ready {
+                let used: usize = spans.iter().map(Span::width).sum();
+                let pad = usize::from(inner.width).saturating_sub(used + 3);
+                let style = if ready < 50 {
+                    app.theme.warning()
+                } else {
+                    app.theme.dim()
+                };
+                spans.push(Span::raw(" ".repeat(pad)));
+                spans.push(Span::styled(format!("{ready:>3}"), style));
             }
             let line = Line::from(spans);
             if pos == app.register.component {
