@@ -215,6 +215,23 @@ fn written_back_follow_ups_come_back_when_overdue() {
         overdue[0].1
     );
 
+    // The exports list the open ones, the ticket a link.
+    let html = ok(&run_in(
+        d,
+        &["export", "--format", "html"],
+        &[("FAULTLINE_TODAY", "2026-12-05")],
+    ));
+    assert!(
+        html.contains("<a href=\"https://tracker.example/browse/OPS-7\">OPS-7</a>"),
+        "{html}"
+    );
+    assert!(html.contains("(4 days overdue)"), "{html}");
+    let markdown = ok(&run_in(d, &["export", "--format", "markdown"], &[]));
+    assert!(
+        markdown.contains("[OPS-7](https://tracker.example/browse/OPS-7)"),
+        "{markdown}"
+    );
+
     // `followups`: --overdue keeps the late one, --owner filters, JSON says why.
     let today = [("FAULTLINE_TODAY", "2026-12-05")];
     let listed = ok(&run_in(d, &["followups", "--overdue"], &today));

@@ -258,6 +258,7 @@ pub fn html(
     ready: &crate::readiness::Report,
     trend: &[crate::stats::Point],
     coverage: &crate::coverage::Coverage,
+    follow_ups: &[crate::followups::Row],
 ) -> String {
     let mut out = String::new();
     let _ = write!(
@@ -292,6 +293,7 @@ pub fn html(
     }
     out.push_str("</table></div>\n");
     html_readiness(&mut out, ready);
+    out.push_str(&crate::followups::html(follow_ups));
     out.push_str(&crate::coverage::html(coverage));
     if !trend.is_empty() {
         out.push_str("<h2>Trend</h2>\n<p>Readiness at each month's end (rehearsals as they were then; runbooks and alerts as they are now) and the median time from detection to repair of that month's incidents (drills apart).</p>\n");

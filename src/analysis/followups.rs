@@ -189,3 +189,75 @@ fn write_text(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
         crate::finding::plural(rows.len(), "follow-up")
     )
 }
+
+/// The open follow-ups as an HTML section (the report's), each ticket a link when
+/// `[tickets] url` is set.
+pub fn html(rows: &[Row]) -> String {
+    use crate::export::escape;
+    use std::fmt::Write as _;
+    let open: Vec<&Row> = rows.iter().filter(|r| r.status == "open").collect();
+    let mut out = format!(
+        "<h2>Open follow-ups</h2>\n<p>{}, {} overdue.</p>\n",
+        crate::finding::plural(open.len(), "open follow-up"),
+        open.iter().filter(|r| r.overdue).count()
+    );
+    if open.is_empty() {
+        return out;
+    }
+    out.push_str("<div class=\"scroll\"><table><tr><th>follow-up</th><th>risk</th><th>owner</th><th>due</th><th>ticket</th></tr>\n");
+    for r in open {
+        let ticket = match &r.ticket_url {
+            Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(&r.ticket)),
+            None => escape(&r.ticket),
+        };
+        let due = match (&r.due, r.days_overdue) {
+            (Some(due), Some(days)) => {
+                format!("{} <strong>({days} days overdue)</strong>", escape(due))
+            }
+            (Some(due), None) => escape(due),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"prose\">{}</td><td><code>{}</code></td><td>{}</td><td class=\"n\">{due}</td><td>{ticket}</td></tr>",
+            escape(&r.text),
+            escape(&r.risk),
+            escape(&r.owner)
+        );
+    }
+    out.push_str("</table></div>\n");
+    out
+}
+
+/// The open follow-ups as a markdown section, each ticket a link when `[tickets] url` is set.
+pub fn markdown(rows: &[Row]) -> String {
+    use crate::diff::format::{cell, code};
+    use std::fmt::Write as _;
+    let open: Vec<&Row> = rows.iter().filter(|r| r.status == "open").collect();
+    let mut out = String::from("## Open follow-ups\n\n");
+    if open.is_empty() {
+        out.push_str("_None._\n\n");
+        return out;
+    }
+    out.push_str("| follow-up | risk | owner | due | ticket |\n|---|---|---|---|---|\n");
+    for r in open {
+        let ticket = match &r.ticket_url {
+            Some(url) => format!("[{}]({url})", cell(&r.ticket)),
+            None => cell(&r.ticket),
+        };
+        let due = match (&r.due, r.days_overdue) {
+            (Some(due), Some(days)) => format!("{due} (**{days} days overdue**)"),
+            (Some(due), None) => due.clone(),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {due} | {ticket} |",
+            cell(&r.text),
+            code(&r.risk),
+            cell(&r.owner)
+        );
+    }
+    out.push('\n');
+    out
+}

@@ -416,7 +416,18 @@ pub fn export(
     );
     let text = match format {
         ExportFormat::Csv => crate::export::csv(registers.iter().copied()),
-        ExportFormat::Markdown => crate::export::markdown(&registers),
+        ExportFormat::Markdown => {
+            let mut text = crate::export::markdown(&registers);
+            let rows = crate::followups::rows(
+                ws,
+                &crate::followups::Filter::default(),
+                crate::clock::today(),
+            );
+            text.push_str(&crate::sanitize::safe_markdown(
+                &crate::followups::markdown(&rows),
+            ));
+            text
+        }
         ExportFormat::Html => {
             let today = crate::clock::today();
             let (measured, _) = crate::stats::collect(&ws.root, None);
@@ -426,6 +437,7 @@ pub fn export(
                 &crate::readiness::report(ws, today, 5),
                 &crate::stats::trend(ws, &measured, today, 12),
                 &crate::coverage::of(ws),
+                &crate::followups::rows(ws, &crate::followups::Filter::default(), today),
             )
         }
     };
