@@ -12,7 +12,7 @@ mod harness;
 mod server;
 
 use faultline::alertmanager::{Client, Polled, Poller};
-use harness::{app_for, press, run_in, type_text};
+use harness::{press, run_in, type_text};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -23,32 +23,11 @@ fn game_day(d: &Path) -> faultline::app::App {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let rel = std::fs::read_dir(d.join("gamedays"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut app = app_for(d, false);
-    let state = {
-        let ws = &app.ws;
-        let opened =
-            faultline::timeline::open(&ws.root, rel.strip_prefix(d).unwrap(), |r| ws.risk(r))
-                .unwrap();
-        faultline::app::timeline::TimelineState::new(opened)
-    };
-    app.open_timeline(state);
-    app
+    harness::app_on_timeline(d, "gamedays")
 }
 
 fn timeline_text(d: &Path) -> String {
-    let rel = std::fs::read_dir(d.join("gamedays"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    std::fs::read_to_string(rel).unwrap()
+    std::fs::read_to_string(harness::only_file(d, "gamedays")).unwrap()
 }
 
 fn poll(app: &mut faultline::app::App, client: &Client, names: &[String]) {

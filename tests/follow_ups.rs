@@ -306,21 +306,8 @@ fn the_view_logs_a_follow_up_and_the_form_marks_it_done() {
         &["incident", "new", "--risk", "api/down", "API down"],
         &[],
     ));
-    let rel = std::fs::read_dir(d.join("incidents"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut app = app_for(d, false);
-    let state = {
-        let ws = &app.ws;
-        let opened =
-            faultline::timeline::open(&ws.root, rel.strip_prefix(d).unwrap(), |r| ws.risk(r))
-                .unwrap();
-        faultline::app::timeline::TimelineState::new(opened)
-    };
-    app.open_timeline(state);
+    let rel = harness::only_file(d, "incidents");
+    let mut app = harness::app_on_timeline(d, "incidents");
     // A line that does not read stays, with the reason.
     press(&mut app, "f");
     type_text(&mut app, "Add a reconnect test; due: soon");

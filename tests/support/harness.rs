@@ -137,3 +137,26 @@ pub fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-qm", message]);
 }
+
+/// The one file in `root/dir` (a test's `incidents/` or `gamedays/`).
+pub fn only_file(root: &Path, dir: &str) -> std::path::PathBuf {
+    let mut files = std::fs::read_dir(root.join(dir)).unwrap();
+    let file = files.next().unwrap().unwrap().path();
+    assert!(files.next().is_none(), "more than one file in {dir}");
+    file
+}
+
+/// The app on `root`, in the view of the one timeline in `root/dir`.
+pub fn app_on_timeline(root: &Path, dir: &str) -> App {
+    let rel = only_file(root, dir);
+    let mut app = app_for(root, false);
+    let state = {
+        let ws = &app.ws;
+        let opened =
+            faultline::timeline::open(&ws.root, rel.strip_prefix(root).unwrap(), |r| ws.risk(r))
+                .unwrap();
+        faultline::app::timeline::TimelineState::new(opened)
+    };
+    app.open_timeline(state);
+    app
+}
