@@ -29,6 +29,10 @@ pub struct Cli {
     #[arg(long)]
     pub no_mouse: bool,
 
+    /// Never run a runbook's shell steps (`x` in the viewer); `--read-only` implies it
+    #[arg(long, global = true)]
+    pub no_run: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
             read_only: cli.read_only,
             edit: cli.edit,
             mouse: !cli.no_mouse(),
+            no_run: cli.no_run,
         })
     };
     let result = match &cli.command {

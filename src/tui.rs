@@ -9,6 +9,7 @@ pub mod form;
 pub mod keymap;
 pub mod markdown;
 pub mod mouse;
+pub mod run;
 pub mod screen;
 pub mod terminal;
 pub mod ui;
@@ -137,6 +138,8 @@ pub struct Options {
     pub edit: bool,
     /// Clicks and the wheel (`--no-mouse` leaves the mouse to the terminal).
     pub mouse: bool,
+    /// `--no-run`: a runbook's shell steps are never run.
+    pub no_run: bool,
 }
 
 /// Builds the app for the workspace.
@@ -182,6 +185,17 @@ fn load_app_with(opts: &Options, registers: bool) -> Result<App> {
     };
     app.read_only = opts.read_only || open_incident.is_some();
     app.read_only_asked = opts.read_only;
+    // Shell steps run unless something says not to: --read-only, --no-run, or the workspace.
+    app.run = if opts.read_only {
+        Err("read-only: no step is run".to_owned())
+    } else if opts.no_run {
+        Err("--no-run: no step is run".to_owned())
+    } else if !crate::monitoring::config::run_enabled(&root) {
+        Err("faultline.toml [run] enabled = false: no step is run".to_owned())
+    } else {
+        Ok(())
+    };
+    app.theme = app.theme.with_runs(app.run.is_ok());
     if let Some(rel) = &open_incident {
         // Short enough for 80 columns beside the READ-ONLY label.
         let stem = rel
@@ -308,6 +322,12 @@ fn perform_terminal_request(
             } else {
                 app.reload_file(std::path::PathBuf::from(rel));
             }
+        }
+        TerminalRequest::Run(step) => {
+            guard.suspend();
+            let ran = crate::run::perform(&step, true);
+            guard.resume()?;
+            app.step_ran(&step, &ran);
         }
         TerminalRequest::OpenUrl(url) => {
             let opener = if cfg!(target_os = "macos") {

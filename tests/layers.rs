@@ -53,7 +53,7 @@ const LAYERS: [(&str, &[&str]); 5] = [
         "tui",
         &[
             "terminal", "keymap", "action", "app", "effects", "screen", "ui", "viewer", "editor",
-            "markdown", "mouse", "form",
+            "run", "markdown", "mouse", "form",
         ],
     ),
     ("commands", &["cli"]),

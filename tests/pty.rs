@@ -851,3 +851,59 @@ fn a_game_day_view_polls_alertmanager_for_detection_and_stop_conditions() {
     session.send("q");
     assert_eq!(session.wait_exit(), 0);
 }
+
+#[test]
+fn a_runbook_step_runs_in_the_terminal_and_the_incident_records_it() {
+    let workspace = tempfile::tempdir().unwrap();
+    let d = workspace.path();
+    std::fs::create_dir_all(d.join("registers")).unwrap();
+    std::fs::create_dir_all(d.join("runbooks")).unwrap();
+    std::fs::write(
+        d.join("registers/queue.json"),
+        "{\n  \"component\": \"queue\",\n  \"title\": \"Queue\",\n  \"risks\": [\n    {\n      \"id\": \"backlog\",\n      \"title\": \"Backlog grows\",\n      \"likelihood\": \"high\",\n      \"impact\": \"high\",\n      \"runbook\": \"runbooks/backlog.md#steps\",\n      \"status\": \"open\"\n    }\n  ]\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("runbooks/backlog.md"),
+        "# Backlog\n\n## Steps\n\n```bash\necho \"marker-$PTY_STEP_VALUE\"; touch ran-marker\n```\n",
+    )
+    .unwrap();
+    let out = harness::run_in(
+        d,
+        &["incident", "new", "--risk", "queue/backlog", "Backlog"],
+        &[],
+    );
+    assert!(out.status.success());
+    let mut session = Session::start_with(d, &["incident", "open"], &[]);
+    session.wait_for_screen("INCIDENT");
+    session.send("r");
+    session.wait_for_screen("x runs");
+    session.send("x");
+    session.wait_for_screen("is not set");
+    session.send("42\r");
+    session.wait_for_screen("Run this in");
+    assert!(!d.join("ran-marker").exists(), "nothing runs before y");
+    session.send("y");
+    session.wait_for_screen("Enter returns to faultline");
+    assert!(
+        session.screen().contains("marker-42"),
+        "{}",
+        session.screen()
+    );
+    session.send("\r");
+    session.wait_for_screen("recorded");
+    assert!(d.join("ran-marker").exists());
+    let timeline = std::fs::read_dir(d.join("incidents"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .unwrap();
+    let text = std::fs::read_to_string(timeline).unwrap();
+    assert!(
+        text.contains("→ exit 0") && text.contains("marker-42"),
+        "{text}"
+    );
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+}

@@ -6,6 +6,7 @@ use crate::finding::LineIndex;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 
+pub mod shell;
 mod steps;
 pub use steps::{Step, steps, steps_in};
 

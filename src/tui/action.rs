@@ -83,6 +83,8 @@ actions! {
     GoForward => "forward again",
     OpenExternal => "open the focused web link in the browser",
     Copy => "copy code on screen (OSC 52); several: letters pick one",
+    RunStep => "run the shell step on screen (asks first)",
+    OpenLog => "show the selected event's output log",
     OpenEditor => "edit the file (runbook or register) in $VISUAL / $EDITOR" edit,
     // Game days and incidents.
     LogHypothesis => "record a hypothesis",

@@ -10,6 +10,7 @@ mod field;
 mod finder;
 mod popups;
 mod register;
+pub mod run;
 pub mod runbook;
 mod selection;
 mod stub;
@@ -64,6 +65,8 @@ pub struct App {
     /// Started with `--read-only`: nothing is written, not even a closed timeline's record
     /// (an open incident's read-only ends when it is resolved).
     pub read_only_asked: bool,
+    /// Whether `x` may run a runbook's shell steps, or why not.
+    pub run: Result<(), String>,
     /// A one-line message for the status bar.
     pub status: Option<String>,
     pub history: crate::history::History,
@@ -133,6 +136,7 @@ impl App {
             broken_links: HashMap::new(),
             read_only: false,
             read_only_asked: false,
+            run: Ok(()),
             status: None,
             history: crate::history::History::default(),
             baseline: HashMap::new(),
@@ -236,7 +240,7 @@ impl App {
                 Some(Overlay::Unsaved) => Context::Unsaved,
                 Some(Overlay::Conflict { .. }) => Context::Conflict,
                 Some(Overlay::Recovery { .. }) => Context::Recovery,
-                Some(Overlay::NewComponent { .. }) => Context::Editor,
+                Some(Overlay::NewComponent { .. } | Overlay::RunVars { .. }) => Context::Editor,
                 Some(Overlay::Finder(_)) => Context::Finder,
                 Some(Overlay::Command(_)) => Context::Command,
                 Some(Overlay::Help { .. } | Overlay::Findings { .. } | Overlay::Blast { .. })
@@ -401,6 +405,7 @@ impl App {
                     input.insert(text);
                     *error = None;
                 }
+                Some(Overlay::RunVars { input, .. }) => input.insert(text),
                 Some(Overlay::Finder(finder)) => {
                     finder.input.insert(text);
                     self.refresh_finder();

@@ -173,6 +173,8 @@ pub enum TerminalRequest {
     Editor(PathBuf),
     /// Open a web address with the system opener.
     OpenUrl(String),
+    /// Hand the terminal to `$SHELL -c` for a runbook's step, its output logged.
+    Run(Box<crate::app::run::RunStep>),
 }
 
 /// Where effects do their work: the workspace and the journals.
@@ -326,7 +328,7 @@ fn read_runbook(root: &Path, path: &str) -> Result<(String, Option<String>), Str
     // The same size limit and messages as loading the workspace.
     let bytes = store::read_limited(root, &root.join(path))
         .map_err(|f| format!("{path}: {}", f.message))?;
-    Ok(match String::from_utf8(bytes) {
+    let (text, notice) = match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(err) => (
             String::from_utf8_lossy(err.as_bytes()).into_owned(),
@@ -334,7 +336,19 @@ fn read_runbook(root: &Path, path: &str) -> Result<(String, Option<String>), Str
                 "{path} is not valid UTF-8: shown with replacement characters (�)"
             )),
         ),
-    })
+    };
+    // A step's output log is text, not markdown: shown as one block, as it was written (its
+    // control characters made visible, as any runbook text).
+    if path.ends_with(".log") {
+        let longest = text
+            .split(|c| c != '`')
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        return Ok((format!("{fence}text\n{text}\n{fence}\n"), notice));
+    }
+    Ok((text, notice))
 }
 
 /// Saves every changed file, unless it changed on disk since it was read: that file is left

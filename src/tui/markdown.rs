@@ -66,6 +66,10 @@ pub struct CodeBlock {
     pub text: String,
     pub first_line: usize,
     pub last_line: usize,
+    /// Its language (the info string's first word).
+    pub lang: String,
+    /// A shell step `x` may run (see `runbook::shell`).
+    pub runnable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +146,9 @@ struct Renderer<'t> {
     link: Option<usize>,
     heading: Option<(u8, Option<String>)>,
     code: Option<(String, String)>,
+    /// The block being read is a shell step; the next one follows a no-run comment.
+    code_runnable: bool,
+    no_run_next: bool,
     image: Option<String>,
     table: Option<Table>,
     slugs: SlugSet,
@@ -158,6 +165,8 @@ pub fn render(text: &str, width: u16, theme: Theme) -> Document {
         hidden_prefixes: 0,
         lists: Vec::new(),
         inline: Vec::new(),
+        code_runnable: false,
+        no_run_next: false,
         style: vec![Style::new()],
         link: None,
         heading: None,
@@ -239,6 +248,9 @@ impl Renderer<'_> {
                 if let Some((_, code)) = self.code.as_mut() {
                     code.push_str(&t);
                     return;
+                }
+                if t.contains(crate::runbook::shell::NO_RUN_MARK) {
+                    self.no_run_next = true;
                 }
                 let style = self.current_style().patch(self.dim());
                 for (i, line) in t.split('\n').enumerate() {
@@ -327,12 +339,14 @@ impl Renderer<'_> {
             }
             Tag::CodeBlock(kind) => {
                 self.flush();
-                let lang = match kind {
-                    CodeBlockKind::Fenced(lang) => {
-                        lang.split_whitespace().next().unwrap_or("").to_owned()
-                    }
-                    CodeBlockKind::Indented => String::new(),
+                let (lang, runnable) = match kind {
+                    CodeBlockKind::Fenced(info) => (
+                        info.split_whitespace().next().unwrap_or("").to_owned(),
+                        crate::runbook::shell::is_shell(&info),
+                    ),
+                    CodeBlockKind::Indented => (String::new(), false),
                 };
+                self.code_runnable = runnable && !std::mem::take(&mut self.no_run_next);
                 self.code = Some((lang, String::new()));
             }
             Tag::List(start) => {

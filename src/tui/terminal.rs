@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use std::io::{self, Stdout, stdout};
 use std::sync::Once;
@@ -49,9 +49,18 @@ impl TerminalGuard {
     /// Takes the terminal again after `suspend`, and redraws everything.
     pub fn resume(&mut self) -> io::Result<()> {
         enable_raw_mode()?;
-        execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+        execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            Clear(ClearType::All)
+        )?;
         capture_mouse(self.mouse)?;
-        self.terminal.clear()
+        // A new terminal, not `clear()`: that asks the terminal where its cursor is, which
+        // one that does not answer (a bare pseudo-terminal, some serial consoles) makes an
+        // error after the editor or a step has run. A new one draws every cell again.
+        self.terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+        Ok(())
     }
 }
 

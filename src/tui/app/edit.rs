@@ -372,6 +372,7 @@ impl App {
     /// Carries out what a confirmation popup asked about.
     pub(super) fn confirmed(&mut self, pending: Pending) {
         match pending {
+            Pending::RunStep(step) => self.start_run(*step),
             Pending::DeleteRisk { path, id } => {
                 let result = self.change(format!("delete risk {id}"), &path, |reg| {
                     reg.risks.retain(|r| r.id != id);

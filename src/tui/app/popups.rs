@@ -23,6 +23,30 @@ impl App {
                     Some(Overlay::NewComponent { input, error })
                 }
             },
+            Overlay::RunVars {
+                step,
+                name,
+                rest,
+                mut input,
+            } => match action {
+                Action::EditCommit => {
+                    self.answer_run_var(*step, name, rest, input.text());
+                    None
+                }
+                Action::EditCancel => {
+                    self.say("not run");
+                    None
+                }
+                a => {
+                    edit_text(&mut input, a);
+                    Some(Overlay::RunVars {
+                        step,
+                        name,
+                        rest,
+                        input,
+                    })
+                }
+            },
             Overlay::Blast { blast, selected } => self.answer_blast(blast, selected, action),
             Overlay::Finder(finder) => self.update_finder(finder, action),
             Overlay::Command(line) => self.update_command_line(line, action),

@@ -126,7 +126,8 @@ impl App {
                 self.register.focus = pane;
                 self.reselect(selection);
             }
-            None => self.say("nothing to go back to"),
+            Some(Place::Timeline) if self.timeline.is_some() => self.view = View::Timeline,
+            Some(Place::Timeline) | None => self.say("nothing to go back to"),
         }
     }
 

@@ -44,6 +44,10 @@ pub struct Backlink {
 impl App {
     /// Opens a runbook (workspace-relative path) at an anchor, remembering where we were.
     pub fn open_runbook(&mut self, path: &str, anchor: Option<&str>) {
+        if self.view == View::Timeline {
+            self.places.retain(|p| *p != super::Place::Timeline);
+            self.places.push(super::Place::Timeline);
+        }
         if self.view == View::Register {
             let place = super::Place::Register(self.selection(), self.register.focus);
             self.places.retain(|p| *p != place);
@@ -230,6 +234,7 @@ impl App {
                 viewer.popup = Some(ViewerPopup::Toc { selected });
             }
             Action::Backlinks => viewer.popup = Some(ViewerPopup::Backlinks { selected: 0 }),
+            Action::RunStep => self.run_step(),
             Action::Copy => {
                 let targets = viewer.copy_targets();
                 match targets.as_slice() {
@@ -444,13 +449,19 @@ impl App {
             && self
                 .places
                 .last()
-                .is_some_and(|p| matches!(p, super::Place::Register(..)))
+                .is_some_and(|p| matches!(p, super::Place::Register(..) | super::Place::Timeline))
         {
-            // The first page opened from the register: back is the register.
-            if let Some(super::Place::Register(selection, pane)) = self.places.pop() {
-                self.view = View::Register;
-                self.register.focus = pane;
-                self.reselect(selection);
+            // The first page opened from the register or a timeline's view: back is there.
+            match self.places.pop() {
+                Some(super::Place::Register(selection, pane)) => {
+                    self.view = View::Register;
+                    self.register.focus = pane;
+                    self.reselect(selection);
+                }
+                Some(super::Place::Timeline) if self.timeline.is_some() => {
+                    self.view = View::Timeline;
+                }
+                _ => {}
             }
             return;
         }

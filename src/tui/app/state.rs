@@ -38,6 +38,8 @@ pub enum Place {
     Runbook(crate::viewer::Location),
     /// The register with this selection and focus.
     Register(selection::Selection, Pane),
+    /// The game day or incident view.
+    Timeline,
 }
 
 /// What the detail pane shows: the selected component's fields or the selected risk's.
@@ -104,6 +106,8 @@ pub enum Pending {
         write_back: Option<crate::model::timeline::WriteBack>,
         follow_ups: Vec<crate::model::follow_up::Placed>,
     },
+    /// Run a runbook's shell step (the whole command was shown).
+    RunStep(Box<super::run::RunStep>),
     /// Write a runbook from the template at `file` and link the risk `id` of `path` to it.
     StubRunbook {
         path: PathBuf,
@@ -114,6 +118,13 @@ pub enum Pending {
 
 /// A popup over the register view.
 pub enum Overlay {
+    /// A shell step uses a variable that is not set: its value for this run, asked for.
+    RunVars {
+        step: Box<super::run::RunStep>,
+        name: String,
+        rest: Vec<String>,
+        input: TextInput,
+    },
     Help {
         scroll: usize,
         /// Where help was asked for: its keys come first.

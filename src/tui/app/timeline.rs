@@ -130,6 +130,19 @@ impl App {
                 }
             }
             Action::ToggleTimeline => state.show_events = !state.show_events,
+            // The runbook in the viewer, at the selected step's section: its shell steps run
+            // from there (`x`) and are recorded here.
+            Action::OpenRunbook => match state.checklist.runbook.clone() {
+                Some(path) => {
+                    let anchor = state
+                        .checklist
+                        .steps
+                        .get(state.step)
+                        .map(|s| s.anchor.clone());
+                    self.open_runbook(&path, anchor.as_deref());
+                }
+                None => self.say("the risk in play links no runbook"),
+            },
             // The timeline read whole, from the newest event.
             Action::Select => {
                 if state.timeline.events.is_empty() {
@@ -206,6 +219,21 @@ impl App {
                 state.reading = Some(super::move_by(selected, action, events));
             }
             Action::Select | Action::Back | Action::ToggleTimeline => state.reading = None,
+            // A step's output, in the viewer.
+            Action::OpenLog => {
+                let log = state.timeline.events.get(selected).and_then(|e| {
+                    e.extra
+                        .get("log")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned)
+                });
+                match log {
+                    Some(log) if !log.starts_with("..") && !log.starts_with('/') => {
+                        self.open_runbook(&log, None);
+                    }
+                    _ => self.say("this event has no output log"),
+                }
+            }
             Action::Quit => self.request_quit(),
             Action::Help => self.open_help(),
             _ => {}

@@ -28,8 +28,14 @@ impl Renderer<'_> {
         } else {
             sanitize(&lang).into_owned()
         };
+        let runnable = std::mem::take(&mut self.code_runnable);
+        let keys = if runnable && self.theme.runs {
+            "y copies · x runs"
+        } else {
+            "y copies"
+        };
         self.emit_line(vec![Span::styled(
-            format!("┌ {label} · y copies"),
+            format!("┌ {label} · {keys}"),
             self.dim(),
         )]);
         let body = text.strip_suffix('\n').unwrap_or(&text);
@@ -50,6 +56,8 @@ impl Renderer<'_> {
             text: body.to_owned(),
             first_line,
             last_line,
+            lang,
+            runnable,
         });
         if !self.in_item() {
             self.blank();

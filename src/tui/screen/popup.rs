@@ -26,9 +26,45 @@ fn hints(app: &App, context: Context, hints: &[(Action, &str)]) -> String {
 }
 
 /// Pushes text from a file or a message, sanitised and wrapped to the popup's width.
+/// Text wrapped to the popup, its own line breaks kept (a command of several lines reads as
+/// written).
 fn push_text(lines: &mut Vec<Line<'static>>, t: &str, width: usize) {
-    for piece in wrap(&sanitize(t), width) {
-        lines.push(Line::from(piece));
+    for paragraph in t.split('\n') {
+        if paragraph.is_empty() {
+            lines.push(Line::from(""));
+            continue;
+        }
+        for piece in wrap(&sanitize(paragraph), width) {
+            lines.push(Line::from(piece));
+        }
+    }
+}
+
+/// A confirmation's keys: a write-back with a rehearsal also offers to replace the estimate.
+fn confirm_keys(app: &App, pending: &crate::app::Pending) -> String {
+    match pending {
+        crate::app::Pending::WriteBack {
+            write_back: Some(_),
+            ..
+        } => hints(
+            app,
+            Context::Confirm,
+            &[
+                (Action::Yes, "record, keep estimate"),
+                (Action::ReplaceEstimate, "also replace estimate"),
+                (Action::No, "no"),
+            ],
+        ),
+        crate::app::Pending::WriteBack { .. } => hints(
+            app,
+            Context::Confirm,
+            &[(Action::Yes, "record"), (Action::No, "no")],
+        ),
+        _ => hints(
+            app,
+            Context::Confirm,
+            &[(Action::Yes, "yes"), (Action::No, "no")],
+        ),
     }
 }
 
@@ -39,31 +75,7 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
     let (title, keys) = match overlay {
         Overlay::Confirm { question, pending } => {
             push_text(&mut lines, question, inner_width);
-            let keys = match pending {
-                crate::app::Pending::WriteBack {
-                    write_back: Some(_),
-                    ..
-                } => hints(
-                    app,
-                    Context::Confirm,
-                    &[
-                        (Action::Yes, "record, keep estimate"),
-                        (Action::ReplaceEstimate, "also replace estimate"),
-                        (Action::No, "no"),
-                    ],
-                ),
-                crate::app::Pending::WriteBack { .. } => hints(
-                    app,
-                    Context::Confirm,
-                    &[(Action::Yes, "record"), (Action::No, "no")],
-                ),
-                _ => hints(
-                    app,
-                    Context::Confirm,
-                    &[(Action::Yes, "yes"), (Action::No, "no")],
-                ),
-            };
-            (" Confirm ", keys)
+            (" Confirm ", confirm_keys(app, pending))
         }
         Overlay::Unsaved => (" Quit ", unsaved_body(app, inner_width, &mut lines)),
         Overlay::Conflict {
@@ -78,6 +90,29 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
             " Recover unsaved edits ",
             recovery_body(app, entries, inner_width, &mut lines),
         ),
+        Overlay::RunVars { name, input, .. } => {
+            push_text(
+                &mut lines,
+                &format!(
+                    "The step uses ${}, which is not set. Its value for this run:",
+                    sanitize(name)
+                ),
+                inner_width,
+            );
+            lines.push(Line::from(vec![
+                Span::styled("> ", app.theme.label()),
+                Span::raw(sanitize(input.text()).into_owned()),
+            ]));
+            let keys = hints(
+                app,
+                Context::Editor,
+                &[
+                    (Action::EditCommit, "next"),
+                    (Action::EditCancel, "do not run"),
+                ],
+            );
+            (" Run a step ", keys)
+        }
         Overlay::NewComponent { input, error } => {
             push_text(
                 &mut lines,
@@ -125,9 +160,13 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
     let area = popup_area(frame.area(), width, height);
     frame.render_widget(Clear, area);
     let block = Block::bordered().title(title).title_bottom(bottom);
-    if let Overlay::NewComponent { input, .. } = overlay {
+    if let Overlay::NewComponent { input, .. } | Overlay::RunVars { input, .. } = overlay {
         let x = area.x + 3 + u16::try_from(input.cursor_column()).unwrap_or(0);
-        let y = area.y + 2;
+        // The input is the second line of a new component, the last of a variable's question.
+        let y = match overlay {
+            Overlay::RunVars { .. } => area.y + u16::try_from(lines.len()).unwrap_or(1),
+            _ => area.y + 2,
+        };
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(2)), y));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);

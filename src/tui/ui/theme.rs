@@ -9,11 +9,18 @@ pub use crate::sanitize::use_color;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
+    /// Shell steps may be run (`x`): the viewer labels them so only then.
+    pub runs: bool,
 }
 
 impl Theme {
     pub fn new(color: bool) -> Theme {
-        Theme { color }
+        Theme { color, runs: true }
+    }
+
+    /// The same, with shell steps offered or not.
+    pub fn with_runs(self, runs: bool) -> Theme {
+        Theme { runs, ..self }
     }
 
     /// The band marker's style: coloured background, or bold/plain without colour.

@@ -49,6 +49,37 @@ struct File {
     alertmanager: AlertmanagerConfig,
     #[serde(default)]
     register: RegisterConfig,
+    #[serde(default)]
+    run: RunConfig,
+}
+
+/// `[run]`: whether the viewer may run a runbook's shell steps (`enabled = false`: never).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for RunConfig {
+    fn default() -> RunConfig {
+        RunConfig { enabled: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Whether `faultline.toml` lets the viewer run shell steps (yes unless `[run] enabled = false`;
+/// a file that does not read is taken as no, since it may say so).
+pub fn run_enabled(root: &Path) -> bool {
+    match crate::store::read_limited(root, &root.join(CONFIG_FILE)) {
+        Err(_) => true,
+        Ok(bytes) => {
+            toml::from_str::<File>(&String::from_utf8_lossy(&bytes)).is_ok_and(|f| f.run.enabled)
+        }
+    }
 }
 
 /// `[register]`: the categories risks are sorted into (`categories = ["reliability", …]`,
