@@ -36,7 +36,8 @@ pub use crate::core::{
     sanitize,
 };
 pub use crate::tui::{
-    action, app, editor, effects, form, keymap, markdown, mouse, run, screen, terminal, ui, viewer,
+    action, app, editor, effects, form, keymap, markdown, mouse, polling, run, screen, terminal,
+    ui, viewer,
 };
 pub use crate::workspace::{
     alertmanager, backstage, git, monitoring, recovery, store, timeline, workspace_gen,

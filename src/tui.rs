@@ -9,6 +9,7 @@ pub mod form;
 pub mod keymap;
 pub mod markdown;
 pub mod mouse;
+pub mod polling;
 pub mod run;
 pub mod screen;
 pub mod terminal;
@@ -474,57 +475,6 @@ pub fn run_timeline(opts: &Options, rel: &std::path::Path) -> Result<i32> {
     event_loop(opts, app, None)
 }
 
-/// Alertmanager polled while an open timeline is on screen: a worker thread per timeline,
-/// its answers taken without waiting, stopped when the view closes or the timeline does.
-struct AlertPolling {
-    client: Option<std::result::Result<crate::alertmanager::Client, String>>,
-    /// The timeline polled for, and its poller.
-    poller: Option<(std::path::PathBuf, crate::alertmanager::Poller)>,
-    /// The timeline a watch was last set up for (once, even when it names no alert).
-    tried: Option<std::path::PathBuf>,
-    every: Duration,
-}
-
-impl AlertPolling {
-    fn sync(&mut self, app: &mut App) {
-        let open = app
-            .timeline
-            .as_deref()
-            .filter(|s| app.view == crate::app::View::Timeline && !s.timeline.is_closed())
-            .map(|s| s.path.clone());
-        if let Some((path, poller)) = &self.poller {
-            if open.as_ref() != Some(path) {
-                self.poller = None;
-            } else {
-                while let Ok(polled) = poller.answers.try_recv() {
-                    app.alerts_polled(polled);
-                }
-                return;
-            }
-        }
-        let Some(path) = open else { return };
-        if self.tried.as_ref() == Some(&path) {
-            return;
-        }
-        self.tried = Some(path.clone());
-        match self.client.take() {
-            None => {}
-            Some(Err(reason)) => {
-                // Said once; the view works without it.
-                app.status = Some(reason);
-            }
-            Some(Ok(client)) => {
-                if let Some(names) = app.start_alert_watch() {
-                    let poller =
-                        crate::alertmanager::Poller::spawn(client.clone(), names, self.every);
-                    self.poller = Some((path, poller));
-                }
-                self.client = Some(Ok(client));
-            }
-        }
-    }
-}
-
 fn event_loop(
     opts: &Options,
     mut app: App,
@@ -553,12 +503,7 @@ fn event_loop(
         app.open_runbook(&path, anchor.as_deref());
         app.run_effects();
     }
-    let mut alerts = AlertPolling {
-        client: crate::alertmanager::Client::from_workspace(&app.ws.root),
-        poller: None,
-        tried: None,
-        every: crate::alertmanager::POLL_EVERY,
-    };
+    let mut alerts = crate::polling::AlertPolling::new(&app.ws.root);
     // A test hook: the pseudo-terminal tests check that a panic still restores the terminal.
     let panic_for_test = std::env::var_os("FAULTLINE_TEST_PANIC").is_some();
     let mut idle_since = Instant::now();

@@ -124,7 +124,10 @@ fn a_step_runs_only_when_confirmed_and_the_incident_records_it() {
     // `l` on the event, in the timeline read whole, shows the log with its escapes visible.
     app.view = faultline::app::View::Timeline;
     press(&mut app, "enter l");
-    assert_eq!(app.viewer.as_ref().map(|v| v.path.as_str()), Some(rel.as_str()));
+    assert_eq!(
+        app.viewer.as_ref().map(|v| v.path.as_str()),
+        Some(rel.as_str())
+    );
     let screen = harness::screen(&app);
     assert!(screen.contains("␛[31mred"), "{screen}");
 }
