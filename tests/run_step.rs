@@ -162,3 +162,26 @@ fn nothing_is_offered_when_running_is_off_or_the_block_says_no() {
     std::fs::write(dir.path().join("faultline.toml"), "[run]\nenabled = true\n").unwrap();
     assert!(faultline::monitoring::config::run_enabled(dir.path()));
 }
+
+#[test]
+fn the_viewer_copies_the_section_and_its_link() {
+    let dir = workspace(&format!("{RUNBOOK}\n## After\n\nDone.\n"));
+    let mut app = app_on_timeline(dir.path(), "incidents");
+    press(&mut app, "r Y");
+    assert_eq!(
+        app.terminal_requests.pop(),
+        Some(TerminalRequest::Clipboard(
+            "runbooks/backlog.md#steps".into()
+        ))
+    );
+    press(&mut app, "s");
+    let Some(TerminalRequest::Clipboard(text)) = app.terminal_requests.pop() else {
+        panic!("nothing copied");
+    };
+    assert!(text.starts_with("## Steps\n"), "{text}");
+    assert!(
+        text.contains("```bash") && !text.contains("## After"),
+        "{text}"
+    );
+    assert!(app.status.as_deref().unwrap_or("").starts_with("copied"));
+}

@@ -161,6 +161,29 @@ pub fn headings_of(path: &str, text: &str) -> Vec<Heading> {
     headings_fast(text).unwrap_or_else(|| RunbookDoc::index(path.to_owned(), text).headings)
 }
 
+/// The markdown of the section under the heading `anchor`: its heading line to the next heading
+/// of the same or a higher level (the end of the file when none).
+pub fn section_source<'t>(text: &'t str, anchor: &str) -> Option<&'t str> {
+    let headings = headings_of("", text);
+    let i = headings.iter().position(|h| h.anchor == anchor)?;
+    let level = headings[i].level;
+    let end_line = headings[i + 1..]
+        .iter()
+        .find(|h| h.level <= level)
+        .map(|h| h.line);
+    let offset_of = |line: usize| {
+        // Lines are 1-based; the offset of the first byte of `line`.
+        text.split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>()
+    };
+    let start = offset_of(headings[i].line);
+    let end = end_line.map_or(text.len(), offset_of);
+    text.get(start..end)
+        .map(|s| s.trim_end_matches(['\n', '\r']))
+}
+
 /// A runbook's title from its path and headings: the first level-1 heading, else the first
 /// heading, else the file name.
 pub fn title_of<'a>(path: &'a str, headings: &'a [Heading]) -> &'a str {

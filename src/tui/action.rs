@@ -84,6 +84,8 @@ actions! {
     OpenExternal => "open the focused web link in the browser",
     Copy => "copy code on screen (OSC 52); several: letters pick one",
     RunStep => "run the shell step on screen (asks first)",
+    CopySection => "copy the section on screen as markdown",
+    CopyLink => "copy the link to the heading on screen (path#anchor)",
     OpenLog => "show the selected event's output log",
     OpenEditor => "edit the file (runbook or register) in $VISUAL / $EDITOR" edit,
     // Game days and incidents.

@@ -420,6 +420,14 @@ impl Viewer {
         targets
     }
 
+    /// The section on screen now, as markdown (its heading to the next of its level or higher),
+    /// and the link to it, `path#anchor`: what `s` and `Y` copy.
+    pub fn current_section_source(&self) -> Option<(String, String)> {
+        let heading = &self.doc.headings[self.current_section()?];
+        let text = crate::runbook::section_source(&self.source, &heading.anchor)?;
+        Some((text.to_owned(), format!("{}#{}", self.path, heading.anchor)))
+    }
+
     /// The heading whose section is on screen now, for the table of contents.
     pub fn current_section(&self) -> Option<usize> {
         self.doc.section_at(self.scroll)

@@ -235,6 +235,16 @@ impl App {
             }
             Action::Backlinks => viewer.popup = Some(ViewerPopup::Backlinks { selected: 0 }),
             Action::RunStep => self.run_step(),
+            Action::CopySection | Action::CopyLink => match viewer.current_section_source() {
+                Some((text, link)) => {
+                    self.copy(if action == Action::CopyLink {
+                        link
+                    } else {
+                        text
+                    });
+                }
+                None => self.say("no heading above the screen's top: nothing to copy"),
+            },
             Action::Copy => {
                 let targets = viewer.copy_targets();
                 match targets.as_slice() {
