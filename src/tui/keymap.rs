@@ -295,6 +295,25 @@ mod tests {
     }
 
     #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        let keymap = Keymap::parse(DEFAULT_KEYMAP).unwrap();
+        for (context, bindings) in &keymap.contexts {
+            let mut seen: Vec<(&Key, Action)> = Vec::new();
+            for b in bindings {
+                for key in &b.keys {
+                    if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                        panic!(
+                            "{context:?}: {key} is bound to {first:?} and to {:?}",
+                            b.action
+                        );
+                    }
+                    seen.push((key, b.action));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn every_action_is_bound_and_described() {
         let keymap = Keymap::default_keymap();
         for &action in Action::ALL {
