@@ -185,3 +185,23 @@ fn the_viewer_copies_the_section_and_its_link() {
     );
     assert!(app.status.as_deref().unwrap_or("").starts_with("copied"));
 }
+
+#[test]
+fn the_status_line_offers_forward_after_back_and_running_when_a_step_is_on_screen() {
+    let dir = workspace(&format!(
+        "{RUNBOOK}\nSee [after](#after).\n\n## After\n\nDone.\n"
+    ));
+    let mut app = app_on_timeline(dir.path(), "incidents");
+    press(&mut app, "r");
+    let bottom = harness::screen(&app);
+    let status = bottom.lines().last().unwrap();
+    assert!(
+        status.contains("x run") && !status.contains("l forward"),
+        "{status}"
+    );
+    press(&mut app, "tab enter backspace");
+    app.status = None;
+    let screen = harness::screen(&app);
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains("l forward"), "{status}");
+}

@@ -346,7 +346,36 @@ fn render_status(app: &App, viewer: &Viewer, frame: &mut Frame, area: Rect) {
         (Some(message), _) => sanitize(message).into_owned(),
         (None, Some(notice)) => sanitize(notice).into_owned(),
         (None, None) => {
-            " t contents · / search · Tab links · Enter follow · ⌫ back · y copy · b risks · e edit · q back".into()
+            // What can be done here now comes first: forward once there was a back, running
+            // once a shell step is on screen.
+            let bottom = viewer.scroll + viewer.height;
+            let runnable =
+                app.run.is_ok()
+                    && viewer.doc.code_blocks.iter().any(|b| {
+                        b.runnable && b.last_line >= viewer.scroll && b.first_line < bottom
+                    });
+            let mut hints = vec![
+                "t contents",
+                "/ search",
+                "Tab links",
+                "Enter follow",
+                "⌫ back",
+            ];
+            if !viewer.forward.is_empty() {
+                hints.push("l forward");
+            }
+            if runnable {
+                hints.push("x run");
+            }
+            hints.extend([
+                "y copy",
+                "s section",
+                "Y link",
+                "b risks",
+                "e edit",
+                "q back",
+            ]);
+            format!(" {}", hints.join(" · "))
         }
     };
     frame.render_widget(
