@@ -653,3 +653,30 @@ fn the_finders_text_search_ranks_sections_and_completes_the_word_being_typed() {
     let status = app.status.clone().unwrap_or_default();
     assert!(status.contains("holds any of these words"), "{status}");
 }
+
+#[test]
+fn the_outline_folds_filters_and_follows_the_text_at_80_and_120_columns() {
+    let mut app = harness::example();
+    open(&mut app, "runbooks/database/aurora-failover.md", None);
+    // At 80 columns `t` opens it over the text; `-` folds everything under the title.
+    press(&mut app, "t -");
+    insta::assert_snapshot!("outline_folded_80", screen(&app));
+    // `l` unfolds the title; `/` keeps the headings holding "conn" (and their parents).
+    press(&mut app, "l /");
+    type_text(&mut app, "conn");
+    press(&mut app, "enter");
+    insta::assert_snapshot!("outline_filtered_80", screen(&app));
+    press(&mut app, "j enter");
+    let viewer = app.viewer.as_ref().unwrap();
+    let section = &viewer.doc.headings[viewer.current_section().unwrap()];
+    assert!(section.text.contains("Reconnect"), "{}", section.text);
+    // From 100 columns it stays beside the text, marking the section on screen.
+    app.resize(120, 30);
+    let wide = harness::terminal(&app, 120, 30).backend().to_string();
+    insta::assert_snapshot!("outline_beside_120", wide);
+    // Esc in the outline clears the filter first, then closes it.
+    press(&mut app, "t esc");
+    assert!(app.viewer.as_ref().unwrap().outline.filter.is_empty());
+    press(&mut app, "esc");
+    assert!(app.viewer.as_ref().unwrap().popup.is_none());
+}

@@ -230,6 +230,14 @@ impl App {
                 Context::Editor
             }
             Mode::ViewerHints => Context::Hints,
+            Mode::ViewerPopup
+                if self
+                    .viewer
+                    .as_ref()
+                    .is_some_and(|v| v.outline.typing.is_some()) =>
+            {
+                Context::Editor
+            }
             Mode::ViewerPopup => Context::Popup,
             Mode::Runbook => Context::Runbook,
             Mode::HeatMap => Context::HeatMap,
@@ -416,8 +424,23 @@ impl App {
                 }
                 _ => {}
             },
-            Mode::Register | Mode::HeatMap | Mode::Runbook | Mode::ViewerPopup | Mode::Timeline => {
+            Mode::ViewerPopup => {
+                if let Some(viewer) = self.viewer.as_mut()
+                    && let Some(input) = viewer.outline.typing.as_mut()
+                {
+                    input.insert(text);
+                    viewer.outline.filter = input.text().to_owned();
+                    let first = viewer
+                        .outline
+                        .visible(&viewer.doc.headings)
+                        .first()
+                        .copied();
+                    if let Some(first) = first {
+                        viewer.popup = Some(crate::viewer::ViewerPopup::Toc { selected: first });
+                    }
+                }
             }
+            Mode::Register | Mode::HeatMap | Mode::Runbook | Mode::Timeline => {}
         }
     }
 

@@ -3,6 +3,8 @@
 //! clipboard happen in `effects` and the event loop.
 
 use crate::markdown::{Document, Segment, render};
+
+pub mod outline;
 use crate::ui::theme::Theme;
 
 /// A place to come back to.
@@ -74,6 +76,8 @@ pub struct Viewer {
     /// Set while `doc` holds only the window of a large runbook the first frame needs; the
     /// event loop calls `complete` right after drawing it.
     pub preview: Option<Preview>,
+    /// The outline's folds and filter.
+    pub outline: outline::Outline,
 }
 
 /// What a preview stands in for: where the reader landed, to keep them there.
@@ -109,6 +113,7 @@ impl Viewer {
             backlink_count: 0,
             landed: None,
             preview: None,
+            outline: outline::Outline::default(),
         }
     }
 
@@ -202,6 +207,7 @@ impl Viewer {
         self.popup = None;
         self.landed = None;
         self.preview = None;
+        self.outline = outline::Outline::default();
     }
 
     /// Re-wraps for a new size, keeping the reader in the same section.

@@ -14,7 +14,7 @@ use crate::viewer::{Location, ViewerPopup};
 use ratatui::layout::Rect;
 
 /// Terminals at least this wide show the table of contents beside the document.
-pub const SIDE_TOC_FROM: u16 = 120;
+pub const SIDE_TOC_FROM: u16 = 100;
 /// Width of the side table of contents.
 pub const SIDE_TOC_WIDTH: u16 = 32;
 
@@ -230,7 +230,11 @@ impl App {
                 }
             }
             Action::Toc => {
-                let selected = viewer.current_section().unwrap_or(0);
+                let current = viewer.current_section().unwrap_or(0);
+                let selected = viewer
+                    .outline
+                    .nearest(&viewer.doc.headings, current)
+                    .unwrap_or(0);
                 viewer.popup = Some(ViewerPopup::Toc { selected });
             }
             Action::Backlinks => viewer.popup = Some(ViewerPopup::Backlinks { selected: 0 }),
@@ -321,6 +325,82 @@ impl App {
         }
     }
 
+    /// A key in the outline: go to the heading, fold and unfold, filter; Esc clears a filter,
+    /// then closes.
+    fn update_outline(&mut self, selected: usize, action: Action) {
+        use crate::viewer::outline::has_children;
+        let Some(viewer) = self.viewer.as_mut() else {
+            return;
+        };
+        if let Some(mut input) = viewer.outline.typing.take() {
+            match action {
+                Action::EditCommit => {}
+                Action::EditCancel => viewer.outline.filter.clear(),
+                other => {
+                    super::edit_text(&mut input, other);
+                    viewer.outline.filter = input.text().to_owned();
+                    viewer.outline.typing = Some(input);
+                }
+            }
+            let first = viewer
+                .outline
+                .visible(&viewer.doc.headings)
+                .first()
+                .copied();
+            viewer.popup = Some(ViewerPopup::Toc {
+                selected: first.unwrap_or(selected),
+            });
+            return;
+        }
+        let headings = &viewer.doc.headings;
+        let keep = |selected| Some(ViewerPopup::Toc { selected });
+        viewer.popup = match action {
+            Action::Select => {
+                if let Some(heading) = headings.get(selected) {
+                    let line = heading.line;
+                    let here = viewer.location();
+                    viewer.back.push(here);
+                    viewer.forward.clear();
+                    viewer.land_at(line);
+                }
+                None
+            }
+            Action::Back if !viewer.outline.filter.is_empty() => {
+                viewer.outline.filter.clear();
+                keep(selected)
+            }
+            Action::Back | Action::Toc | Action::Quit => None,
+            Action::Search => {
+                viewer.outline.typing = Some(TextInput::new(&viewer.outline.filter, false));
+                keep(selected)
+            }
+            Action::FocusLeft => {
+                if has_children(headings, selected) && viewer.outline.folded.insert(selected) {
+                    keep(selected)
+                } else {
+                    // Already folded, or a leaf: up to its parent.
+                    let level = headings.get(selected).map_or(0, |h| h.level);
+                    let parent = (0..selected).rev().find(|j| headings[*j].level < level);
+                    keep(parent.unwrap_or(selected))
+                }
+            }
+            Action::FocusRight => {
+                viewer.outline.folded.remove(&selected);
+                keep(selected)
+            }
+            Action::LevelDown => {
+                viewer.outline.fold_all(headings);
+                let shown = viewer.outline.nearest(headings, selected);
+                keep(shown.unwrap_or(0))
+            }
+            Action::LevelUp => {
+                viewer.outline.folded.clear();
+                keep(selected)
+            }
+            other => keep(viewer.outline.step(headings, selected, other)),
+        };
+    }
+
     fn update_viewer_popup(&mut self, popup: ViewerPopup, action: Action) {
         let Some(viewer) = self.viewer.as_mut() else {
             return;
@@ -328,24 +408,7 @@ impl App {
         match popup {
             // Any key but a label closes the labels (letters arrive as typed text).
             ViewerPopup::CopyHints => self.say("nothing copied"),
-            ViewerPopup::Toc { selected } => match action {
-                Action::Select => {
-                    if let Some(heading) = viewer.doc.headings.get(selected) {
-                        let line = heading.line;
-                        let here = viewer.location();
-                        viewer.back.push(here);
-                        viewer.forward.clear();
-                        viewer.land_at(line);
-                    }
-                }
-                Action::Back | Action::Toc | Action::Quit => {}
-                other => {
-                    let n = viewer.doc.headings.len();
-                    viewer.popup = Some(ViewerPopup::Toc {
-                        selected: super::move_by(selected, other, n),
-                    });
-                }
-            },
+            ViewerPopup::Toc { selected } => self.update_outline(selected, action),
             ViewerPopup::Backlinks { selected } => {
                 let path = viewer.path.clone();
                 let links = self.backlinks(&path);

@@ -56,8 +56,8 @@ pub fn render(app: &App, frame: &mut Frame) {
             let popup = popup_area(area, 60, area.height.saturating_sub(2));
             frame.render_widget(Clear, popup);
             let block = Block::bordered()
-                .title(" Contents ")
-                .title_bottom(" ↑↓ choose · Enter go · Esc close ");
+                .title(" Outline ")
+                .title_bottom(" ↑↓ choose · Enter go · h/l fold · -/+ all · / filter · Esc close ");
             let inner = block.inner(popup);
             frame.render_widget(block, popup);
             render_toc(app, viewer, selected, true, frame, inner);
@@ -255,29 +255,48 @@ fn render_toc(
     frame: &mut Frame,
     area: Rect,
 ) {
+    let outline = &viewer.outline;
+    let filter = match (&outline.typing, outline.filter.is_empty()) {
+        (Some(input), _) => format!(" · /{}▏", sanitize(input.text())),
+        (None, false) => format!(" · /{}", sanitize(&outline.filter)),
+        (None, true) => String::new(),
+    };
     let list = if popup {
         area
     } else {
-        let block = Block::new().borders(Borders::RIGHT).title(" Contents (t) ");
+        let block = Block::new()
+            .borders(Borders::RIGHT)
+            .title(format!(" Outline (t){filter} "));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         inner
     };
+    let headings = &viewer.doc.headings;
+    let visible = outline.visible(headings);
     let rows = usize::from(list.height);
-    let current = viewer.current_section();
-    let offset = scroll_offset(selected, rows, viewer.doc.headings.len());
-    let lines: Vec<Line> = viewer
-        .doc
-        .headings
+    let current = viewer
+        .current_section()
+        .and_then(|c| outline.nearest(headings, c));
+    let at = visible.iter().position(|v| *v == selected).unwrap_or(0);
+    let offset = scroll_offset(at, rows, visible.len());
+    let mut lines: Vec<Line> = visible
         .iter()
-        .enumerate()
         .skip(offset)
         .take(rows)
-        .map(|(i, h)| {
+        .map(|&i| {
+            let h = &headings[i];
             let indent = "  ".repeat(usize::from(h.level.saturating_sub(1)).min(4));
-            let marker = if Some(i) == current { "▶ " } else { "  " };
+            let marker = if Some(i) == current { "▶" } else { " " };
+            let fold = match (
+                crate::viewer::outline::has_children(headings, i),
+                outline.folded.contains(&i),
+            ) {
+                (true, true) => "▸ ",
+                (true, false) => "▾ ",
+                (false, _) => "  ",
+            };
             let text = crate::list::truncate(
-                &format!("{marker}{indent}{}", sanitize(&h.text)),
+                &format!("{marker}{indent}{fold}{}", sanitize(&h.text)),
                 usize::from(list.width),
             );
             let line = Line::from(text);
@@ -290,6 +309,20 @@ fn render_toc(
             }
         })
         .collect();
+    if visible.is_empty() && !outline.filter.is_empty() {
+        lines.push(Line::from(format!(
+            "no heading holds “{}”",
+            sanitize(&outline.filter)
+        )));
+    }
+    if popup && !filter.is_empty() && list.height > 0 {
+        // The filter, after the headings.
+        lines.truncate(rows.saturating_sub(1));
+        lines.push(Line::styled(
+            filter.trim_start_matches(" · ").to_owned(),
+            app.theme.label(),
+        ));
+    }
     frame.render_widget(Paragraph::new(lines), list);
 }
 
