@@ -121,6 +121,16 @@ fn a_step_runs_only_when_confirmed_and_the_incident_records_it() {
         output.contains("lag on prod-eu") && !output.contains('\u{1b}'),
         "{output}"
     );
+    // The review lists every command run, with its exit code and its log.
+    let report = String::from_utf8(run_in(d, &["incident", "report"], &[]).stdout).unwrap();
+    let commands = &report[report
+        .find("## Commands run")
+        .expect("a Commands run section")..];
+    let row = commands.lines().find(|l| l.contains(&rel)).unwrap();
+    assert!(
+        row.contains("touch ran-marker") && row.contains("| 0 |"),
+        "{row}"
+    );
     // `l` on the event, in the timeline read whole, shows the log with its escapes visible.
     app.view = faultline::app::View::Timeline;
     press(&mut app, "enter l");

@@ -143,9 +143,46 @@ pub fn markdown(timeline: &Timeline, context: &Context) -> String {
     for section in ["What went well", "What went wrong", "Where we got lucky"] {
         let _ = writeln!(out, "## {section}\n\n- \n");
     }
+    commands_section(timeline, &mut out);
     follow_ups_section(timeline, context, &mut out);
     // File text in markdown: controls shown, character references kept as text.
     crate::sanitize::safe_markdown(&out)
+}
+
+/// Every runbook step run from the viewer (`action` events with a log): when, the command, its
+/// exit code and its log.
+fn commands_section(timeline: &Timeline, out: &mut String) {
+    let start = timeline.started();
+    let runs: Vec<String> = timeline
+        .events
+        .iter()
+        .filter(|e| e.known_kind() == Some(EventKind::Action))
+        .filter_map(|e| {
+            let log = e.extra.get("log")?.as_str()?;
+            let at = match (start, e.timestamp()) {
+                (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
+                _ => "—".to_owned(),
+            };
+            let (command, exit) = e
+                .text
+                .strip_prefix("ran `")
+                .and_then(|rest| rest.rsplit_once("` → exit "))
+                .unwrap_or((e.text.as_str(), ""));
+            Some(format!(
+                "| {at} | {} | {} | {} |",
+                code(command),
+                cell(exit),
+                code(log)
+            ))
+        })
+        .collect();
+    if !runs.is_empty() {
+        let _ = writeln!(
+            *out,
+            "## Commands run\n\n| elapsed | command | exit | log |\n|---|---|---|---|\n{}\n",
+            runs.join("\n")
+        );
+    }
 }
 
 /// The follow-ups logged, as a table: what, who, by when, the ticket (a link when
