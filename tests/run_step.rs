@@ -215,3 +215,35 @@ fn the_status_line_offers_forward_after_back_and_running_when_a_step_is_on_scree
     let status = screen.lines().last().unwrap();
     assert!(status.contains("l forward"), "{status}");
 }
+
+#[test]
+fn the_incident_views_steps_run_their_shell_command_with_x() {
+    let dir = workspace(
+        "# Backlog\n\n## Steps\n\n1. Check the lag\n\n   ```bash\n   echo lag; touch ran-marker\n   ```\n\n2. Scale the consumers\n",
+    );
+    let mut app = app_on_timeline(dir.path(), "incidents");
+    let screen = harness::screen(&app);
+    assert!(
+        screen.contains("$ echo lag; touch ran-marker · x runs"),
+        "{screen}"
+    );
+    press(&mut app, "x");
+    let Some(Overlay::Confirm { question, .. }) = &app.overlay else {
+        panic!("no confirmation: {:?}", app.status);
+    };
+    assert!(
+        question.contains("echo lag; touch ran-marker"),
+        "{question}"
+    );
+    press(&mut app, "y");
+    assert!(matches!(
+        app.terminal_requests.last(),
+        Some(TerminalRequest::Run(step)) if step.runbook == "runbooks/backlog.md"
+    ));
+    // The second step has no command; space still ticks.
+    press(&mut app, "j x");
+    assert_eq!(
+        app.status.as_deref(),
+        Some("this step has no shell command to run")
+    );
+}

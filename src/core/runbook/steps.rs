@@ -13,6 +13,9 @@ pub struct Step {
     pub text: String,
     /// Ticked in the file itself (`- [x]`).
     pub checked: bool,
+    /// The shell command of the first shell block inside the step (`runbook::shell`), which
+    /// the incident view can run; none for a block marked no-run.
+    pub command: Option<String>,
 }
 
 impl Step {
@@ -23,6 +26,56 @@ impl Step {
             anchor: anchor.to_owned(),
             text: String::new(),
             checked,
+            command: None,
+        }
+    }
+}
+
+/// Shell blocks inside steps: each step's first one becomes its command (a block after a
+/// no-run comment never does).
+#[derive(Default)]
+struct ShellBlocks {
+    /// The block being read: (its step, its language, its text so far).
+    current: Option<(usize, String, String)>,
+    no_run_next: bool,
+}
+
+impl ShellBlocks {
+    fn start(&mut self, kind: &pulldown_cmark::CodeBlockKind<'_>, step: Option<usize>) {
+        let info = match kind {
+            pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
+            pulldown_cmark::CodeBlockKind::Indented => String::new(),
+        };
+        let runnable = super::shell::is_shell(&info) && !std::mem::take(&mut self.no_run_next);
+        if let Some(step) = step.filter(|_| runnable) {
+            let lang = info.split_whitespace().next().unwrap_or("").to_owned();
+            self.current = Some((step, lang, String::new()));
+        }
+    }
+
+    /// Text of the block being read; false outside one.
+    fn push(&mut self, text: &str) -> bool {
+        match self.current.as_mut() {
+            Some((_, _, code)) => {
+                code.push_str(text);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn comment(&mut self, html: &str) {
+        if html.contains(super::shell::NO_RUN_MARK) {
+            self.no_run_next = true;
+        }
+    }
+
+    fn end(&mut self, all: &mut [Step]) {
+        if let Some((step, lang, code)) = self.current.take()
+            && all[step].command.is_none()
+        {
+            let command = super::shell::command(&lang, &code);
+            all[step].command = (!command.trim().is_empty()).then_some(command);
         }
     }
 }
@@ -51,6 +104,7 @@ pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
     let mut lists: Vec<bool> = Vec::new();
     let mut items: Vec<Item> = Vec::new();
     let mut in_code = false;
+    let mut shell = ShellBlocks::default();
     let mut all: Vec<Step> = Vec::new();
     for event in Parser::new_ext(text, markdown_options()) {
         match event {
@@ -98,11 +152,19 @@ pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
                     all[index].checked = checked;
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code = true;
+                shell.start(&kind, items.iter().rev().find_map(|i| i.index));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                shell.end(&mut all);
+            }
+            Event::Html(t) | Event::InlineHtml(t) => shell.comment(&t),
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, text, _)) = in_heading.as_mut() {
                     text.push_str(&t);
+                } else if shell.push(&t) {
                 } else if !in_code && let Some(item) = items.last_mut() {
                     item.text.push_str(&t);
                 }
@@ -124,7 +186,18 @@ pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
             _ => {}
         }
     }
-    let section = anchor.and_then(|anchor| section_range(&headings, anchor));
+    in_section(all, &step_heading, &headings, anchor)
+}
+
+/// The steps (each with its heading's index) of the section under `anchor`, or all of them;
+/// steps without text are left out.
+fn in_section(
+    all: Vec<Step>,
+    step_heading: &[Option<usize>],
+    headings: &[(u8, String)],
+    anchor: Option<&str>,
+) -> Vec<Step> {
+    let section = anchor.and_then(|anchor| section_range(headings, anchor));
     all.into_iter()
         .zip(step_heading)
         .filter(|(step, at)| {

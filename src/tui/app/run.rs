@@ -33,20 +33,9 @@ impl App {
     /// `x` in the viewer: the first shell step on screen, after its unset variables and a
     /// confirmation.
     pub(super) fn run_step(&mut self) {
-        if let Err(reason) = &self.run {
-            let reason = reason.clone();
-            self.say(reason);
-            return;
-        }
         let Some(viewer) = self.viewer.as_ref() else {
             return;
         };
-        let outside =
-            viewer.path.starts_with("..") || std::path::Path::new(&viewer.path).is_absolute();
-        if outside {
-            self.say("this runbook is outside the workspace: its steps are never run");
-            return;
-        }
         let bottom = viewer.scroll + viewer.height;
         let Some(block) = viewer
             .doc
@@ -58,6 +47,23 @@ impl App {
             return;
         };
         let command = shell::command(&block.lang, &block.text);
+        let runbook = viewer.path.clone();
+        self.run_shell_step(command, runbook);
+    }
+
+    /// Runs `command` from the runbook at `runbook` (workspace-relative), after the checks:
+    /// running is on, the runbook is inside the workspace, the command is not empty; then its
+    /// unset variables and the confirmation.
+    pub(super) fn run_shell_step(&mut self, command: String, runbook: String) {
+        if let Err(reason) = &self.run {
+            let reason = reason.clone();
+            self.say(reason);
+            return;
+        }
+        if runbook.starts_with("..") || std::path::Path::new(&runbook).is_absolute() {
+            self.say("this runbook is outside the workspace: its steps are never run");
+            return;
+        }
         if command.trim().is_empty() {
             self.say("this block has no command to run");
             return;
@@ -71,7 +77,7 @@ impl App {
             command,
             cwd: self.ws.root.clone(),
             vars: Vec::new(),
-            runbook: viewer.path.clone(),
+            runbook,
         };
         self.ask_run(step, missing);
     }

@@ -113,6 +113,17 @@ impl App {
         match action {
             a if a.is_movement() => state.step = super::move_by(state.step, action, steps),
             Action::TickStep => self.tick_step(),
+            // The selected step's shell command, as `x` in the viewer runs one.
+            Action::RunStep => {
+                let step = state.checklist.steps.get(state.step);
+                match (
+                    step.and_then(|s| s.command.clone()),
+                    state.checklist.runbook.clone(),
+                ) {
+                    (Some(command), Some(runbook)) => self.run_shell_step(command, runbook),
+                    _ => self.say("this step has no shell command to run"),
+                }
+            }
             Action::MarkDetected => self.mark(EventKind::Detected, "detected"),
             Action::MarkMitigated => self.mark(EventKind::Mitigated, "mitigated"),
             Action::MarkResolved => self.mark(EventKind::Resolved, "resolved"),

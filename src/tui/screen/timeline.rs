@@ -460,6 +460,14 @@ fn render_checklist(app: &App, state: &TimelineState, frame: &mut Frame, area: R
             };
             lines.push(Line::styled(format!("{prefix}{piece}"), style));
         }
+        // A step with a shell command shows it, to be run with `x`.
+        if let Some(command) = step.command.as_deref().filter(|_| app.run.is_ok()) {
+            let first = command.lines().next().unwrap_or("");
+            lines.push(Line::styled(
+                crate::list::truncate(&format!("   $ {} · x runs", sanitize(first)), width),
+                app.theme.dim(),
+            ));
+        }
     }
     let rows = usize::from(inner.height);
     let offset = scroll_offset(selected_line, rows, lines.len());
