@@ -646,6 +646,18 @@ fn the_finders_text_search_ranks_sections_and_completes_the_word_being_typed() {
         app.viewer.as_ref().map(|v| v.path.as_str()),
         Some("runbooks/cache/redis-eviction-storm.md")
     );
+    // It lands on the first line below the section's heading holding a word of the query,
+    // the match marked as a search's.
+    let viewer = app.viewer.as_ref().unwrap();
+    let m = viewer.current_match().expect("a match marked");
+    assert!(m.line >= viewer.scroll && m.line < viewer.scroll + viewer.height);
+    assert!(
+        viewer.doc.plain(m.line).to_lowercase().contains("redis"),
+        "{}",
+        viewer.doc.plain(m.line)
+    );
+    let status = app.status.clone().unwrap_or_default();
+    assert!(status.contains("marked · n next"), "{status}");
     // Words nothing holds: said, and the list is empty.
     press(&mut app, "ctrl-p");
     type_text(&mut app, "zzyzx qqq ");

@@ -78,6 +78,9 @@ pub struct App {
     pub draft_journal: Option<Journal>,
     /// Where the runbook search keeps its index between searches and runs (`None`: rebuilt).
     pub search_cache: Option<PathBuf>,
+    /// The finder's text query, when one of its sections was opened: once the runbook shows,
+    /// the viewer lands on the first line matching it, the match marked.
+    pub find_after_open: Option<String>,
     pub effects: VecDeque<Effect>,
     pub search: SearchIndex,
     /// Runbooks are still being indexed and the workspace checked, in the background.
@@ -143,6 +146,7 @@ impl App {
             journal: None,
             draft_journal: None,
             search_cache: None,
+            find_after_open: None,
             effects: VecDeque::new(),
             search: SearchIndex::default(),
             checking: true,

@@ -359,6 +359,9 @@ impl App {
         match show {
             Show::Anchor { anchor, remember } => {
                 self.show_runbook(path, read, anchor.as_deref(), remember, None);
+                if let Some(query) = self.find_after_open.take() {
+                    self.land_on_match(&query);
+                }
             }
             Show::At(scroll) => self.show_runbook(path, read, None, false, Some(scroll)),
             Show::Edited => {
@@ -376,6 +379,37 @@ impl App {
                 }
             }
         }
+    }
+
+    /// After a text search opened a section: the first line below it holding one of the
+    /// query's words (or, for a word the text has in another form, its first five letters),
+    /// marked as a search match; `n` goes on.
+    fn land_on_match(&mut self, query: &str) {
+        let Some(viewer) = self.viewer.as_mut() else {
+            return;
+        };
+        let words: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect();
+        let tries = words.iter().flat_map(|w| {
+            let short: String = w.chars().take(5).collect();
+            [w.clone(), short]
+        });
+        let top = viewer.scroll;
+        for word in tries {
+            if viewer.find(&word) > 0 && viewer.current_match().is_some_and(|m| m.line >= top) {
+                let count = viewer.search.as_ref().map_or(0, |s| s.matches.len());
+                self.status = Some(format!(
+                    "“{word}” marked · n next ({count} in this runbook)"
+                ));
+                return;
+            }
+            // Only above the section: stay where it opened.
+            viewer.scroll = top;
+        }
+        viewer.search = None;
     }
 
     fn show_runbook(

@@ -92,10 +92,13 @@ impl App {
             Action::Select | Action::EditCommit => {
                 let hits = finder.text_hits.as_deref().unwrap_or_default();
                 let target = match hits.get(finder.selected) {
-                    Some(hit) => Some(Target::Runbook {
-                        path: hit.path.clone(),
-                        anchor: (!hit.anchor.is_empty()).then(|| hit.anchor.clone()),
-                    }),
+                    Some(hit) => {
+                        self.find_after_open = Some(finder.input.text().to_owned());
+                        Some(Target::Runbook {
+                            path: hit.path.clone(),
+                            anchor: (!hit.anchor.is_empty()).then(|| hit.anchor.clone()),
+                        })
+                    }
                     None => finder
                         .matches
                         .items
