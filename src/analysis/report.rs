@@ -159,10 +159,7 @@ fn commands_section(timeline: &Timeline, out: &mut String) {
         .filter(|e| e.known_kind() == Some(EventKind::Action))
         .filter_map(|e| {
             let log = e.extra.get("log")?.as_str()?;
-            let at = match (start, e.timestamp()) {
-                (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
-                _ => "—".to_owned(),
-            };
+            let at = since_start(start, e);
             let (command, exit) = e
                 .text
                 .strip_prefix("ran `")
@@ -266,10 +263,7 @@ fn handoffs(timeline: &Timeline, out: &mut String) {
             e.known_kind() == Some(EventKind::RoleChanged) && e.role.as_deref() == Some("lead")
         })
         .map(|e| {
-            let at = match (start, e.timestamp()) {
-                (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
-                _ => "—".to_owned(),
-            };
+            let at = since_start(start, e);
             let summary = e
                 .extra
                 .get("handoff")
@@ -305,6 +299,14 @@ fn roles_line(timeline: &Timeline, out: &mut String) {
     }
 }
 
+/// An event's time since the start, `T+mm:ss` (`—` when either time does not read).
+fn since_start(start: Option<jiff::Timestamp>, event: &crate::model::timeline::Event) -> String {
+    match (start, event.timestamp()) {
+        (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
+        _ => "—".to_owned(),
+    }
+}
+
 /// Every event, in order, with its time since the start.
 fn timeline_section(timeline: &Timeline, out: &mut String) {
     let start = timeline.started();
@@ -313,10 +315,7 @@ fn timeline_section(timeline: &Timeline, out: &mut String) {
     let mut events: Vec<&crate::model::timeline::Event> = timeline.events.iter().collect();
     events.sort_by_key(|e| e.timestamp());
     for event in events {
-        let at = match (start, event.timestamp()) {
-            (Some(s), Some(t)) => elapsed(t.duration_since(s).as_secs()),
-            _ => "—".into(),
-        };
+        let at = since_start(start, event);
         let kind = event
             .known_kind()
             .map_or_else(|| format!("note ({})", event.kind), |k| k.name().to_owned());
