@@ -6,7 +6,6 @@
 
 use super::App;
 use crate::alertmanager::{Firing, Polled, alert_name};
-use crate::effects::Effect;
 use crate::model::timeline::{Event, EventKind, TimelineKind};
 
 /// What the view knows of the alerts in play.
@@ -105,7 +104,6 @@ impl App {
         let closed = state.timeline.is_closed();
         let detected = state.timeline.first(EventKind::Detected).is_some();
         let started = state.timeline.started();
-        let path = state.path.clone();
         let Some(watch) = state.alerts.as_mut() else {
             return;
         };
@@ -174,10 +172,7 @@ impl App {
             self.status = Some(text);
         }
         for event in events {
-            self.effects.push_back(Effect::AppendEvent {
-                path: path.clone(),
-                event: Box::new(event),
-            });
+            self.append_event(event);
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::{App, Overlay, Pending};
 use crate::editor::TextInput;
-use crate::effects::{Effect, TerminalRequest};
+use crate::effects::TerminalRequest;
 use crate::model::timeline::{Event, EventKind};
 use crate::runbook::shell;
 use std::path::PathBuf;
@@ -180,7 +180,7 @@ impl App {
             ),
         };
         let recorded = match (ran, &step.log, self.timeline.as_deref()) {
-            (Ok((_, tail)), Some((_, rel)), Some(state)) => {
+            (Ok((_, tail)), Some((_, rel)), Some(_)) => {
                 let mut event = Event::new(
                     crate::clock::rfc3339(crate::clock::now()),
                     EventKind::Action,
@@ -189,10 +189,7 @@ impl App {
                 event.runbook = Some(step.runbook.clone());
                 event.extra.insert("log".into(), rel.clone().into());
                 event.extra.insert("output".into(), tail.clone().into());
-                self.effects.push_back(Effect::AppendEvent {
-                    path: state.path.clone(),
-                    event: Box::new(event),
-                });
+                self.append_event(event);
                 true
             }
             _ => false,

@@ -458,12 +458,7 @@ impl App {
             ));
             return;
         };
-        let path = state.path.clone();
-        let event = Event::new(at, EventKind::ImpactStarted, String::new());
-        self.effects.push_back(Effect::AppendEvent {
-            path,
-            event: Box::new(event),
-        });
+        self.append_event(Event::new(at, EventKind::ImpactStarted, String::new()));
     }
 
     /// A follow-up typed as `text; owner: …; due: …; ticket: …; risk: …`: recorded with its
@@ -504,11 +499,16 @@ impl App {
 
     /// Queues one event for the disk; it shows once it is there.
     fn record_event(&mut self, kind: EventKind, text: String, fill: impl FnOnce(&mut Event)) {
+        let mut event = Event::new(crate::clock::rfc3339(crate::clock::now()), kind, text);
+        fill(&mut event);
+        self.append_event(event);
+    }
+
+    /// Queues an event made elsewhere (its own time) for the open timeline's file.
+    pub(super) fn append_event(&mut self, event: Event) {
         let Some(state) = self.timeline.as_ref() else {
             return;
         };
-        let mut event = Event::new(crate::clock::rfc3339(crate::clock::now()), kind, text);
-        fill(&mut event);
         self.effects.push_back(Effect::AppendEvent {
             path: state.path.clone(),
             event: Box::new(event),
