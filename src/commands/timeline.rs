@@ -325,15 +325,13 @@ fn fill_follow_up(event: &mut Event, args: &crate::cli::FollowUpArgs) -> Result<
             crate::sanitize::quote(due)
         );
     }
-    if let Some(risk) = &args.risk {
-        let shape_ok =
-            risk.split('/').count() <= 2 && risk.split('/').all(crate::model::is_valid_id);
-        if !shape_ok {
-            bail!(
-                "--risk `{}`: component/risk-id, or a component to raise it there as a new risk",
-                crate::sanitize::quote(risk)
-            );
-        }
+    if let Some(risk) = &args.risk
+        && !crate::model::follow_up::is_risk_reference(risk)
+    {
+        bail!(
+            "--risk `{}`: component/risk-id, or a component to raise it there as a new risk",
+            crate::sanitize::quote(risk)
+        );
     }
     let trimmed = |v: &Option<String>| {
         v.as_deref()

@@ -164,6 +164,12 @@ pub struct Placed {
     pub follow_up: FollowUp,
 }
 
+/// Whether a follow-up's `risk` names one as the event may: `component/risk-id`, or a
+/// component alone (a new risk there), each part a valid id.
+pub fn is_risk_reference(text: &str) -> bool {
+    text.split('/').count() <= 2 && text.split('/').all(super::is_valid_id)
+}
+
 impl super::timeline::Timeline {
     /// Its `follow-up` events as follow-ups from the timeline at `path` (workspace-relative),
     /// each placed: on the risk the event names (`component/risk-id`); in a component the
@@ -290,6 +296,8 @@ mod tests {
         let bare = FollowUp::parse_line("open | due - | owner - | ticket - | from - | x").unwrap();
         assert_eq!((bare.due, bare.owner.as_str()), (None, ""));
         assert!(FollowUp::parse_line("open | x").is_err());
+        assert!(is_risk_reference("db/failover") && is_risk_reference("db"));
+        assert!(!is_risk_reference("db/x/y") && !is_risk_reference("Bad Id"));
         assert!(FollowUp::parse_line("open | due soon | owner - | ticket - | from - | x").is_err());
     }
 }

@@ -465,9 +465,7 @@ impl App {
     /// fields; a line that does not read stays on the input line with the reason.
     fn record_follow_up(&mut self, typed: &str, input: TextInput) {
         let parsed = crate::form::follow_ups::parse(typed, self.today).and_then(|t| {
-            let shape_ok =
-                t.risk.split('/').count() <= 2 && t.risk.split('/').all(crate::model::is_valid_id);
-            if !t.risk.is_empty() && !shape_ok {
+            if !t.risk.is_empty() && !crate::model::follow_up::is_risk_reference(&t.risk) {
                 return Err(format!(
                     "risk: `{}` is not component/risk-id or a component",
                     t.risk
