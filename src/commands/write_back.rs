@@ -9,15 +9,16 @@ use anyhow::{Context as _, Result};
 use std::path::Path;
 
 /// Each follow-up on its risk, or as a new risk in its component, through the canonical form
-/// and an atomic save; one line said per follow-up.
+/// and an atomic save of each register changed, once; one line said per follow-up.
 pub fn follow_ups(
     root: &Path,
     ws: &Workspace,
     placed: &[crate::model::follow_up::Placed],
 ) -> Result<Vec<String>> {
     let mut said = Vec::new();
-    // Several follow-ups may go to one register: each applies to the one before it wrote.
-    let mut written: Vec<(String, crate::model::Register)> = Vec::new();
+    // Several follow-ups may go to one register: each applies to the one the previous made,
+    // and each register is saved once, at the end.
+    let mut changed: Vec<(String, std::path::PathBuf, crate::model::Register)> = Vec::new();
     for p in placed {
         let Some(file) = ws.component(&p.component) else {
             said.push(format!(
@@ -26,10 +27,10 @@ pub fn follow_ups(
             ));
             continue;
         };
-        let latest = written
+        let latest = changed
             .iter()
-            .find(|(c, _)| *c == p.component)
-            .map(|(_, reg)| reg);
+            .find(|(c, _, _)| *c == p.component)
+            .map(|(_, _, reg)| reg);
         let Some(before) = latest.or_else(|| file.register()) else {
             said.push(format!(
                 "follow-up `{}` not written back: {} does not read",
@@ -45,20 +46,20 @@ pub fn follow_ups(
             )),
             Ok(None) => said.push(format!("{}: follow-up already recorded", p.target())),
             Ok(Some(reg)) => {
-                crate::store::save_inside(root, &file.path, to_canonical(&reg).as_bytes())
-                    .with_context(|| {
-                        format!("cannot write {}", crate::sanitize::QuotedPath(&file.path))
-                    })?;
                 said.push(format!(
                     "{}: follow-up added ({}) (written to {})",
                     p.target(),
                     p.follow_up.summary(),
                     crate::sanitize::QuotedPath(&file.path)
                 ));
-                written.retain(|(c, _)| *c != p.component);
-                written.push((p.component.clone(), reg));
+                changed.retain(|(c, _, _)| *c != p.component);
+                changed.push((p.component.clone(), file.path.clone(), reg));
             }
         }
+    }
+    for (_, path, reg) in &changed {
+        crate::store::save_inside(root, path, to_canonical(reg).as_bytes())
+            .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(path)))?;
     }
     Ok(said)
 }
