@@ -74,11 +74,9 @@ fn yes() -> bool {
 /// Whether `faultline.toml` lets the viewer run shell steps (yes unless `[run] enabled = false`;
 /// a file that does not read is taken as no, since it may say so).
 pub fn run_enabled(root: &Path) -> bool {
-    match crate::store::read_limited(root, &root.join(CONFIG_FILE)) {
-        Err(_) => true,
-        Ok(bytes) => {
-            toml::from_str::<File>(&String::from_utf8_lossy(&bytes)).is_ok_and(|f| f.run.enabled)
-        }
+    match read_config(root) {
+        None => true,
+        Some(file) => file.is_ok_and(|f| f.run.enabled),
     }
 }
 
@@ -142,11 +140,16 @@ pub struct AlertmanagerConfig {
     pub token_env: Option<String>,
 }
 
+/// `faultline.toml` as read: `None` when there is none (or it cannot be read), an error when
+/// it does not parse.
+fn read_config(root: &Path) -> Option<Result<File, toml::de::Error>> {
+    let bytes = crate::store::read_limited(root, &root.join(CONFIG_FILE)).ok()?;
+    Some(toml::from_str::<File>(&String::from_utf8_lossy(&bytes)))
+}
+
+/// The settings, the defaults for a file that is absent or does not parse.
 fn config_file(root: &Path) -> File {
-    crate::store::read_limited(root, &root.join(CONFIG_FILE))
-        .ok()
-        .and_then(|bytes| toml::from_str::<File>(&String::from_utf8_lossy(&bytes)).ok())
-        .unwrap_or_default()
+    read_config(root).and_then(Result::ok).unwrap_or_default()
 }
 
 /// The `[tickets]` section of `faultline.toml` (none when absent or invalid).
