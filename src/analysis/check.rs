@@ -432,10 +432,10 @@ impl FileCheck<'_> {
         let risk = &reg.risks[index];
         let name = RiskName(&reg.component, &risk.id);
         for (k, f) in risk.follow_ups.iter().enumerate() {
-            let Some(due) = f.due.filter(|_| f.is_overdue(today)) else {
+            let (Some(due), Some(days)) = (f.due, f.days_overdue(today)) else {
                 continue;
             };
-            let days = usize::try_from((today - due.0).get_days()).unwrap_or(0);
+            let days = usize::try_from(days).unwrap_or(0);
             let owner = if f.owner.trim().is_empty() {
                 "nobody named".to_owned()
             } else {

@@ -90,10 +90,7 @@ fn row(
     today: jiff::civil::Date,
     tickets: &TicketsConfig,
 ) -> Row {
-    let days_overdue = f
-        .is_overdue(today)
-        .then(|| f.due.map(|d| i64::from((today - d.0).get_days())))
-        .flatten();
+    let days_overdue = f.days_overdue(today).map(i64::from);
     Row {
         risk: risk.to_owned(),
         risk_title: title.to_owned(),

@@ -64,7 +64,14 @@ impl FollowUp {
 
     /// Open and due before `today`.
     pub fn is_overdue(&self, today: jiff::civil::Date) -> bool {
-        self.is_open() && self.due.is_some_and(|d| d.0 < today)
+        self.days_overdue(today).is_some()
+    }
+
+    /// How many days past its due date an open follow-up is (`None`: done, undated, or not
+    /// yet due).
+    pub fn days_overdue(&self, today: jiff::civil::Date) -> Option<i32> {
+        let due = self.due.filter(|d| self.is_open() && d.0 < today)?;
+        Some((today - due.0).get_days())
     }
 
     /// As one line of a spreadsheet cell or of the review's text, which `parse_line` reads
