@@ -41,11 +41,7 @@ pub fn of(ws: &Workspace) -> Coverage {
             let mut counts = vec![0; categories.len()];
             let mut other = 0;
             for risk in &reg.risks {
-                let category = risk.category.trim();
-                match categories
-                    .iter()
-                    .position(|c| c.eq_ignore_ascii_case(category))
-                {
+                match categories.iter().position(|c| risk.in_category(c)) {
                     Some(i) => counts[i] += 1,
                     None => other += 1,
                 }

@@ -218,11 +218,7 @@ pub fn of_component_in(
     let unconsidered: Vec<String> = if *used {
         categories
             .iter()
-            .filter(|c| {
-                !reg.risks
-                    .iter()
-                    .any(|r| r.category.trim().eq_ignore_ascii_case(c))
-            })
+            .filter(|c| !reg.risks.iter().any(|r| r.in_category(c)))
             .cloned()
             .collect()
     } else {

@@ -28,16 +28,11 @@ impl Categories {
     }
 }
 
-/// A category as compared: trimmed, lower-case.
-pub fn normal(category: &str) -> String {
-    category.trim().to_lowercase()
-}
-
 impl FileCheck<'_> {
     pub(super) fn coverage(&mut self, reg: &Register, categories: &Categories) {
         for (i, risk) in reg.risks.iter().enumerate() {
-            let category = normal(&risk.category);
-            if category.is_empty() || categories.has(&category) {
+            let category = risk.category.trim().to_lowercase();
+            if category.is_empty() || categories.names.iter().any(|n| risk.in_category(n)) {
                 continue;
             }
             let hint = closest(&category, &categories.names).map_or_else(
@@ -76,10 +71,7 @@ impl FileCheck<'_> {
         let recoverability = "recoverability";
         if categories.used
             && categories.has(recoverability)
-            && !reg
-                .risks
-                .iter()
-                .any(|r| normal(&r.category) == recoverability)
+            && !reg.risks.iter().any(|r| r.in_category(recoverability))
         {
             self.warning(
                 "component",
@@ -105,7 +97,7 @@ pub(super) fn security_rehearsed(ws: &Workspace, categories: &Categories) -> Opt
         .iter()
         .filter_map(crate::store::ComponentFile::register)
         .flat_map(|reg| &reg.risks)
-        .filter(|r| normal(&r.category) == security)
+        .filter(|r| r.in_category(security))
         .collect();
     let rehearsed = risks
         .iter()

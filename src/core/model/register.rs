@@ -386,6 +386,15 @@ impl Risk {
         .collect()
     }
 
+    /// Whether its category is `name` (spaces around and letter case aside, any script): how
+    /// coverage, readiness and `check` all compare categories.
+    pub fn in_category(&self, name: &str) -> bool {
+        fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+            s.trim().chars().flat_map(char::to_lowercase)
+        }
+        folded(&self.category).eq(folded(name))
+    }
+
     pub fn score(&self) -> u8 {
         score(self.likelihood, self.impact)
     }
@@ -492,6 +501,16 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn categories_compare_without_case_or_spaces() {
+        let mut risk = Risk::new("a", "A");
+        assert!(!risk.in_category("security"));
+        risk.category = " Security ".into();
+        assert!(risk.in_category("security"));
+        risk.category = "SÉCURITÉ".into();
+        assert!(risk.in_category("sécurité") && !risk.in_category("security"));
+    }
 
     fn risk_with(estimate: Estimate) -> Risk {
         Risk {
