@@ -20,6 +20,13 @@ pub fn plural_counts(errors: usize, warnings: usize) -> String {
     )
 }
 
+/// A fence of backticks longer than any run of them in `text`, at least `min` long: wrapped
+/// in it (as a code span, or a fenced block), the text cannot end early.
+pub fn backtick_fence(text: &str, min: usize) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat((longest + 1).max(min))
+}
+
 /// Cuts `text` to at most `width` columns, ending with `…` when cut.
 pub fn truncate(text: &str, width: usize) -> String {
     if text.width() <= width {

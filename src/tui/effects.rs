@@ -340,8 +340,7 @@ fn read_runbook(root: &Path, path: &str) -> Result<(String, Option<String>), Str
     // A step's output log is text, not markdown: shown as one block, as it was written (its
     // control characters made visible, as any runbook text).
     if path.ends_with(".log") {
-        let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-        let fence = "`".repeat(longest.max(2) + 1);
+        let fence = crate::core::text::backtick_fence(&text, 3);
         return Ok((format!("{fence}text\n{text}\n{fence}\n"), notice));
     }
     Ok((text, notice))

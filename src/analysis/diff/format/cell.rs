@@ -52,8 +52,7 @@ pub fn cell(text: &str) -> String {
 /// splits table cells on them even in code) and newlines flattened.
 pub fn code(text: &str) -> String {
     let text = text.replace('\n', " ").replace('|', "\\|");
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
+    let fence = crate::core::text::backtick_fence(&text, 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
