@@ -8,6 +8,7 @@ pub mod export;
 pub mod followups;
 pub mod import;
 pub mod list;
+pub mod org_view;
 pub mod rank;
 pub mod readiness;
 pub mod report;

@@ -33,6 +33,16 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_run: bool,
 
+    /// The organisation file (default: org.toml here): with no command, opens the TUI
+    /// read-only over every repository it lists; with `org …`, the file those commands read
+    #[arg(long, global = true, value_name = "FILE")]
+    pub org: Option<PathBuf>,
+
+    /// Where `org` commands keep the fetched repositories (default: the platform's cache
+    /// directory, e.g. ~/.cache/faultline/org)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -257,6 +267,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = BlastFormat::Text)]
         format: BlastFormat,
     },
+    /// The organisation: many repositories' registers, fetched with git and read together
+    #[command(
+        long_about = "The organisation: the repositories an organisation file lists (org.toml here, or --org FILE), each with its workspace, fetched with git into a cache (--cache DIR) and read together. Components are `repo:component`; `depends_on` may name another repository's component as `repo:component` or a Backstage entity ref (`component:default/name`).\n\n[[repo]]\nname = \"payments\"                          # used in references and reports\nurl = \"git@github.com:acme/payments.git\"   # or a local path\nref = \"main\"                               # optional: the remote's HEAD\npath = \"ops\"                               # optional: the workspace's subdirectory\nteam = \"checkout\"                          # optional\n\nExit status as each command's single-repository form; `fetch` exits 1 when a repository could not be fetched."
+    )]
+    Org {
+        #[command(subcommand)]
+        action: OrgCommand,
+    },
     /// Print the register as a table, highest score first
     List {
         /// Sort order
@@ -266,6 +284,80 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Bring every repository up to date in the cache: a shallow, partial clone with a sparse
+    /// checkout of the workspace (registers, runbooks, gamedays, incidents, faultline.toml)
+    Fetch {
+        /// How many repositories at once
+        #[arg(long, short = 'j', default_value_t = 4, value_name = "N")]
+        jobs: usize,
+        /// Seconds each git command may take before it is stopped
+        #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+        timeout: u64,
+    },
+    /// Every repository's register as one table, with a repository and team column
+    List {
+        /// Sort order
+        #[arg(long, value_enum, default_value_t = ListSort::Score)]
+        sort: ListSort,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Check every repository as `check` does, and the references between repositories
+    Check {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Readiness of the organisation, each team, each repository and each component
+    Readiness {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ReadinessFormat::Text)]
+        format: ReadinessFormat,
+        /// How many actions to suggest
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+    },
+    /// Time to detect, mitigate and resolve across every repository's incidents and drills
+    Stats {
+        /// Only timelines started on or after this date (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+        format: StatsFormat,
+    },
+    /// Blast radius across repositories: COMPONENT as `repo:component` (or a component id
+    /// only one repository has)
+    Blast {
+        /// The failing component
+        component: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = BlastFormat::Text)]
+        format: BlastFormat,
+    },
+    /// The organisation's register: CSV, markdown or JSON (with repository and team), or an
+    /// HTML site (an index with the organisation's heat map, and a page per team) in -o DIR
+    Export {
+        /// Output format
+        #[arg(long, value_enum)]
+        format: OrgExportFormat,
+        /// Write here (a directory for html) instead of printing
+        #[arg(long, short = 'o', value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OrgExportFormat {
+    Csv,
+    Markdown,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod changed;
 pub mod import;
+pub mod org;
 pub mod review;
 pub mod timeline;
 pub mod write_back;
@@ -56,7 +57,13 @@ pub fn today() -> jiff::civil::Date {
 /// are opened by `main`). Meant to be the last thing a process does: a workspace it loads is
 /// left for the operating system to take back at exit, not freed.
 pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
+    if cli.org.is_some() && !matches!(command, Command::Org { .. }) {
+        anyhow::bail!(
+            "--org FILE is for `faultline org …` and for opening the TUI over the organisation"
+        );
+    }
     match command {
+        Command::Org { action } => org::run(cli, action, out),
         Command::Diff {
             base,
             head,
@@ -129,7 +136,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
             with_workspace(cli, |ws| run_followups(ws, &filter, *format, out))
         }
         Command::Blast { component, format } => {
-            with_workspace(cli, |ws| run_blast(ws, component, *format, out))
+            with_workspace(cli, |ws| write_blast(ws, component, *format, out))
         }
         Command::List { sort, format } => {
             with_workspace(cli, |ws| run_list(ws, *sort, *format, out))
@@ -252,29 +259,40 @@ fn run_stats(
     format: crate::cli::StatsFormat,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let since = match since {
-        None => None,
-        Some(text) => Some(
+    let since = parse_since(since)?;
+    let root = workspace_root(cli)?;
+    let (measured, skipped) = crate::stats::collect(&root, since);
+    write_stats(&crate::stats::stats(&measured, since, skipped), format, out)
+}
+
+/// `--since YYYY-MM-DD`.
+fn parse_since(since: Option<&str>) -> Result<Option<jiff::civil::Date>> {
+    since
+        .map(|text| {
             crate::model::Date::parse(text.trim())
+                .map(|d| d.0)
                 .ok_or_else(|| {
                     anyhow::anyhow!(
                         "--since `{}`: a date, YYYY-MM-DD",
                         crate::sanitize::quote(text)
                     )
-                })?
-                .0,
-        ),
-    };
-    let root = workspace_root(cli)?;
-    let (measured, skipped) = crate::stats::collect(&root, since);
-    let stats = crate::stats::stats(&measured, since, skipped);
+                })
+        })
+        .transpose()
+}
+
+fn write_stats(
+    stats: &crate::stats::Stats,
+    format: crate::cli::StatsFormat,
+    out: &mut dyn Write,
+) -> Result<i32> {
     match format {
-        crate::cli::StatsFormat::Text => out.write_all(crate::stats::text(&stats).as_bytes())?,
+        crate::cli::StatsFormat::Text => out.write_all(crate::stats::text(stats).as_bytes())?,
         crate::cli::StatsFormat::Markdown => {
-            out.write_all(crate::stats::markdown(&stats).as_bytes())?;
+            out.write_all(crate::stats::markdown(stats).as_bytes())?;
         }
         crate::cli::StatsFormat::Json => {
-            crate::sanitize::write_json_pretty(&mut *out, &stats)?;
+            crate::sanitize::write_json_pretty(&mut *out, stats)?;
             writeln!(out)?;
         }
     }
@@ -300,7 +318,7 @@ fn run_followups(
     Ok(exit::OK)
 }
 
-fn run_blast(
+fn write_blast(
     ws: &Workspace,
     component: &str,
     format: crate::cli::BlastFormat,
@@ -361,13 +379,19 @@ fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result
         plural(ws.components.len(), "register"),
         plural(ws.runbooks.len(), "runbook")
     );
-    write_findings(ws, &findings, format, &scope, out)
+    write_findings(
+        (ws.components.len(), ws.runbooks.len()),
+        &findings,
+        format,
+        &scope,
+        out,
+    )
 }
 
 /// Writes `findings` in `format`; `scope` ends the text summary ("… in 10 registers and 12
 /// runbooks"). Exit 1 when one is an error.
 pub fn write_findings(
-    ws: &Workspace,
+    (registers, runbooks): (usize, usize),
     findings: &[Finding],
     format: CheckFormat,
     scope: &str,
@@ -379,8 +403,8 @@ pub fn write_findings(
             let report = CheckReport {
                 errors,
                 warnings,
-                registers: ws.components.len(),
-                runbooks: ws.runbooks.len(),
+                registers,
+                runbooks,
                 findings,
             };
             crate::sanitize::write_json_pretty(&mut *out, &report)?;

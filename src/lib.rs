@@ -28,8 +28,8 @@ pub mod workspace;
 
 // The modules by their old flat paths, while callers move over.
 pub use crate::analysis::{
-    check, coverage, diff, export, followups, import, list, rank, readiness, report, search, stats,
-    workbook,
+    check, coverage, diff, export, followups, import, list, org_view, rank, readiness, report,
+    search, stats, workbook,
 };
 pub use crate::core::{
     blast, clock, finding, gameday_pick, history, locate, merge, model, parallel, parse, runbook,
@@ -40,5 +40,5 @@ pub use crate::tui::{
     ui, viewer,
 };
 pub use crate::workspace::{
-    alertmanager, backstage, git, monitoring, recovery, store, timeline, workspace_gen,
+    alertmanager, backstage, git, monitoring, org, recovery, store, timeline, workspace_gen,
 };

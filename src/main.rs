@@ -38,6 +38,10 @@ fn main() -> ExitCode {
                 Command::Check {
                     format: faultline::cli::CheckFormat::Github,
                     ..
+                } | Command::Org {
+                    action: faultline::cli::OrgCommand::Check {
+                        format: faultline::cli::CheckFormat::Github
+                    }
                 }
             );
             let raw = BufWriter::new(io::stdout().lock());
@@ -51,7 +55,20 @@ fn main() -> ExitCode {
                 Ok(code)
             })
         }
-        None => tui().and_then(|opts| faultline::tui::run(&opts)),
+        None => match &cli.org {
+            Some(file) => faultline::tui::org::run(
+                &faultline::tui::Options {
+                    root: std::path::PathBuf::new(),
+                    read_only: true,
+                    edit: false,
+                    mouse: !cli.no_mouse(),
+                    no_run: true,
+                },
+                file,
+                cli.cache.as_deref(),
+            ),
+            None => tui().and_then(|opts| faultline::tui::run(&opts)),
+        },
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

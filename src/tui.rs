@@ -9,6 +9,7 @@ pub mod form;
 pub mod keymap;
 pub mod markdown;
 pub mod mouse;
+pub mod org;
 pub mod polling;
 pub mod run;
 pub mod screen;
@@ -156,7 +157,14 @@ fn load_app_with(opts: &Options, registers: bool) -> Result<App> {
     } else {
         Workspace::empty(&root)
     };
-    let mut findings = ws.load_findings();
+    let findings = ws.load_findings();
+    let mut app = app_over(ws, findings);
+    configure(&mut app, opts, registers);
+    Ok(app)
+}
+
+/// The app over a workspace, with the user's keymap and the terminal's colours.
+pub(crate) fn app_over(ws: Workspace, mut findings: Vec<Finding>) -> App {
     let keymap = match directories::ProjectDirs::from("", "", "faultline") {
         Some(dirs) => {
             let path = dirs.config_dir().join("keymap.json");
@@ -176,7 +184,12 @@ fn load_app_with(opts: &Options, registers: bool) -> Result<App> {
         None => Keymap::default_keymap(),
     };
     let theme = Theme::new(use_color(std::io::stdout().is_terminal()));
-    let mut app = App::loading(ws, findings, keymap, theme);
+    App::loading(ws, findings, keymap, theme)
+}
+
+/// What the command line and the workspace say about editing, running steps and journals.
+fn configure(app: &mut App, opts: &Options, registers: bool) {
+    let root = opts.root.clone();
     // An incident still open in the workspace makes every TUI read-only (the incident view
     // does, and a second terminal must too), unless --edit says otherwise, knowingly.
     let open_incident = if opts.read_only || opts.edit {
@@ -215,10 +228,9 @@ fn load_app_with(opts: &Options, registers: bool) -> Result<App> {
         app.journal = Journal::for_workspace(&root);
         // Edits to offer back are compared with the registers: once they are loaded.
         if registers {
-            offer_recovery(&mut app);
+            offer_recovery(app);
         }
     }
-    Ok(app)
 }
 
 /// The newest incident of the workspace that is not resolved, if any.
@@ -246,8 +258,12 @@ pub fn offer_recovery(app: &mut App) {
 
 /// Indexes runbooks, checks the workspace and builds the finder's index on another thread, so
 /// the first screen does not wait for them.
-pub fn check_in_background(app: &App) -> mpsc::Receiver<Checked> {
+pub fn check_in_background(app: &mut App) -> mpsc::Receiver<Checked> {
     let (send, receive) = mpsc::channel();
+    if let Some(pending) = app.org_pending.take() {
+        org::check_in_background(app, pending, send);
+        return receive;
+    }
     // The registers are shared (`Arc`), not copied.
     let mut ws = app.ws.share_registers();
     let today = app.today;
@@ -475,12 +491,12 @@ pub fn run_timeline(opts: &Options, rel: &std::path::Path) -> Result<i32> {
     event_loop(opts, app, None)
 }
 
-fn event_loop(
+pub(crate) fn event_loop(
     opts: &Options,
     mut app: App,
     runbook: Option<(String, Option<String>)>,
 ) -> Result<i32> {
-    let checked = check_in_background(&app);
+    let checked = check_in_background(&mut app);
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [
         signal_hook::consts::SIGTERM,

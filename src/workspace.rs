@@ -7,6 +7,7 @@ pub mod backstage;
 pub mod fs;
 pub mod git;
 pub mod monitoring;
+pub mod org;
 pub mod recovery;
 pub mod store;
 pub mod timeline;

@@ -26,6 +26,7 @@ const LAYERS: [(&str, &[&str]); 5] = [
             "git",
             "timeline",
             "monitoring",
+            "org",
             "alertmanager",
             "backstage",
             "workspace_gen",
@@ -47,6 +48,7 @@ const LAYERS: [(&str, &[&str]); 5] = [
             "followups",
             "stats",
             "coverage",
+            "org_view",
         ],
     ),
     (

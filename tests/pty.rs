@@ -10,6 +10,9 @@ mod harness;
 #[path = "support/alertmanager.rs"]
 mod alertmanager;
 
+#[path = "support/org.rs"]
+mod org;
+
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -906,4 +909,30 @@ fn a_runbook_step_runs_in_the_terminal_and_the_incident_records_it() {
     );
     session.send("q");
     assert_eq!(session.wait_exit(), 0);
+}
+
+#[test]
+fn the_organisation_opens_read_only_with_repositories_at_the_top_and_quits() {
+    let fixture = org::build();
+    let fetch = fixture.args(&["org", "fetch"]);
+    let fetch: Vec<&str> = fetch.iter().map(String::as_str).collect();
+    harness::run_in(fixture.dir.path(), &fetch, &[]);
+    let args = fixture.args(&[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut session = Session::start_with(fixture.dir.path(), &args, &[]);
+    session.wait_for_screen("▾ payments");
+    let screen = session.screen();
+    assert!(screen.contains("READ-ONLY"), "{screen}");
+    assert!(screen.contains("▾ search"), "{screen}");
+    assert!(screen.contains("3 of 4 repositories fetched"), "{screen}");
+    // The first component is the broken one; down to the ledger, its runbook from the cache.
+    session.send("j");
+    session.wait_for_screen("payments:ledger  ·");
+    session.send("\tr");
+    session.wait_for_screen("Promote the replica");
+    session.send("\x7f");
+    session.wait_for_screen("▾ payments");
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0);
+    assert_restored(&mut session);
 }

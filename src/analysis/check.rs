@@ -302,7 +302,16 @@ impl FileCheck<'_> {
     fn dependencies(&mut self, reg: &Register, ids: &HashSet<&str>, known: &[String]) {
         for (i, dep) in reg.depends_on.iter().enumerate() {
             let at = format!("depends_on/{i}");
-            if dep == &reg.component {
+            if let Some(external) = crate::core::id::external_reference(dep) {
+                // Another repository's component: `faultline org check` resolves it.
+                if let Err(why) = external {
+                    self.warning(
+                        &at,
+                        "malformed-reference",
+                        format!("depends on `{dep}`, which is not `repo:component` nor a Backstage ref: {why}"),
+                    );
+                }
+            } else if dep == &reg.component {
                 self.warning(&at, "self-dependency", format!("`{dep}` depends on itself"));
             } else if !ids.contains(dep.as_str()) {
                 let hint = closest(dep, known)

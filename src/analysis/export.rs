@@ -35,6 +35,16 @@ fn num(n: Option<Num>) -> String {
 /// The register as CSV: one row per risk, a component with no risks as one row of its own.
 /// The component's fields are on its first row only (as in a spreadsheet with merged cells).
 pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
+    csv_with(registers, &[], &|_| Vec::new())
+}
+
+/// `csv` with leading columns of its own on every row (the organisation's repository and
+/// team): `lead_header` names them, `lead` gives a register's cells.
+pub fn csv_with<'a>(
+    registers: impl IntoIterator<Item = &'a Register>,
+    lead_header: &[&str],
+    lead: &dyn Fn(&Register) -> Vec<String>,
+) -> String {
     let mut out = String::new();
     let line = |cells: &[String]| -> String {
         cells
@@ -45,10 +55,15 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
     };
     let header = csv_header();
     out.push_str(&line(
-        &header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>(),
+        &lead_header
+            .iter()
+            .chain(&header)
+            .map(|h| (*h).to_owned())
+            .collect::<Vec<_>>(),
     ));
     out.push('\n');
     for reg in registers {
+        let lead = lead(reg);
         let component = [
             reg.component.clone(),
             reg.title.clone(),
@@ -62,7 +77,7 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
         if reg.risks.is_empty() {
             let mut cells = component.to_vec();
             cells.resize(header.len(), String::new());
-            out.push_str(&line(&cells));
+            out.push_str(&line(&[lead.clone(), cells].concat()));
             out.push('\n');
         }
         for (i, risk) in reg.risks.iter().enumerate() {
@@ -74,7 +89,7 @@ pub fn csv<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
                 blank
             };
             cells.extend(RISK_FIELDS.iter().map(|f| f.text(risk)));
-            out.push_str(&line(&cells));
+            out.push_str(&line(&[lead.clone(), cells].concat()));
             out.push('\n');
         }
     }
@@ -260,38 +275,51 @@ pub fn html(
     coverage: &crate::coverage::Coverage,
     follow_ups: &[crate::followups::Row],
 ) -> String {
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
-        escape(title),
-        escape(title)
-    );
+    html_linked(
+        registers,
+        title,
+        &HtmlParts {
+            ready,
+            trend,
+            coverage,
+            follow_ups,
+        },
+        &|_| None,
+    )
+}
+
+/// What the HTML page shows besides the registers.
+pub struct HtmlParts<'a> {
+    pub ready: &'a crate::readiness::Report,
+    pub trend: &'a [crate::stats::Point],
+    pub coverage: &'a crate::coverage::Coverage,
+    pub follow_ups: &'a [crate::followups::Row],
+}
+
+/// `html`, each component's name linked to `link(component)` where it gives an address (the
+/// register file on its forge, at the commit read).
+pub fn html_linked(
+    registers: &[&Register],
+    title: &str,
+    parts: &HtmlParts<'_>,
+    link: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let HtmlParts {
+        ready,
+        trend,
+        coverage,
+        follow_ups,
+    } = *parts;
+    let named = |component: &str| -> String {
+        match link(component) {
+            Some(url) => format!("<a href=\"{}\">{}</a>", escape(&url), escape(component)),
+            None => escape(component),
+        }
+    };
+    let mut out = html_open(title);
     let risks: usize = registers.iter().map(|r| r.risks.len()).sum();
     let _ = writeln!(out, "<p>{} components, {risks} risks.</p>", registers.len());
-    out.push_str("<h2>Heat map</h2>\n<div class=\"scroll\"><table class=\"heat\"><tr><th>likelihood ↓ · impact →</th>");
-    for i in Level::ALL {
-        let _ = write!(out, "<th>{i}</th>");
-    }
-    out.push_str("</tr>\n");
-    let g = grid(registers.iter().copied());
-    for l in Level::ALL.iter().rev() {
-        let _ = write!(out, "<tr><th>{l}</th>");
-        for i in Level::ALL {
-            let n = g[usize::from(l.value() - 1)][usize::from(i.value() - 1)];
-            let band = Band::of_score(score(*l, i));
-            let class = band.to_string();
-            // The band's word is printed too, so the map reads without colour (and in print).
-            let text = if n == 0 {
-                format!("<span class=\"empty\">· {}</span>", band.marker().trim())
-            } else {
-                format!("{n} {}", band.marker().trim())
-            };
-            let _ = write!(out, "<td class=\"{class}\">{text}</td>");
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</table></div>\n");
+    out.push_str(&html_heat_map(registers.iter().copied()));
     html_readiness(&mut out, ready);
     out.push_str(&crate::followups::html(follow_ups));
     out.push_str(&crate::coverage::html(coverage));
@@ -321,7 +349,7 @@ pub fn html(
             "<tr><td class=\"prose\">{} <code>{}</code></td><td class=\"n\">{}</td><td class=\"n {}\">{} {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"prose\">{}</td><td class=\"prose\">{}</td><td class=\"path\">{}</td></tr>",
             escape(&r.title),
             escape(&r.id),
-            escape(&reg.component),
+            named(&reg.component),
             r.band(),
             r.score(),
             r.band().marker().trim(),
@@ -336,9 +364,48 @@ pub fn html(
     }
     out.push_str("</table></div>\n");
     for reg in registers {
-        html_component(&mut out, reg);
+        html_component(&mut out, reg, &named(&reg.component));
     }
     out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// A self-contained HTML page's head and title heading, with the report's style.
+pub fn html_open(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        escape(title),
+        escape(title)
+    )
+}
+
+/// The heat map as an HTML table: risks per likelihood × impact cell, each band's word printed
+/// so that it reads without colour.
+pub fn html_heat_map<'a>(registers: impl IntoIterator<Item = &'a Register>) -> String {
+    let mut out = String::new();
+    out.push_str("<h2>Heat map</h2>\n<div class=\"scroll\"><table class=\"heat\"><tr><th>likelihood ↓ · impact →</th>");
+    for i in Level::ALL {
+        let _ = write!(out, "<th>{i}</th>");
+    }
+    out.push_str("</tr>\n");
+    let g = grid(registers);
+    for l in Level::ALL.iter().rev() {
+        let _ = write!(out, "<tr><th>{l}</th>");
+        for i in Level::ALL {
+            let n = g[usize::from(l.value() - 1)][usize::from(i.value() - 1)];
+            let band = Band::of_score(score(*l, i));
+            let class = band.to_string();
+            // The band's word is printed too, so the map reads without colour (and in print).
+            let text = if n == 0 {
+                format!("<span class=\"empty\">· {}</span>", band.marker().trim())
+            } else {
+                format!("{n} {}", band.marker().trim())
+            };
+            let _ = write!(out, "<td class=\"{class}\">{text}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table></div>\n");
     out
 }
 
@@ -388,11 +455,11 @@ fn html_readiness(out: &mut String, ready: &crate::readiness::Report) {
 
 /// One component's section of the HTML page: its description, its error-budget bar, and its
 /// risks with estimate and measurement side by side.
-fn html_component(out: &mut String, reg: &Register) {
+fn html_component(out: &mut String, reg: &Register, named: &str) {
     let _ = writeln!(
         out,
         "<h2><code>{}</code> — {}</h2>",
-        escape(&reg.component),
+        named,
         escape(&reg.title)
     );
     if !reg.description.is_empty() {

@@ -21,7 +21,7 @@ pub struct Filter {
 }
 
 /// One follow-up with the risk it is on.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Row {
     /// `component/risk-id`.
     pub risk: String,

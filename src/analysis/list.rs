@@ -36,6 +36,11 @@ pub enum ListFormat {
 /// One risk as a row of the register.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row<'a> {
+    /// The repository and its team, over an organisation (`faultline org list`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repo: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<&'a str>,
     pub reference: String,
     pub component: &'a str,
     pub id: &'a str,
@@ -70,6 +75,8 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     fn new(reg: &'a Register, risk: &'a Risk, readiness: u32) -> Row<'a> {
         Row {
+            repo: None,
+            team: None,
             reference: format!("{}/{}", reg.component, risk.id),
             component: &reg.component,
             id: &risk.id,
@@ -220,7 +227,14 @@ fn write_table(
     } else {
         6
     };
-    let fixed = 5 + 1 + 4 + 1 + 3 + 1 + 10 + 1 + middle + 1 + 1;
+    // Over an organisation, the team leads each row (the reference holds the repository).
+    let team_width = rows
+        .iter()
+        .filter_map(|r| r.team)
+        .map(|t| sanitize(t).width())
+        .max()
+        .map_or(0, |w| w.clamp(4, 14) + 1);
+    let fixed = team_width + 5 + 1 + 4 + 1 + 3 + 1 + 10 + 1 + middle + 1 + 1;
     let (risk_width, title_width) = match width {
         Some(width) => {
             let width = width.max(TABLE_WIDTH);
@@ -244,9 +258,20 @@ fn write_table(
     } else {
         "BUDGET".to_owned()
     };
+    let team = |t: &str| {
+        if team_width == 0 {
+            String::new()
+        } else {
+            format!(
+                "{} ",
+                pad(&truncate(&sanitize(t), team_width - 1), team_width - 1)
+            )
+        }
+    };
     writeln!(
         out,
-        "SCORE BAND L×I STATUS     {header} {} TITLE",
+        "{}SCORE BAND L×I STATUS     {header} {} TITLE",
+        team("TEAM"),
         pad("RISK", risk_width)
     )?;
     for row in rows {
@@ -270,7 +295,8 @@ fn write_table(
         };
         writeln!(
             out,
-            "{:>5} {} {}×{} {:<10} {middle} {} {}",
+            "{}{:>5} {} {}×{} {:<10} {middle} {} {}",
+            team(row.team.unwrap_or("")),
             row.score,
             row.band.marker(),
             row.likelihood.value(),
@@ -309,12 +335,15 @@ fn measured(row: &Row<'_>) -> String {
 }
 
 fn write_csv(out: &mut dyn Write, rows: &[Row<'_>], terminal: bool) -> io::Result<()> {
+    let org = rows.iter().any(|r| r.repo.is_some());
     writeln!(
         out,
-        "reference,component,id,title,score,band,likelihood,impact,status,detection,mitigation,runbook,last_rehearsed,ettd_minutes,ettr_minutes,measured_detect_minutes,measured_repair_minutes,readiness"
+        "{}reference,component,id,title,score,band,likelihood,impact,status,detection,mitigation,runbook,last_rehearsed,ettd_minutes,ettr_minutes,measured_detect_minutes,measured_repair_minutes,readiness",
+        if org { "repo,team," } else { "" }
     )?;
     let n = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for row in rows {
+        let lead = [row.repo.unwrap_or(""), row.team.unwrap_or("")];
         let fields = [
             row.reference.as_str(),
             row.component,
@@ -334,17 +363,20 @@ fn write_csv(out: &mut dyn Write, rows: &[Row<'_>], terminal: bool) -> io::Resul
             &n(row.measured_detect_minutes),
             &n(row.measured_repair_minutes),
             &row.readiness.to_string(),
-        ]
+        ];
         // A data format is no excuse to carry an escape sequence: controls become placeholders
         // wherever the CSV goes; newlines stay inside quoted fields off a terminal.
-        .map(|f| {
-            if terminal {
-                csv_field(&crate::import::escape_formula(&sanitize(f)))
-            } else {
-                csv_cell(f)
-            }
-        });
-        writeln!(out, "{}", fields.join(","))?;
+        let cells = lead[..if org { 2 } else { 0 }]
+            .iter()
+            .chain(&fields)
+            .map(|f| {
+                if terminal {
+                    csv_field(&crate::import::escape_formula(&sanitize(f)))
+                } else {
+                    csv_cell(f)
+                }
+            });
+        writeln!(out, "{}", cells.collect::<Vec<_>>().join(","))?;
     }
     Ok(())
 }

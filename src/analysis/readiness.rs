@@ -161,6 +161,11 @@ pub fn history(ws: &Workspace, dates: &[Date], today: Date) -> Vec<u32> {
 }
 
 /// Readiness weighted by score: (Σ score × readiness, Σ score).
+/// The readiness of any set of risks (a team's, a repository's), weighted by score.
+pub fn overall<'a>(risks: impl IntoIterator<Item = &'a RiskReadiness>) -> u32 {
+    percent(weighted(risks))
+}
+
 fn weighted<'a>(risks: impl IntoIterator<Item = &'a RiskReadiness>) -> (u64, u64) {
     risks.into_iter().fold((0, 0), |(sum, total), r| {
         (

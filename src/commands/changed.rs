@@ -101,5 +101,11 @@ pub fn run(
         crate::finding::plural(changed, "file"),
         crate::sanitize::quote(base)
     );
-    write_findings(ws, &findings, format, &scope, out)
+    write_findings(
+        (ws.components.len(), ws.runbooks.len()),
+        &findings,
+        format,
+        &scope,
+        out,
+    )
 }

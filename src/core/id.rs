@@ -9,6 +9,78 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// Backstage entity kinds a `depends_on` entry may name (`component:default/payments-api`).
+pub const BACKSTAGE_KINDS: [&str; 9] = [
+    "component",
+    "resource",
+    "system",
+    "api",
+    "domain",
+    "group",
+    "user",
+    "location",
+    "template",
+];
+
+/// A `depends_on` entry naming a component outside this repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum External<'a> {
+    /// `repo:component`, the repository's name in the organisation file.
+    Repo { repo: &'a str, component: &'a str },
+    /// A Backstage entity ref, `kind:[namespace/]name`: the component named `name` in any
+    /// repository of the organisation.
+    Backstage { kind: &'a str, name: &'a str },
+}
+
+/// What a `depends_on` entry names: `None` for a plain id of this repository, else the
+/// reference outside it, or why it is malformed.
+pub fn external_reference(dep: &str) -> Option<Result<External<'_>, String>> {
+    let (left, right) = dep.split_once(':')?;
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 100
+            && !s.starts_with('.')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    if !name_ok(left) {
+        return Some(Err(format!(
+            "`{left}` before the `:` is neither a repository name nor a Backstage kind"
+        )));
+    }
+    if let Some((namespace, name)) = right.split_once('/') {
+        return Some(if !is_backstage_kind(left) {
+            Err(format!(
+                "`{left}` is not a Backstage kind (component, resource, system, …)"
+            ))
+        } else if !name_ok(namespace) || !name_ok(name) {
+            Err("a Backstage ref is `kind:namespace/name`, each part letters, digits, `-`, `_` or `.`".to_owned())
+        } else {
+            Ok(External::Backstage { kind: left, name })
+        });
+    }
+    if is_valid_id(right) {
+        return Some(Ok(if is_backstage_kind(left) {
+            External::Backstage {
+                kind: left,
+                name: right,
+            }
+        } else {
+            External::Repo {
+                repo: left,
+                component: right,
+            }
+        }));
+    }
+    Some(Err(format!(
+        "`{right}` after the `:` is not a component id (lowercase letters, digits and hyphens)"
+    )))
+}
+
+fn is_backstage_kind(word: &str) -> bool {
+    BACKSTAGE_KINDS.iter().any(|k| k.eq_ignore_ascii_case(word))
+}
+
 /// A valid id close to `text`: lowercased, other characters turned into single hyphens.
 pub fn suggest_id(text: &str) -> String {
     let mut out = String::new();
@@ -82,6 +154,45 @@ pub fn unique_id(title: &str, taken: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn external_references_are_told_apart_from_local_ids() {
+        assert_eq!(external_reference("orders-db"), None);
+        assert_eq!(
+            external_reference("payments:ledger"),
+            Some(Ok(External::Repo {
+                repo: "payments",
+                component: "ledger"
+            }))
+        );
+        assert_eq!(
+            external_reference("component:default/ledger"),
+            Some(Ok(External::Backstage {
+                kind: "component",
+                name: "ledger"
+            }))
+        );
+        assert_eq!(
+            external_reference("Resource:orders-db"),
+            Some(Ok(External::Backstage {
+                kind: "Resource",
+                name: "orders-db"
+            }))
+        );
+        for bad in [
+            ":x",
+            "payments:",
+            "payments:Ledger",
+            "a b:x",
+            "repo:ns/x",
+            "../x:y",
+        ] {
+            assert!(
+                matches!(external_reference(bad), Some(Err(_))),
+                "{bad} should be malformed"
+            );
+        }
+    }
 
     #[test]
     fn short_names_keep_five_significant_words_within_forty_characters() {

@@ -5,7 +5,12 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// "1 register", "2 runbooks": the one plural helper of every message and screen.
 pub fn plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("{n} {noun}"),
+        // "repository" → "repositories" (but "day" → "days").
+        (_, Some(stem)) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
 }
 
 /// "2 errors, 1 warning" / "no findings".

@@ -100,6 +100,17 @@ pub struct App {
     /// Started without its registers (`faultline runbook`, to show the runbook first): the
     /// background check loads them.
     pub registers_pending: bool,
+    /// `faultline --org`: the organisation, until the background check takes it.
+    pub org_pending: Option<OrgPending>,
+    /// Over an organisation: components are `repo:component`, grouped under their repository.
+    pub org_view: bool,
+}
+
+/// The organisation behind `faultline --org`, for the background check to read and check.
+pub struct OrgPending {
+    pub org: crate::org::Org,
+    pub cache: crate::org::Cache,
+    pub runbooks: crate::store::RunbookSet,
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
@@ -157,6 +168,8 @@ impl App {
             timeline: None,
             preview_large_runbooks: false,
             registers_pending: false,
+            org_pending: None,
+            org_view: false,
         };
         app.refresh_visible();
         app

@@ -119,6 +119,21 @@ pub const RULES: &[Rule] = &[
         "Correct the name, or add the component's register.",
     ),
     warning(
+        "malformed-reference",
+        "A `depends_on` entry with a `:` that is neither `repo:component` nor a Backstage entity ref.",
+        "Write `repo:component` (the repository's name in org.toml) or `component:namespace/name`.",
+    ),
+    error(
+        "unknown-reference",
+        "`faultline org check`: a `depends_on` entry names another repository's component that does not exist (or a repository the organisation file does not list).",
+        "Correct the reference, or add the component's register in that repository.",
+    ),
+    error(
+        "repo-not-fetched",
+        "`faultline org …`: a repository of the organisation file has never been fetched, or its last fetch failed before it had a checkout.",
+        "Run `faultline org fetch`; its message says why a repository could not be fetched.",
+    ),
+    warning(
         "self-dependency",
         "A component lists itself in `depends_on`.",
         "Remove it from its own `depends_on`.",

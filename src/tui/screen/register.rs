@@ -104,6 +104,47 @@ pub fn band_span(app: &App, band: Option<Band>) -> Span<'static> {
     }
 }
 
+/// One line of the components pane: a repository's heading (over an organisation), or the
+/// component at this position of `visible`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComponentLine<'a> {
+    Repo(&'a str),
+    Component(usize),
+}
+
+/// The components pane's lines: over an organisation, each repository's heading above its
+/// components; otherwise the components alone.
+pub fn component_lines<'a>(app: &'a App, visible: &[usize]) -> Vec<ComponentLine<'a>> {
+    let mut lines = Vec::with_capacity(visible.len());
+    let mut last: Option<&str> = None;
+    for (pos, &i) in visible.iter().enumerate() {
+        if app.org_view {
+            let repo = app.ws.components[i]
+                .stem
+                .split_once(crate::org::SEPARATOR)
+                .map_or("", |(repo, _)| repo);
+            if last != Some(repo) {
+                lines.push(ComponentLine::Repo(repo));
+                last = Some(repo);
+            }
+        }
+        lines.push(ComponentLine::Component(pos));
+    }
+    lines
+}
+
+/// The first line the components pane shows, keeping the selected component in view.
+pub fn component_offset(app: &App, lines: &[ComponentLine<'_>], rows: usize) -> usize {
+    let selected = lines
+        .iter()
+        .position(|l| *l == ComponentLine::Component(app.register.component))
+        .unwrap_or(0);
+    // Its repository's heading stays in view with it when there is room.
+    let heading =
+        usize::from(selected > 0 && matches!(lines[selected - 1], ComponentLine::Repo(_)));
+    scroll_offset(selected - heading, rows, lines.len()).min(selected)
+}
+
 fn render_components(app: &App, frame: &mut Frame, area: Rect) {
     let visible = app.visible();
     let count = if app.register.filter.is_some()
@@ -119,18 +160,30 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height);
-    let offset = scroll_offset(app.register.component, rows, visible.len());
+    let all_lines = component_lines(app, visible);
+    let offset = component_offset(app, &all_lines, rows);
     // On a narrow screen the band is one letter, so the names stay readable.
     let compact = inner.width < 20;
     // Each component's readiness, right-aligned, once the runbooks it counts are loaded.
     let categories = (!app.checking && inner.width >= 22).then(|| app.ws.category_names());
-    let lines: Vec<Line> = visible
+    let lines: Vec<Line> = all_lines
         .iter()
-        .enumerate()
         .skip(offset)
         .take(rows)
-        .map(|(pos, &i)| {
-            let file = &app.ws.components[i];
+        .map(|line| {
+            let pos = match *line {
+                ComponentLine::Component(pos) => pos,
+                ComponentLine::Repo(repo) => {
+                    return Line::from(Span::styled(
+                        crate::list::truncate(
+                            &format!("▾ {}", sanitize(repo)),
+                            usize::from(inner.width),
+                        ),
+                        app.theme.dim().add_modifier(Modifier::BOLD),
+                    ));
+                }
+            };
+            let file = &app.ws.components[visible[pos]];
             let mut marker = match &file.content {
                 Ok(loaded) => band_span(app, loaded.register.highest_band()),
                 Err(_) => Span::styled("ERR!", app.theme.error()),
@@ -157,7 +210,10 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
             let mut spans = vec![
                 marker,
                 Span::raw(" "),
-                Span::raw(crate::list::truncate(&sanitize(&file.stem), room)),
+                Span::raw(crate::list::truncate(
+                    &sanitize(shown_name(app, &file.stem)),
+                    room,
+                )),
             ];
             if dirty {
                 spans.push(Span::styled(
@@ -188,6 +244,16 @@ fn render_components(app: &App, frame: &mut Frame, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A component's name in the pane: without its repository under that repository's heading.
+fn shown_name<'a>(app: &App, stem: &'a str) -> &'a str {
+    if app.org_view {
+        stem.split_once(crate::org::SEPARATOR)
+            .map_or(stem, |(_, id)| id)
+    } else {
+        stem
+    }
 }
 
 fn render_risks(app: &App, frame: &mut Frame, area: Rect) {

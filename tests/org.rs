@@ -1,0 +1,242 @@
+//! The organisation over local git repositories the test builds: fetch (shallow, partial,
+//! sparse; an unreachable repository reported while the rest go on), fetch again when nothing
+//! changed and after a new commit, then check, list, blast, readiness and export across them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/harness.rs"]
+mod harness;
+#[path = "support/org.rs"]
+mod org;
+
+use serde_json::Value;
+
+fn run(fixture: &org::Fixture, args: &[&str]) -> (i32, String, String) {
+    let args = fixture.args(args);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = harness::run_in(fixture.dir.path(), &args, &[]);
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn fetch_brings_each_workspace_and_nothing_else_and_reports_the_unreachable_one() {
+    let fixture = org::build();
+    let (code, out, _) = run(&fixture, &["org", "fetch", "--jobs", "2"]);
+    assert_eq!(code, 1, "{out}");
+    for name in ["payments", "search", "broken"] {
+        assert!(out.contains(&format!("cloned      {name} ")), "{out}");
+    }
+    let failed = out
+        .lines()
+        .find(|l| l.starts_with("FAILED      gone: "))
+        .unwrap();
+    assert!(
+        failed.contains("does not appear to be a git repository"),
+        "{failed}"
+    );
+    assert!(
+        out.contains("4 repositories: 3 cloned, 0 updated, 0 up to date, 1 failed"),
+        "{out}"
+    );
+    // The sparse checkout holds the workspace, not the code beside it; the clone is shallow.
+    let search = fixture.cache().join("repos/search");
+    assert!(search.join("ops/registers/indexer.json").is_file());
+    assert!(search.join("ops/runbooks/indexer.md").is_file());
+    assert!(!search.join("src").exists());
+    assert!(search.join(".git/shallow").is_file());
+    assert_eq!(
+        harness::git(&search, &["config", "remote.origin.promisor"]).trim(),
+        "true"
+    );
+
+    // Nothing changed: every repository is up to date.
+    let (_, out, _) = run(&fixture, &["org", "fetch"]);
+    assert!(
+        out.contains("0 cloned, 0 updated, 3 up to date, 1 failed"),
+        "{out}"
+    );
+
+    // A new commit in one repository: only it is updated, and the new risk is read.
+    let payments = fixture.repo("payments");
+    std::fs::write(
+        payments.join("registers/ledger.json"),
+        org::register(
+            "ledger",
+            &[],
+            &[
+                (
+                    "ledger-down",
+                    "Ledger database down",
+                    "runbooks/ledger.md#failover",
+                ),
+                ("ledger-full", "Ledger disk full", "runbooks/ledger.md"),
+            ],
+        ),
+    )
+    .unwrap();
+    harness::commit_all(&payments, "a risk");
+    let (_, out, _) = run(&fixture, &["org", "fetch"]);
+    assert!(out.contains("updated     payments "), "{out}");
+    assert!(
+        out.contains("0 cloned, 1 updated, 2 up to date, 1 failed"),
+        "{out}"
+    );
+    let (code, list, stderr) = run(&fixture, &["org", "list", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("repository `gone` has not been fetched"),
+        "{stderr}"
+    );
+    let rows: Vec<Value> = serde_json::from_str(&list).unwrap();
+    let full = rows
+        .iter()
+        .find(|r| r["reference"] == "payments:ledger/ledger-full")
+        .expect("the new risk is listed");
+    assert_eq!(full["repo"], "payments");
+    assert_eq!(full["team"], "checkout");
+    assert!(
+        rows.iter()
+            .any(|r| r["reference"] == "search:indexer/stale-index" && r["team"] == "discovery")
+    );
+}
+
+#[test]
+fn check_resolves_references_across_repositories_and_places_the_missing_one() {
+    let fixture = org::build();
+    run(&fixture, &["org", "fetch"]);
+    let (code, out, _) = run(&fixture, &["org", "check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let of_rule =
+        |rule: &str| -> Vec<&Value> { findings.iter().filter(|f| f["rule"] == rule).collect() };
+    let missing = of_rule("unknown-reference");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0]["path"], "search/ops/registers/indexer.json");
+    assert_eq!(missing[0]["line"], 7);
+    assert!(
+        missing[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("repository `payments` has no component `ledger-archive`"),
+        "{missing:?}"
+    );
+    let broken = of_rule("json-syntax");
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0]["path"], "broken/registers/cache.json");
+    let gone = of_rule("repo-not-fetched");
+    assert_eq!(gone.len(), 1);
+    assert_eq!(gone[0]["line"], 18, "the `[[repo]]` of gone: {gone:?}");
+    assert!(of_rule("unknown-dependency").is_empty(), "{findings:?}");
+
+    // Each repository's own `check` leaves the references to `org check`, and says when one
+    // is malformed.
+    let search = fixture.cache().join("repos/search/ops");
+    let (code, out) = {
+        let out = harness::run_in(&search, &["check", "--format", "json"], &[]);
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    assert!(
+        !out.contains("unknown-dependency") && !out.contains("malformed-reference"),
+        "{out}"
+    );
+    assert_eq!(code, 0, "{out}");
+    let register = search.join("registers/indexer.json");
+    let text = std::fs::read_to_string(&register).unwrap();
+    std::fs::write(
+        &register,
+        text.replace("payments:ledger-archive", "Payments:Ledger Archive"),
+    )
+    .unwrap();
+    let out = harness::run_in(&search, &["check"], &[]);
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.contains("registers/indexer.json:7:5: warning: depends on `Payments:Ledger Archive`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn blast_readiness_and_exports_span_the_organisation() {
+    let fixture = org::build();
+    run(&fixture, &["org", "fetch"]);
+    // A failure of the ledger reaches the other repository's indexer, by `repo:component` and
+    // by a Backstage ref to the payments API.
+    let (code, out, _) = run(&fixture, &["org", "blast", "ledger", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let blast: Value = serde_json::from_str(&out).unwrap();
+    let reached: Vec<&str> = blast["reached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["component"].as_str().unwrap())
+        .collect();
+    assert_eq!(reached, ["payments:payments-api", "search:indexer"]);
+
+    let (_, out, _) = run(&fixture, &["org", "readiness", "--format", "json"]);
+    let ready: Value = serde_json::from_str(&out).unwrap();
+    let teams: Vec<&str> = ready["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        teams.contains(&"checkout") && teams.contains(&"discovery"),
+        "{teams:?}"
+    );
+
+    let (_, csv, _) = run(&fixture, &["org", "export", "--format", "csv"]);
+    assert!(csv.starts_with("repo,team,component,"), "{csv}");
+    assert!(csv.contains("\nsearch,discovery,search:indexer,"), "{csv}");
+
+    let site = fixture.dir.path().join("site");
+    let (code, out, _) = run(
+        &fixture,
+        &[
+            "org",
+            "export",
+            "--format",
+            "html",
+            "-o",
+            site.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("wrote index.html and 2 team pages"), "{out}");
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("<h2>Heat map</h2>"), "{index}");
+    assert!(
+        index.contains(">checkout</a>") && index.contains(">discovery</a>"),
+        "{index}"
+    );
+    assert!(index.contains("never fetched"), "{index}");
+    let pages: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("team-checkout"))
+        .collect();
+    let checkout = std::fs::read_to_string(site.join(&pages[0])).unwrap();
+    assert!(checkout.contains("payments:ledger") && !checkout.contains("search:indexer"));
+
+    let (_, md, _) = run(&fixture, &["org", "export", "--format", "markdown"]);
+    assert!(md.contains("| `search` | discovery |"), "{md}");
+}
+
+#[test]
+fn without_an_organisation_file_the_commands_say_what_to_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = harness::run_in(dir.path(), &["org", "list"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("no organisation file") && stderr.contains("org.toml"),
+        "{stderr}"
+    );
+}
