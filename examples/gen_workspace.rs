@@ -1,5 +1,8 @@
 //! Writes a generated workspace for benchmarks:
 //! `cargo run --release --example gen_workspace -- OUT [--components N] [--risks N] [--runbooks N] [--alerts N] [--alert-files N] [--timelines N] [--seed N]`
+//!
+//! With `--org N`: an organisation of N git repositories under OUT/repos and OUT/org.toml, the
+//! other options then per repository (default 40 components, 800 risks, 80 runbooks each).
 
 use faultline::workspace_gen::{GenOptions, generate};
 use std::path::PathBuf;
@@ -8,6 +11,10 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut out = None;
     let mut options = GenOptions::default();
+    let mut org = None;
+    if std::env::args().any(|a| a == "--org") {
+        options = faultline::workspace_gen::repo_defaults();
+    }
     while let Some(arg) = args.next() {
         let mut value = |name: &str| -> anyhow::Result<u64> {
             let v = args
@@ -23,6 +30,7 @@ fn main() -> anyhow::Result<()> {
             "--alert-files" => options.alert_files = usize::try_from(value("--alert-files")?)?,
             "--timelines" => options.timelines = usize::try_from(value("--timelines")?)?,
             "--seed" => options.seed = value("--seed")?,
+            "--org" => org = Some(usize::try_from(value("--org")?)?),
             other if !other.starts_with('-') => out = Some(PathBuf::from(other)),
             other => anyhow::bail!("unknown option {other}"),
         }
@@ -32,6 +40,16 @@ fn main() -> anyhow::Result<()> {
             "usage: gen_workspace OUT [--components N] [--risks N] [--runbooks N] [--alerts N] [--alert-files N] [--timelines N] [--seed N]"
         )
     })?;
+    if let Some(repos) = org {
+        faultline::workspace_gen::generate_org(&out, repos, options)?;
+        println!(
+            "wrote {repos} repositories of {} components and {} risks each, and org.toml, to {}",
+            options.components,
+            options.risks,
+            out.display()
+        );
+        return Ok(());
+    }
     generate(&out, options)?;
     println!(
         "wrote {} components, {} risks, {} runbooks, {} alerts in {} files to {}",

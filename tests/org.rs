@@ -240,3 +240,57 @@ fn without_an_organisation_file_the_commands_say_what_to_write() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_generated_organisation_fetches_and_checks_with_its_references_resolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let per_repo = faultline::workspace_gen::GenOptions {
+        components: 4,
+        risks: 12,
+        runbooks: 4,
+        alerts: 4,
+        alert_files: 1,
+        timelines: 2,
+        seed: 7,
+    };
+    faultline::workspace_gen::generate_org(dir.path(), 3, per_repo).unwrap();
+    let cache = dir.path().join("cache");
+    let run = |args: &[&str]| {
+        let mut all = vec!["--cache", cache.to_str().unwrap()];
+        all.extend(args);
+        harness::run_in(dir.path(), &all, &[])
+    };
+    let fetch = run(&["org", "fetch"]);
+    assert_eq!(fetch.status.code(), Some(0), "{fetch:?}");
+    let check = run(&["org", "check", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "unknown-reference"),
+        "{report}"
+    );
+    assert_eq!(report["registers"], 12);
+    let blast = run(&["org", "blast", "r0001:", "--format", "json"]);
+    assert_ne!(
+        blast.status.code(),
+        Some(0),
+        "an empty component id is no component"
+    );
+    let list = run(&["org", "list", "--format", "json"]);
+    let rows: Vec<Value> = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(rows.len(), 36);
+    let stats = run(&["org", "stats", "--format", "json"]);
+    let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let measured: u64 = stats["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["all"]["timelines"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(measured, 6, "{stats}");
+    // Risk references carry their repository.
+    assert!(stats.to_string().contains("\"name\":\"r0002:"), "{stats}");
+}

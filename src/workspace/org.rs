@@ -241,6 +241,9 @@ pub struct Stamp {
     /// The URL as fetched (a local path made absolute).
     pub url: String,
     pub commit: String,
+    /// The workspace's directory the sparse checkout was set for.
+    #[serde(default)]
+    pub path: String,
     /// When, RFC 3339.
     pub fetched_at: String,
 }

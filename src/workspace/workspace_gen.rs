@@ -179,15 +179,7 @@ pub fn generate(out: &Path, options: GenOptions) -> io::Result<()> {
     let mut rng = Rng(options.seed);
     fs::create_dir_all(out.join("registers"))?;
     let plans = write_runbooks(out, options.runbooks, &mut rng)?;
-    let ids: Vec<String> = (0..options.components)
-        .map(|i| {
-            format!(
-                "{}-{}-{i}",
-                AREAS[i % AREAS.len()],
-                KINDS[(i / AREAS.len()) % KINDS.len()]
-            )
-        })
-        .collect();
+    let ids = component_ids(options.components);
     let base = options.risks / options.components.max(1);
     let extra = options.risks % options.components.max(1);
     let alerts = AlertPlan::new(&options, &ids);
@@ -212,7 +204,22 @@ pub fn generate(out: &Path, options: GenOptions) -> io::Result<()> {
     timelines::write(out, options.timelines, &references, &mut rng)
 }
 
+mod org;
 mod timelines;
+pub use org::{generate_org, repo_defaults};
+
+/// The generated components' ids, in order.
+fn component_ids(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            format!(
+                "{}-{}-{i}",
+                AREAS[i % AREAS.len()],
+                KINDS[(i / AREAS.len()) % KINDS.len()]
+            )
+        })
+        .collect()
+}
 
 /// When a generated acceptance ends: in 2028 or 2029 (a generated workspace checks clean).
 fn acceptance_end(rng: &mut Rng) -> Date {

@@ -114,7 +114,7 @@ fn fetch_one(repo: &Repo, cache: &Cache, base: &Path, timeout: Duration) -> Outc
     let dir = cache.checkout(repo);
     let stamp = cache.stamp(repo);
     let result = match &stamp {
-        Some(stamp) if stamp.url == url => update(repo, &url, &dir, timeout).map(|commit| {
+        Some(stamp) if stamp.url == url => update(repo, stamp, &dir, timeout).map(|commit| {
             if commit == stamp.commit {
                 Outcome::UpToDate { commit }
             } else {
@@ -136,6 +136,7 @@ fn fetch_one(repo: &Repo, cache: &Cache, base: &Path, timeout: Duration) -> Outc
             let stamp = Stamp {
                 url,
                 commit: commit.clone(),
+                path: repo.path.clone(),
                 fetched_at: jiff::Timestamp::now().to_string(),
             };
             match cache.write_stamp(repo, &stamp) {
@@ -190,12 +191,17 @@ fn clone(
     git(dir, &["rev-parse", "HEAD"], timeout)
 }
 
-fn update(repo: &Repo, url: &str, dir: &Path, timeout: Duration) -> Result<String, String> {
+fn update(repo: &Repo, stamp: &Stamp, dir: &Path, timeout: Duration) -> Result<String, String> {
     let reference = repo.reference.as_deref().unwrap_or("HEAD");
     let mut args = vec!["fetch", "--quiet", "--depth", "1", "--filter=blob:none"];
-    args.extend(local_upload_pack(url));
+    args.extend(local_upload_pack(&stamp.url));
     args.extend(["origin", "--", reference]);
     git(dir, &args, timeout)?;
+    // Nothing new, and the same workspace directory: the checkout is already right.
+    let fetched = git(dir, &["rev-parse", "FETCH_HEAD"], timeout)?;
+    if fetched == stamp.commit && stamp.path == repo.path {
+        return Ok(fetched);
+    }
     sparse(repo, dir, timeout)?;
     git(
         dir,
@@ -249,7 +255,7 @@ fn git<S: AsRef<std::ffi::OsStr>>(
         .take()
         .map(|s| std::thread::spawn(move || tail(s)));
     let started = Instant::now();
-    let mut pause = Duration::from_millis(1);
+    let mut pause = Duration::from_micros(500);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -260,7 +266,7 @@ fn git<S: AsRef<std::ffi::OsStr>>(
             }
             Ok(None) => {
                 std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(50));
+                pause = (pause * 2).min(Duration::from_millis(5));
             }
             Err(e) => return Err(format!("git: {e}")),
         }
