@@ -217,24 +217,29 @@ pub struct OrgReadiness {
 /// Readiness by team and by repository, lowest first, from the whole report.
 pub fn readiness(loaded: &crate::org::Loaded, report: Report) -> OrgReadiness {
     let of = |key: &dyn Fn(&Repo) -> &str| -> Vec<GroupReadiness> {
-        let mut groups: Vec<GroupReadiness> = Vec::new();
-        let mut names: Vec<&str> = loaded.org.repos.iter().map(key).collect();
-        names.sort_unstable();
-        names.dedup();
-        for name in names {
-            let members: Vec<&ComponentReadiness> = report
-                .components
-                .iter()
-                .filter(|c| loaded.repo_of(&c.component).is_some_and(|r| key(r) == name))
-                .collect();
-            groups.push(GroupReadiness {
+        let mut members: std::collections::BTreeMap<&str, Vec<&ComponentReadiness>> = loaded
+            .org
+            .repos
+            .iter()
+            .map(|r| (key(r), Vec::new()))
+            .collect();
+        for c in &report.components {
+            if let Some(repo) = loaded.repo_of(&c.component)
+                && let Some(list) = members.get_mut(key(repo))
+            {
+                list.push(c);
+            }
+        }
+        let mut groups: Vec<GroupReadiness> = members
+            .into_iter()
+            .map(|(name, members)| GroupReadiness {
                 name: name.to_owned(),
                 readiness: crate::readiness::overall(members.iter().flat_map(|c| &c.risks)),
                 components: members.len(),
                 risks: members.iter().map(|c| c.risks.len()).sum(),
                 not_ready: members.iter().map(|c| c.not_ready()).sum(),
-            });
-        }
+            })
+            .collect();
         groups.sort_by(|a, b| a.readiness.cmp(&b.readiness).then(a.name.cmp(&b.name)));
         groups
     };

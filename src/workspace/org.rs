@@ -55,6 +55,8 @@ pub struct Org {
     /// The file, as given.
     pub file: PathBuf,
     pub repos: Vec<Repo>,
+    /// Each repository's index by name.
+    by_name: std::collections::HashMap<String, usize>,
 }
 
 #[derive(Deserialize)]
@@ -113,7 +115,7 @@ impl Org {
                     crate::sanitize::quote(name)
                 );
             }
-            if repos.iter().any(|r| r.name == *name) {
+            if repos.iter().any(|r: &Repo| r.name == *name) {
                 bail!("{here}: repository `{name}` is listed twice");
             }
             let url = entry.url.get_ref().trim();
@@ -152,15 +154,26 @@ impl Org {
                 line: lines.pos(text, entry.name.span().start).line,
             });
         }
+        let by_name = repos
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.clone(), i))
+            .collect();
         Ok(Org {
             file: file.to_path_buf(),
             repos,
+            by_name,
         })
     }
 
     /// The repository with this name.
     pub fn repo(&self, name: &str) -> Option<&Repo> {
-        self.repos.iter().find(|r| r.name == name)
+        self.index(name).map(|i| &self.repos[i])
+    }
+
+    /// The position of the repository with this name in the file.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
     }
 
     /// The teams, sorted, each once.
