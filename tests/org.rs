@@ -41,6 +41,11 @@ fn fetch_brings_each_workspace_and_nothing_else_and_reports_the_unreachable_one(
         out.contains("4 repositories: 3 cloned, 0 updated, 0 up to date, 1 failed"),
         "{out}"
     );
+    // A symbolic link in a repository is checked out as a file holding its text: nothing of
+    // this machine is read through it.
+    let linked = fixture.cache().join("repos/payments/registers/passwd.json");
+    assert!(!linked.is_symlink());
+    assert_eq!(std::fs::read_to_string(&linked).unwrap(), "/etc/passwd");
     // The sparse checkout holds the workspace, not the code beside it; the clone is shallow.
     let search = fixture.cache().join("repos/search");
     assert!(search.join("ops/registers/indexer.json").is_file());
@@ -124,9 +129,18 @@ fn check_resolves_references_across_repositories_and_places_the_missing_one() {
             .contains("repository `payments` has no component `ledger-archive`"),
         "{missing:?}"
     );
-    let broken = of_rule("json-syntax");
-    assert_eq!(broken.len(), 1);
-    assert_eq!(broken[0]["path"], "broken/registers/cache.json");
+    let broken: Vec<&str> = of_rule("json-syntax")
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    // The symbolic link's text is what is read, not the file it named.
+    assert_eq!(
+        broken,
+        [
+            "broken/registers/cache.json",
+            "payments/registers/passwd.json"
+        ]
+    );
     let gone = of_rule("repo-not-fetched");
     assert_eq!(gone.len(), 1);
     assert_eq!(gone[0]["line"], 18, "the `[[repo]]` of gone: {gone:?}");
@@ -293,4 +307,43 @@ fn a_generated_organisation_fetches_and_checks_with_its_references_resolved() {
     assert_eq!(measured, 6, "{stats}");
     // Risk references carry their repository.
     assert!(stats.to_string().contains("\"name\":\"r0002:"), "{stats}");
+}
+
+#[test]
+fn the_tui_shows_each_repository_above_its_components_and_clicks_land_on_them() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let click = |app: &mut faultline::app::App, row: u16| {
+        faultline::mouse::handle(
+            app,
+            MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: 5,
+                row,
+                modifiers: KeyModifiers::NONE,
+            },
+        );
+        app.run_effects();
+    };
+    let fixture = org::build();
+    run(&fixture, &["org", "fetch"]);
+    let mut app = faultline::tui::org::app(&fixture.org_file(), Some(&fixture.cache())).unwrap();
+    app.today = harness::today();
+    let checked = faultline::tui::check_in_background(&mut app);
+    app.attach_checked(checked.recv().unwrap());
+    assert!(app.read_only);
+    insta::assert_snapshot!("org_register_80x24", harness::screen(&app));
+    // Down from the broken file: the selection moves over components, not headings.
+    harness::press(&mut app, "j");
+    assert_eq!(app.selected_file().unwrap().stem, "payments:ledger");
+    harness::press(&mut app, "j j j");
+    assert_eq!(app.selected_file().unwrap().stem, "search:indexer");
+    // Rows: 1 `▾ broken`, 2 cache, 3 `▾ payments`, 4 ledger, 5 passwd, 6 payments-api.
+    click(&mut app, 6);
+    assert_eq!(app.selected_file().unwrap().stem, "payments:payments-api");
+    // A click on a repository's heading selects its first component.
+    click(&mut app, 3);
+    assert_eq!(app.selected_file().unwrap().stem, "payments:ledger");
+    // `e` changes nothing: the organisation is read-only.
+    harness::press(&mut app, "e");
+    assert!(app.editing.is_none());
 }

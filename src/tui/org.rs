@@ -9,6 +9,19 @@ use std::sync::mpsc;
 /// components named `repo:component`, runbooks opened from the cache; the background check is
 /// `org check`'s.
 pub fn run(opts: &Options, file: &std::path::Path, cache: Option<&std::path::Path>) -> Result<i32> {
+    let app = app(file, cache)?;
+    let opts = Options {
+        root: app.ws.root.clone(),
+        read_only: true,
+        no_run: true,
+        ..opts.clone()
+    };
+    event_loop(&opts, app, None)
+}
+
+/// The app over the organisation, its background load still to run
+/// (`tui::check_in_background`).
+pub fn app(file: &std::path::Path, cache: Option<&std::path::Path>) -> Result<App> {
     let org = crate::org::Org::load(file)?;
     let cache = crate::org::Cache::at(cache)?;
     let mut loaded = crate::org::load(org, cache);
@@ -40,13 +53,7 @@ pub fn run(opts: &Options, file: &std::path::Path, cache: Option<&std::path::Pat
         cache,
         runbooks,
     });
-    let opts = Options {
-        root: app.ws.root.clone(),
-        read_only: true,
-        no_run: true,
-        ..opts.clone()
-    };
-    event_loop(&opts, app, None)
+    Ok(app)
 }
 
 /// The organisation's background load: `org check`'s findings (each repository read and checked

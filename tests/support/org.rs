@@ -90,6 +90,8 @@ pub fn build() -> Fixture {
         &payments.join("runbooks/ledger.md"),
         "# Ledger\n\n## Failover\n\n1. Promote the replica: `make promote`\n",
     );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/passwd", payments.join("registers/passwd.json")).unwrap();
     let search = repos.join("search");
     write(
         &search.join("ops/registers/indexer.json"),

@@ -239,6 +239,9 @@ fn git<S: AsRef<std::ffi::OsStr>>(
         .arg("-C")
         .arg(dir)
         .args(["-c", "advice.detachedHead=false"])
+        // A repository is someone else's: a symbolic link in it is checked out as a file
+        // holding the link's text, never as a link to a file of this machine.
+        .args(["-c", "core.symlinks=false"])
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .stdin(Stdio::null())
