@@ -936,3 +936,24 @@ fn the_organisation_opens_read_only_with_repositories_at_the_top_and_quits() {
     assert_eq!(session.wait_exit(), 0);
     assert_restored(&mut session);
 }
+
+#[test]
+fn org_fetch_on_a_terminal_draws_a_progress_bar_and_leaves_one_line_per_repository() {
+    let fixture = org::build();
+    let args = fixture.args(&["org", "fetch", "--jobs", "1"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut session = Session::start_with(fixture.dir.path(), &args, &[]);
+    assert_eq!(session.wait_exit(), 1, "gone cannot be fetched");
+    session.wait_for_screen("4 repositories: 3 cloned");
+    let bytes = String::from_utf8_lossy(&session.bytes()).into_owned();
+    // The bar: repositories done of all, and the bytes so far.
+    assert!(bytes.contains("] 1/4 · "), "{bytes}");
+    assert!(bytes.contains("/4 · ") && bytes.contains("KiB"), "{bytes}");
+    // And the repository still running the longest.
+    assert!(bytes.contains(" · slowest "), "{bytes}");
+    // Cleared as it ends: the screen keeps each repository's line and the summary.
+    let screen = session.screen();
+    assert!(screen.contains("cloned      payments "), "{screen}");
+    assert!(screen.contains("FAILED      gone: "), "{screen}");
+    assert!(!screen.contains("] 4/4"), "{screen}");
+}
