@@ -247,3 +247,43 @@ fn the_incident_views_steps_run_their_shell_command_with_x() {
         Some("this step has no shell command to run")
     );
 }
+
+#[test]
+fn several_steps_on_screen_are_chosen_from_a_list_and_esc_runs_none() {
+    let runbook = "# Backlog\n\n## Steps\n\n1. Look\n\n```sh\necho first-step\n```\n\n2. Drain\n\n```bash\necho second-step\necho and-more\n```\n";
+    let dir = workspace(runbook);
+    let d = dir.path();
+    let mut app = press_x(d);
+    let Some(Overlay::RunChoice {
+        steps, selected, ..
+    }) = &app.overlay
+    else {
+        panic!("no chooser: {:?}", app.status);
+    };
+    assert_eq!(steps.len(), 2);
+    assert_eq!(*selected, 0);
+    let screen = harness::screen(&app);
+    assert!(screen.contains("1  $ echo first-step"), "{screen}");
+    assert!(
+        screen.contains("2  $ echo second-step  (+1 line)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Run which step?"), "{screen}");
+    // Esc: nothing chosen, nothing run, the viewer as it was.
+    press(&mut app, "esc");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.status.as_deref(), Some("not run"));
+    assert_eq!(app.view, faultline::app::View::Runbook);
+    // The second, chosen: its confirmation shows its whole command, and only it.
+    press(&mut app, "x j enter");
+    let Some(Overlay::Confirm { question, .. }) = &app.overlay else {
+        panic!("no confirmation: {:?}", app.status);
+    };
+    assert!(
+        question.contains("echo second-step") && question.contains("echo and-more"),
+        "{question}"
+    );
+    assert!(!question.contains("first-step"), "{question}");
+    press(&mut app, "n");
+    assert!(app.terminal_requests.is_empty(), "declined: nothing runs");
+}

@@ -268,7 +268,12 @@ impl App {
                 Some(Overlay::NewComponent { .. } | Overlay::RunVars { .. }) => Context::Editor,
                 Some(Overlay::Finder(_)) => Context::Finder,
                 Some(Overlay::Command(_)) => Context::Command,
-                Some(Overlay::Help { .. } | Overlay::Findings { .. } | Overlay::Blast { .. })
+                Some(
+                    Overlay::Help { .. }
+                    | Overlay::Findings { .. }
+                    | Overlay::Blast { .. }
+                    | Overlay::RunChoice { .. },
+                )
                 | None => Context::Popup,
             },
         }

@@ -31,6 +31,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Blast { blast, selected }) => {
             popup::render_blast(app, blast, *selected, frame);
         }
+        Some(Overlay::RunChoice {
+            runbook,
+            steps,
+            selected,
+        }) => popup::render_run_choice(app, runbook, steps, *selected, frame),
         Some(Overlay::Command(line)) => {
             let hint = "Tab completes · Enter runs · Esc closes";
             let choices = line.choices_line();

@@ -48,6 +48,11 @@ impl App {
                 }
             },
             Overlay::Blast { blast, selected } => self.answer_blast(blast, selected, action),
+            Overlay::RunChoice {
+                runbook,
+                steps,
+                selected,
+            } => self.answer_run_choice(runbook, steps, selected, action),
             Overlay::Finder(finder) => self.update_finder(finder, action),
             Overlay::Command(line) => self.update_command_line(line, action),
         };

@@ -1,4 +1,4 @@
-//! Running a runbook's shell step from the viewer (`x`): the first shell block on screen,
+//! Running a runbook's shell step from the viewer (`x`): the shell block on screen (chosen from a list when several are),
 //! the variables it uses that are unset asked for one at a time, a confirmation showing the
 //! whole command, where it runs and where its output is logged; then the terminal is handed
 //! to `$SHELL -c` (the event loop does it, as for `$EDITOR`) and, during an incident or game
@@ -37,18 +37,54 @@ impl App {
             return;
         };
         let bottom = viewer.scroll + viewer.height;
-        let Some(block) = viewer
+        let mut steps: Vec<String> = viewer
             .doc
             .code_blocks
             .iter()
-            .find(|b| b.runnable && b.last_line >= viewer.scroll && b.first_line < bottom)
-        else {
-            self.say("no shell step on screen (a ```sh, bash, shell, console or zsh block)");
-            return;
-        };
-        let command = shell::command(&block.lang, &block.text);
+            .filter(|b| b.runnable && b.last_line >= viewer.scroll && b.first_line < bottom)
+            .map(|b| shell::command(&b.lang, &b.text))
+            .collect();
         let runbook = viewer.path.clone();
-        self.run_shell_step(command, runbook);
+        match steps.len() {
+            0 => self.say("no shell step on screen (a ```sh, bash, shell, console or zsh block)"),
+            1 => self.run_shell_step(steps.remove(0), runbook),
+            // Several: the person says which, rather than faultline guessing.
+            _ => {
+                self.overlay = Some(Overlay::RunChoice {
+                    runbook,
+                    steps,
+                    selected: 0,
+                });
+            }
+        }
+    }
+
+    /// The chooser of several shell steps on screen: one chosen with ↑↓ and Enter (or its
+    /// number) goes on to its variables and confirmation; Esc runs nothing.
+    pub(super) fn answer_run_choice(
+        &mut self,
+        runbook: String,
+        mut steps: Vec<String>,
+        selected: usize,
+        action: crate::action::Action,
+    ) -> Option<Overlay> {
+        use crate::action::Action;
+        match action {
+            Action::Back => {
+                self.say("not run");
+                None
+            }
+            Action::Select => {
+                let command = steps.swap_remove(selected.min(steps.len() - 1));
+                self.run_shell_step(command, runbook);
+                None
+            }
+            a => Some(Overlay::RunChoice {
+                selected: super::move_by(selected, a, steps.len()),
+                runbook,
+                steps,
+            }),
+        }
     }
 
     /// Runs `command` from the runbook at `runbook` (workspace-relative), after the checks:

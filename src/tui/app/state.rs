@@ -118,6 +118,13 @@ pub enum Pending {
 
 /// A popup over the register view.
 pub enum Overlay {
+    /// Several shell steps on screen (`x`): which one to run, numbered from the top.
+    RunChoice {
+        runbook: String,
+        /// Each step's command, in the runbook's order.
+        steps: Vec<String>,
+        selected: usize,
+    },
     /// A shell step uses a variable that is not set: its value for this run, asked for.
     RunVars {
         step: Box<super::run::RunStep>,

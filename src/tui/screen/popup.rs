@@ -142,7 +142,8 @@ pub fn render(app: &App, overlay: &Overlay, frame: &mut Frame) {
         | Overlay::Findings { .. }
         | Overlay::Finder(_)
         | Overlay::Command(_)
-        | Overlay::Blast { .. } => {
+        | Overlay::Blast { .. }
+        | Overlay::RunChoice { .. } => {
             return;
         }
     };
@@ -360,5 +361,54 @@ pub fn render_blast(app: &App, blast: &crate::blast::Blast, selected: usize, fra
             line
         });
     }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The chooser of several shell steps on screen: each step's command (its first line, and how
+/// many more), the selected one in reverse.
+pub fn render_run_choice(
+    app: &App,
+    runbook: &str,
+    steps: &[String],
+    selected: usize,
+    frame: &mut Frame,
+) {
+    let screen = frame.area();
+    let height = u16::try_from(steps.len() + 2).unwrap_or(u16::MAX);
+    let area = crate::screen::popup_area(screen, screen.width.saturating_sub(4).min(90), height);
+    let block = Block::bordered()
+        .title(format!(" Run which step? · {} ", sanitize(runbook)))
+        .title_bottom(" ↑↓ choose · Enter run it (after a confirmation) · Esc none ");
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let rows = usize::from(inner.height);
+    let offset = crate::screen::scroll_offset(selected, rows, steps.len());
+    let lines: Vec<Line> = steps
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, command)| {
+            let mut text_lines = command.lines();
+            let first = text_lines.next().unwrap_or("");
+            let more = text_lines.count();
+            let more = if more > 0 {
+                format!("  (+{})", crate::finding::plural(more, "line"))
+            } else {
+                String::new()
+            };
+            let line = Line::from(crate::list::truncate(
+                &sanitize(&format!("{}  $ {first}{more}", i + 1)),
+                width,
+            ));
+            if i == selected {
+                line.style(app.theme.selected(true))
+            } else {
+                line
+            }
+        })
+        .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
