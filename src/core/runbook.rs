@@ -775,6 +775,23 @@ mod tests {
     }
 
     #[test]
+    fn a_shell_block_outside_any_step_is_a_step_named_by_its_command() {
+        let text = "# Failover\n\n## Promote\n\nRun this:\n\n```console\n$ make promote ENV=prod\n$ make check\n```\n\n<!-- faultline: no-run -->\n```sh\nrm -rf /\n```\n\n```python\nprint(1)\n```\n\n1. ```bash\n   make drain\n   ```\n2. Confirm\n";
+        let steps = steps(text);
+        let texts: Vec<&str> = steps.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["$ make promote ENV=prod", "$ make drain", "Confirm"]
+        );
+        assert_eq!(steps[0].anchor, "promote");
+        assert_eq!(
+            steps[0].command.as_deref(),
+            Some("make promote ENV=prod\nmake check")
+        );
+        assert_eq!(steps[1].command.as_deref(), Some("make drain"));
+    }
+
+    #[test]
     fn steps_come_with_their_heading() {
         let text = "# Failover\n\n## Promote\n\n- [ ] Find the writer\n- [x] Run `aws rds failover`\n\n## Reconnect\n\n- [ ] Recycle\n  the pools\n- not a step\n";
         let steps = steps(text);

@@ -38,9 +38,46 @@ struct ShellBlocks {
     /// The block being read: (its step, its language, its text so far).
     current: Option<(usize, String, String)>,
     no_run_next: bool,
+    /// The step the block being read makes on its own (outside any step).
+    standalone: Option<usize>,
 }
 
 impl ShellBlocks {
+    /// Whether a block of this kind starting now would be run (a shell block not marked
+    /// no-run).
+    fn runnable(&self, kind: &pulldown_cmark::CodeBlockKind<'_>) -> bool {
+        matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(info) if super::shell::is_shell(info))
+            && !self.no_run_next
+    }
+
+    /// A code block starts inside the step `owner`, if any: outside every step, a runnable
+    /// shell block is a step of its own (`new_step` adds it), named by its command.
+    fn open(
+        &mut self,
+        kind: &pulldown_cmark::CodeBlockKind<'_>,
+        owner: Option<usize>,
+        new_step: impl FnOnce() -> usize,
+    ) {
+        self.standalone = None;
+        let owner = match owner {
+            None if self.runnable(kind) => {
+                let step = new_step();
+                self.standalone = Some(step);
+                Some(step)
+            }
+            owner => owner,
+        };
+        self.start(kind, owner);
+    }
+
+    /// The code block ends.
+    fn close(&mut self, all: &mut [Step]) {
+        self.end(all);
+        if let Some(step) = self.standalone.take() {
+            all[step].text = command_text(&all[step]);
+        }
+    }
+
     fn start(&mut self, kind: &pulldown_cmark::CodeBlockKind<'_>, step: Option<usize>) {
         let info = match kind {
             pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
@@ -154,11 +191,16 @@ pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code = true;
-                shell.start(&kind, items.iter().rev().find_map(|i| i.index));
+                let owner = items.iter().rev().find_map(|i| i.index);
+                shell.open(&kind, owner, || {
+                    all.push(Step::new(&heading, &current, false));
+                    step_heading.push(headings.len().checked_sub(1));
+                    all.len() - 1
+                });
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
-                shell.end(&mut all);
+                shell.close(&mut all);
             }
             Event::Html(t) | Event::InlineHtml(t) => shell.comment(&t),
             Event::Text(t) | Event::Code(t) => {
@@ -180,13 +222,29 @@ pub fn steps_in(text: &str, anchor: Option<&str>) -> Vec<Step> {
                     text,
                 }) = items.pop()
                 {
-                    all[index].text = text.trim().to_owned();
+                    all[index].text = item_text(&all[index], &text);
                 }
             }
             _ => {}
         }
     }
     in_section(all, &step_heading, &headings, anchor)
+}
+
+/// An item's step text: its words, or (an item that is only a shell block) its command.
+fn item_text(step: &Step, text: &str) -> String {
+    match text.trim() {
+        "" => command_text(step),
+        text => text.to_owned(),
+    }
+}
+
+/// A step's text when it has none but its command: `$ ` and the command's first line (empty
+/// without a command, so the step is left out).
+fn command_text(step: &Step) -> String {
+    step.command.as_deref().map_or_else(String::new, |command| {
+        format!("$ {}", command.lines().next().unwrap_or("").trim())
+    })
 }
 
 /// The steps (each with its heading's index) of the section under `anchor`, or all of them;
