@@ -347,3 +347,27 @@ fn the_tui_shows_each_repository_above_its_components_and_clicks_land_on_them() 
     harness::press(&mut app, "e");
     assert!(app.editing.is_none());
 }
+
+#[test]
+fn a_repository_without_a_workspace_at_its_path_is_said_so_and_the_rest_is_read() {
+    let fixture = org::build();
+    let mut toml = std::fs::read_to_string(fixture.org_file()).unwrap();
+    toml.push_str(
+        "\n[[repo]]\nname = \"misplaced\"\nurl = \"repos/payments\"\npath = \"ops/none\"\n",
+    );
+    std::fs::write(fixture.org_file(), toml).unwrap();
+    run(&fixture, &["org", "fetch"]);
+    let (code, out, _) = run(&fixture, &["org", "check"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("misplaced/ops/none:1:1: error: repository `misplaced` has no `ops/none/registers/` directory at its fetched commit: is its `path` in the organisation file right? [read-error]"),
+        "{out}"
+    );
+    let (code, list, stderr) = run(&fixture, &["org", "list", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("repository `misplaced` has no `ops/none/registers/`"),
+        "{stderr}"
+    );
+    assert!(list.contains("payments:ledger/ledger-down"), "{list}");
+}

@@ -7,7 +7,6 @@ use crate::finding::{Finding, LineIndex};
 use crate::locate::Locator;
 use crate::org::{Cache, Org, Repo, SEPARATOR};
 use crate::readiness::{ComponentReadiness, Report};
-use crate::store::Workspace;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -47,17 +46,17 @@ pub fn check(org: &Org, cache: &Cache, today: Date) -> Checked {
         // Registers and runbooks only: the sparse checkout holds no monitoring config, so the
         // alert rules stay with each repository's own `check`.
         let root = cache.workspace(repo);
-        let ws = match Workspace::load_registers(&root) {
+        let ws = match cache.registers(repo) {
             Ok(mut ws) => {
                 ws.attach_runbooks(crate::store::RunbookSet::index(&root));
                 ws
             }
-            Err(err) => {
+            Err(why) => {
                 checked.findings.push(Finding::error(
                     &prefix,
                     crate::finding::Pos { line: 1, column: 1 },
                     "read-error",
-                    format!("repository `{}`: {err:#}", repo.name),
+                    why,
                 ));
                 continue;
             }

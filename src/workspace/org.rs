@@ -298,6 +298,31 @@ impl Cache {
         }
     }
 
+    /// Why a fetched repository has no workspace where the organisation file says, if so.
+    pub fn no_workspace(&self, repo: &Repo) -> Option<String> {
+        let registers = self.workspace(repo).join(crate::store::REGISTERS_DIR);
+        (!registers.is_dir()).then(|| {
+            let at = if repo.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", repo.path)
+            };
+            format!(
+                "repository `{}` has no `{at}registers/` directory at its fetched commit: is its `path` in the organisation file right?",
+                repo.name
+            )
+        })
+    }
+
+    /// A fetched repository's registers, or why there are none to read.
+    pub fn registers(&self, repo: &Repo) -> Result<crate::store::Workspace, String> {
+        match self.no_workspace(repo) {
+            Some(why) => Err(why),
+            None => crate::store::Workspace::load_registers(&self.workspace(repo))
+                .map_err(|err| format!("repository `{}`: {err:#}", repo.name)),
+        }
+    }
+
     fn stamp_path(&self, repo: &Repo) -> PathBuf {
         self.repos_dir().join(format!("{}.fetched.json", repo.name))
     }

@@ -63,14 +63,14 @@ pub fn load(org: Org, cache: Cache) -> Loaded {
         }
         let root = cache.workspace(repo);
         let prefix = prefix(repo);
-        let ws = match Workspace::load_registers(&root) {
+        let ws = match cache.registers(repo) {
             Ok(ws) => ws,
-            Err(err) => {
+            Err(why) => {
                 merged.name_findings.push(Finding::error(
                     PathBuf::from(&prefix),
                     crate::finding::Pos { line: 1, column: 1 },
                     "read-error",
-                    format!("repository `{}`: {err:#}", repo.name),
+                    why,
                 ));
                 continue;
             }
