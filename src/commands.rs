@@ -324,11 +324,7 @@ fn write_blast(
     format: crate::cli::BlastFormat,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let registers: Vec<&crate::model::Register> = ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
-        .collect();
+    let registers: Vec<&crate::model::Register> = ws.registers().collect();
     let Some(b) = crate::blast::blast(&registers, component) else {
         anyhow::bail!("no component `{component}` in registers/");
     };

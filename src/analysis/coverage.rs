@@ -2,7 +2,7 @@
 //! categories a component has never considered stand out (teams list the failures they have
 //! seen). Shown in the TUI (`C`) and the HTML report.
 
-use crate::store::{ComponentFile, Workspace};
+use crate::store::Workspace;
 use serde::Serialize;
 
 /// One component's row.
@@ -34,9 +34,7 @@ pub struct Coverage {
 pub fn of(ws: &Workspace) -> Coverage {
     let (categories, used) = ws.category_names();
     let mut rows: Vec<Row> = ws
-        .components
-        .iter()
-        .filter_map(ComponentFile::register)
+        .registers()
         .map(|reg| {
             let mut counts = vec![0; categories.len()];
             let mut other = 0;

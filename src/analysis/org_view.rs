@@ -297,12 +297,7 @@ pub fn team_page(team: &str) -> String {
 /// its page) and each repository's fetched commit.
 pub fn html_index(loaded: &crate::org::Loaded, ready: &OrgReadiness, title: &str) -> String {
     use crate::export::escape;
-    let registers: Vec<&crate::model::Register> = loaded
-        .ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
-        .collect();
+    let registers: Vec<&crate::model::Register> = loaded.ws.registers().collect();
     let risks: usize = registers.iter().map(|r| r.risks.len()).sum();
     let mut out = crate::export::html_open(title);
     let _ = writeln!(

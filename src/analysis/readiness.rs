@@ -124,11 +124,7 @@ pub fn of_risk(ws: &Workspace, reg: &Register, risk: &Risk, today: Date) -> Risk
 /// gaps (runbook, alerts) as they are `today`, weighted by score as `report` does.
 pub fn history(ws: &Workspace, dates: &[Date], today: Date) -> Vec<u32> {
     let mut sums = vec![(0u64, 0u64); dates.len()];
-    for reg in ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
-    {
+    for reg in ws.registers() {
         for risk in &reg.risks {
             let now = of_risk(ws, reg, risk, today);
             let others = now.gaps.iter().filter(|g| !is_rehearsal_gap(g)).count();
@@ -267,9 +263,7 @@ fn action_for(r: &RiskReadiness) -> String {
 pub fn report(ws: &Workspace, today: Date, top: usize) -> Report {
     let categories = ws.category_names();
     let mut components: Vec<ComponentReadiness> = ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
+        .registers()
         .filter(|reg| !reg.risks.is_empty())
         .map(|reg| of_component_in(ws, reg, today, &categories))
         .collect();

@@ -91,11 +91,7 @@ fn narrows(atoms: &[Atom]) -> bool {
 impl SearchIndex {
     pub fn build(ws: &Workspace) -> SearchIndex {
         let mut index = SearchIndex::default();
-        for reg in ws
-            .components
-            .iter()
-            .filter_map(crate::store::ComponentFile::register)
-        {
+        for reg in ws.registers() {
             index.push_register(reg);
         }
         for doc in &ws.runbooks {
@@ -126,11 +122,7 @@ impl SearchIndex {
 
     /// Every alert of the monitoring config, leading to the first risk that names it.
     fn push_alerts(&mut self, ws: &Workspace, inventory: &crate::monitoring::Inventory) {
-        let named_by = inventory.named_by(
-            ws.components
-                .iter()
-                .filter_map(crate::store::ComponentFile::register),
-        );
+        let named_by = inventory.named_by(ws.registers());
         for (alert, risks) in inventory.alerts.iter().zip(named_by) {
             let risk = risks.into_iter().next();
             let named_by = risk.as_ref().map_or_else(

@@ -3,7 +3,7 @@
 
 use crate::monitoring::{AlertDef, Inventory};
 use crate::sanitize::sanitize;
-use crate::store::{ComponentFile, Workspace};
+use crate::store::Workspace;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -33,7 +33,7 @@ pub struct Report<'a> {
 impl<'a> Report<'a> {
     /// The inventory joined with the risks that name each alert.
     pub fn new(ws: &Workspace, inventory: &'a Inventory) -> Report<'a> {
-        let named_by = inventory.named_by(ws.components.iter().filter_map(ComponentFile::register));
+        let named_by = inventory.named_by(ws.registers());
         let ignore = inventory.config.compile();
         let alerts: Vec<Row<'_>> = inventory
             .alerts

@@ -5,7 +5,7 @@ use super::exit;
 use crate::cli::ExportFormat;
 use crate::diff::{Snapshot, diff, format};
 use crate::model::to_canonical;
-use crate::store::{ComponentFile, REGISTERS_DIR, Workspace, save_atomic};
+use crate::store::{REGISTERS_DIR, Workspace, save_atomic};
 use anyhow::{Context as _, Result, bail};
 use std::io::Write;
 use std::path::Path;
@@ -400,11 +400,7 @@ pub fn export(
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let registers: Vec<&crate::model::Register> = ws
-        .components
-        .iter()
-        .filter_map(ComponentFile::register)
-        .collect();
+    let registers: Vec<&crate::model::Register> = ws.registers().collect();
     for file in &ws.components {
         if let Err(finding) = &file.content {
             crate::sanitize::eprint_line(&format!("faultline: skipped {finding}"));

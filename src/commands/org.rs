@@ -291,12 +291,7 @@ fn export(
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let registers: Vec<&crate::model::Register> = loaded
-        .ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
-        .collect();
+    let registers: Vec<&crate::model::Register> = loaded.ws.registers().collect();
     let repo_team = |component: &str| -> [String; 2] {
         loaded
             .repo_of(component)
@@ -426,9 +421,7 @@ fn export_html(loaded: &Loaded, dir: &Path, out: &mut dyn Write) -> Result<i32> 
         };
         let registers: Vec<&crate::model::Register> = loaded
             .ws
-            .components
-            .iter()
-            .filter_map(crate::store::ComponentFile::register)
+            .registers()
             .filter(|reg| of_team(&reg.component))
             .collect();
         let team_report = crate::readiness::Report {

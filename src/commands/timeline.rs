@@ -81,12 +81,9 @@ pub fn gameday(root: &Path, command: &GamedayCommand, out: &mut dyn Write) -> Re
             let mut why_drawn = None;
             let reference = if *draw {
                 let seed = seed.unwrap_or_else(crate::gameday_pick::seed_from_clock);
-                let (drawn, why) = crate::gameday_pick::draw_risk(
-                    ws.components.iter().filter_map(ComponentFile::register),
-                    crate::clock::today(),
-                    seed,
-                )
-                .ok_or_else(|| anyhow!("the register has no risk to draw"))?;
+                let (drawn, why) =
+                    crate::gameday_pick::draw_risk(ws.registers(), crate::clock::today(), seed)
+                        .ok_or_else(|| anyhow!("the register has no risk to draw"))?;
                 writeln!(out, "drew {drawn} (seed {seed}): {why}")?;
                 why_drawn = Some(why);
                 drawn

@@ -207,9 +207,7 @@ impl Workspace {
             self.categories.clone()
         };
         let used = self
-            .components
-            .iter()
-            .filter_map(ComponentFile::register)
+            .registers()
             .any(|reg| reg.risks.iter().any(|r| !r.category.trim().is_empty()));
         (names, used)
     }
@@ -257,6 +255,11 @@ impl Workspace {
             docs: std::mem::take(&mut self.runbooks),
             findings: std::mem::take(&mut self.runbook_findings),
         }
+    }
+
+    /// The registers that loaded, in path order.
+    pub fn registers(&self) -> impl Iterator<Item = &Register> {
+        self.components.iter().filter_map(ComponentFile::register)
     }
 
     /// Findings of files that did not load.

@@ -161,11 +161,7 @@ pub(super) fn inventory(ws: &Workspace, findings: &mut Vec<Finding>) {
         ))
     });
     findings.extend(broken.into_iter().flatten());
-    let registers: Vec<&crate::model::Register> = ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
-        .collect();
+    let registers: Vec<&crate::model::Register> = ws.registers().collect();
     let named = inventory.named(&registers);
     let ignore = inventory.config.compile();
     let mut uncovered: BTreeMap<&str, Vec<&AlertDef>> = BTreeMap::new();

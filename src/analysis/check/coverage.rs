@@ -93,9 +93,7 @@ pub(super) fn security_rehearsed(ws: &Workspace, categories: &Categories) -> Opt
         return None;
     }
     let risks: Vec<_> = ws
-        .components
-        .iter()
-        .filter_map(crate::store::ComponentFile::register)
+        .registers()
         .flat_map(|reg| &reg.risks)
         .filter(|r| r.in_category(security))
         .collect();

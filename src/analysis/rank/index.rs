@@ -319,11 +319,7 @@ pub fn open(
     }
     let facts = {
         let ws = crate::store::Workspace::load_registers(root)?;
-        let registers: Vec<&Register> = ws
-            .components
-            .iter()
-            .filter_map(crate::store::ComponentFile::register)
-            .collect();
+        let registers: Vec<&Register> = ws.registers().collect();
         RegisterFacts::of(&registers)
     };
     let mut texts = crate::store::runbook_texts(root);

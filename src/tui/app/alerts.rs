@@ -51,12 +51,7 @@ impl App {
         if state.timeline.is_closed() {
             return None;
         }
-        let registers: Vec<&crate::model::Register> = self
-            .ws
-            .components
-            .iter()
-            .filter_map(crate::store::ComponentFile::register)
-            .collect();
+        let registers: Vec<&crate::model::Register> = self.ws.registers().collect();
         let mut watch = AlertWatch::default();
         let mut reached: Vec<String> = Vec::new();
         for reference in &state.timeline.header.risks {

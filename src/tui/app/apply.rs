@@ -205,10 +205,7 @@ impl App {
             Some(risk) => (risk, None),
             None => {
                 let drawn = crate::gameday_pick::draw_risk(
-                    self.ws
-                        .components
-                        .iter()
-                        .filter_map(ComponentFile::register),
+                    self.ws.registers(),
                     self.today,
                     crate::gameday_pick::seed_from_clock(),
                 );

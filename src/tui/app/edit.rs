@@ -438,9 +438,7 @@ impl App {
     /// The components whose `depends_on` names `id`.
     fn dependents(&self, id: &str) -> Vec<String> {
         self.ws
-            .components
-            .iter()
-            .filter_map(ComponentFile::register)
+            .registers()
             .filter(|reg| reg.component != id && reg.depends_on.iter().any(|d| d == id))
             .map(|reg| reg.component.clone())
             .collect()

@@ -100,12 +100,7 @@ impl App {
             return;
         };
         let id = reg.component.clone();
-        let registers: Vec<&Register> = self
-            .ws
-            .components
-            .iter()
-            .filter_map(ComponentFile::register)
-            .collect();
+        let registers: Vec<&Register> = self.ws.registers().collect();
         if let Some(blast) = crate::blast::blast(&registers, &id) {
             self.overlay = Some(Overlay::Blast {
                 blast: Box::new(blast),

@@ -9,7 +9,6 @@ use crate::effects::{Show, TerminalRequest};
 use crate::keymap::Context;
 use crate::markdown::is_web;
 use crate::search::Target;
-use crate::store::ComponentFile;
 use crate::viewer::{Location, ViewerPopup};
 use ratatui::layout::Rect;
 
@@ -69,9 +68,7 @@ impl App {
     pub fn backlinks(&self, path: &str) -> Vec<Backlink> {
         let mut links: Vec<Backlink> = self
             .ws
-            .components
-            .iter()
-            .filter_map(ComponentFile::register)
+            .registers()
             .flat_map(|reg| {
                 reg.risks.iter().filter_map(move |risk| {
                     let (file, anchor) = risk.runbook_parts()?;

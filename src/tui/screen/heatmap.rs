@@ -4,7 +4,6 @@
 use crate::app::App;
 use crate::model::{Band, Level, score};
 use crate::sanitize::sanitize;
-use crate::store::ComponentFile;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -30,13 +29,7 @@ fn grid_of(app: &App, keep: impl Fn(&crate::model::Risk) -> bool) -> [[usize; 5]
             .as_ref()
             .is_none_or(|(_, ids)| ids.contains(&reg.component))
     };
-    for reg in app
-        .ws
-        .components
-        .iter()
-        .filter_map(ComponentFile::register)
-        .filter(in_scope)
-    {
+    for reg in app.ws.registers().filter(in_scope) {
         for risk in reg.risks.iter().filter(|r| keep(r)) {
             grid[usize::from(risk.likelihood.value() - 1)][usize::from(risk.impact.value() - 1)] +=
                 1;
@@ -208,9 +201,7 @@ fn render_selected(
     ))];
     let names = app
         .ws
-        .components
-        .iter()
-        .filter_map(ComponentFile::register)
+        .registers()
         .flat_map(|reg| {
             reg.risks
                 .iter()
