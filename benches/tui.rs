@@ -80,7 +80,10 @@ fn fuzzy_matcher_fresh(bencher: divan::Bencher, len: usize) {
             .items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| skim.fuzzy_match(&item.text, &QUERY[..len]).map(|s| (s, i)))
+            .filter_map(|(i, item)| {
+                skim.fuzzy_match(&item.text(), &QUERY[..len])
+                    .map(|s| (s, i))
+            })
             .collect();
         hits.sort_unstable_by_key(|hit| std::cmp::Reverse(hit.0));
         hits

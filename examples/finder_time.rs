@@ -26,7 +26,7 @@ fn main() -> anyhow::Result<()> {
     if let Some(file) = option("--entries") {
         let mut text = String::new();
         for item in &index.items {
-            text.push_str(&item.text);
+            text.push_str(&item.text());
             text.push('\n');
         }
         std::fs::write(file, text)?;

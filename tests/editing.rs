@@ -575,9 +575,16 @@ fn the_finder_follows_edits() {
     press(&mut app, "enter enter ctrl-u");
     type_text(&mut app, "Quota of parallel invocations exhausted");
     press(&mut app, "enter");
-    let texts: Vec<&str> = app.search.items.iter().map(|i| i.text.as_str()).collect();
+    let texts: Vec<String> = app
+        .search
+        .items
+        .iter()
+        .map(|i| i.text().into_owned())
+        .collect();
     assert!(
-        texts.contains(&"payments-api/concurrency-limit  Quota of parallel invocations exhausted")
+        texts
+            .iter()
+            .any(|t| t == "payments-api/concurrency-limit  Quota of parallel invocations exhausted")
     );
     assert!(
         !texts
@@ -593,7 +600,12 @@ fn the_finder_follows_edits() {
         "no duplicates"
     );
     press(&mut app, "u");
-    let texts: Vec<&str> = app.search.items.iter().map(|i| i.text.as_str()).collect();
+    let texts: Vec<String> = app
+        .search
+        .items
+        .iter()
+        .map(|i| i.text().into_owned())
+        .collect();
     assert!(
         texts
             .iter()

@@ -42,21 +42,34 @@ pub enum Target {
         path: String,
         anchor: Option<String>,
     },
-    /// An alert from the monitoring config, with the first risk that names it.
+    /// An alert from the monitoring config, with the first risk that names it (boxed: most
+    /// items are not alerts, and every item is as large as the largest kind).
     Alert {
         name: String,
         location: String,
-        risk: Option<(String, String)>,
+        risk: Option<Box<(String, String)>>,
     },
 }
 
 #[derive(Debug, Clone)]
 pub struct Item {
     pub kind: ItemKind,
-    /// The line shown and matched: `payments-api/concurrency-limit  Lambda concurrency limit…`.
-    pub text: String,
+    /// The line shown, when it is not the line matched (`haystack`): only a line with an arrow,
+    /// matched as `>`. An organisation's finder holds over a million lines.
+    shown: Option<Box<str>>,
     haystack: Utf32String,
     pub target: Target,
+}
+
+impl Item {
+    /// The line shown and matched: `payments-api/concurrency-limit  Lambda concurrency limit…`.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match (&self.shown, &self.haystack) {
+            (Some(shown), _) => std::borrow::Cow::Borrowed(shown),
+            (None, Utf32String::Ascii(text)) => std::borrow::Cow::Borrowed(text),
+            (None, Utf32String::Unicode(chars)) => chars.iter().copied().collect(),
+        }
+    }
 }
 
 /// Every searchable thing in a workspace.
@@ -117,6 +130,7 @@ impl SearchIndex {
         if let Some(inventory) = ws.monitoring.as_deref() {
             index.push_alerts(ws, inventory);
         }
+        index.items.shrink_to_fit();
         index
     }
 
@@ -124,10 +138,10 @@ impl SearchIndex {
     fn push_alerts(&mut self, ws: &Workspace, inventory: &crate::monitoring::Inventory) {
         let named_by = inventory.named_by(ws.registers());
         for (alert, risks) in inventory.alerts.iter().zip(named_by) {
-            let risk = risks.into_iter().next();
+            let risk = risks.into_iter().next().map(Box::new);
             let named_by = risk.as_ref().map_or_else(
                 || "named by no risk".to_owned(),
-                |(c, r)| format!("→ {c}/{r}"),
+                |pair| format!("→ {}/{}", pair.0, pair.1),
             );
             self.push(
                 ItemKind::Alert,
@@ -150,14 +164,15 @@ impl SearchIndex {
         // An arrow (faultline puts one in every alert's line; a heading may hold one too) is
         // matched as `>`: a line all ASCII is matched several times faster, and one character
         // for one keeps the highlighted positions.
-        let haystack = if text.contains('→') {
-            Utf32String::from(text.replace('→', ">").as_str())
+        let (shown, haystack) = if text.contains('→') {
+            let haystack = Utf32String::from(text.replace('→', ">").as_str());
+            (Some(text.into_boxed_str()), haystack)
         } else {
-            Utf32String::from(text.as_str())
+            (None, Utf32String::from(text.as_str()))
         };
         self.items.push(Item {
             kind,
-            text,
+            shown,
             haystack,
             target,
         });

@@ -60,7 +60,7 @@ impl App {
         let words = crate::rank::words(&wanted.join(" "));
         finder.weak = !words.is_empty()
             && !matches.items.iter().take(FULL_MATCH_WINDOW).any(|&i| {
-                let text = self.search.items[i as usize].text.to_lowercase();
+                let text = self.search.items[i as usize].text().to_lowercase();
                 words.iter().all(|w| text.contains(w.as_str()))
             });
         finder.matches = matches;
@@ -195,8 +195,9 @@ impl App {
             Target::Alert {
                 name,
                 location,
-                risk: Some((component, id)),
+                risk: Some(pair),
             } => {
+                let (component, id) = &**pair;
                 let path = super::changes::register_path(component);
                 self.register.focus = Pane::Risks;
                 self.show_risk(&path, id);

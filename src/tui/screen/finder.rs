@@ -84,7 +84,7 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
             app.theme.dim(),
         )];
         let mut used = 5;
-        for (n, c) in item.text.chars().enumerate() {
+        for (n, c) in item.text().chars().enumerate() {
             let shown = sanitize(&c.to_string()).into_owned();
             used += shown.width();
             if used > width {
