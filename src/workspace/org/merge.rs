@@ -52,38 +52,28 @@ pub fn prefix(repo: &Repo) -> String {
     }
 }
 
-/// Reads every fetched repository of the organisation into one workspace.
+/// Reads every fetched repository of the organisation into one workspace, several
+/// repositories at once.
 pub fn load(org: Org, cache: Cache) -> Loaded {
     let stamps: Vec<Option<Stamp>> = org.repos.iter().map(|r| cache.stamp(r)).collect();
+    let fetched: Vec<&Repo> = org
+        .repos
+        .iter()
+        .zip(&stamps)
+        .filter(|(_, stamp)| stamp.is_some())
+        .map(|(repo, _)| repo)
+        .collect();
+    // Each repository qualified on its own thread, its register text dropped there: at most a
+    // thread's worth of repositories is held with its text.
+    let parts = crate::parallel::map(&fetched, |repo| load_repo(&org, &cache, repo));
     let mut merged = Workspace::empty(&cache.repos_dir());
     let mut runbooks = RunbookSet::default();
-    for (repo, stamp) in org.repos.iter().zip(&stamps) {
-        if stamp.is_none() {
-            continue;
-        }
-        let root = cache.workspace(repo);
-        let prefix = prefix(repo);
-        let ws = match cache.registers(repo) {
-            Ok(ws) => ws,
-            Err(why) => {
-                merged.name_findings.push(Finding::error(
-                    PathBuf::from(&prefix),
-                    crate::finding::Pos { line: 1, column: 1 },
-                    "read-error",
-                    why,
-                ));
-                continue;
-            }
-        };
-        let set = RunbookSet::index(&root);
-        qualify(repo, &prefix, &org, ws, &mut merged);
-        runbooks.docs.extend(set.docs.into_iter().map(|mut doc| {
-            doc.path = format!("{prefix}/{}", doc.path);
-            doc
-        }));
-        runbooks
-            .findings
-            .extend(set.findings.into_iter().map(|f| under(&prefix, f)));
+    for (part, set) in parts {
+        merged.components.extend(part.components);
+        merged.name_findings.extend(part.name_findings);
+        merged.categories.extend(part.categories);
+        runbooks.docs.extend(set.docs);
+        runbooks.findings.extend(set.findings);
     }
     resolve_backstage(&mut merged);
     merged.components.sort_by(|a, b| a.path.cmp(&b.path));
@@ -96,6 +86,34 @@ pub fn load(org: Org, cache: Cache) -> Loaded {
         ws: merged,
         stamps,
     }
+}
+
+/// One repository's registers and runbooks, qualified; or the finding of why it has none.
+fn load_repo(org: &Org, cache: &Cache, repo: &Repo) -> (Workspace, RunbookSet) {
+    let prefix = prefix(repo);
+    let mut part = Workspace::empty(&cache.repos_dir());
+    match cache.registers(repo) {
+        Ok(ws) => qualify(repo, &prefix, org, ws, &mut part),
+        Err(why) => {
+            part.name_findings.push(Finding::error(
+                PathBuf::from(&prefix),
+                crate::finding::Pos { line: 1, column: 1 },
+                "read-error",
+                why,
+            ));
+            return (part, RunbookSet::default());
+        }
+    }
+    let mut set = RunbookSet::index(&cache.workspace(repo));
+    for doc in &mut set.docs {
+        doc.path = format!("{prefix}/{}", doc.path);
+    }
+    set.findings = set
+        .findings
+        .into_iter()
+        .map(|f| under(&prefix, f))
+        .collect();
+    (part, set)
 }
 
 fn under(prefix: &str, mut finding: Finding) -> Finding {
