@@ -375,11 +375,22 @@ fn run_check(ws: &Workspace, format: CheckFormat, out: &mut dyn Write) -> Result
         plural(ws.components.len(), "register"),
         plural(ws.runbooks.len(), "runbook")
     );
+    write_workspace_findings(ws, &findings, format, &scope, out)
+}
+
+/// `write_findings` over one workspace's registers and runbooks.
+pub fn write_workspace_findings(
+    ws: &Workspace,
+    findings: &[Finding],
+    format: CheckFormat,
+    scope: &str,
+    out: &mut dyn Write,
+) -> Result<i32> {
     write_findings(
         (ws.components.len(), ws.runbooks.len()),
-        &findings,
+        findings,
         format,
-        &scope,
+        scope,
         out,
     )
 }

@@ -5,7 +5,7 @@
 //! an alert renamed under an unchanged risk). The workspace at `BASE` is written from git into
 //! a private temporary directory, checked, and removed.
 
-use super::write_findings;
+use super::write_workspace_findings;
 use crate::cli::CheckFormat;
 use crate::finding::Finding;
 use crate::store::Workspace;
@@ -101,11 +101,5 @@ pub fn run(
         crate::finding::plural(changed, "file"),
         crate::sanitize::quote(base)
     );
-    write_findings(
-        (ws.components.len(), ws.runbooks.len()),
-        &findings,
-        format,
-        &scope,
-        out,
-    )
+    write_workspace_findings(ws, &findings, format, &scope, out)
 }

@@ -107,11 +107,7 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
                 Some(hit) => text_line(hit),
                 None => match_line(finder.matches.items[pos - hits.len()]),
             };
-            if pos == finder.selected {
-                line.style(app.theme.selected(true))
-            } else {
-                line
-            }
+            app.theme.mark_selected(line, pos == finder.selected)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);

@@ -58,11 +58,7 @@ pub fn render(app: &App, selected: usize, frame: &mut Frame) {
                 severity,
                 Span::raw(crate::list::truncate(&text, width.saturating_sub(7))),
             ]);
-            if i == selected {
-                line.style(app.theme.selected(true))
-            } else {
-                line
-            }
+            app.theme.mark_selected(line, i == selected)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);

@@ -355,11 +355,7 @@ pub fn render_blast(app: &App, blast: &crate::blast::Blast, selected: usize, fra
             r.path.join(" ← ")
         );
         let line = Line::from(crate::list::truncate(&sanitize(&text), width));
-        lines.push(if i == selected {
-            line.style(app.theme.selected(true))
-        } else {
-            line
-        });
+        lines.push(app.theme.mark_selected(line, i == selected));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -403,11 +399,7 @@ pub fn render_run_choice(
                 &sanitize(&format!("{}  $ {first}{more}", i + 1)),
                 width,
             ));
-            if i == selected {
-                line.style(app.theme.selected(true))
-            } else {
-                line
-            }
+            app.theme.mark_selected(line, i == selected)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

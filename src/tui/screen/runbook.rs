@@ -357,11 +357,7 @@ fn render_backlinks(app: &App, viewer: &Viewer, selected: usize, frame: &mut Fra
                 &sanitize(&text),
                 usize::from(inner.width),
             ));
-            if i == selected {
-                line.style(app.theme.selected(true))
-            } else {
-                line
-            }
+            app.theme.mark_selected(line, i == selected)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

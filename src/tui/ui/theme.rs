@@ -44,6 +44,19 @@ impl Theme {
     }
 
     /// The selected row of the focused list; reverse video reads without colour too.
+    /// A list's line, in the selected style when it is the selected one (a popup's list).
+    pub fn mark_selected(
+        self,
+        line: ratatui::text::Line<'_>,
+        selected: bool,
+    ) -> ratatui::text::Line<'_> {
+        if selected {
+            line.style(self.selected(true))
+        } else {
+            line
+        }
+    }
+
     pub fn selected(self, focused: bool) -> Style {
         if focused {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
