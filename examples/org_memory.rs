@@ -21,6 +21,42 @@ fn main() -> anyhow::Result<()> {
     };
     let org = faultline::org::Org::load(std::path::Path::new(&file))?;
     let cache = faultline::org::Cache::at(Some(std::path::Path::new(&cache)))?;
+    println!(
+        "sizes: Risk {} B, Register {} B, Heading {} B, Link {} B, Item {} B",
+        std::mem::size_of::<faultline::model::Risk>(),
+        std::mem::size_of::<faultline::model::Register>(),
+        std::mem::size_of::<faultline::runbook::Heading>(),
+        std::mem::size_of::<faultline::runbook::Link>(),
+        std::mem::size_of::<faultline::search::Item>(),
+    );
+    let base = rss_mb();
+    // Apart: every repository's registers (text dropped), then every runbook index.
+    let mut kept = Vec::new();
+    for repo in &org.repos {
+        if let Ok(mut ws) = cache.registers(repo) {
+            for file in &mut ws.components {
+                if let Ok(loaded) = &mut file.content
+                    && let Some(loaded) = std::sync::Arc::get_mut(loaded)
+                {
+                    loaded.text = String::new();
+                }
+            }
+            kept.push(ws);
+        }
+    }
+    let registers = rss_mb();
+    let sets: Vec<_> = org
+        .repos
+        .iter()
+        .map(|r| faultline::store::RunbookSet::index(&cache.workspace(r)))
+        .collect();
+    let runbooks = rss_mb();
+    println!(
+        "apart: registers {} MB, runbook indexes {} MB",
+        registers - base,
+        runbooks - registers
+    );
+    drop((kept, sets));
     let base = rss_mb();
     let loaded = faultline::org::load(org.clone(), cache.clone());
     let risks: usize = loaded.ws.registers().map(|r| r.risks.len()).sum();
