@@ -20,10 +20,11 @@ pub struct Baseline {
 impl App {
     /// The register of the file at `path` as edited now (`None`: no such component).
     pub fn current(&self, path: &Path) -> Option<&Register> {
+        let path = path.as_os_str();
         self.ws
             .components
             .iter()
-            .find(|c| c.path == path)
+            .find(|c| c.path.as_os_str() == path)
             .and_then(ComponentFile::register)
     }
 
