@@ -37,9 +37,12 @@ pub fn check(org: &Org, cache: &Cache, today: Date) -> Checked {
     let mut components: HashSet<String> = HashSet::new();
     let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
     let mut references: Vec<Reference> = Vec::new();
+    // Read once here, not again for each reference into them.
+    let mut unfetched: HashSet<&str> = HashSet::new();
     for repo in &org.repos {
         if cache.stamp(repo).is_none() {
             checked.findings.push(org.not_fetched(repo));
+            unfetched.insert(&repo.name);
             continue;
         }
         let prefix = crate::org::prefix(repo);
@@ -95,7 +98,7 @@ pub fn check(org: &Org, cache: &Cache, today: Date) -> Checked {
         }
     }
     for reference in &references {
-        if let Some(finding) = resolve(org, cache, &components, &by_id, reference) {
+        if let Some(finding) = resolve(org, &unfetched, &components, &by_id, reference) {
             checked.findings.push(finding);
         }
     }
@@ -106,7 +109,7 @@ pub fn check(org: &Org, cache: &Cache, today: Date) -> Checked {
 /// The finding for a reference that does not resolve, if it does not.
 fn resolve(
     org: &Org,
-    cache: &Cache,
+    unfetched: &HashSet<&str>,
     components: &HashSet<String>,
     by_id: &HashMap<String, Vec<String>>,
     reference: &Reference,
@@ -126,7 +129,7 @@ fn resolve(
                 reference.dep
             )),
             // Said once, as `repo-not-fetched`.
-            Some(target) if cache.stamp(target).is_none() => None,
+            Some(_) if unfetched.contains(repo) => None,
             Some(_) if components.contains(&reference.dep) => None,
             Some(_) => {
                 let known: Vec<String> = components

@@ -124,18 +124,16 @@ fn click_register(app: &mut App, at: Position) {
             let lines = register::component_lines(app, visible);
             let list = ratatui::widgets::Block::bordered().inner(areas.components);
             let offset = register::component_offset(app, &lines, usize::from(list.height));
-            let clicked =
+            // The line clicked; a repository's heading stands for its first component.
+            let target =
                 at.y.checked_sub(list.y)
-                    .and_then(|line| lines.get(offset + usize::from(line)));
-            // A repository's heading stands for its first component.
-            let target = clicked.and_then(|_| {
-                lines[offset + usize::from(at.y - list.y)..]
-                    .iter()
-                    .find_map(|l| match l {
-                        register::ComponentLine::Component(pos) => Some(*pos),
-                        register::ComponentLine::Repo(_) => None,
-                    })
-            });
+                    .and_then(|line| lines.get(offset + usize::from(line)..))
+                    .and_then(|below| {
+                        below.iter().find_map(|l| match l {
+                            register::ComponentLine::Component(pos) => Some(*pos),
+                            register::ComponentLine::Repo(_) => None,
+                        })
+                    });
             if let Some(target) = target {
                 focus(app, Pane::Components);
                 step_to(app, app.register.component, target, len);

@@ -106,6 +106,7 @@ impl Org {
             bail!("{}: more than {MAX_REPOS} repositories", at(0));
         }
         let mut repos: Vec<Repo> = Vec::with_capacity(parsed.repo.len());
+        let mut by_name = std::collections::HashMap::with_capacity(parsed.repo.len());
         for entry in parsed.repo {
             let name = entry.name.get_ref();
             let here = at(entry.name.span().start);
@@ -115,7 +116,7 @@ impl Org {
                     crate::sanitize::quote(name)
                 );
             }
-            if repos.iter().any(|r: &Repo| r.name == *name) {
+            if by_name.insert(name.clone(), repos.len()).is_some() {
                 bail!("{here}: repository `{name}` is listed twice");
             }
             let url = entry.url.get_ref().trim();
@@ -154,11 +155,6 @@ impl Org {
                 line: lines.pos(text, entry.name.span().start).line,
             });
         }
-        let by_name = repos
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.name.clone(), i))
-            .collect();
         Ok(Org {
             file: file.to_path_buf(),
             repos,

@@ -46,8 +46,7 @@ impl ShellBlocks {
     /// Whether a block of this kind starting now would be run (a shell block not marked
     /// no-run).
     fn runnable(&self, kind: &pulldown_cmark::CodeBlockKind<'_>) -> bool {
-        matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(info) if super::shell::is_shell(info))
-            && !self.no_run_next
+        is_shell_block(kind) && !self.no_run_next
     }
 
     /// A code block starts inside the step `owner`, if any: outside every step, a runnable
@@ -79,12 +78,14 @@ impl ShellBlocks {
     }
 
     fn start(&mut self, kind: &pulldown_cmark::CodeBlockKind<'_>, step: Option<usize>) {
-        let info = match kind {
-            pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
-            pulldown_cmark::CodeBlockKind::Indented => String::new(),
-        };
-        let runnable = super::shell::is_shell(&info) && !std::mem::take(&mut self.no_run_next);
-        if let Some(step) = step.filter(|_| runnable) {
+        // A no-run mark is for the next shell block.
+        let runnable = self.runnable(kind);
+        if is_shell_block(kind) {
+            self.no_run_next = false;
+        }
+        if let (Some(step), true, pulldown_cmark::CodeBlockKind::Fenced(info)) =
+            (step, runnable, kind)
+        {
             let lang = info.split_whitespace().next().unwrap_or("").to_owned();
             self.current = Some((step, lang, String::new()));
         }
@@ -115,6 +116,11 @@ impl ShellBlocks {
             all[step].command = (!command.trim().is_empty()).then_some(command);
         }
     }
+}
+
+/// A fenced block in a shell's language.
+fn is_shell_block(kind: &pulldown_cmark::CodeBlockKind<'_>) -> bool {
+    matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(info) if super::shell::is_shell(info))
 }
 
 /// The steps of a runbook, in order, each with the heading it sits under: task-list items

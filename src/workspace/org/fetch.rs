@@ -112,41 +112,34 @@ fn is_remote(url: &str) -> bool {
 fn fetch_one(repo: &Repo, cache: &Cache, base: &Path, timeout: Duration) -> Outcome {
     let url = git_url(base, &repo.url);
     let dir = cache.checkout(repo);
-    let stamp = cache.stamp(repo);
-    let result = match &stamp {
-        Some(stamp) if stamp.url == url => update(repo, stamp, &dir, timeout).map(|commit| {
-            if commit == stamp.commit {
-                Outcome::UpToDate { commit }
-            } else {
-                Outcome::Updated {
-                    from: stamp.commit.clone(),
-                    to: commit,
-                }
-            }
-        }),
-        _ => clone(repo, &url, cache, &dir, timeout).map(|commit| Outcome::Cloned { commit }),
+    // The checkout to update, if there is one of this URL; else a fresh clone.
+    let previous = cache.stamp(repo).filter(|stamp| stamp.url == url);
+    let fetched = match &previous {
+        Some(stamp) => update(repo, stamp, &dir, timeout),
+        None => clone(repo, &url, cache, &dir, timeout),
     };
-    match result {
-        Ok(outcome) => {
-            let commit = match &outcome {
-                Outcome::Cloned { commit } | Outcome::UpToDate { commit } => commit,
-                Outcome::Updated { to, .. } => to,
-                Outcome::Failed { .. } => unreachable!("only successes are Ok"),
-            };
-            let stamp = Stamp {
-                url,
-                commit: commit.clone(),
-                path: repo.path.clone(),
-                fetched_at: jiff::Timestamp::now().to_string(),
-            };
-            match cache.write_stamp(repo, &stamp) {
-                Ok(()) => outcome,
-                Err(err) => Outcome::Failed {
-                    message: format!("cannot write to the cache: {err}"),
-                },
-            }
-        }
-        Err(message) => Outcome::Failed { message },
+    let commit = match fetched {
+        Ok(commit) => commit,
+        Err(message) => return Outcome::Failed { message },
+    };
+    let stamp = Stamp {
+        url,
+        commit: commit.clone(),
+        path: repo.path.clone(),
+        fetched_at: jiff::Timestamp::now().to_string(),
+    };
+    if let Err(err) = cache.write_stamp(repo, &stamp) {
+        return Outcome::Failed {
+            message: format!("cannot write to the cache: {err}"),
+        };
+    }
+    match previous {
+        None => Outcome::Cloned { commit },
+        Some(before) if before.commit == commit => Outcome::UpToDate { commit },
+        Some(before) => Outcome::Updated {
+            from: before.commit,
+            to: commit,
+        },
     }
 }
 

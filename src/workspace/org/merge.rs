@@ -125,9 +125,7 @@ fn under(prefix: &str, mut finding: Finding) -> Finding {
 fn qualify(repo: &Repo, prefix: &str, org: &Org, ws: Workspace, into: &mut Workspace) {
     into.name_findings
         .extend(ws.name_findings.into_iter().map(|f| under(prefix, f)));
-    for category in ws.categories {
-        into.categories.push(category);
-    }
+    into.categories.extend(ws.categories);
     for mut file in ws.components {
         file.path = Path::new(prefix).join(&file.path);
         file.stem = format!("{}{SEPARATOR}{}", repo.name, file.stem);
