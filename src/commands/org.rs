@@ -341,11 +341,7 @@ fn export(
                 .iter()
                 .map(|reg| {
                     let [repo, team] = repo_team(&reg.component);
-                    let commit = loaded
-                        .org
-                        .index(&repo)
-                        .and_then(|i| loaded.stamps[i].as_ref())
-                        .map(|s| s.commit.as_str());
+                    let commit = loaded.stamp_of(&repo).map(|s| s.commit.as_str());
                     Entry {
                         repo,
                         team,
@@ -385,7 +381,7 @@ fn export_html(loaded: &Loaded, dir: &Path, out: &mut dyn Write) -> Result<i32> 
         .iter()
         .filter_map(|c| {
             let repo = loaded.repo_of(&c.stem)?;
-            let stamp = loaded.stamps[loaded.org.index(&repo.name)?].as_ref()?;
+            let stamp = loaded.stamp_of(&repo.name)?;
             let inside = c.path.strip_prefix(&repo.name).ok()?;
             let url =
                 crate::org::forge_link(&repo.url, &stamp.commit, &inside.to_string_lossy(), None)?;

@@ -31,6 +31,11 @@ impl Loaded {
         self.org.repo(repo)
     }
 
+    /// A repository's last fetch (`None`: never fetched).
+    pub fn stamp_of(&self, repo: &str) -> Option<&Stamp> {
+        self.stamps[self.org.index(repo)?].as_ref()
+    }
+
     /// The findings of repositories never fetched.
     pub fn not_fetched(&self) -> Vec<Finding> {
         self.org
