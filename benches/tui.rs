@@ -77,13 +77,9 @@ fn fuzzy_matcher_fresh(bencher: divan::Bencher, len: usize) {
     let skim = fuzzy_matcher::skim::SkimMatcherV2::default();
     bencher.bench_local(|| {
         let mut hits: Vec<(i64, usize)> = index
-            .items
-            .iter()
+            .texts()
             .enumerate()
-            .filter_map(|(i, item)| {
-                skim.fuzzy_match(&item.text(), &QUERY[..len])
-                    .map(|s| (s, i))
-            })
+            .filter_map(|(i, item)| skim.fuzzy_match(item, &QUERY[..len]).map(|s| (s, i)))
             .collect();
         hits.sort_unstable_by_key(|hit| std::cmp::Reverse(hit.0));
         hits
@@ -91,7 +87,7 @@ fn fuzzy_matcher_fresh(bencher: divan::Bencher, len: usize) {
 }
 
 fn main() {
-    println!("finder index: {} items", index().items.len());
+    println!("finder index: {} items", index().len());
     divan::main();
 }
 

@@ -25,8 +25,8 @@ fn main() -> anyhow::Result<()> {
     let index = SearchIndex::build(&ws);
     if let Some(file) = option("--entries") {
         let mut text = String::new();
-        for item in &index.items {
-            text.push_str(&item.text());
+        for item in index.texts() {
+            text.push_str(item);
             text.push('\n');
         }
         std::fs::write(file, text)?;
@@ -44,7 +44,7 @@ fn main() -> anyhow::Result<()> {
             previous = Some(matches);
         }
     }
-    println!("{} entries", index.items.len());
+    println!("{} entries", index.len());
     for (n, times) in per_length.iter_mut().enumerate() {
         times.sort_by(f64::total_cmp);
         println!("{} {:.3}", n + 1, times[times.len() / 2]);

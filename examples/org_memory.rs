@@ -71,7 +71,7 @@ fn main() -> anyhow::Result<()> {
     let after_index = rss_mb();
     println!(
         "finder index: {} items: {} MB",
-        index.items.len(),
+        index.len(),
         after_index - after_load
     );
     let checked = faultline::org_view::check(&org, &cache, faultline::commands::today());

@@ -575,12 +575,7 @@ fn the_finder_follows_edits() {
     press(&mut app, "enter enter ctrl-u");
     type_text(&mut app, "Quota of parallel invocations exhausted");
     press(&mut app, "enter");
-    let texts: Vec<String> = app
-        .search
-        .items
-        .iter()
-        .map(|i| i.text().into_owned())
-        .collect();
+    let texts: Vec<String> = app.search.texts().map(str::to_owned).collect();
     assert!(
         texts
             .iter()
@@ -600,12 +595,7 @@ fn the_finder_follows_edits() {
         "no duplicates"
     );
     press(&mut app, "u");
-    let texts: Vec<String> = app
-        .search
-        .items
-        .iter()
-        .map(|i| i.text().into_owned())
-        .collect();
+    let texts: Vec<String> = app.search.texts().map(str::to_owned).collect();
     assert!(
         texts
             .iter()
@@ -834,4 +824,37 @@ fn the_finder_says_when_nothing_holds_every_word_and_tab_searches_the_text() {
                 .line
         )
     );
+}
+
+/// The detail pane says whether the risk's runbook link resolves, as the workspace is now: an
+/// edited link to a missing file is marked with the reason at once, and the fix with a tick.
+#[test]
+fn the_runbook_link_is_checked_as_shown() {
+    let tall = |app: &faultline::app::App| harness::terminal(app, 100, 60).backend().to_string();
+    let mut app = example();
+    press(&mut app, TO_PAYMENTS_RISKS);
+    press(&mut app, "enter");
+    let before = tall(&app);
+    assert!(before.contains("#raise-the-limit ✓"), "{before}");
+    let file = app.selected_file().unwrap();
+    let path = file.path.clone();
+    let runbook = file
+        .register()
+        .unwrap()
+        .risks
+        .iter()
+        .find(|r| r.id == "concurrency-limit")
+        .unwrap()
+        .runbook
+        .clone();
+    app.link_runbook(&path, "concurrency-limit", "runbooks/nowhere.md");
+    let broken = tall(&app);
+    assert!(
+        broken.contains("✗ `runbooks/nowhere.md` does not exist"),
+        "{broken}"
+    );
+    app.link_runbook(&path, "concurrency-limit", &runbook);
+    let fixed = tall(&app);
+    assert!(fixed.contains("#raise-the-limit ✓"), "{fixed}");
+    assert!(!fixed.contains("nowhere"), "{fixed}");
 }

@@ -4,7 +4,7 @@
 
 use crate::store::Workspace;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ItemKind {
@@ -51,31 +51,55 @@ pub enum Target {
     },
 }
 
-#[derive(Debug, Clone)]
-pub struct Item {
-    pub kind: ItemKind,
-    /// The line shown, when it is not the line matched (`haystack`): only a line with an arrow,
-    /// matched as `>`. An organisation's finder holds over a million lines.
-    shown: Option<Box<str>>,
-    haystack: Utf32String,
-    pub target: Target,
+/// A piece of the index's text: `len` bytes (or chars, in `wide`) from `start`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u32,
 }
 
-impl Item {
-    /// The line shown and matched: `payments-api/concurrency-limit  Lambda concurrency limit…`.
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        match (&self.shown, &self.haystack) {
-            (Some(shown), _) => std::borrow::Cow::Borrowed(shown),
-            (None, Utf32String::Ascii(text)) => std::borrow::Cow::Borrowed(text),
-            (None, Utf32String::Unicode(chars)) => chars.iter().copied().collect(),
-        }
+/// A span, when it fits the index's 32-bit offsets.
+fn span(start: usize, len: usize) -> Option<Span> {
+    Some(Span {
+        start: u32::try_from(start).ok()?,
+        len: u32::try_from(len).ok()?,
+    })
+}
+
+impl Span {
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
     }
+}
+
+/// One line of the finder. Its text lives in the index's one arena, and the parts of its target
+/// (component and risk ids, runbook path and anchor) are pieces of that text: an organisation's
+/// finder holds over a million lines, which as separate strings cost 280 bytes each.
+#[derive(Debug, Clone, Copy)]
+pub struct Item {
+    pub kind: ItemKind,
+    /// The line matched is in `wide` (a line not ASCII), not in `text`.
+    wide: bool,
+    /// The line shown, in `text`.
+    line: Span,
+    /// The line matched: the line shown, or a copy with each arrow as `>` (in `text` when that
+    /// is ASCII, in `wide` otherwise).
+    haystack: Span,
+    /// The target's parts, relative to the line's start (an alert's: `parts[0].start` indexes
+    /// `alerts`).
+    parts: [Span; 2],
 }
 
 /// Every searchable thing in a workspace.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    pub items: Vec<Item>,
+    items: Vec<Item>,
+    text: String,
+    wide: Vec<char>,
+    /// Alerts' targets, whole: they are few, and their risk is not a piece of their line.
+    alerts: Vec<Target>,
+    /// Bytes of `text` no item uses any more (components replaced after an edit).
+    dead: usize,
 }
 
 /// The matches of one query: item indices, best first.
@@ -107,31 +131,85 @@ impl SearchIndex {
         for reg in ws.registers() {
             index.push_register(reg);
         }
-        for doc in &ws.runbooks {
-            index.push(
-                ItemKind::Runbook,
-                format!("{}  {}", doc.path, doc.title()),
-                Target::Runbook {
-                    path: doc.path.clone(),
-                    anchor: None,
-                },
-            );
-            for heading in &doc.headings {
-                index.push(
-                    ItemKind::Heading,
-                    format!("{}  {}#{}", heading.text, doc.path, heading.anchor),
-                    Target::Runbook {
-                        path: doc.path.clone(),
-                        anchor: Some(heading.anchor.clone()),
-                    },
-                );
-            }
-        }
+        index.push_runbooks(&ws.runbooks);
         if let Some(inventory) = ws.monitoring.as_deref() {
             index.push_alerts(ws, inventory);
         }
-        index.items.shrink_to_fit();
+        index.shrink();
         index
+    }
+
+    fn shrink(&mut self) {
+        self.items.shrink_to_fit();
+        self.text.shrink_to_fit();
+        self.wide.shrink_to_fit();
+    }
+
+    /// How many lines the finder searches.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn kind(&self, item: u32) -> ItemKind {
+        self.items[item as usize].kind
+    }
+
+    /// The line shown: `payments-api/concurrency-limit  Lambda concurrency limit…`.
+    pub fn text(&self, item: u32) -> &str {
+        &self.text[self.items[item as usize].line.range()]
+    }
+
+    /// Every line, in index order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().map(|item| &self.text[item.line.range()])
+    }
+
+    /// Where the line leads.
+    pub fn target(&self, item: u32) -> Target {
+        let item = self.items[item as usize];
+        let line = &self.text[item.line.range()];
+        let part = |n: usize| line[item.parts[n].range()].to_owned();
+        match item.kind {
+            ItemKind::Component => Target::Component { id: part(0) },
+            ItemKind::Risk => Target::Risk {
+                component: part(0),
+                id: part(1),
+            },
+            ItemKind::Runbook => Target::Runbook {
+                path: part(0),
+                anchor: None,
+            },
+            ItemKind::Heading => Target::Runbook {
+                path: part(0),
+                anchor: Some(part(1)),
+            },
+            ItemKind::Alert => self.alerts[item.parts[0].start as usize].clone(),
+        }
+    }
+
+    fn haystack(&self, item: &Item) -> Utf32Str<'_> {
+        if item.wide {
+            Utf32Str::Unicode(&self.wide[item.haystack.range()])
+        } else {
+            Utf32Str::Ascii(&self.text.as_bytes()[item.haystack.range()])
+        }
+    }
+
+    fn push_runbooks(&mut self, runbooks: &[crate::runbook::RunbookDoc]) {
+        for doc in runbooks {
+            self.push(ItemKind::Runbook, &[&doc.path, "  ", doc.title()], [0, 0]);
+            for heading in &doc.headings {
+                self.push(
+                    ItemKind::Heading,
+                    &[&heading.text, "  ", &doc.path, "#", &heading.anchor],
+                    [2, 4],
+                );
+            }
+        }
     }
 
     /// Every alert of the monitoring config, leading to the first risk that names it.
@@ -143,58 +221,100 @@ impl SearchIndex {
                 || "named by no risk".to_owned(),
                 |pair| format!("→ {}/{}", pair.0, pair.1),
             );
-            self.push(
-                ItemKind::Alert,
-                format!(
-                    "{}  {} {}  {named_by}",
-                    alert.name,
-                    alert.source.name(),
-                    alert.location()
-                ),
-                Target::Alert {
+            let Ok(at) = u32::try_from(self.alerts.len()) else {
+                return;
+            };
+            let location = alert.location();
+            let line = [
+                alert.name.as_str(),
+                "  ",
+                alert.source.name(),
+                " ",
+                &location,
+                "  ",
+                &named_by,
+            ];
+            if self.push(ItemKind::Alert, &line, [0, 0]) {
+                self.alerts.push(Target::Alert {
                     name: alert.name.clone(),
-                    location: alert.location(),
+                    location,
                     risk,
-                },
-            );
+                });
+                if let Some(item) = self.items.last_mut() {
+                    item.parts[0] = Span { start: at, len: 0 };
+                }
+            }
         }
     }
 
-    fn push(&mut self, kind: ItemKind, text: String, target: Target) {
+    /// Adds the line made of `pieces`, whose target's parts are the pieces numbered `parts`;
+    /// false when the arena is full (4 GiB of text).
+    fn push(&mut self, kind: ItemKind, pieces: &[&str], parts: [usize; 2]) -> bool {
+        let mut spans = Vec::with_capacity(pieces.len());
+        let mut at = 0;
+        for piece in pieces {
+            spans.push(span(at, piece.len()));
+            at += piece.len();
+        }
+        let (Some(first), Some(second)) = (spans[parts[0]], spans[parts[1]]) else {
+            return false;
+        };
+        self.add(kind, &pieces.concat(), [first, second])
+    }
+
+    /// Adds one line and its target's parts (spans of the line); false when the arena is full,
+    /// which is then as it was.
+    fn add(&mut self, kind: ItemKind, line: &str, parts: [Span; 2]) -> bool {
+        let (text, wide) = (self.text.len(), self.wide.len());
+        let added = self.try_add(kind, line, parts);
+        if added.is_none() {
+            self.text.truncate(text);
+            self.wide.truncate(wide);
+        }
+        added.is_some()
+    }
+
+    fn try_add(&mut self, kind: ItemKind, line: &str, parts: [Span; 2]) -> Option<()> {
+        let shown = span(self.text.len(), line.len())?;
+        self.text.push_str(line);
         // An arrow (faultline puts one in every alert's line; a heading may hold one too) is
         // matched as `>`: a line all ASCII is matched several times faster, and one character
         // for one keeps the highlighted positions.
-        let (shown, haystack) = if text.contains('→') {
-            let haystack = Utf32String::from(text.replace('→', ">").as_str());
-            (Some(text.into_boxed_str()), haystack)
+        let (wide, haystack) = if line.is_ascii() {
+            (false, shown)
+        } else if line.chars().all(|c| c.is_ascii() || c == '→') {
+            let copy = line.replace('→', ">");
+            let at = span(self.text.len(), copy.len())?;
+            self.text.push_str(&copy);
+            (false, at)
         } else {
-            (None, Utf32String::from(text.as_str()))
+            let at = self.wide.len();
+            self.wide
+                .extend(line.chars().map(|c| if c == '→' { '>' } else { c }));
+            (true, span(at, self.wide.len() - at)?)
         };
         self.items.push(Item {
             kind,
-            shown,
+            wide,
+            line: shown,
             haystack,
-            target,
+            parts,
         });
+        Some(())
     }
 
     /// The items of one register: the component and each of its risks.
     fn push_register(&mut self, reg: &crate::model::Register) {
         self.push(
             ItemKind::Component,
-            format!("{}  {}", reg.component, reg.title),
-            Target::Component {
-                id: reg.component.clone(),
-            },
+            &[&reg.component, "  ", &reg.title],
+            [0, 0],
         );
         for risk in &reg.risks {
             self.push(
                 ItemKind::Risk,
-                format!("{}/{}  {}", reg.component, risk.id, risk.title),
-                Target::Risk {
-                    component: reg.component.clone(),
-                    id: risk.id.clone(),
-                },
+                &[&reg.component, "/", &risk.id, "  ", &risk.title],
+                [0, 2],
             );
         }
     }
@@ -202,13 +322,33 @@ impl SearchIndex {
     /// Replaces one component's items after an edit (`None`: the component is gone), instead of
     /// rebuilding the whole index.
     pub fn replace_component(&mut self, id: &str, register: Option<&crate::model::Register>) {
-        self.items.retain(|item| match &item.target {
-            Target::Component { id: c } | Target::Risk { component: c, .. } => c != id,
-            Target::Runbook { .. } | Target::Alert { .. } => true,
+        let text = &self.text;
+        let mut dead = 0;
+        self.items.retain(|item| {
+            let gone = matches!(item.kind, ItemKind::Component | ItemKind::Risk)
+                && &text[item.line.range()][item.parts[0].range()] == id;
+            if gone {
+                dead += item.line.len as usize;
+            }
+            !gone
         });
+        self.dead += dead;
         if let Some(reg) = register {
             self.push_register(reg);
         }
+        if self.dead > self.text.len() / 2 {
+            self.compact();
+        }
+    }
+
+    /// Rewrites the arenas with only the text items use.
+    fn compact(&mut self) {
+        let old = std::mem::take(self);
+        for item in &old.items {
+            self.add(item.kind, &old.text[item.line.range()], item.parts);
+        }
+        self.alerts = old.alerts;
+        self.shrink();
     }
 
     /// The items matching `query`, best first (ties: components, risks, runbooks, headings, in
@@ -272,7 +412,7 @@ impl SearchIndex {
                     let mut total: u32 = words[..kept].iter().map(|&w| u32::from(w)).sum();
                     let mut matched = true;
                     for (w, atom) in atoms.iter().enumerate().skip(kept) {
-                        let Some(score) = atom.score(item.haystack.slice(..), matcher) else {
+                        let Some(score) = atom.score(self.haystack(item), matcher) else {
                             matched = false;
                             break;
                         };
@@ -310,7 +450,7 @@ impl SearchIndex {
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
         let mut indices = Vec::new();
         if let Some(item) = self.items.get(item as usize) {
-            pattern.indices(item.haystack.slice(..), matcher, &mut indices);
+            pattern.indices(self.haystack(item), matcher, &mut indices);
         }
         indices.sort_unstable();
         indices.dedup();
@@ -367,7 +507,7 @@ mod tests {
         let mut m = Searcher::new();
         let first = |q: &str, m: &mut Searcher| {
             let found = index.search(m, q, None);
-            index.items[found.items[0] as usize].target.clone()
+            index.target(found.items[0])
         };
         assert_eq!(
             first("concurrency limit", &mut m),
@@ -420,11 +560,7 @@ mod tests {
         let mut index = SearchIndex::default();
         for i in 0..20_000 {
             let text = format!("comp-{}/risk-{i}  Queue backlog {} grows", i % 97, i % 13);
-            index.push(
-                ItemKind::Risk,
-                text,
-                Target::Component { id: String::new() },
-            );
+            index.push(ItemKind::Risk, &[&text], [0, 0]);
         }
         let mut one = Searcher {
             matchers: vec![matcher()],
@@ -445,11 +581,7 @@ mod tests {
     fn an_arrow_is_matched_as_a_greater_than_sign() {
         let mut index = SearchIndex::default();
         let text = "HighLatency  prometheus rules.yaml:3  → api/slow".to_owned();
-        index.push(
-            ItemKind::Alert,
-            text.clone(),
-            Target::Component { id: String::new() },
-        );
+        index.push(ItemKind::Component, &[&text], [0, 0]);
         let mut m = Searcher::new();
         let found = index.search(&mut m, "> api", None);
         assert_eq!(found.items, vec![0]);
@@ -466,5 +598,89 @@ mod tests {
         let top = found.items[0];
         let marks = index.highlights(m.matcher(), "orders-db", top);
         assert_eq!(marks.len(), "orders-db".len());
+    }
+
+    /// Every kind of line leads where it was built to lead, whatever its text holds: a line
+    /// not ASCII is matched through its characters, and a heading's arrow as `>`.
+    #[test]
+    fn targets_come_back_from_the_arena() {
+        let mut index = SearchIndex::default();
+        index.push(
+            ItemKind::Component,
+            &["café-api", "  ", "Café API — main"],
+            [0, 0],
+        );
+        index.push(
+            ItemKind::Risk,
+            &["café-api", "/", "slow", "  ", "Latency → timeouts"],
+            [0, 2],
+        );
+        index.push(ItemKind::Runbook, &["runbooks/a.md", "  ", "A"], [0, 0]);
+        index.push(
+            ItemKind::Heading,
+            &[
+                "Fail over → replica",
+                "  ",
+                "runbooks/a.md",
+                "#",
+                "fail-over--replica",
+            ],
+            [2, 4],
+        );
+        let targets: Vec<Target> = (0..4).map(|i| index.target(i)).collect();
+        assert_eq!(
+            targets,
+            vec![
+                Target::Component {
+                    id: "café-api".into()
+                },
+                Target::Risk {
+                    component: "café-api".into(),
+                    id: "slow".into()
+                },
+                Target::Runbook {
+                    path: "runbooks/a.md".into(),
+                    anchor: None
+                },
+                Target::Runbook {
+                    path: "runbooks/a.md".into(),
+                    anchor: Some("fail-over--replica".into())
+                },
+            ]
+        );
+        assert_eq!(index.text(0), "café-api  Café API — main");
+        let mut m = Searcher::new();
+        assert_eq!(index.search(&mut m, "cafe main", None).items, vec![0]);
+        assert_eq!(index.search(&mut m, "over > replica", None).items, vec![3]);
+        let marks = index.highlights(m.matcher(), "é", 0);
+        assert_eq!(index.text(0).chars().nth(marks[0] as usize), Some('é'));
+    }
+
+    /// Edits replace a component's lines; the text they leave behind is dropped once it is
+    /// half the arena, and every line still reads and leads as before.
+    #[test]
+    fn replacing_components_keeps_the_arena_small() {
+        let (ws, mut index) = example();
+        let lines = |index: &SearchIndex| -> Vec<(String, Target)> {
+            (0u32..)
+                .zip(index.texts())
+                .map(|(i, text)| (text.to_owned(), index.target(i)))
+                .collect()
+        };
+        let mut before = lines(&index);
+        let reg = ws
+            .registers()
+            .find(|r| r.component == "payments-api")
+            .unwrap();
+        for _ in 0..200 {
+            index.replace_component("payments-api", Some(reg));
+        }
+        assert!(index.text.len() < 3 * before.iter().map(|(t, _)| t.len()).sum::<usize>());
+        let mut after = lines(&index);
+        before.sort_by(|a, b| a.0.cmp(&b.0));
+        after.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(after, before);
+        index.replace_component("payments-api", None);
+        assert!(index.texts().all(|t| !t.starts_with("payments-api")));
     }
 }

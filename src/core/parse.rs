@@ -77,7 +77,10 @@ pub fn parse_register(path: &Path, text: &str) -> Result<Register, Finding> {
             ),
         ));
     }
-    serde_json::from_str::<Register>(text).map_err(|err| json_error(path, text, &err))
+    let mut reg =
+        serde_json::from_str::<Register>(text).map_err(|err| json_error(path, text, &err))?;
+    reg.shrink_to_fit();
+    Ok(reg)
 }
 
 /// Byte offset of serde_json's (line, column) position.

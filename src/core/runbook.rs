@@ -65,16 +65,33 @@ impl RunbookDoc {
     /// parse gives (`headings_fast`, `links_fast`), else by the full parse. `check` indexes every
     /// runbook, and the full parse was a quarter of its time.
     pub fn index(path: String, text: &str) -> RunbookDoc {
-        if let (Some(headings), Some(links)) = (headings_fast(text), links_fast(text)) {
-            return RunbookDoc {
+        let mut doc = match (headings_fast(text), links_fast(text)) {
+            (Some(headings), Some(links)) => RunbookDoc {
                 path,
                 headings,
                 links,
                 bytes: text.len(),
                 anchor_index: std::sync::OnceLock::new(),
-            };
+            },
+            _ => RunbookDoc::index_parsed(path, text),
+        };
+        doc.shrink_to_fit();
+        doc
+    }
+
+    /// Gives back the room the lists and strings grew with: an organisation holds forty
+    /// thousand runbooks' headings.
+    fn shrink_to_fit(&mut self) {
+        self.path.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.links.shrink_to_fit();
+        for heading in &mut self.headings {
+            heading.text.shrink_to_fit();
+            heading.anchor.shrink_to_fit();
         }
-        RunbookDoc::index_parsed(path, text)
+        for link in &mut self.links {
+            link.dest.shrink_to_fit();
+        }
     }
 
     /// Indexes one runbook's text with the full parse.

@@ -59,8 +59,6 @@ pub struct App {
     pub area: Rect,
     /// The date rehearsal ages are counted to.
     pub today: jiff::civil::Date,
-    /// Runbook links that do not resolve, by (component path, risk id), with the reason.
-    pub broken_links: HashMap<(PathBuf, String), String>,
     pub read_only: bool,
     /// Started with `--read-only`: nothing is written, not even a closed timeline's record
     /// (an open incident's read-only ends when it is resolved).
@@ -127,7 +125,6 @@ impl App {
     pub fn new(ws: Workspace, findings: Vec<Finding>, keymap: Keymap, theme: Theme) -> App {
         let mut app = App::loading(ws, findings, keymap, theme);
         app.checking = false;
-        app.refresh_all_links();
         app.search = SearchIndex::build(&app.ws);
         app
     }
@@ -147,7 +144,6 @@ impl App {
             should_quit: false,
             area: Rect::new(0, 0, 80, 24),
             today: crate::clock::today(),
-            broken_links: HashMap::new(),
             read_only: false,
             read_only_asked: false,
             run: Ok(()),
@@ -193,7 +189,6 @@ impl App {
         self.findings = checked.findings;
         self.search = checked.search;
         self.checking = false;
-        self.refresh_all_links();
         let touched: Vec<PathBuf> = self.baseline.keys().cloned().collect();
         for path in &touched {
             self.recheck(path);

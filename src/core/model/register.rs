@@ -269,6 +269,21 @@ impl Estimate {
 }
 
 impl Register {
+    /// Gives back the room its lists were read with. A list read from JSON grows by doubling
+    /// from four: a risk's one alert and one ticket held room for four each, a quarter of an
+    /// organisation's registers in memory.
+    pub fn shrink_to_fit(&mut self) {
+        self.depends_on.shrink_to_fit();
+        self.risks.shrink_to_fit();
+        for risk in &mut self.risks {
+            risk.alerts.shrink_to_fit();
+            risk.tickets.shrink_to_fit();
+            risk.questions.shrink_to_fit();
+            risk.rehearsals.shrink_to_fit();
+            risk.follow_ups.shrink_to_fit();
+        }
+    }
+
     /// A new, empty register for a component id: its title is the id in words, to be edited.
     pub fn new(id: &str) -> Register {
         let mut title: String = id.replace('-', " ");

@@ -232,40 +232,12 @@ impl App {
         self.ws.components.insert(at, file);
     }
 
-    /// Re-checks one file after it changed: its findings and its runbook links.
+    /// Re-checks one file after it changed.
     pub(crate) fn recheck(&mut self, path: &Path) {
         self.findings.retain(|f| f.path != path);
         let fresh = crate::check::check_component(&self.ws, path, self.today);
         self.findings.extend(fresh);
         self.findings.sort_by(crate::finding::Finding::order);
-        self.refresh_links(path);
-    }
-
-    /// Recomputes which runbook links of one component do not resolve.
-    pub(super) fn refresh_links(&mut self, path: &Path) {
-        self.broken_links.retain(|(p, _), _| p != path);
-        let Some(reg) = self.current(path) else {
-            return;
-        };
-        let broken: Vec<((PathBuf, String), String)> = reg
-            .risks
-            .iter()
-            .filter(|r| !r.runbook.is_empty())
-            .filter_map(|r| {
-                crate::check::resolve_link(&self.ws, "", &r.runbook)
-                    .err()
-                    .map(|(_, reason)| ((path.to_path_buf(), r.id.clone()), reason))
-            })
-            .collect();
-        self.broken_links.extend(broken);
-    }
-
-    /// Recomputes the runbook links of every component (after a runbook changed).
-    pub fn refresh_all_links(&mut self) {
-        let paths: Vec<PathBuf> = self.ws.components.iter().map(|c| c.path.clone()).collect();
-        for path in &paths {
-            self.refresh_links(path);
-        }
     }
 
     /// Links risk `id` of the component at `path` to a runbook file (an undoable edit).

@@ -60,7 +60,7 @@ impl App {
         let words = crate::rank::words(&wanted.join(" "));
         finder.weak = !words.is_empty()
             && !matches.items.iter().take(FULL_MATCH_WINDOW).any(|&i| {
-                let text = self.search.items[i as usize].text().to_lowercase();
+                let text = self.search.text(i).to_lowercase();
                 words.iter().all(|w| text.contains(w.as_str()))
             });
         finder.matches = matches;
@@ -103,7 +103,7 @@ impl App {
                         .matches
                         .items
                         .get(finder.selected - hits.len())
-                        .map(|&i| self.search.items[i as usize].target.clone()),
+                        .map(|&i| self.search.target(i)),
                 };
                 if let Some(target) = target {
                     self.go_to(&target);

@@ -128,7 +128,7 @@ pub fn detail(app: &App, width: usize) -> DetailText {
         if let Some(editing) = editing {
             edited_row(app, label, editing, width, &mut out);
         } else {
-            let value = shown_value(app, file, reg, risk, *row);
+            let value = shown_value(app, reg, risk, *row);
             labelled(
                 app,
                 &mut out.lines,
@@ -307,13 +307,7 @@ fn budget_bar(app: &App, reg: &Register, width: usize, lines: &mut Vec<Line<'sta
 
 /// The value of a row as shown (not edited): runbook links marked as resolving or not, empty
 /// list "add" rows as a hint.
-fn shown_value(
-    app: &App,
-    file: &ComponentFile,
-    reg: &Register,
-    risk: Option<usize>,
-    row: Row,
-) -> String {
+fn shown_value(app: &App, reg: &Register, risk: Option<usize>, row: Row) -> String {
     let value = form::value(reg, risk, row);
     if matches!(row.field.kind(), Kind::List | Kind::FollowUp) && row.item.is_none() {
         let noun = match row.field {
@@ -330,12 +324,10 @@ fn shown_value(
         && !value.is_empty()
         && !app.checking
     {
-        return match app
-            .broken_links
-            .get(&(file.path.clone(), reg.risks[i].id.clone()))
-        {
-            Some(problem) => format!("{value}\n✗ {problem}"),
-            None => format!("{value} ✓"),
+        // Resolved as drawn (one risk's link): always as the workspace is now.
+        return match crate::check::resolve_link(&app.ws, "", &reg.risks[i].runbook) {
+            Err((_, problem)) => format!("{value}\n✗ {problem}"),
+            Ok(()) => format!("{value} ✓"),
         };
     }
     if row.field == Field::Alerts

@@ -20,7 +20,7 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
         screen.height.saturating_sub(2)
     };
     let area = popup_area(screen, screen.width.saturating_sub(4).max(20), height);
-    let total = app.search.items.len();
+    let total = app.search.len();
     let block = Block::bordered()
         .title(format!(
             " Find · {} of {total}{} ",
@@ -72,7 +72,6 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
         ])
     };
     let mut match_line = |index: u32| {
-        let item = &app.search.items[index as usize];
         let marks = if finder.input.text().trim().is_empty() {
             Vec::new()
         } else {
@@ -80,11 +79,11 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
                 .highlights(&mut matcher, finder.input.text(), index)
         };
         let mut spans = vec![Span::styled(
-            format!("{} ", item.kind.tag()),
+            format!("{} ", app.search.kind(index).tag()),
             app.theme.dim(),
         )];
         let mut used = 5;
-        for (n, c) in item.text().chars().enumerate() {
+        for (n, c) in app.search.text(index).chars().enumerate() {
             let shown = sanitize(&c.to_string()).into_owned();
             used += shown.width();
             if used > width {

@@ -112,6 +112,7 @@ fn load_repo(org: &Org, cache: &Cache, repo: &Repo) -> (Workspace, RunbookSet) {
     let mut set = RunbookSet::index(&cache.workspace(repo));
     for doc in &mut set.docs {
         doc.path = format!("{prefix}/{}", doc.path);
+        doc.path.shrink_to_fit();
     }
     set.findings = set
         .findings
@@ -161,12 +162,9 @@ fn qualify_register(repo: &Repo, prefix: &str, org: &Org, reg: &mut Register) {
     for risk in &mut reg.risks {
         if is_workspace_path(&risk.runbook) {
             risk.runbook = format!("{prefix}/{}", risk.runbook);
+            risk.runbook.shrink_to_fit();
         }
     }
-    // A list read from JSON grows by doubling: the room left over is a third of an
-    // organisation's registers in memory.
-    reg.risks.shrink_to_fit();
-    reg.depends_on.shrink_to_fit();
 }
 
 /// A runbook link that is a path in the workspace, not a web address.
