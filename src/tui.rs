@@ -17,7 +17,7 @@ pub mod terminal;
 pub mod ui;
 pub mod viewer;
 
-use crate::app::{App, Checked, Overlay};
+use crate::app::{App, Checked, Loading, Overlay};
 use crate::check::check;
 use crate::effects::TerminalRequest;
 use crate::finding::{Finding, Pos};
@@ -258,10 +258,10 @@ pub fn offer_recovery(app: &mut App) {
 
 /// Indexes runbooks, checks the workspace and builds the finder's index on another thread, so
 /// the first screen does not wait for them.
-pub fn check_in_background(app: &mut App) -> mpsc::Receiver<Checked> {
+pub fn check_in_background(app: &mut App) -> mpsc::Receiver<Loading> {
     let (send, receive) = mpsc::channel();
     if let Some(pending) = app.org_pending.take() {
-        org::check_in_background(app, pending, send);
+        org::check_in_background(pending, app.today, send);
         return receive;
     }
     // The registers are shared (`Arc`), not copied.
@@ -284,13 +284,14 @@ pub fn check_in_background(app: &mut App) -> mpsc::Receiver<Checked> {
         let findings = check(&ws, today);
         let search = crate::search::SearchIndex::build(&ws);
         let runbooks = ws.take_runbooks();
-        let _ = send.send(Checked {
+        let _ = send.send(Loading::Checked(Checked {
             components,
             runbooks,
             monitoring: ws.monitoring.take(),
             findings,
             search,
-        });
+            search_adds: false,
+        }));
     });
     receive
 }
@@ -567,8 +568,8 @@ pub(crate) fn event_loop(
         if app.checking
             && let Ok(result) = checked.try_recv()
         {
-            let registers_arrive = app.registers_pending;
-            app.attach_checked(result);
+            let registers_arrive = app.registers_pending && matches!(result, Loading::Checked(_));
+            app.attach(result);
             if registers_arrive && !app.read_only {
                 offer_recovery(&mut app);
             }

@@ -328,8 +328,31 @@ fn the_tui_shows_each_repository_above_its_components_and_clicks_land_on_them() 
     run(&fixture, &["org", "fetch"]);
     let mut app = faultline::tui::org::app(&fixture.org_file(), Some(&fixture.cache())).unwrap();
     app.today = harness::today();
-    let checked = faultline::tui::check_in_background(&mut app);
-    app.attach_checked(checked.recv().unwrap());
+    // The first frame holds the first repository alone; the rest is read in the background.
+    let first = harness::screen(&app);
+    assert!(first.contains("▾ broken"), "{first}");
+    assert!(!first.contains("payments"), "{first}");
+    assert!(first.contains("reading 4 repositories…"), "{first}");
+    let loading = faultline::tui::check_in_background(&mut app);
+    let registers = loading.recv().unwrap();
+    assert!(matches!(
+        registers,
+        faultline::app::Loading::Registers { .. }
+    ));
+    app.attach(registers);
+    let read = harness::screen(&app);
+    assert!(read.contains("▾ payments"), "{read}");
+    assert!(read.contains("3 of 4 repositories fetched"), "{read}");
+    assert!(app.checking, "runbooks and findings are still to come");
+    // The finder already finds the components and risks of every repository.
+    assert!(app.search.texts().any(|t| t.starts_with("search:indexer")));
+    app.attach(loading.recv().unwrap());
+    assert!(!app.checking);
+    assert!(
+        app.search
+            .texts()
+            .any(|t| t.starts_with("search/ops/runbooks/"))
+    );
     assert!(app.read_only);
     insta::assert_snapshot!("org_register_80x24", harness::screen(&app));
     // Down from the broken file: the selection moves over components, not headings.
@@ -346,6 +369,16 @@ fn the_tui_shows_each_repository_above_its_components_and_clicks_land_on_them() 
     // `e` changes nothing: the organisation is read-only.
     harness::press(&mut app, "e");
     assert!(app.editing.is_none());
+    // The finder lands on a risk and a component of another repository.
+    harness::press(&mut app, "ctrl-p");
+    harness::type_text(&mut app, "search index is stale");
+    harness::press(&mut app, "enter");
+    assert_eq!(app.selected_file().unwrap().stem, "search:indexer");
+    assert_eq!(app.selected_risk_id().as_deref(), Some("stale-index"));
+    harness::press(&mut app, "ctrl-p");
+    harness::type_text(&mut app, "payments:ledger  The");
+    harness::press(&mut app, "enter");
+    assert_eq!(app.selected_file().unwrap().stem, "payments:ledger");
 }
 
 #[test]

@@ -4,7 +4,11 @@
 
 use crate::store::Workspace;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
+use nucleo_matcher::{Config, Matcher};
+
+mod arena;
+use arena::Arena;
+pub use arena::Item;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ItemKind {
@@ -51,55 +55,11 @@ pub enum Target {
     },
 }
 
-/// A piece of the index's text: `len` bytes (or chars, in `wide`) from `start`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Span {
-    start: u32,
-    len: u32,
-}
-
-/// A span, when it fits the index's 32-bit offsets.
-fn span(start: usize, len: usize) -> Option<Span> {
-    Some(Span {
-        start: u32::try_from(start).ok()?,
-        len: u32::try_from(len).ok()?,
-    })
-}
-
-impl Span {
-    fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..self.start as usize + self.len as usize
-    }
-}
-
-/// One line of the finder. Its text lives in the index's one arena, and the parts of its target
-/// (component and risk ids, runbook path and anchor) are pieces of that text: an organisation's
-/// finder holds over a million lines, which as separate strings cost 280 bytes each.
-#[derive(Debug, Clone, Copy)]
-pub struct Item {
-    pub kind: ItemKind,
-    /// The line matched is in `wide` (a line not ASCII), not in `text`.
-    wide: bool,
-    /// The line shown, in `text`.
-    line: Span,
-    /// The line matched: the line shown, or a copy with each arrow as `>` (in `text` when that
-    /// is ASCII, in `wide` otherwise).
-    haystack: Span,
-    /// The target's parts, relative to the line's start (an alert's: `parts[0].start` indexes
-    /// `alerts`).
-    parts: [Span; 2],
-}
-
-/// Every searchable thing in a workspace.
+/// Every searchable thing in a workspace: one arena, or more when one index was appended to
+/// another (the organisation's runbooks after its registers).
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    items: Vec<Item>,
-    text: String,
-    wide: Vec<char>,
-    /// Alerts' targets, whole: they are few, and their risk is not a piece of their line.
-    alerts: Vec<Target>,
-    /// Bytes of `text` no item uses any more (components replaced after an edit).
-    dead: usize,
+    parts: Vec<Arena>,
 }
 
 /// The matches of one query: item indices, best first.
@@ -127,228 +87,92 @@ fn narrows(atoms: &[Atom]) -> bool {
 
 impl SearchIndex {
     pub fn build(ws: &Workspace) -> SearchIndex {
-        let mut index = SearchIndex::default();
+        let mut arena = Arena::default();
         for reg in ws.registers() {
-            index.push_register(reg);
+            arena.push_register(reg);
         }
-        index.push_runbooks(&ws.runbooks);
+        arena.push_runbooks(&ws.runbooks);
         if let Some(inventory) = ws.monitoring.as_deref() {
-            index.push_alerts(ws, inventory);
+            arena.push_alerts(ws, inventory);
         }
-        index.shrink();
-        index
+        arena.shrink();
+        SearchIndex { parts: vec![arena] }
     }
 
-    fn shrink(&mut self) {
-        self.items.shrink_to_fit();
-        self.text.shrink_to_fit();
-        self.wide.shrink_to_fit();
+    /// The index of runbooks alone: the organisation view appends it to its registers' index
+    /// once the background load has read them.
+    pub fn of_runbooks(runbooks: &[crate::runbook::RunbookDoc]) -> SearchIndex {
+        let mut arena = Arena::default();
+        arena.push_runbooks(runbooks);
+        arena.shrink();
+        SearchIndex { parts: vec![arena] }
+    }
+
+    /// Appends another index's lines after this one's: its arena is kept as it is, not copied.
+    pub fn append(&mut self, other: SearchIndex) {
+        self.parts.extend(other.parts);
     }
 
     /// How many lines the finder searches.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.parts.iter().map(|part| part.items.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len() == 0
+    }
+
+    /// The arena holding line `item`, and the line.
+    fn locate(&self, item: u32) -> (&Arena, &Item) {
+        let mut i = item as usize;
+        let last = self.parts.len().saturating_sub(1);
+        for part in &self.parts[..last] {
+            if i < part.items.len() {
+                return (part, &part.items[i]);
+            }
+            i -= part.items.len();
+        }
+        let part = &self.parts[last];
+        (part, &part.items[i])
     }
 
     pub fn kind(&self, item: u32) -> ItemKind {
-        self.items[item as usize].kind
+        self.locate(item).1.kind
     }
 
     /// The line shown: `payments-api/concurrency-limit  Lambda concurrency limit…`.
     pub fn text(&self, item: u32) -> &str {
-        &self.text[self.items[item as usize].line.range()]
+        let (part, item) = self.locate(item);
+        part.line(item)
     }
 
     /// Every line, in index order.
     pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.items.iter().map(|item| &self.text[item.line.range()])
+        self.parts
+            .iter()
+            .flat_map(|part| part.items.iter().map(|item| part.line(item)))
     }
 
     /// Where the line leads.
     pub fn target(&self, item: u32) -> Target {
-        let item = self.items[item as usize];
-        let line = &self.text[item.line.range()];
-        let part = |n: usize| line[item.parts[n].range()].to_owned();
-        match item.kind {
-            ItemKind::Component => Target::Component { id: part(0) },
-            ItemKind::Risk => Target::Risk {
-                component: part(0),
-                id: part(1),
-            },
-            ItemKind::Runbook => Target::Runbook {
-                path: part(0),
-                anchor: None,
-            },
-            ItemKind::Heading => Target::Runbook {
-                path: part(0),
-                anchor: Some(part(1)),
-            },
-            ItemKind::Alert => self.alerts[item.parts[0].start as usize].clone(),
-        }
-    }
-
-    fn haystack(&self, item: &Item) -> Utf32Str<'_> {
-        if item.wide {
-            Utf32Str::Unicode(&self.wide[item.haystack.range()])
-        } else {
-            Utf32Str::Ascii(&self.text.as_bytes()[item.haystack.range()])
-        }
-    }
-
-    fn push_runbooks(&mut self, runbooks: &[crate::runbook::RunbookDoc]) {
-        for doc in runbooks {
-            self.push(ItemKind::Runbook, &[&doc.path, "  ", doc.title()], [0, 0]);
-            for heading in &doc.headings {
-                self.push(
-                    ItemKind::Heading,
-                    &[&heading.text, "  ", &doc.path, "#", &heading.anchor],
-                    [2, 4],
-                );
-            }
-        }
-    }
-
-    /// Every alert of the monitoring config, leading to the first risk that names it.
-    fn push_alerts(&mut self, ws: &Workspace, inventory: &crate::monitoring::Inventory) {
-        let named_by = inventory.named_by(ws.registers());
-        for (alert, risks) in inventory.alerts.iter().zip(named_by) {
-            let risk = risks.into_iter().next().map(Box::new);
-            let named_by = risk.as_ref().map_or_else(
-                || "named by no risk".to_owned(),
-                |pair| format!("→ {}/{}", pair.0, pair.1),
-            );
-            let Ok(at) = u32::try_from(self.alerts.len()) else {
-                return;
-            };
-            let location = alert.location();
-            let line = [
-                alert.name.as_str(),
-                "  ",
-                alert.source.name(),
-                " ",
-                &location,
-                "  ",
-                &named_by,
-            ];
-            if self.push(ItemKind::Alert, &line, [0, 0]) {
-                self.alerts.push(Target::Alert {
-                    name: alert.name.clone(),
-                    location,
-                    risk,
-                });
-                if let Some(item) = self.items.last_mut() {
-                    item.parts[0] = Span { start: at, len: 0 };
-                }
-            }
-        }
-    }
-
-    /// Adds the line made of `pieces`, whose target's parts are the pieces numbered `parts`;
-    /// false when the arena is full (4 GiB of text).
-    fn push(&mut self, kind: ItemKind, pieces: &[&str], parts: [usize; 2]) -> bool {
-        let mut spans = Vec::with_capacity(pieces.len());
-        let mut at = 0;
-        for piece in pieces {
-            spans.push(span(at, piece.len()));
-            at += piece.len();
-        }
-        let (Some(first), Some(second)) = (spans[parts[0]], spans[parts[1]]) else {
-            return false;
-        };
-        self.add(kind, &pieces.concat(), [first, second])
-    }
-
-    /// Adds one line and its target's parts (spans of the line); false when the arena is full,
-    /// which is then as it was.
-    fn add(&mut self, kind: ItemKind, line: &str, parts: [Span; 2]) -> bool {
-        let (text, wide) = (self.text.len(), self.wide.len());
-        let added = self.try_add(kind, line, parts);
-        if added.is_none() {
-            self.text.truncate(text);
-            self.wide.truncate(wide);
-        }
-        added.is_some()
-    }
-
-    fn try_add(&mut self, kind: ItemKind, line: &str, parts: [Span; 2]) -> Option<()> {
-        let shown = span(self.text.len(), line.len())?;
-        self.text.push_str(line);
-        // An arrow (faultline puts one in every alert's line; a heading may hold one too) is
-        // matched as `>`: a line all ASCII is matched several times faster, and one character
-        // for one keeps the highlighted positions.
-        let (wide, haystack) = if line.is_ascii() {
-            (false, shown)
-        } else if line.chars().all(|c| c.is_ascii() || c == '→') {
-            let copy = line.replace('→', ">");
-            let at = span(self.text.len(), copy.len())?;
-            self.text.push_str(&copy);
-            (false, at)
-        } else {
-            let at = self.wide.len();
-            self.wide
-                .extend(line.chars().map(|c| if c == '→' { '>' } else { c }));
-            (true, span(at, self.wide.len() - at)?)
-        };
-        self.items.push(Item {
-            kind,
-            wide,
-            line: shown,
-            haystack,
-            parts,
-        });
-        Some(())
-    }
-
-    /// The items of one register: the component and each of its risks.
-    fn push_register(&mut self, reg: &crate::model::Register) {
-        self.push(
-            ItemKind::Component,
-            &[&reg.component, "  ", &reg.title],
-            [0, 0],
-        );
-        for risk in &reg.risks {
-            self.push(
-                ItemKind::Risk,
-                &[&reg.component, "/", &risk.id, "  ", &risk.title],
-                [0, 2],
-            );
-        }
+        let (part, item) = self.locate(item);
+        part.target(item)
     }
 
     /// Replaces one component's items after an edit (`None`: the component is gone), instead of
     /// rebuilding the whole index.
     pub fn replace_component(&mut self, id: &str, register: Option<&crate::model::Register>) {
-        let text = &self.text;
-        let mut dead = 0;
-        self.items.retain(|item| {
-            let gone = matches!(item.kind, ItemKind::Component | ItemKind::Risk)
-                && &text[item.line.range()][item.parts[0].range()] == id;
-            if gone {
-                dead += item.line.len as usize;
-            }
-            !gone
-        });
-        self.dead += dead;
+        for part in &mut self.parts {
+            part.remove_component(id);
+        }
         if let Some(reg) = register {
-            self.push_register(reg);
+            if self.parts.is_empty() {
+                self.parts.push(Arena::default());
+            }
+            if let Some(last) = self.parts.last_mut() {
+                last.push_register(reg);
+            }
         }
-        if self.dead > self.text.len() / 2 {
-            self.compact();
-        }
-    }
-
-    /// Rewrites the arenas with only the text items use.
-    fn compact(&mut self) {
-        let old = std::mem::take(self);
-        for item in &old.items {
-            self.add(item.kind, &old.text[item.line.range()], item.parts);
-        }
-        self.alerts = old.alerts;
-        self.shrink();
     }
 
     /// The items matching `query`, best first (ties: components, risks, runbooks, headings, in
@@ -361,7 +185,7 @@ impl SearchIndex {
         previous: Option<&Matches>,
     ) -> Matches {
         let all = || {
-            (0..self.items.len())
+            (0..self.len())
                 .filter_map(|i| u32::try_from(i).ok())
                 .collect::<Vec<u32>>()
         };
@@ -404,7 +228,7 @@ impl SearchIndex {
              block: &[u32],
              scored: &mut Vec<(u32, u8, u32, [u16; CACHED])>| {
                 for (offset, &i) in block.iter().enumerate() {
-                    let item = &self.items[i as usize];
+                    let (part, item) = self.locate(i);
                     let mut words = [0u16; CACHED];
                     if let Some(prev) = narrowing {
                         words[..kept].copy_from_slice(&prev.scores[start + offset][..kept]);
@@ -412,7 +236,7 @@ impl SearchIndex {
                     let mut total: u32 = words[..kept].iter().map(|&w| u32::from(w)).sum();
                     let mut matched = true;
                     for (w, atom) in atoms.iter().enumerate().skip(kept) {
-                        let Some(score) = atom.score(self.haystack(item), matcher) else {
+                        let Some(score) = atom.score(part.haystack(item), matcher) else {
                             matched = false;
                             break;
                         };
@@ -449,8 +273,9 @@ impl SearchIndex {
     pub fn highlights(&self, matcher: &mut Matcher, query: &str, item: u32) -> Vec<u32> {
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
         let mut indices = Vec::new();
-        if let Some(item) = self.items.get(item as usize) {
-            pattern.indices(self.haystack(item), matcher, &mut indices);
+        if (item as usize) < self.len() {
+            let (part, item) = self.locate(item);
+            pattern.indices(part.haystack(item), matcher, &mut indices);
         }
         indices.sort_unstable();
         indices.dedup();
@@ -494,6 +319,19 @@ impl Default for Searcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl SearchIndex {
+        fn push(&mut self, kind: ItemKind, pieces: &[&str], parts: [usize; 2]) -> bool {
+            if self.parts.is_empty() {
+                self.parts.push(Arena::default());
+            }
+            self.parts[0].push(kind, pieces, parts)
+        }
+
+        fn bytes(&self) -> usize {
+            self.parts.iter().map(Arena::bytes).sum()
+        }
+    }
 
     fn example() -> (Workspace, SearchIndex) {
         let ws = Workspace::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
@@ -675,12 +513,35 @@ mod tests {
         for _ in 0..200 {
             index.replace_component("payments-api", Some(reg));
         }
-        assert!(index.text.len() < 3 * before.iter().map(|(t, _)| t.len()).sum::<usize>());
+        assert!(index.bytes() < 3 * before.iter().map(|(t, _)| t.len()).sum::<usize>());
         let mut after = lines(&index);
         before.sort_by(|a, b| a.0.cmp(&b.0));
         after.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(after, before);
         index.replace_component("payments-api", None);
         assert!(index.texts().all(|t| !t.starts_with("payments-api")));
+    }
+
+    /// The registers' index and the runbooks' index appended give what one build gives.
+    #[test]
+    fn appending_the_runbooks_equals_one_build() {
+        let (mut ws, _) = example();
+        ws.monitoring = None;
+        let whole = SearchIndex::build(&ws);
+        let runbooks = ws.take_runbooks();
+        let mut parts = SearchIndex::build(&ws);
+        parts.append(SearchIndex::of_runbooks(&runbooks.docs));
+        let all = |index: &SearchIndex| -> Vec<(String, Target)> {
+            (0u32..)
+                .zip(index.texts())
+                .map(|(i, text)| (text.to_owned(), index.target(i)))
+                .collect()
+        };
+        assert_eq!(all(&parts), all(&whole));
+        let mut m = Searcher::new();
+        assert_eq!(
+            parts.search(&mut m, "aurora failover", None).items,
+            whole.search(&mut m, "aurora failover", None).items
+        );
     }
 }

@@ -104,11 +104,24 @@ pub struct App {
     pub org_view: bool,
 }
 
-/// The organisation behind `faultline --org`, for the background check to read and check.
+/// The organisation behind `faultline --org`, for the background load to read and check.
 pub struct OrgPending {
     pub org: crate::org::Org,
     pub cache: crate::org::Cache,
-    pub runbooks: crate::store::RunbookSet,
+}
+
+/// What the background load sends.
+pub enum Loading {
+    /// The organisation's registers, read after the first frame (which showed the first
+    /// repository's), with the findings of reading them and the finder's index over them.
+    Registers {
+        ws: Workspace,
+        findings: Vec<Finding>,
+        search: SearchIndex,
+        status: String,
+    },
+    /// Everything read and checked.
+    Checked(Checked),
 }
 
 /// What the background load brings once runbooks are indexed and everything is checked.
@@ -119,6 +132,9 @@ pub struct Checked {
     pub monitoring: Option<std::sync::Arc<crate::monitoring::Inventory>>,
     pub findings: Vec<Finding>,
     pub search: SearchIndex,
+    /// `search` holds only what the app's index lacks (the organisation's runbooks, after its
+    /// registers' index came with them): appended, not replacing.
+    pub search_adds: bool,
 }
 
 impl App {
@@ -173,6 +189,28 @@ impl App {
 
     /// Takes in the background check: runbooks, findings and the finder's index. Files edited
     /// meanwhile are checked again against their current state.
+    /// Takes in what the background load sent.
+    pub fn attach(&mut self, loading: Loading) {
+        match loading {
+            Loading::Registers {
+                ws,
+                findings,
+                search,
+                status,
+            } => {
+                self.change_what_is_shown(|app| {
+                    app.ws.components = ws.components;
+                    app.ws.categories = ws.categories;
+                    app.ws.name_findings = ws.name_findings;
+                });
+                self.findings = findings;
+                self.search = search;
+                self.status = Some(status);
+            }
+            Loading::Checked(checked) => self.attach_checked(checked),
+        }
+    }
+
     pub fn attach_checked(&mut self, checked: Checked) {
         if let Some(components) = checked.components {
             self.ws.components = components;
@@ -187,7 +225,11 @@ impl App {
         self.ws.attach_runbooks(checked.runbooks);
         self.ws.monitoring = checked.monitoring;
         self.findings = checked.findings;
-        self.search = checked.search;
+        if checked.search_adds {
+            self.search.append(checked.search);
+        } else {
+            self.search = checked.search;
+        }
         self.checking = false;
         let touched: Vec<PathBuf> = self.baseline.keys().cloned().collect();
         for path in &touched {

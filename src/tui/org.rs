@@ -1,7 +1,7 @@
 //! `faultline --org FILE`: the organisation in the TUI, read-only.
 
 use super::{Options, app_over, event_loop};
-use crate::app::{App, Checked, OrgPending};
+use crate::app::{App, Checked, Loading, OrgPending};
 use anyhow::Result;
 use std::sync::mpsc;
 
@@ -19,16 +19,13 @@ pub fn run(opts: &Options, file: &std::path::Path, cache: Option<&std::path::Pat
     event_loop(&opts, app, None)
 }
 
-/// The app over the organisation, its background load still to run
-/// (`tui::check_in_background`).
+/// The app over the organisation's first repository (the first frame is drawn at once),
+/// the rest of its background load still to run (`tui::check_in_background`).
 pub fn app(file: &std::path::Path, cache: Option<&std::path::Path>) -> Result<App> {
     let org = crate::org::Org::load(file)?;
     let cache = crate::org::Cache::at(cache)?;
-    let mut loaded = crate::org::load(org, cache);
-    let runbooks = loaded.ws.take_runbooks();
-    let mut findings = loaded.ws.load_findings();
-    findings.extend(loaded.not_fetched());
-    let fetched = loaded.stamps.iter().filter(|s| s.is_some()).count();
+    let loaded = crate::org::load_registers(org, cache, true);
+    let findings = org_findings(&loaded);
     let repos = loaded.org.repos.len();
     let crate::org::Loaded { org, cache, ws, .. } = loaded;
     let mut app = app_over(ws, findings);
@@ -37,40 +34,63 @@ pub fn app(file: &std::path::Path, cache: Option<&std::path::Path>) -> Result<Ap
     app.org_view = true;
     app.run = Err("organisation view: no step is run".to_owned());
     app.theme = app.theme.with_runs(false);
-    app.status = Some(if fetched < repos {
-        format!(
-            "organisation: {fetched} of {} fetched (faultline org fetch)",
-            crate::finding::plural(repos, "repository")
-        )
-    } else {
-        format!(
-            "organisation: {}",
-            crate::finding::plural(repos, "repository")
-        )
-    });
-    app.org_pending = Some(crate::app::OrgPending {
-        org,
-        cache,
-        runbooks,
-    });
+    app.status = Some(format!(
+        "organisation: reading {}…",
+        crate::finding::plural(repos, "repository")
+    ));
+    app.org_pending = Some(OrgPending { org, cache });
     Ok(app)
 }
 
-/// The organisation's background load: `org check`'s findings (each repository read and checked
-/// as its own `check` does) and the finder's index over every runbook.
-pub fn check_in_background(app: &App, pending: OrgPending, send: mpsc::Sender<Checked>) {
-    let mut ws = app.ws.share_registers();
-    let today = app.today;
+/// The findings of reading the organisation: unreadable registers, repositories never fetched.
+fn org_findings(loaded: &crate::org::Loaded) -> Vec<crate::finding::Finding> {
+    let mut findings = loaded.ws.load_findings();
+    findings.extend(loaded.not_fetched());
+    findings
+}
+
+/// What the status line says once every repository is read.
+fn read_status(loaded: &crate::org::Loaded) -> String {
+    let fetched = loaded.stamps.iter().filter(|s| s.is_some()).count();
+    let repos = crate::finding::plural(loaded.org.repos.len(), "repository");
+    if fetched < loaded.org.repos.len() {
+        format!("organisation: {fetched} of {repos} fetched (faultline org fetch)")
+    } else {
+        format!("organisation: {repos}")
+    }
+}
+
+/// The organisation's background load: every repository's registers (sent at once, with the
+/// finder's index over them), then their runbooks, `org check`'s findings (each repository
+/// read and checked as its own `check` does) and the finder's index over the runbooks.
+pub fn check_in_background(
+    pending: OrgPending,
+    today: jiff::civil::Date,
+    send: mpsc::Sender<Loading>,
+) {
     std::thread::spawn(move || {
-        ws.attach_runbooks(pending.runbooks);
-        let findings = crate::org_view::check(&pending.org, &pending.cache, today).findings;
-        let search = crate::search::SearchIndex::build(&ws);
-        let _ = send.send(Checked {
+        let OrgPending { org, cache } = pending;
+        let loaded = crate::org::load_registers(org, cache, false);
+        let mut ws = loaded.ws.share_registers();
+        let _ = send.send(Loading::Registers {
+            findings: org_findings(&loaded),
+            search: crate::search::SearchIndex::build(&loaded.ws),
+            status: read_status(&loaded),
+            ws: loaded.ws,
+        });
+        let crate::org::Loaded {
+            org, cache, stamps, ..
+        } = loaded;
+        ws.attach_runbooks(crate::org::runbooks(&org, &cache, &stamps));
+        let findings = crate::org_view::check(&org, &cache, today).findings;
+        let search = crate::search::SearchIndex::of_runbooks(&ws.runbooks);
+        let _ = send.send(Loading::Checked(Checked {
             components: None,
             runbooks: ws.take_runbooks(),
             monitoring: None,
             findings,
             search,
-        });
+            search_adds: true,
+        }));
     });
 }

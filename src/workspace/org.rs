@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub mod fetch;
 mod merge;
-pub use merge::{Loaded, load, prefix};
+pub use merge::{Loaded, load, load_registers, prefix, runbooks};
 
 /// The organisation file's default name, in the current directory.
 pub const ORG_FILE: &str = "org.toml";

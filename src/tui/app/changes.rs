@@ -443,6 +443,16 @@ impl App {
     }
 }
 
+impl App {
+    /// The register file of a component id as loaded (in an organisation, under its
+    /// repository), else where a new one would be written.
+    pub(crate) fn component_path(&self, id: &str) -> PathBuf {
+        self.ws
+            .component(id)
+            .map_or_else(|| register_path(id), |file| file.path.clone())
+    }
+}
+
 /// The register file of a component id.
 pub fn register_path(id: &str) -> PathBuf {
     PathBuf::from(format!("{}/{id}.json", crate::store::REGISTERS_DIR))

@@ -173,7 +173,7 @@ impl App {
         self.view = View::Register;
         match target {
             Target::Component { id } => {
-                let path = super::changes::register_path(id);
+                let path = self.component_path(id);
                 if self.register.filter.is_some()
                     && !self
                         .register
@@ -187,7 +187,7 @@ impl App {
                 self.register.focus = Pane::Components;
             }
             Target::Risk { component, id } => {
-                let path = super::changes::register_path(component);
+                let path = self.component_path(component);
                 self.register.focus = Pane::Risks;
                 self.show_risk(&path, id);
             }
@@ -198,7 +198,7 @@ impl App {
                 risk: Some(pair),
             } => {
                 let (component, id) = &**pair;
-                let path = super::changes::register_path(component);
+                let path = self.component_path(component);
                 self.register.focus = Pane::Risks;
                 self.show_risk(&path, id);
                 self.say(format!(

@@ -189,7 +189,8 @@ impl App {
                     self.view = View::Register;
                     self.register.coverage = None;
                     self.register.focus = super::Pane::Components;
-                    self.select_path(&super::changes::register_path(&component));
+                    let path = self.component_path(&component);
+                    self.select_path(&path);
                 }
             }
             Action::HeatMap => self.register.coverage = None,

@@ -72,7 +72,7 @@ impl App {
 
     /// Changes what the lists show (a filter, a scope) with `f`, then shows it with the
     /// selection kept on the same risk where it is still shown: the one way every filter goes.
-    fn change_what_is_shown(&mut self, f: impl FnOnce(&mut App)) {
+    pub(super) fn change_what_is_shown(&mut self, f: impl FnOnce(&mut App)) {
         let selection = self.selection();
         f(self);
         self.recompute_visible();

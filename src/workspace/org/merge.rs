@@ -60,31 +60,35 @@ pub fn prefix(repo: &Repo) -> String {
 /// Reads every fetched repository of the organisation into one workspace, several
 /// repositories at once.
 pub fn load(org: Org, cache: Cache) -> Loaded {
+    let mut loaded = load_registers(org, cache, false);
+    let runbooks = runbooks(&loaded.org, &loaded.cache, &loaded.stamps);
+    loaded.ws.attach_runbooks(runbooks);
+    loaded
+}
+
+/// Reads the registers (not the runbooks) of every fetched repository, or (`first_only`) of
+/// the one whose components come first (paths sort by the repository's name first): the TUI's
+/// first frame shows it while the rest are read.
+pub fn load_registers(org: Org, cache: Cache, first_only: bool) -> Loaded {
     let stamps: Vec<Option<Stamp>> = org.repos.iter().map(|r| cache.stamp(r)).collect();
-    let fetched: Vec<&Repo> = org
-        .repos
-        .iter()
-        .zip(&stamps)
-        .filter(|(_, stamp)| stamp.is_some())
-        .map(|(repo, _)| repo)
-        .collect();
+    let mut fetched: Vec<&Repo> = fetched(&org, &stamps).collect();
+    if first_only {
+        fetched.sort_by(|a, b| a.name.cmp(&b.name));
+        fetched.truncate(1);
+    }
     // Each repository qualified on its own thread, its register text dropped there: at most a
     // thread's worth of repositories is held with its text.
     let parts = crate::parallel::map(&fetched, |repo| load_repo(&org, &cache, repo));
     let mut merged = Workspace::empty(&cache.repos_dir());
-    let mut runbooks = RunbookSet::default();
-    for (part, set) in parts {
+    for part in parts {
         merged.components.extend(part.components);
         merged.name_findings.extend(part.name_findings);
         merged.categories.extend(part.categories);
-        runbooks.docs.extend(set.docs);
-        runbooks.findings.extend(set.findings);
     }
     resolve_backstage(&mut merged);
     merged.components.sort_by(|a, b| a.path.cmp(&b.path));
     merged.categories.sort();
     merged.categories.dedup();
-    merged.attach_runbooks(runbooks);
     Loaded {
         org,
         cache,
@@ -93,22 +97,48 @@ pub fn load(org: Org, cache: Cache) -> Loaded {
     }
 }
 
-/// One repository's registers and runbooks, qualified; or the finding of why it has none.
-fn load_repo(org: &Org, cache: &Cache, repo: &Repo) -> (Workspace, RunbookSet) {
+/// The repositories fetched at least once, by the organisation file's order.
+fn fetched<'a>(org: &'a Org, stamps: &'a [Option<Stamp>]) -> impl Iterator<Item = &'a Repo> {
+    org.repos
+        .iter()
+        .zip(stamps)
+        .filter(|(_, stamp)| stamp.is_some())
+        .map(|(repo, _)| repo)
+}
+
+/// Every fetched repository's runbooks, their paths qualified, several repositories at once.
+pub fn runbooks(org: &Org, cache: &Cache, stamps: &[Option<Stamp>]) -> RunbookSet {
+    let fetched: Vec<&Repo> = fetched(org, stamps).collect();
+    let mut runbooks = RunbookSet::default();
+    for set in crate::parallel::map(&fetched, |repo| repo_runbooks(cache, repo)) {
+        runbooks.docs.extend(set.docs);
+        runbooks.findings.extend(set.findings);
+    }
+    runbooks
+}
+
+/// One repository's registers, qualified; or the finding of why it has none.
+fn load_repo(org: &Org, cache: &Cache, repo: &Repo) -> Workspace {
     let prefix = prefix(repo);
     let mut part = Workspace::empty(&cache.repos_dir());
     match cache.registers(repo) {
         Ok(ws) => qualify(repo, &prefix, org, ws, &mut part),
-        Err(why) => {
-            part.name_findings.push(Finding::error(
-                PathBuf::from(&prefix),
-                crate::finding::Pos { line: 1, column: 1 },
-                "read-error",
-                why,
-            ));
-            return (part, RunbookSet::default());
-        }
+        Err(why) => part.name_findings.push(Finding::error(
+            PathBuf::from(&prefix),
+            crate::finding::Pos { line: 1, column: 1 },
+            "read-error",
+            why,
+        )),
     }
+    part
+}
+
+/// One repository's runbooks, their paths qualified (none when it has no workspace).
+fn repo_runbooks(cache: &Cache, repo: &Repo) -> RunbookSet {
+    if cache.no_workspace(repo).is_some() {
+        return RunbookSet::default();
+    }
+    let prefix = prefix(repo);
     let mut set = RunbookSet::index(&cache.workspace(repo));
     for doc in &mut set.docs {
         doc.path = format!("{prefix}/{}", doc.path);
@@ -119,7 +149,7 @@ fn load_repo(org: &Org, cache: &Cache, repo: &Repo) -> (Workspace, RunbookSet) {
         .into_iter()
         .map(|f| under(&prefix, f))
         .collect();
-    (part, set)
+    set
 }
 
 fn under(prefix: &str, mut finding: Finding) -> Finding {
