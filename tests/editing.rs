@@ -858,3 +858,23 @@ fn the_runbook_link_is_checked_as_shown() {
     assert!(fixed.contains("#raise-the-limit ✓"), "{fixed}");
     assert!(!fixed.contains("nowhere"), "{fixed}");
 }
+
+/// Going to a component a filter hides (from the finder, the findings list, a blast radius)
+/// shows everything again and lands on it, rather than leaving the selection where it was.
+#[test]
+fn going_to_a_hidden_component_clears_the_filter_hiding_it() {
+    let mut app = example();
+    press(&mut app, "/");
+    type_text(&mut app, "orders");
+    press(&mut app, "enter");
+    assert!(app.register.text_filter.is_some());
+    let before = app.selected_file().unwrap().stem.clone();
+    assert_ne!(before, "payments-api");
+    press(&mut app, "ctrl-p");
+    type_text(&mut app, "payments-api  ");
+    press(&mut app, "enter");
+    assert_eq!(app.selected_file().unwrap().stem, "payments-api");
+    assert!(app.register.text_filter.is_none());
+    let text = screen(&app);
+    assert!(text.contains("every component shown again"), "{text}");
+}

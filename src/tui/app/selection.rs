@@ -135,9 +135,24 @@ impl App {
             .position(|&i| self.ws.components[i].path == path)
     }
 
-    /// Selects the component whose file is `path`, if it is shown; a different component
-    /// starts at its first risk.
+    /// Selects the component whose file is `path`; a different component starts at its first
+    /// risk. A scope or filter hiding it is cleared, and said so: going to a component that
+    /// stays hidden would leave the selection on another one.
     pub(super) fn select_path(&mut self, path: &Path) {
+        let narrowed = self.register.scope.is_some()
+            || self.register.filter.is_some()
+            || self.register.text_filter.is_some();
+        if narrowed
+            && self.position_of(path).is_none()
+            && self.ws.components.iter().any(|c| c.path == path)
+        {
+            self.change_what_is_shown(|app| {
+                app.register.scope = None;
+                app.register.filter = None;
+                app.register.text_filter = None;
+            });
+            self.say("every component shown again: a filter hid the one asked for");
+        }
         if let Some(pos) = self.position_of(path) {
             if pos != self.register.component {
                 self.register.risk = 0;
