@@ -4,6 +4,9 @@
 //! RUNS) and, with `--entries FILE`, writes every entry, one per line, for `fzf --filter`.
 //!
 //! `cargo run --release --example finder_time -- WORKSPACE QUERY [--runs N] [--entries FILE]`
+//!
+//! With `--cache DIR`, WORKSPACE is an organisation file (`org.toml`) and the index is the
+//! organisation TUI's: every fetched repository's registers and runbooks.
 
 use faultline::search::{SearchIndex, Searcher};
 use std::time::Instant;
@@ -21,7 +24,14 @@ fn main() -> anyhow::Result<()> {
             .cloned()
     };
     let runs: usize = option("--runs").map_or(Ok(15), |r| r.parse())?;
-    let ws = faultline::store::Workspace::load(std::path::Path::new(&root))?;
+    let ws = match option("--cache") {
+        Some(cache) => {
+            let org = faultline::org::Org::load(std::path::Path::new(&root))?;
+            let cache = faultline::org::Cache::at(Some(std::path::Path::new(&cache)))?;
+            faultline::org::load(org, cache).ws
+        }
+        None => faultline::store::Workspace::load(std::path::Path::new(&root))?,
+    };
     let index = SearchIndex::build(&ws);
     if let Some(file) = option("--entries") {
         let mut text = String::new();

@@ -492,6 +492,17 @@ pub fn run_timeline(opts: &Options, rel: &std::path::Path) -> Result<i32> {
     event_loop(opts, app, None)
 }
 
+/// One terminal event, handled.
+fn handle_event(app: &mut App, event: Event) {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => handle_key(app, key),
+        Event::Paste(text) => app.type_text(&text),
+        Event::Mouse(mouse) => crate::mouse::handle(app, mouse),
+        Event::Resize(width, height) => app.resize(width, height),
+        _ => {}
+    }
+}
+
 pub(crate) fn event_loop(
     opts: &Options,
     mut app: App,
@@ -548,12 +559,11 @@ pub(crate) fn event_loop(
         };
         if event::poll(tick)? {
             idle_since = Instant::now();
-            match event::read()? {
-                Event::Key(key) if key.kind != KeyEventKind::Release => handle_key(&mut app, key),
-                Event::Paste(text) => app.type_text(&text),
-                Event::Mouse(mouse) => crate::mouse::handle(&mut app, mouse),
-                Event::Resize(width, height) => app.resize(width, height),
-                _ => {}
+            handle_event(&mut app, event::read()?);
+            // Keys already typed into the finder are all taken before it searches (in
+            // `run_effects`): one search for a burst of keys, not one each.
+            while matches!(app.overlay, Some(Overlay::Finder(_))) && event::poll(Duration::ZERO)? {
+                handle_event(&mut app, event::read()?);
             }
         } else if app.view == crate::app::View::Timeline {
             // Another terminal may append (`incident log`): shown within a tick.

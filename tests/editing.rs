@@ -878,3 +878,37 @@ fn going_to_a_hidden_component_clears_the_filter_hiding_it() {
     let text = screen(&app);
     assert!(text.contains("every component shown again"), "{text}");
 }
+
+/// Keys typed into the finder in one burst (handled before the effects run, as the event loop
+/// takes every key already waiting) search once, after the burst; Enter within the burst goes
+/// where the query typed so far leads.
+#[test]
+fn a_burst_of_keys_in_the_finder_searches_once() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    let mut app = example();
+    press(&mut app, "ctrl-p");
+    for c in "orders-db".chars() {
+        faultline::tui::handle_key(&mut app, key(KeyCode::Char(c)));
+    }
+    let Some(Overlay::Finder(finder)) = app.overlay.as_ref() else {
+        panic!("the finder is open");
+    };
+    assert!(finder.stale);
+    assert_eq!(finder.matches.query, "", "not searched key by key");
+    app.run_effects();
+    let Some(Overlay::Finder(finder)) = app.overlay.as_ref() else {
+        panic!("the finder is open");
+    };
+    assert!(!finder.stale);
+    assert_eq!(finder.matches.query, "orders-db");
+    // Typed and chosen in one burst: Enter searches first.
+    press(&mut app, "ctrl-u");
+    for c in "payments-api".chars() {
+        faultline::tui::handle_key(&mut app, key(KeyCode::Char(c)));
+    }
+    faultline::tui::handle_key(&mut app, key(KeyCode::Enter));
+    app.run_effects();
+    assert!(app.overlay.is_none());
+    assert_eq!(app.selected_file().unwrap().stem, "payments-api");
+}

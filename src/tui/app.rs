@@ -479,9 +479,10 @@ impl App {
                     *error = None;
                 }
                 Some(Overlay::RunVars { input, .. }) => input.insert(text),
+                // Searched once the keys already typed are taken (`run_effects`).
                 Some(Overlay::Finder(finder)) => {
                     finder.input.insert(text);
-                    self.refresh_finder();
+                    finder.stale = true;
                 }
                 Some(Overlay::Command(line)) => {
                     line.input.insert(text);

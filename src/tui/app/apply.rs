@@ -23,6 +23,7 @@ impl App {
             let outcome = effects::perform(io, effect);
             self.apply(outcome);
         }
+        self.refresh_stale_finder();
     }
 
     /// Changes the app by what an effect did.

@@ -18,6 +18,10 @@ pub struct FinderState {
     /// Runbook sections ranked for the query by `Tab`, as `faultline runbook` ranks them
     /// (`None`: not searched since the query last changed). Shown first.
     pub text_hits: Option<Vec<crate::rank::Hit>>,
+    /// The query changed since `matches` were found: searched once the keys typed so far are
+    /// handled (`App::run_effects`), so a fast typist over an organisation's million lines
+    /// waits for one search, not one per key.
+    pub stale: bool,
 }
 
 impl FinderState {
@@ -41,31 +45,17 @@ impl App {
             searcher,
             weak: false,
             text_hits: None,
+            stale: false,
         })));
     }
 
-    pub(super) fn refresh_finder(&mut self) {
-        let Some(Overlay::Finder(finder)) = self.overlay.as_mut() else {
-            return;
-        };
-        let query = finder.input.text().to_owned();
-        let matches = self
-            .search
-            .search(&mut finder.searcher, &query, Some(&finder.matches));
-        // A close match holds every word asked for; a negated word (`!x`) is asked to be absent.
-        let wanted: Vec<&str> = query
-            .split_whitespace()
-            .filter(|w| !w.starts_with('!'))
-            .collect();
-        let words = crate::rank::words(&wanted.join(" "));
-        finder.weak = !words.is_empty()
-            && !matches.items.iter().take(FULL_MATCH_WINDOW).any(|&i| {
-                let text = self.search.text(i).to_lowercase();
-                words.iter().all(|w| text.contains(w.as_str()))
-            });
-        finder.matches = matches;
-        finder.selected = 0;
-        finder.text_hits = None;
+    /// Searches for the finder's query if it changed since the last search.
+    pub(super) fn refresh_stale_finder(&mut self) {
+        if let Some(Overlay::Finder(finder)) = self.overlay.as_mut()
+            && finder.stale
+        {
+            refresh(&self.search, finder);
+        }
     }
 
     pub(super) fn update_finder(
@@ -73,6 +63,20 @@ impl App {
         mut finder: Box<FinderState>,
         action: Action,
     ) -> Option<Overlay> {
+        // Moving, choosing and the full-text search act on the matches of the query as typed.
+        let acts_on_matches = matches!(
+            action,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::SearchText
+                | Action::Select
+                | Action::EditCommit
+        );
+        if finder.stale && acts_on_matches {
+            refresh(&self.search, &mut finder);
+        }
         match action {
             Action::Back | Action::EditCancel => None,
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
@@ -113,15 +117,10 @@ impl App {
             other => {
                 let before = finder.input.text().to_owned();
                 edit_text(&mut finder.input, other);
-                let changed = finder.input.text() != before;
+                // Searched before the next draw or action (a query that does not extend the last
+                // one searched starts from scratch).
+                finder.stale |= finder.input.text() != before;
                 self.overlay = Some(Overlay::Finder(finder));
-                if changed {
-                    // Deleting text widens the search: start from scratch.
-                    if let Some(Overlay::Finder(f)) = self.overlay.as_mut() {
-                        f.matches = Matches::default();
-                    }
-                    self.refresh_finder();
-                }
                 None
             }
         }
@@ -214,4 +213,25 @@ impl App {
             )),
         }
     }
+}
+
+/// Searches for the finder's query, narrowing the last matches when the query extends theirs.
+fn refresh(search: &crate::search::SearchIndex, finder: &mut FinderState) {
+    let query = finder.input.text().to_owned();
+    let matches = search.search(&mut finder.searcher, &query, Some(&finder.matches));
+    // A close match holds every word asked for; a negated word (`!x`) is asked to be absent.
+    let wanted: Vec<&str> = query
+        .split_whitespace()
+        .filter(|w| !w.starts_with('!'))
+        .collect();
+    let words = crate::rank::words(&wanted.join(" "));
+    finder.weak = !words.is_empty()
+        && !matches.items.iter().take(FULL_MATCH_WINDOW).any(|&i| {
+            let text = search.text(i).to_lowercase();
+            words.iter().all(|w| text.contains(w.as_str()))
+        });
+    finder.matches = matches;
+    finder.selected = 0;
+    finder.text_hits = None;
+    finder.stale = false;
 }
