@@ -27,19 +27,30 @@ pub fn open(cli: &Cli) -> Result<(Org, Cache)> {
     Ok((org, Cache::at(cli.cache.as_deref())?))
 }
 
+/// What of each repository a command reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    Registers,
+    /// Registers and runbooks: readiness (a column of `list`) resolves the runbook links.
+    Everything,
+}
+
 /// Runs `f` on the organisation read from the cache. As `with_workspace`, the organisation is
 /// left for the operating system to take back at exit.
-fn with_loaded(cli: &Cli, f: impl FnOnce(&Loaded) -> Result<i32>) -> Result<i32> {
-    let loaded = load(cli)?;
+fn with_loaded(cli: &Cli, reads: Reads, f: impl FnOnce(&Loaded) -> Result<i32>) -> Result<i32> {
+    let loaded = load(cli, reads)?;
     let result = f(&loaded);
     std::mem::forget(loaded);
     result
 }
 
 /// The organisation read from the cache, each repository never fetched said once on stderr.
-pub fn load(cli: &Cli) -> Result<Loaded> {
+fn load(cli: &Cli, reads: Reads) -> Result<Loaded> {
     let (org, cache) = open(cli)?;
-    let loaded = crate::org::load(org, cache);
+    let loaded = match reads {
+        Reads::Everything => crate::org::load(org, cache),
+        Reads::Registers => crate::org::load_registers(org, cache, false),
+    };
     for finding in loaded.not_fetched() {
         crate::sanitize::eprint_line(&format!("faultline: {}", finding.message));
     }
@@ -72,7 +83,7 @@ pub fn run(cli: &Cli, action: &OrgCommand, out: &mut dyn Write) -> Result<i32> {
                 out,
             )
         }
-        OrgCommand::List { sort, format } => with_loaded(cli, |loaded| {
+        OrgCommand::List { sort, format } => with_loaded(cli, Reads::Everything, |loaded| {
             let mut rows = crate::list::rows(&loaded.ws, *sort);
             for row in &mut rows {
                 if let Some(repo) = loaded.repo_of(row.component) {
@@ -87,7 +98,7 @@ pub fn run(cli: &Cli, action: &OrgCommand, out: &mut dyn Write) -> Result<i32> {
             crate::list::write(out, &rows, *format, *sort, terminal, width)?;
             Ok(exit::OK)
         }),
-        OrgCommand::Readiness { format, top } => with_loaded(cli, |loaded| {
+        OrgCommand::Readiness { format, top } => with_loaded(cli, Reads::Everything, |loaded| {
             let report = crate::readiness::report(&loaded.ws, today(), *top);
             let ready = crate::org_view::readiness(loaded, report);
             match format {
@@ -124,11 +135,11 @@ pub fn run(cli: &Cli, action: &OrgCommand, out: &mut dyn Write) -> Result<i32> {
                 out,
             )
         }
-        OrgCommand::Blast { component, format } => with_loaded(cli, |loaded| {
+        OrgCommand::Blast { component, format } => with_loaded(cli, Reads::Registers, |loaded| {
             let component = qualified(loaded, component)?;
             super::write_blast(&loaded.ws, &component, *format, out)
         }),
-        OrgCommand::Export { format, output } => with_loaded(cli, |loaded| {
+        OrgCommand::Export { format, output } => with_loaded(cli, Reads::Everything, |loaded| {
             export(loaded, *format, output.as_deref(), out)
         }),
     }
