@@ -187,8 +187,6 @@ impl App {
         app
     }
 
-    /// Takes in the background check: runbooks, findings and the finder's index. Files edited
-    /// meanwhile are checked again against their current state.
     /// Takes in what the background load sent.
     pub fn attach(&mut self, loading: Loading) {
         match loading {
@@ -211,6 +209,8 @@ impl App {
         }
     }
 
+    /// Takes in the background check: runbooks, findings and the finder's index. Files edited
+    /// meanwhile are checked again against their current state.
     pub fn attach_checked(&mut self, checked: Checked) {
         if let Some(components) = checked.components {
             self.ws.components = components;
