@@ -912,3 +912,34 @@ fn a_burst_of_keys_in_the_finder_searches_once() {
     assert!(app.overlay.is_none());
     assert_eq!(app.selected_file().unwrap().stem, "payments-api");
 }
+
+/// Only what hides the component is cleared: a `/` filter hiding it goes, the blast-radius
+/// scope it is inside stays; a component outside the scope clears the scope too.
+#[test]
+fn going_to_a_hidden_component_clears_only_what_hides_it() {
+    let mut app = example();
+    press(&mut app, "j j j j j j j B m esc");
+    assert!(screen(&app).contains("Components (4 of 10)"));
+    press(&mut app, "/");
+    type_text(&mut app, "queue");
+    press(&mut app, "enter");
+    assert_ne!(app.selected_file().unwrap().stem, "payments-api");
+    press(&mut app, "ctrl-p");
+    type_text(&mut app, "payments-api  ");
+    press(&mut app, "enter");
+    assert_eq!(app.selected_file().unwrap().stem, "payments-api");
+    assert!(app.register.text_filter.is_none());
+    assert!(app.register.scope.is_some(), "the scope holds payments-api");
+    let text = screen(&app);
+    assert!(text.contains("Components (4 of 10)"), "{text}");
+    assert!(
+        text.contains("a filter hid the component asked for"),
+        "{text}"
+    );
+    press(&mut app, "ctrl-p");
+    type_text(&mut app, "session-cache  ");
+    press(&mut app, "enter");
+    assert_eq!(app.selected_file().unwrap().stem, "session-cache");
+    assert!(app.register.scope.is_none());
+    assert!(screen(&app).contains("every component shown again"));
+}

@@ -157,17 +157,7 @@ impl App {
         let path = file.path.clone();
         match super::selection::changed_risk(file.before.as_ref(), file.after.as_ref()) {
             Some(id) => self.show_risk(&path, &id),
-            None => {
-                if self.register.filter.is_some()
-                    && !self
-                        .visible()
-                        .iter()
-                        .any(|&i| self.ws.components[i].path == path)
-                {
-                    self.set_filter(None);
-                }
-                self.select_path(&path);
-            }
+            None => self.select_path(&path),
         }
     }
 

@@ -173,15 +173,6 @@ impl App {
         match target {
             Target::Component { id } => {
                 let path = self.component_path(id);
-                if self.register.filter.is_some()
-                    && !self
-                        .register
-                        .visible
-                        .iter()
-                        .any(|&i| self.ws.components[i].path == path)
-                {
-                    self.set_filter(None);
-                }
                 self.select_path(&path);
                 self.register.focus = Pane::Components;
             }

@@ -136,22 +136,11 @@ impl App {
     }
 
     /// Selects the component whose file is `path`; a different component starts at its first
-    /// risk. A scope or filter hiding it is cleared, and said so: going to a component that
-    /// stays hidden would leave the selection on another one.
+    /// risk. What hides it is cleared (`reveal`): going to a component that stays hidden would
+    /// leave the selection on another one.
     pub(super) fn select_path(&mut self, path: &Path) {
-        let narrowed = self.register.scope.is_some()
-            || self.register.filter.is_some()
-            || self.register.text_filter.is_some();
-        if narrowed
-            && self.position_of(path).is_none()
-            && self.ws.components.iter().any(|c| c.path == path)
-        {
-            self.change_what_is_shown(|app| {
-                app.register.scope = None;
-                app.register.filter = None;
-                app.register.text_filter = None;
-            });
-            self.say("every component shown again: a filter hid the one asked for");
+        if self.position_of(path).is_none() && self.ws.components.iter().any(|c| c.path == path) {
+            self.reveal(path);
         }
         if let Some(pos) = self.position_of(path) {
             if pos != self.register.component {
@@ -159,6 +148,44 @@ impl App {
                 self.register.row = 0;
             }
             self.register.component = pos;
+        }
+    }
+
+    /// Clears what hides the component at `path`: the heat-map filter, then the `/` filter,
+    /// then the scope, each only while the component is still hidden; and says so.
+    fn reveal(&mut self, path: &Path) {
+        type Narrowing = (fn(&App) -> bool, fn(&mut App));
+        const NARROWINGS: [Narrowing; 3] = [
+            (
+                |app| app.register.filter.is_some(),
+                |app| app.register.filter = None,
+            ),
+            (
+                |app| app.register.text_filter.is_some(),
+                |app| app.register.text_filter = None,
+            ),
+            (
+                |app| app.register.scope.is_some(),
+                |app| app.register.scope = None,
+            ),
+        ];
+        let mut cleared = false;
+        for (set, clear) in NARROWINGS {
+            if self.position_of(path).is_some() {
+                break;
+            }
+            if set(self) {
+                self.change_what_is_shown(clear);
+                cleared = true;
+            }
+        }
+        if !cleared {
+            return;
+        }
+        if NARROWINGS.iter().any(|(set, _)| set(self)) {
+            self.say("a filter hid the component asked for: it is cleared");
+        } else {
+            self.say("every component shown again: a filter hid the one asked for");
         }
     }
 
