@@ -290,21 +290,18 @@ impl SearchIndex {
 /// search and a narrowing one score it alike.
 fn score_atom(atom: &Atom, haystack: Utf32Str<'_>, matcher: &mut Matcher) -> Option<u16> {
     let needle = atom.needle_text();
-    let short = atom.kind == AtomKind::Fuzzy
-        && !atom.negative
-        && needle.len() == 2
-        && matches!(needle, Utf32Str::Ascii(_));
-    if !short {
-        return atom.score(haystack, matcher);
+    match needle {
+        Utf32Str::Ascii(bytes)
+            if bytes.len() == 2 && atom.kind == AtomKind::Fuzzy && !atom.negative =>
+        {
+            // As the atom sets them under smart case and normalisation: an ASCII needle is
+            // matched without regard to case unless it holds a capital, and normalised.
+            matcher.config.ignore_case = !bytes.iter().any(u8::is_ascii_uppercase);
+            matcher.config.normalize = true;
+            matcher.fuzzy_match_greedy(haystack, needle)
+        }
+        _ => atom.score(haystack, matcher),
     }
-    let Utf32Str::Ascii(bytes) = needle else {
-        return atom.score(haystack, matcher);
-    };
-    // As the atom sets them under smart case and normalisation: an ASCII needle is matched
-    // without regard to case unless it holds a capital, and normalised.
-    matcher.config.ignore_case = !bytes.iter().any(u8::is_ascii_uppercase);
-    matcher.config.normalize = true;
-    matcher.fuzzy_match_greedy(haystack, needle)
 }
 
 /// Below this many candidates, scoring on one thread is faster than starting more.

@@ -157,13 +157,8 @@ impl Arena {
     /// Adds the line made of `pieces`, whose target's parts are the pieces numbered `parts`;
     /// false when the arena is full (4 GiB of text).
     pub(super) fn push(&mut self, kind: ItemKind, pieces: &[&str], parts: [usize; 2]) -> bool {
-        let mut spans = Vec::with_capacity(pieces.len());
-        let mut at = 0;
-        for piece in pieces {
-            spans.push(span(at, piece.len()));
-            at += piece.len();
-        }
-        let (Some(first), Some(second)) = (spans[parts[0]], spans[parts[1]]) else {
+        let part = |n: usize| span(pieces[..n].iter().map(|p| p.len()).sum(), pieces[n].len());
+        let (Some(first), Some(second)) = (part(parts[0]), part(parts[1])) else {
             return false;
         };
         self.add(kind, &pieces.concat(), [first, second])

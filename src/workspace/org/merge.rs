@@ -71,11 +71,14 @@ pub fn load(org: Org, cache: Cache) -> Loaded {
 /// first frame shows it while the rest are read.
 pub fn load_registers(org: Org, cache: Cache, first_only: bool) -> Loaded {
     let stamps: Vec<Option<Stamp>> = org.repos.iter().map(|r| cache.stamp(r)).collect();
-    let mut fetched: Vec<&Repo> = fetched(&org, &stamps).collect();
-    if first_only {
-        fetched.sort_by(|a, b| a.name.cmp(&b.name));
-        fetched.truncate(1);
-    }
+    let fetched: Vec<&Repo> = if first_only {
+        fetched(&org, &stamps)
+            .min_by(|a, b| a.name.cmp(&b.name))
+            .into_iter()
+            .collect()
+    } else {
+        fetched(&org, &stamps).collect()
+    };
     // Each repository qualified on its own thread, its register text dropped there: at most a
     // thread's worth of repositories is held with its text.
     let parts = crate::parallel::map(&fetched, |repo| load_repo(&org, &cache, repo));
