@@ -67,10 +67,11 @@ pub fn check(org: &Org, cache: &Cache, today: Date) -> Checked {
         checked.repos += 1;
         checked.registers += ws.components.len();
         checked.runbooks += ws.runbooks.len();
-        for mut finding in crate::check::check(&ws, today) {
-            finding.path = Path::new(&prefix).join(&finding.path);
-            checked.findings.push(finding);
-        }
+        checked.findings.extend(
+            crate::check::check(&ws, today)
+                .into_iter()
+                .map(|finding| crate::org::under(&prefix, finding)),
+        );
         for file in &ws.components {
             let Ok(loaded) = &file.content else { continue };
             components.insert(format!("{}{SEPARATOR}{}", repo.name, file.stem));

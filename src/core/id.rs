@@ -32,18 +32,21 @@ pub enum External<'a> {
     Backstage { kind: &'a str, name: &'a str },
 }
 
+/// A repository name, or a part of a Backstage ref: letters, digits, `-`, `_`, `.`, not
+/// starting with `.`, at most 100 (it names a directory of the organisation's cache).
+pub fn is_plain_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// What a `depends_on` entry names: `None` for a plain id of this repository, else the
 /// reference outside it, or why it is malformed.
 pub fn external_reference(dep: &str) -> Option<Result<External<'_>, String>> {
     let (left, right) = dep.split_once(':')?;
-    let name_ok = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 100
-            && !s.starts_with('.')
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    };
-    if !name_ok(left) {
+    if !is_plain_name(left) {
         return Some(Err(format!(
             "`{left}` before the `:` is neither a repository name nor a Backstage kind"
         )));
@@ -53,7 +56,7 @@ pub fn external_reference(dep: &str) -> Option<Result<External<'_>, String>> {
             Err(format!(
                 "`{left}` is not a Backstage kind (component, resource, system, …)"
             ))
-        } else if !name_ok(namespace) || !name_ok(name) {
+        } else if !is_plain_name(namespace) || !is_plain_name(name) {
             Err("a Backstage ref is `kind:namespace/name`, each part letters, digits, `-`, `_` or `.`".to_owned())
         } else {
             Ok(External::Backstage { kind: left, name })

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub mod fetch;
 mod merge;
-pub use merge::{Loaded, load, load_registers, prefix, runbooks};
+pub use merge::{Loaded, load, load_registers, prefix, runbooks, under};
 
 /// The organisation file's default name, in the current directory.
 pub const ORG_FILE: &str = "org.toml";
@@ -110,7 +110,7 @@ impl Org {
         for entry in parsed.repo {
             let name = entry.name.get_ref();
             let here = at(entry.name.span().start);
-            if !is_repo_name(name) {
+            if !crate::core::id::is_plain_name(name) {
                 bail!(
                     "{here}: repository name `{}` must be letters, digits, `-`, `_` or `.`, not starting with `.` (it names a directory and `repo:component` references)",
                     crate::sanitize::quote(name)
@@ -195,16 +195,6 @@ impl Org {
             ),
         )
     }
-}
-
-/// A repository name: letters, digits, `-`, `_`, `.`, not starting with `.`, at most 100.
-pub fn is_repo_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 100
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// A branch or tag name git would take, and that no command line could read as an option.

@@ -155,7 +155,8 @@ fn repo_runbooks(cache: &Cache, repo: &Repo) -> RunbookSet {
     set
 }
 
-fn under(prefix: &str, mut finding: Finding) -> Finding {
+/// A repository's finding, its path made the organisation's (`repo[/path]/…`).
+pub fn under(prefix: &str, mut finding: Finding) -> Finding {
     finding.path = Path::new(prefix).join(&finding.path);
     finding
 }
