@@ -154,6 +154,19 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<i32> {
     }
 }
 
+/// A command's text: written to `output` (atomically, then "wrote PATH" said), or printed.
+fn write_or_print(text: &str, output: Option<&std::path::Path>, out: &mut dyn Write) -> Result<()> {
+    match output {
+        Some(path) => {
+            crate::store::save_atomic(path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(path)))?;
+            writeln!(out, "wrote {}", crate::sanitize::QuotedPath(path))?;
+        }
+        None => out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
 /// Loads the workspace and runs `f` on it. The process ends with the command: the operating
 /// system takes the workspace back at once, where freeing its hundred thousand allocations one
 /// by one takes a tenth of `check`.

@@ -241,6 +241,22 @@ fn blast_readiness_and_exports_span_the_organisation() {
 
     let (_, md, _) = run(&fixture, &["org", "export", "--format", "markdown"]);
     assert!(md.contains("| `search` | discovery |"), "{md}");
+    // Written to a file as the single-repository export writes it, and said so.
+    let file = fixture.dir.path().join("org.md");
+    let (code, out, _) = run(
+        &fixture,
+        &[
+            "org",
+            "export",
+            "--format",
+            "markdown",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("wrote "), "{out}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), md);
 }
 
 #[test]

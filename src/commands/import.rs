@@ -5,7 +5,7 @@ use super::exit;
 use crate::cli::ExportFormat;
 use crate::diff::{Snapshot, diff, format};
 use crate::model::to_canonical;
-use crate::store::{REGISTERS_DIR, Workspace, save_atomic};
+use crate::store::{REGISTERS_DIR, Workspace};
 use anyhow::{Context as _, Result, bail};
 use std::io::Write;
 use std::path::Path;
@@ -437,13 +437,6 @@ pub fn export(
             )
         }
     };
-    match output {
-        Some(path) => {
-            save_atomic(path, text.as_bytes())
-                .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(path)))?;
-            writeln!(out, "wrote {}", crate::sanitize::QuotedPath(path))?;
-        }
-        None => out.write_all(text.as_bytes())?,
-    }
+    super::write_or_print(&text, output, out)?;
     Ok(exit::OK)
 }

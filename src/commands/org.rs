@@ -367,13 +367,7 @@ fn export(
             String::from_utf8(bytes)?
         }
     };
-    match output {
-        Some(path) => {
-            crate::store::save_atomic(path, text.as_bytes())
-                .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(path)))?;
-        }
-        None => out.write_all(text.as_bytes())?,
-    }
+    super::write_or_print(&text, output, out)?;
     Ok(exit::OK)
 }
 

@@ -4,8 +4,8 @@
 use super::exit;
 use crate::cli::{GamedayCommand, IncidentCommand, TimelineCommand};
 use crate::model::timeline::{Event, EventKind, Header, Roles, Severity, TimelineKind};
-use crate::store::{ComponentFile, Workspace, save_atomic};
-use anyhow::{Context as _, Result, anyhow, bail};
+use crate::store::{ComponentFile, Workspace};
+use anyhow::{Result, anyhow, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -528,14 +528,7 @@ fn report(
     let mut context = context(&ws, &loaded.timeline);
     context.path = rel.to_string_lossy().replace('\\', "/");
     let markdown = crate::report::markdown(&loaded.timeline, &context);
-    match output {
-        Some(path) => {
-            save_atomic(path, markdown.as_bytes())
-                .with_context(|| format!("cannot write {}", crate::sanitize::QuotedPath(path)))?;
-            writeln!(out, "wrote {}", crate::sanitize::QuotedPath(path))?;
-        }
-        None => out.write_all(markdown.as_bytes())?,
-    }
+    super::write_or_print(&markdown, output, out)?;
     let Some(replace_estimate) = write_back else {
         return Ok(exit::OK);
     };
