@@ -287,3 +287,16 @@ fn several_steps_on_screen_are_chosen_from_a_list_and_esc_runs_none() {
     press(&mut app, "n");
     assert!(app.terminal_requests.is_empty(), "declined: nothing runs");
 }
+
+/// With running off, `x` says so at once, rather than offering a choice of steps that would
+/// then run none.
+#[test]
+fn with_running_off_several_steps_offer_no_choice() {
+    let runbook = "# Backlog\n\n## Steps\n\n1. Look\n\n```sh\necho first-step\n```\n\n2. Drain\n\n```bash\necho second-step\n```\n";
+    let dir = workspace(runbook);
+    let mut app = app_on_timeline(dir.path(), "incidents");
+    app.run = Err("--no-run: no step is run".into());
+    press(&mut app, "r x");
+    assert!(app.overlay.is_none(), "no chooser");
+    assert_eq!(app.status.as_deref(), Some("--no-run: no step is run"));
+}

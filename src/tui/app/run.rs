@@ -45,6 +45,10 @@ impl App {
             .map(|b| shell::command(&b.lang, &b.text))
             .collect();
         let runbook = viewer.path.clone();
+        // Said before any choice: with running off, choosing among the steps leads nowhere.
+        if !self.may_run(&runbook) {
+            return;
+        }
         match steps.len() {
             0 => self.say("no shell step on screen (a ```sh, bash, shell, console or zsh block)"),
             1 => self.run_shell_step(steps.remove(0), runbook),
@@ -87,17 +91,26 @@ impl App {
         }
     }
 
+    /// Whether steps of the runbook at `runbook` may run: running is on and the runbook is inside
+    /// the workspace; if not, says why.
+    fn may_run(&mut self, runbook: &str) -> bool {
+        if let Err(reason) = &self.run {
+            let reason = reason.clone();
+            self.say(reason);
+            return false;
+        }
+        if runbook.starts_with("..") || std::path::Path::new(runbook).is_absolute() {
+            self.say("this runbook is outside the workspace: its steps are never run");
+            return false;
+        }
+        true
+    }
+
     /// Runs `command` from the runbook at `runbook` (workspace-relative), after the checks:
     /// running is on, the runbook is inside the workspace, the command is not empty; then its
     /// unset variables and the confirmation.
     pub(super) fn run_shell_step(&mut self, command: String, runbook: String) {
-        if let Err(reason) = &self.run {
-            let reason = reason.clone();
-            self.say(reason);
-            return;
-        }
-        if runbook.starts_with("..") || std::path::Path::new(&runbook).is_absolute() {
-            self.say("this runbook is outside the workspace: its steps are never run");
+        if !self.may_run(&runbook) {
             return;
         }
         if command.trim().is_empty() {
