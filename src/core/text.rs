@@ -1,5 +1,5 @@
 //! Words and widths for people: one plural helper, finding counts, and cutting text to a width
-//! with `…`.
+//! with `…`; and text made safe inside a URL.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -11,6 +11,20 @@ pub fn plural(n: usize, noun: &str) -> String {
         (_, Some(stem)) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{n} {stem}ies"),
         _ => format!("{n} {noun}s"),
     }
+}
+
+/// Text percent-encoded for a URL (a query value or one path segment): every byte but the
+/// unreserved ones (letters, digits, `-`, `_`, `.`, `~`) as `%XX`.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// "2 errors, 1 warning" / "no findings".

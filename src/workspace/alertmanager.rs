@@ -3,6 +3,7 @@
 //! seconds with timeouts, so the screen never waits on the network. The bearer token is read
 //! from the environment variable `faultline.toml` names, sent, and never shown or written.
 
+use crate::core::text::percent_encode;
 use serde::Deserialize;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -168,18 +169,6 @@ fn is_plain(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-}
-
-fn percent_encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// An HTTP error as one short line (no URL: it may carry credentials).

@@ -353,26 +353,13 @@ pub fn forge_link(url: &str, commit: &str, path: &str, line: Option<usize>) -> O
     };
     let path: String = path
         .split('/')
-        .map(url_path_segment)
+        .map(crate::core::text::percent_encode)
         .collect::<Vec<_>>()
         .join("/");
     let anchor = line.map(|l| format!("#L{l}")).unwrap_or_default();
     Some(format!(
         "https://{host}/{project}/{blob}/{commit}/{path}{anchor}"
     ))
-}
-
-/// One path segment, percent-encoded but for the characters that never need it.
-fn url_path_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
