@@ -211,15 +211,7 @@ fn configure(app: &mut App, opts: &Options, registers: bool) {
     };
     app.theme = app.theme.with_runs(app.run.is_ok());
     if let Some(rel) = &open_incident {
-        // Short enough for 80 columns beside the READ-ONLY label.
-        let stem = rel
-            .file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        // Without its date: `incidents/2026-11-24-checkout-down.jsonl` is "checkout-down".
-        let name =
-            crate::sanitize::quote(stem.get(11..).filter(|_| stem.len() > 11).unwrap_or(&stem))
-                .into_owned();
-        app.status = Some(format!("incident {name} is open (--edit edits anyway)"));
+        app.status = Some(incident_is_open(rel));
     }
     app.registers_pending = !registers;
     app.draft_journal = Journal::for_workspace(&root);
@@ -231,6 +223,16 @@ fn configure(app: &mut App, opts: &Options, registers: bool) {
             offer_recovery(app);
         }
     }
+}
+
+/// Why the register opened read-only, short enough for 80 columns beside the READ-ONLY label.
+fn incident_is_open(rel: &std::path::Path) -> String {
+    let stem = rel
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    // Without its date: `incidents/2026-11-24-checkout-down.jsonl` is "checkout-down".
+    let name = crate::sanitize::quote(stem.get(11..).filter(|_| stem.len() > 11).unwrap_or(&stem));
+    format!("incident {name} is open (--edit edits anyway)")
 }
 
 /// The newest incident of the workspace that is not resolved, if any.
@@ -488,6 +490,10 @@ pub fn run_timeline(opts: &Options, rel: &std::path::Path) -> Result<i32> {
     let ws = &app.ws;
     let opened = crate::timeline::open(&ws.root, rel, |r| ws.risk(r))?;
     app.open_timeline(crate::app::timeline::TimelineState::new(opened));
+    // The incident on screen is the one that made the register read-only: no need to say so.
+    if app.status.as_deref() == Some(incident_is_open(rel).as_str()) {
+        app.status = None;
+    }
     app.restore_draft();
     event_loop(opts, app, None)
 }

@@ -310,6 +310,43 @@ fn a_drawn_game_day_shows_why_on_the_card_and_keeps_it_in_the_file() {
     );
 }
 
+#[test]
+fn a_linked_section_without_steps_says_so_and_r_opens_it_there() {
+    let dir = example_copy();
+    std::fs::create_dir_all(dir.path().join("incidents")).unwrap();
+    // api-gateway/waf-blocks-legit links rollback.md#decide, a section of prose and bullets.
+    std::fs::write(
+        dir.path().join("incidents/2026-12-01-waf.jsonl"),
+        concat!(
+            r#"{"kind":"incident","title":"WAF","started":"2026-12-01T09:00:00+01:00","severity":"P2","risks":["api-gateway/waf-blocks-legit"]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let mut app = app_for(dir.path(), false);
+    let state = load_timeline(&app, "incidents/2026-12-01-waf.jsonl");
+    app.open_timeline(state);
+    press(&mut app, "t");
+    let text = screen(&app);
+    assert!(
+        text.contains("Steps · runbooks/deploy/rollback.md#decide · 0/0 done"),
+        "{text}"
+    );
+    assert!(
+        text.contains("The section the risk links to has no steps"),
+        "{text}"
+    );
+    assert!(text.contains("r opens it"), "{text}");
+    press(&mut app, "r");
+    assert_eq!(app.view, View::Runbook);
+    let viewer = app.viewer.as_ref().unwrap();
+    assert_eq!(
+        viewer.doc.headings[viewer.current_section().unwrap()].anchor,
+        "decide",
+        "opened at the linked section, not the top"
+    );
+}
+
 /// The game day / incident view's state for a timeline of the app's workspace.
 fn load_timeline(app: &faultline::app::App, rel: &str) -> faultline::app::timeline::TimelineState {
     let ws = &app.ws;

@@ -147,6 +147,7 @@ fn an_event_shows_only_once_it_is_on_disk() {
             bytes: text.len() as u64,
             checklist: faultline::timeline::Checklist {
                 runbook: None,
+                anchor: None,
                 steps: Vec::new(),
             },
             card: None,

@@ -130,6 +130,8 @@ pub fn read(root: &Path, rel: &Path) -> Result<Loaded> {
 pub struct Checklist {
     /// The runbook the steps come from (workspace-relative), if a risk in play has one.
     pub runbook: Option<String>,
+    /// The section of it the risk links to (`#anchor`), if the link names one.
+    pub anchor: Option<String>,
     pub steps: Vec<crate::runbook::Step>,
 }
 
@@ -169,6 +171,7 @@ pub fn open<'r>(
     let bytes = fs::metadata(root.join(rel)).map_or(0, |m| m.len());
     let mut checklist = Checklist {
         runbook: None,
+        anchor: None,
         steps: Vec::new(),
     };
     let mut card = None;
@@ -196,6 +199,7 @@ pub fn open<'r>(
             // next heading of the same or a higher level.
             checklist.steps = crate::runbook::steps_in(&String::from_utf8_lossy(&bytes), anchor);
             checklist.runbook = Some(path);
+            checklist.anchor = anchor.map(str::to_owned);
         }
     }
     Ok(Opened {

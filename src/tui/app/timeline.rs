@@ -149,7 +149,8 @@ impl App {
                         .checklist
                         .steps
                         .get(state.step)
-                        .map(|s| s.anchor.clone());
+                        .map(|s| s.anchor.clone())
+                        .or_else(|| state.checklist.anchor.clone());
                     self.open_runbook(&path, anchor.as_deref());
                 }
                 None => self.say("the risk in play links no runbook"),

@@ -368,7 +368,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let unsaved = app.unsaved_count();
     if unsaved > 0 {
         spans.push(Span::styled(
-            format!(" {unsaved} unsaved"),
+            format!(" {unsaved} unsaved ·"),
             app.theme.warning().add_modifier(Modifier::BOLD),
         ));
     }

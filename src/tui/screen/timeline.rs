@@ -398,8 +398,14 @@ fn render_checklist(app: &App, state: &TimelineState, frame: &mut Frame, area: R
     let done = flags.iter().filter(|d| **d).count();
     let title = match &state.checklist.runbook {
         Some(path) => format!(
-            " Steps · {} · {done}/{} done ",
+            " Steps · {}{} · {done}/{} done ",
             sanitize(path),
+            state
+                .checklist
+                .anchor
+                .as_deref()
+                .map(|a| format!("#{}", sanitize(a)))
+                .unwrap_or_default(),
             state.checklist.steps.len()
         ),
         None => " Steps ".to_owned(),
@@ -423,11 +429,25 @@ fn render_checklist(app: &App, state: &TimelineState, frame: &mut Frame, area: R
     frame.render_widget(block, area);
     if state.checklist.steps.is_empty() {
         let text = if state.checklist.runbook.is_some() {
-            "The runbook has no task-list steps (- [ ] …)."
+            let part = if state.checklist.anchor.is_some() {
+                "The section the risk links to"
+            } else {
+                "The runbook"
+            };
+            format!(
+                "{part} has no steps (task-list or numbered items, shell blocks): {} opens it.",
+                app.key_in(crate::keymap::Context::Timeline, A::OpenRunbook)
+            )
         } else {
             "No risk in play has a runbook: record what you do with a (action) or n (note)."
+                .to_owned()
         };
-        frame.render_widget(Paragraph::new(text).style(app.theme.dim()), inner);
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .style(app.theme.dim()),
+            inner,
+        );
         return;
     }
     let width = usize::from(inner.width);
