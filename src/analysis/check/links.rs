@@ -104,9 +104,8 @@ pub(super) fn check_anchor(doc: &RunbookDoc, anchor: &str) -> Result<(), (&'stat
     if doc.heading(anchor).is_some() {
         return Ok(());
     }
-    let hint = if hint_affordable(doc.headings.len()) {
-        let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor.clone()).collect();
-        closest(anchor, &anchors)
+    let hint = if hint_affordable(doc.headings.len().saturating_mul(2)) {
+        anchor_hint(doc, anchor)
             .map(|c| format!("; did you mean `#{c}`?"))
             .unwrap_or_default()
     } else {
@@ -119,6 +118,40 @@ pub(super) fn check_anchor(doc: &RunbookDoc, anchor: &str) -> Result<(), (&'stat
             doc.path
         ),
     ))
+}
+
+/// The anchor a link to the missing `anchor` most likely meant: one a typo away; else the
+/// anchor of the heading whose words are a typo away (an explicit `{#id}` gave it another);
+/// else the one heading whose anchor holds the link's as whole words (`#restore` after the
+/// heading became "Restore quorum").
+fn anchor_hint<'d>(doc: &'d RunbookDoc, anchor: &str) -> Option<&'d str> {
+    let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor.clone()).collect();
+    if let Some(c) = closest(anchor, &anchors) {
+        return anchors
+            .iter()
+            .position(|a| a == c)
+            .map(|i| doc.headings[i].anchor.as_str());
+    }
+    let words: Vec<String> = doc
+        .headings
+        .iter()
+        .map(|h| crate::runbook::slug(&h.text))
+        .collect();
+    if let Some(c) = closest(anchor, &words) {
+        return words
+            .iter()
+            .position(|w| w == c)
+            .map(|i| doc.headings[i].anchor.as_str());
+    }
+    let within = format!("-{anchor}-");
+    let mut holding = doc
+        .headings
+        .iter()
+        .filter(|h| format!("-{}-", h.anchor).contains(&within));
+    match (holding.next(), holding.next()) {
+        (Some(only), None) => Some(only.anchor.as_str()),
+        _ => None,
+    }
 }
 
 pub(super) fn check_runbook_links(ws: &Workspace, doc: &RunbookDoc, findings: &mut Vec<Finding>) {
@@ -139,5 +172,33 @@ pub(super) fn check_runbook_links(ws: &Workspace, doc: &RunbookDoc, findings: &m
                 message,
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hint(anchor: &str) -> Option<String> {
+        let doc = RunbookDoc::index(
+            "runbooks/kafka.md".into(),
+            "# Kafka\n\n## Disk full\n\n## Consumer lag {#lag}\n\n## Restore quorum\n\n## Restore a topic\n",
+        );
+        anchor_hint(&doc, anchor).map(str::to_owned)
+    }
+
+    #[test]
+    fn a_missing_anchor_is_given_the_heading_it_most_likely_meant() {
+        // A typo of an anchor.
+        assert_eq!(hint("disk-ful").as_deref(), Some("disk-full"));
+        // The heading's words, though an explicit id gave it another anchor.
+        assert_eq!(hint("consumer-lags").as_deref(), Some("lag"));
+        // The words of an anchor another heading's now holds whole, when only one does.
+        assert_eq!(hint("quorum").as_deref(), Some("restore-quorum"));
+        assert_eq!(hint("topic").as_deref(), Some("restore-a-topic"));
+        // Two headings hold `restore`: no guess; nor for a word no anchor holds whole.
+        assert_eq!(hint("restore"), None);
+        assert_eq!(hint("quo"), None);
+        assert_eq!(hint("elevator"), None);
     }
 }
