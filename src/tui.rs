@@ -533,6 +533,7 @@ pub(crate) fn event_loop(
     let size = guard.terminal.size()?;
     app.resize(size.width, size.height);
     app.preview_large_runbooks = true;
+    app.input_pending = Some(|| event::poll(Duration::ZERO).unwrap_or(false));
     if let Some((path, anchor)) = runbook {
         app.open_runbook(&path, anchor.as_deref());
         app.run_effects();
@@ -556,6 +557,11 @@ pub(crate) fn event_loop(
         }
         if app.should_quit {
             return Ok(0);
+        }
+        // The keys typed into the finder are on screen: now their search, then its results
+        // drawn; given up when another key waits, which is read first.
+        if app.refresh_stale_finder() {
+            continue;
         }
         // While the background check runs, wake often to show its result promptly.
         let tick = if app.checking {

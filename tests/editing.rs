@@ -913,6 +913,44 @@ fn a_burst_of_keys_in_the_finder_searches_once() {
     assert_eq!(app.selected_file().unwrap().stem, "payments-api");
 }
 
+/// Under the event loop (`input_pending` set), `run_effects` leaves the search to the loop,
+/// which draws the query first; a search given up because input is waiting leaves the finder
+/// stale, its list the last query's, and says "searching…"; once no input waits it searches;
+/// Enter never gives up.
+#[test]
+fn a_finder_search_gives_way_to_keys_still_waiting() {
+    let mut app = example();
+    app.input_pending = Some(|| true);
+    press(&mut app, "ctrl-p");
+    type_text(&mut app, "orders-db");
+    app.run_effects();
+    let stale = |app: &faultline::app::App| match app.overlay.as_ref() {
+        Some(Overlay::Finder(finder)) => (finder.stale, finder.matches.query.clone()),
+        _ => panic!("the finder is open"),
+    };
+    assert_eq!(stale(&app), (true, String::new()), "searched after drawing");
+    assert!(!app.refresh_stale_finder(), "given up while keys wait");
+    assert_eq!(stale(&app), (true, String::new()));
+    let text = screen(&app);
+    assert!(text.contains("searching…"), "{text}");
+    assert!(
+        text.contains("> orders-db"),
+        "the query shows as typed: {text}"
+    );
+    app.input_pending = Some(|| false);
+    assert!(app.refresh_stale_finder());
+    assert_eq!(stale(&app), (false, "orders-db".to_owned()));
+    assert!(!screen(&app).contains("searching…"));
+    assert!(!app.refresh_stale_finder(), "nothing left to search");
+    // Enter searches to the end even with input waiting: it goes where the query leads.
+    app.input_pending = Some(|| true);
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "payments-api");
+    press(&mut app, "enter");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.selected_file().unwrap().stem, "payments-api");
+}
+
 /// Only what hides the component is cleared: a `/` filter hiding it goes, the blast-radius
 /// scope it is inside stays; a component outside the scope clears the scope too.
 #[test]

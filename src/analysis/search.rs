@@ -5,6 +5,7 @@
 use crate::store::Workspace;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 mod arena;
 use arena::Arena;
@@ -184,17 +185,32 @@ impl SearchIndex {
         query: &str,
         previous: Option<&Matches>,
     ) -> Matches {
+        let never = || false;
+        let found = self.search_until(searcher, query, previous, &never);
+        found.unwrap_or_default()
+    }
+
+    /// `search`, given up (`None`) as soon as `stop` says so: it is asked before each block of
+    /// lines is scored, so a key typed while a search of a million lines runs is read within a
+    /// block's time, not after the whole search.
+    pub fn search_until(
+        &self,
+        searcher: &mut Searcher,
+        query: &str,
+        previous: Option<&Matches>,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Matches> {
         let all = || {
             (0..self.len())
                 .filter_map(|i| u32::try_from(i).ok())
                 .collect::<Vec<u32>>()
         };
         if query.trim().is_empty() {
-            return Matches {
+            return Some(Matches {
                 query: query.to_owned(),
                 items: all(),
                 ..Matches::default()
-            };
+            });
         }
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
         let atoms = &pattern.atoms;
@@ -222,11 +238,16 @@ impl SearchIndex {
                 (&all_items, 0)
             }
         };
+        let stopped = AtomicBool::new(false);
         let score_block =
             |matcher: &mut Matcher,
              start: usize,
              block: &[u32],
              scored: &mut Vec<(u32, u8, u32, [u16; CACHED])>| {
+                if stopped.load(Ordering::Relaxed) || stop() {
+                    stopped.store(true, Ordering::Relaxed);
+                    return;
+                }
                 for (offset, &i) in block.iter().enumerate() {
                     let (part, item) = self.locate(i);
                     let mut words = [0u16; CACHED];
@@ -259,14 +280,17 @@ impl SearchIndex {
             1024,
             score_block,
         );
+        if stopped.load(Ordering::Relaxed) {
+            return None;
+        }
         // (inverted score, kind, index) is unique per item, so the unstable sort is stable.
         scored.sort_unstable_by_key(|&(score, kind, i, _)| (score, kind, i));
-        Matches {
+        Some(Matches {
             query: query.to_owned(),
             items: scored.iter().map(|&(_, _, i, _)| i).collect(),
             scores: scored.into_iter().map(|(_, _, _, words)| words).collect(),
             atoms: pattern.atoms,
-        }
+        })
     }
 
     /// Character positions of `item` matched by `query`, for highlighting.
@@ -411,6 +435,38 @@ mod tests {
                 previous = Some(narrowed);
             }
         }
+    }
+
+    /// A search told to stop gives up (on one thread and on several); told never to, it finds
+    /// what `search` finds.
+    #[test]
+    fn a_search_told_to_stop_gives_up() {
+        let (_, index) = example();
+        let mut m = Searcher::new();
+        let yes = || true;
+        let no = || false;
+        assert!(index.search_until(&mut m, "aurora", None, &yes).is_none());
+        let found = index.search_until(&mut m, "aurora", None, &no).unwrap();
+        assert_eq!(found.items, index.search(&mut m, "aurora", None).items);
+        assert!(!found.items.is_empty());
+        // An empty query asks nothing to be scored: every line, at once.
+        assert!(index.search_until(&mut m, "", None, &yes).is_some());
+        let mut text = String::new();
+        for i in 0..(PARALLEL_FROM + 10) {
+            text.push_str(&format!("## Heading {i}\n\n"));
+        }
+        let doc = crate::runbook::RunbookDoc::index("runbooks/long.md".into(), &text);
+        let many = SearchIndex::of_runbooks(&[doc]);
+        let mut two = Searcher {
+            matchers: (0..2).map(|_| matcher()).collect(),
+        };
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let third = || asked.fetch_add(1, Ordering::Relaxed) == 2;
+        assert!(
+            many.search_until(&mut two, "heading", None, &third)
+                .is_none()
+        );
+        assert!(asked.load(Ordering::Relaxed) >= 3);
     }
 
     /// Scoring across threads, each taking blocks as it goes, ranks exactly as one thread does.

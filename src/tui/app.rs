@@ -95,6 +95,11 @@ pub struct App {
     pub timeline: Option<Box<timeline::TimelineState>>,
     /// Open large runbooks with a preview (the event loop sets it; tests see whole documents).
     pub preview_large_runbooks: bool,
+    /// Whether input is waiting. The event loop sets it, draws the keys typed into the finder
+    /// and then searches (`refresh_stale_finder`), giving the search up when a key waits, to
+    /// run it again over the keys typed since. `None` (tests): `run_effects` searches, to the
+    /// end.
+    pub input_pending: Option<fn() -> bool>,
     /// Started without its registers (`faultline runbook`, to show the runbook first): the
     /// background check loads them.
     pub registers_pending: bool,
@@ -179,6 +184,7 @@ impl App {
             drafts: HashMap::new(),
             timeline: None,
             preview_large_runbooks: false,
+            input_pending: None,
             registers_pending: false,
             org_pending: None,
             org_view: false,

@@ -23,7 +23,10 @@ impl App {
             let outcome = effects::perform(io, effect);
             self.apply(outcome);
         }
-        self.refresh_stale_finder();
+        // Under the event loop, the finder searches after the keys typed are drawn.
+        if self.input_pending.is_none() {
+            self.refresh_stale_finder();
+        }
     }
 
     /// Changes the app by what an effect did.

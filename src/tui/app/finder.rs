@@ -49,13 +49,16 @@ impl App {
         })));
     }
 
-    /// Searches for the finder's query if it changed since the last search.
-    pub(super) fn refresh_stale_finder(&mut self) {
+    /// Searches for the finder's query if it changed since the last search. Returns whether
+    /// it searched to the end (false: given up because a key waits, or nothing to search).
+    pub fn refresh_stale_finder(&mut self) -> bool {
         if let Some(Overlay::Finder(finder)) = self.overlay.as_mut()
             && finder.stale
         {
-            refresh(&self.search, finder);
+            refresh(&self.search, finder, self.input_pending);
+            return !finder.stale;
         }
+        false
     }
 
     pub(super) fn update_finder(
@@ -75,7 +78,7 @@ impl App {
                 | Action::EditCommit
         );
         if finder.stale && acts_on_matches {
-            refresh(&self.search, &mut finder);
+            refresh(&self.search, &mut finder, None);
         }
         match action {
             Action::Back | Action::EditCancel => None,
@@ -207,9 +210,20 @@ impl App {
 }
 
 /// Searches for the finder's query, narrowing the last matches when the query extends theirs.
-fn refresh(search: &crate::search::SearchIndex, finder: &mut FinderState) {
+/// Searches for the query as typed; given up, the finder still stale, as soon as `pending`
+/// says input is waiting (the next keys are read, then it searches again).
+fn refresh(
+    search: &crate::search::SearchIndex,
+    finder: &mut FinderState,
+    pending: Option<fn() -> bool>,
+) {
     let query = finder.input.text().to_owned();
-    let matches = search.search(&mut finder.searcher, &query, Some(&finder.matches));
+    let stop = move || pending.is_some_and(|pending| pending());
+    let Some(matches) =
+        search.search_until(&mut finder.searcher, &query, Some(&finder.matches), &stop)
+    else {
+        return;
+    };
     // A close match holds every word asked for; a negated word (`!x`) is asked to be absent.
     let wanted: Vec<&str> = query
         .split_whitespace()

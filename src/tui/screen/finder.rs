@@ -25,7 +25,10 @@ pub fn render(app: &App, finder: &FinderState, frame: &mut Frame) {
         .title(format!(
             " Find · {} of {total}{} ",
             finder.matches.items.len(),
-            if finder.weak && finder.text_hits.is_none() {
+            if finder.stale {
+                // Drawn between the keys of a burst: the list is the last query's.
+                " · searching…"
+            } else if finder.weak && finder.text_hits.is_none() {
                 " · no close match: Tab searches the text"
             } else {
                 ""
