@@ -58,8 +58,9 @@ warm=$("$first" --runs 9 '▶' -- "$fl" runbook cold starts delay a scale-out bi
 echo "first run, no search index: $cold"
 echo "with the search index:      $warm"
 echo
-echo "## The TUI on 1,000 components, spawn to first frame"
-"$first" --runs 9 'Components (1000)' -- "$fl"
+echo "## The TUI on 1,000 components, spawn to first frame, then to every register read"
+# The first frame shows the first 100 registers; the count reads 1000 once all are in.
+"$first" --runs 9 'Components (' -- "$fl" -- 'Components (1000)' -- "$fl"
 echo
 echo "## check against reading every file"
 # hyperfine first, then the two interleaved (one of each per round, 21 rounds counted): on a

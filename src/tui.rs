@@ -146,20 +146,29 @@ pub struct Options {
 
 /// Builds the app for the workspace.
 pub fn load_app(opts: &Options) -> Result<App> {
-    load_app_with(opts, true)
+    load_app_with(opts, Some(usize::MAX))
 }
 
-/// The app, with its registers loaded now or (`registers` false) by the background check.
-fn load_app_with(opts: &Options, registers: bool) -> Result<App> {
+/// Registers read before the first frame of the register view: more than a tall terminal's
+/// components pane lists. A workspace with more gets the rest from the background load.
+pub const FIRST_REGISTERS: usize = 100;
+
+/// The app, with its first `registers` registers loaded now (`None`: none) and the rest by
+/// the background check.
+fn load_app_with(opts: &Options, registers: Option<usize>) -> Result<App> {
     let root = opts.root.clone();
-    let ws = if registers {
-        Workspace::load_registers(&root)?
-    } else {
-        Workspace::empty(&root)
+    let (ws, all) = match registers {
+        Some(usize::MAX) => (Workspace::load_registers(&root)?, true),
+        Some(n) => {
+            let (ws, total) = Workspace::load_first_registers(&root, n)?;
+            let all = ws.components.len() == total;
+            (ws, all)
+        }
+        None => (Workspace::empty(&root), false),
     };
     let findings = ws.load_findings();
     let mut app = app_over(ws, findings);
-    configure(&mut app, opts, registers);
+    configure(&mut app, opts, all);
     Ok(app)
 }
 
@@ -271,23 +280,23 @@ pub fn check_in_background(app: &mut App) -> mpsc::Receiver<Loading> {
     let today = app.today;
     let load_registers = app.registers_pending;
     std::thread::spawn(move || {
-        let components = if load_registers {
-            match Workspace::load_registers(&ws.root) {
-                Ok(loaded) => {
-                    ws.components = loaded.components;
-                    Some(ws.components.clone())
-                }
-                Err(_) => Some(Vec::new()),
-            }
-        } else {
-            None
-        };
+        if load_registers {
+            // Sent at once: the register view waits for them, the check need not.
+            let loaded = Workspace::load_registers_reusing(&ws.root, &ws.components)
+                .unwrap_or_else(|_| Workspace::empty(&ws.root));
+            ws = loaded.share_registers();
+            let _ = send.send(Loading::Registers {
+                findings: loaded.load_findings(),
+                ws: loaded,
+                search: None,
+                status: None,
+            });
+        }
         ws.load_runbooks_and_monitoring();
         let findings = check(&ws, today);
         let search = crate::search::SearchIndex::build(&ws);
         let runbooks = ws.take_runbooks();
         let _ = send.send(Loading::Checked(Checked {
-            components,
             runbooks,
             monitoring: ws.monitoring.take(),
             findings,
@@ -396,7 +405,7 @@ pub fn run_runbook(opts: &Options, query: &str) -> Result<i32> {
         return Ok(crate::core::exit::OK);
     }
     // The runbook first: the registers load behind it.
-    event_loop(opts, load_app_with(opts, false)?, Some((hit.path, anchor)))
+    event_loop(opts, load_app_with(opts, None)?, Some((hit.path, anchor)))
 }
 
 /// No section clearly answers: why, and the best candidates (exit 2).
@@ -479,8 +488,13 @@ pub fn section_text(markdown: &str, anchor: Option<&str>, width: u16) -> String 
 
 /// Opens the TUI; returns the exit code (128 + signal number when a signal ended it).
 pub fn run(opts: &Options) -> Result<i32> {
-    let app = load_app(opts)?;
-    event_loop(opts, app, None)
+    event_loop(opts, load_app_first(opts)?, None)
+}
+
+/// The app for the register view's first frame: the first `FIRST_REGISTERS` registers, the
+/// rest read by the background load (`check_in_background`).
+pub fn load_app_first(opts: &Options) -> Result<App> {
+    load_app_with(opts, Some(FIRST_REGISTERS))
 }
 
 /// The game day / incident view on the timeline `rel` (workspace-relative), with any event a
@@ -569,11 +583,21 @@ pub(crate) fn event_loop(
         } else {
             TICK
         };
-        if event::poll(tick)? {
+        let waiting = !app.takes_keys();
+        let arrived = match waiting.then(|| checked.recv_timeout(tick)) {
+            Some(Ok(result)) => Some(result),
+            Some(Err(mpsc::RecvTimeoutError::Disconnected)) => {
+                // The load is gone (it panicked): the keys are not kept waiting for it.
+                app.registers_pending = false;
+                None
+            }
+            _ => None,
+        };
+        if !waiting && event::poll(tick)? {
             idle_since = Instant::now();
             handle_event(&mut app, event::read()?);
-            // Keys already typed into the finder are all taken before it searches (in
-            // `run_effects`): one search for a burst of keys, not one each.
+            // Keys already typed into the finder are all taken before it searches (at the top
+            // of the loop, once they are drawn): one search for a burst of keys, not one each.
             while matches!(app.overlay, Some(Overlay::Finder(_))) && event::poll(Duration::ZERO)? {
                 handle_event(&mut app, event::read()?);
             }
@@ -587,10 +611,11 @@ pub(crate) fn event_loop(
             idle_since = Instant::now();
             app.check_disk();
         }
-        if app.checking
-            && let Ok(result) = checked.try_recv()
+        if let Some(result) =
+            arrived.or_else(|| app.checking.then(|| checked.try_recv().ok()).flatten())
         {
-            let registers_arrive = app.registers_pending && matches!(result, Loading::Checked(_));
+            let registers_arrive =
+                app.registers_pending && matches!(result, Loading::Registers { .. });
             app.attach(result);
             if registers_arrive && !app.read_only {
                 offer_recovery(&mut app);

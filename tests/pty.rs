@@ -957,3 +957,49 @@ fn org_fetch_on_a_terminal_draws_a_progress_bar_and_leaves_one_line_per_reposito
     assert!(screen.contains("FAILED      gone: "), "{screen}");
     assert!(!screen.contains("] 4/4"), "{screen}");
 }
+
+/// A workspace of more registers than the first frame reads: a key typed at once acts on all
+/// of them (G reaches the last), and edits killed mid-way are offered back once they are in.
+#[test]
+fn a_large_workspace_takes_early_keys_on_every_register_and_offers_edits_back() {
+    let (workspace, data) = example_with_data_dir();
+    let data_dir = data.path().to_str().unwrap();
+    let fillers = faultline::tui::FIRST_REGISTERS + 20;
+    for i in 0..fillers {
+        let id = format!("zz-{i:03}");
+        let text = format!(
+            "{{\n  \"component\": \"{id}\",\n  \"title\": \"Filler {i}\",\n  \"owner\": \"team\",\n  \"risks\": []\n}}\n"
+        );
+        std::fs::write(workspace.path().join(format!("registers/{id}.json")), text).unwrap();
+    }
+    let last = format!("Filler {}", fillers - 1);
+    let mut first = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
+    first.send("G");
+    first.wait_for_screen(&last);
+    assert!(
+        first
+            .screen()
+            .contains(&format!("Components ({})", fillers + 10)),
+        "{}",
+        first.screen()
+    );
+    first.send("g");
+    first.wait_for_screen("API Gateway");
+    first.send("\t5");
+    first.wait_for_screen("1 unsaved");
+    let pid = first.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    first.wait_exit();
+    let mut second = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
+    second.wait_for_screen("Recover unsaved edits");
+    second.send("r");
+    second.wait_for_screen("1 unsaved");
+    second.send("q");
+    second.wait_for_screen("Quit");
+    second.send("d");
+    second.wait_exit();
+    assert_restored(&mut second);
+}

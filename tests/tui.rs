@@ -399,3 +399,63 @@ fn the_components_pane_grows_with_the_width_and_marks_cut_names() {
         "a cut name ends in …: {narrow}"
     );
 }
+
+/// A large workspace's first frame holds its first registers; keys wait while the background
+/// load reads the rest, which keeps the registers already read (the same values, not read
+/// again) and the selection; then the check follows. A small one is read whole at once.
+#[test]
+fn a_large_workspace_shows_its_first_registers_then_all() {
+    use faultline::app::Loading;
+    let dir = tempfile::tempdir().unwrap();
+    let registers = dir.path().join("registers");
+    std::fs::create_dir_all(&registers).unwrap();
+    let write = |n: usize| {
+        for i in 0..n {
+            let id = format!("c{i:03}");
+            let text = format!(
+                "{{\n  \"component\": \"{id}\",\n  \"title\": \"{id}\",\n  \"owner\": \"team\",\n  \"risks\": []\n}}\n"
+            );
+            std::fs::write(registers.join(format!("{id}.json")), text).unwrap();
+        }
+    };
+    let opts = faultline::tui::Options {
+        root: dir.path().to_path_buf(),
+        read_only: false,
+        edit: false,
+        mouse: false,
+        no_run: false,
+    };
+    write(faultline::tui::FIRST_REGISTERS);
+    let app = faultline::tui::load_app_first(&opts).unwrap();
+    assert_eq!(app.ws.components.len(), faultline::tui::FIRST_REGISTERS);
+    assert!(app.takes_keys(), "every register read: nothing to wait for");
+    let all = faultline::tui::FIRST_REGISTERS + 20;
+    write(all);
+    let mut app = faultline::tui::load_app_first(&opts).unwrap();
+    app.resize(80, 24);
+    assert_eq!(app.ws.components.len(), faultline::tui::FIRST_REGISTERS);
+    assert!(!app.takes_keys(), "keys wait for the rest");
+    press(&mut app, "j j");
+    let first = app.ws.components[0].content.as_ref().unwrap().clone();
+    let loading = faultline::tui::check_in_background(&mut app);
+    let wait = std::time::Duration::from_secs(60);
+    let registers = loading.recv_timeout(wait).unwrap();
+    assert!(matches!(registers, Loading::Registers { .. }));
+    app.attach(registers);
+    assert_eq!(app.ws.components.len(), all);
+    assert!(app.takes_keys());
+    assert!(
+        std::sync::Arc::ptr_eq(&first, app.ws.components[0].content.as_ref().unwrap()),
+        "a register read for the first frame is not read again"
+    );
+    assert_eq!(
+        app.selected_file().unwrap().stem,
+        "c002",
+        "the selection stays"
+    );
+    assert!(screen(&app).contains(&format!("Components ({all})")));
+    let checked = loading.recv_timeout(wait).unwrap();
+    assert!(matches!(checked, Loading::Checked(_)));
+    app.attach(checked);
+    assert!(!app.checking);
+}

@@ -100,8 +100,9 @@ pub struct App {
     /// run it again over the keys typed since. `None` (tests): `run_effects` searches, to the
     /// end.
     pub input_pending: Option<fn() -> bool>,
-    /// Started without its registers (`faultline runbook`, to show the runbook first): the
-    /// background check loads them.
+    /// Started without its registers (`faultline runbook`, to show the runbook first) or with
+    /// only the first few (a large workspace's first frame): the background check loads them
+    /// all, and the register view takes no key until they are in.
     pub registers_pending: bool,
     /// `faultline --org`: the organisation, until the background check takes it.
     pub org_pending: Option<OrgPending>,
@@ -117,13 +118,14 @@ pub struct OrgPending {
 
 /// What the background load sends.
 pub enum Loading {
-    /// The organisation's registers, read after the first frame (which showed the first
-    /// repository's), with the findings of reading them and the finder's index over them.
+    /// Every register, read after the first frame (which showed the first few, or the
+    /// organisation's first repository), with the findings of reading them; an organisation's
+    /// come with the finder's index over them and a word on what was read.
     Registers {
         ws: Workspace,
         findings: Vec<Finding>,
-        search: SearchIndex,
-        status: String,
+        search: Option<SearchIndex>,
+        status: Option<String>,
     },
     /// Everything read and checked.
     Checked(Checked),
@@ -131,8 +133,6 @@ pub enum Loading {
 
 /// What the background load brings once runbooks are indexed and everything is checked.
 pub struct Checked {
-    /// The registers, when the app started without them (`faultline runbook`).
-    pub components: Option<Vec<crate::store::ComponentFile>>,
     pub runbooks: crate::store::RunbookSet,
     pub monitoring: Option<std::sync::Arc<crate::monitoring::Inventory>>,
     pub findings: Vec<Finding>,
@@ -208,8 +208,13 @@ impl App {
                     app.ws.name_findings = ws.name_findings;
                 });
                 self.findings = findings;
-                self.search = search;
-                self.status = Some(status);
+                if let Some(search) = search {
+                    self.search = search;
+                }
+                if status.is_some() {
+                    self.status = status;
+                }
+                self.registers_arrived();
             }
             Loading::Checked(checked) => self.attach_checked(checked),
         }
@@ -218,16 +223,6 @@ impl App {
     /// Takes in the background check: runbooks, findings and the finder's index. Files edited
     /// meanwhile are checked again against their current state.
     pub fn attach_checked(&mut self, checked: Checked) {
-        if let Some(components) = checked.components {
-            self.ws.components = components;
-            self.registers_pending = false;
-            self.refresh_visible();
-            // The open runbook's backlinks were counted without registers.
-            let count = self.viewer.as_ref().map(|v| self.backlinks(&v.path).len());
-            if let (Some(viewer), Some(count)) = (self.viewer.as_mut(), count) {
-                viewer.backlink_count = count;
-            }
-        }
         self.ws.attach_runbooks(checked.runbooks);
         self.ws.monitoring = checked.monitoring;
         self.findings = checked.findings;
@@ -241,6 +236,23 @@ impl App {
         for path in &touched {
             self.recheck(path);
             self.reindex(path);
+        }
+    }
+
+    /// Whether keys are handled now. The register view shows the first registers while the
+    /// rest are read: the keys typed meanwhile wait for them (a moment away), so that none acts
+    /// on a part of the register.
+    pub fn takes_keys(&self) -> bool {
+        !(self.registers_pending && self.view == View::Register)
+    }
+
+    /// Every register is in: keys are handled again, and the open runbook's backlinks, counted
+    /// without them, are counted again.
+    fn registers_arrived(&mut self) {
+        self.registers_pending = false;
+        let count = self.viewer.as_ref().map(|v| self.backlinks(&v.path).len());
+        if let (Some(viewer), Some(count)) = (self.viewer.as_mut(), count) {
+            viewer.backlink_count = count;
         }
     }
 

@@ -74,8 +74,8 @@ pub fn check_in_background(
         let mut ws = loaded.ws.share_registers();
         let _ = send.send(Loading::Registers {
             findings: org_findings(&loaded),
-            search: crate::search::SearchIndex::build(&loaded.ws),
-            status: read_status(&loaded),
+            search: Some(crate::search::SearchIndex::build(&loaded.ws)),
+            status: Some(read_status(&loaded)),
             ws: loaded.ws,
         });
         let crate::org::Loaded {
@@ -85,7 +85,6 @@ pub fn check_in_background(
         let findings = crate::org_view::check(&org, &cache, today).findings;
         let search = crate::search::SearchIndex::of_runbooks(&ws.runbooks);
         let _ = send.send(Loading::Checked(Checked {
-            components: None,
             runbooks: ws.take_runbooks(),
             monitoring: None,
             findings,

@@ -171,8 +171,22 @@ impl Workspace {
     /// Loads the register files only: what the first screen needs. Runbooks follow with
     /// `attach_runbooks`.
     pub fn load_registers(root: &Path) -> Result<Workspace> {
+        Workspace::load_registers_reusing(root, &[])
+    }
+
+    /// `load_registers`, taking those of `read` (registers read before, unchanged since) as
+    /// they are rather than reading them again.
+    pub fn load_registers_reusing(root: &Path, read: &[ComponentFile]) -> Result<Workspace> {
         let (paths, name_findings) = register_paths(root)?;
-        let components = crate::parallel::map(&paths, |path| load_component(root, path));
+        let read: HashMap<&Path, &ComponentFile> =
+            read.iter().map(|c| (c.path.as_path(), c)).collect();
+        let components = crate::parallel::map(&paths, |path| {
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            match read.get(rel) {
+                Some(file) => (*file).clone(),
+                None => load_component(root, path),
+            }
+        });
         Ok(Workspace {
             root: root.to_path_buf(),
             components,
@@ -180,6 +194,23 @@ impl Workspace {
             categories: crate::monitoring::config::categories(root),
             ..Workspace::default()
         })
+    }
+
+    /// The first `n` registers in the order the components pane lists them, and how many
+    /// there are in all: what the first frame shows of a large workspace, the rest read after.
+    pub fn load_first_registers(root: &Path, n: usize) -> Result<(Workspace, usize)> {
+        let (mut paths, name_findings) = register_paths(root)?;
+        let total = paths.len();
+        paths.truncate(n);
+        let components = crate::parallel::map(&paths, |path| load_component(root, path));
+        let ws = Workspace {
+            root: root.to_path_buf(),
+            components,
+            name_findings,
+            categories: crate::monitoring::config::categories(root),
+            ..Workspace::default()
+        };
+        Ok((ws, total))
     }
 
     /// A workspace sharing this one's registers (not copies) and no runbooks: for a check on
