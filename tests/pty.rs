@@ -120,6 +120,17 @@ impl Session {
         self.writer.flush().unwrap();
     }
 
+    /// Sends `signal` (`TERM`, `HUP`, `KILL`) with `kill(1)`, then waits for the exit code.
+    fn signal(&mut self, signal: &str) -> u32 {
+        let pid = self.child.process_id().unwrap();
+        let status = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -{signal} {pid}");
+        self.wait_exit()
+    }
+
     fn wait_exit(&mut self) -> u32 {
         let start = Instant::now();
         loop {
@@ -251,13 +262,7 @@ fn a_panic_restores_the_terminal_and_prints_the_message() {
 fn sigterm_restores_the_terminal() {
     let mut session = Session::start(&[]);
     session.wait_for_screen("API Gateway");
-    let pid = session.child.process_id().unwrap();
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert_eq!(session.wait_exit(), 128 + 15);
+    assert_eq!(session.signal("TERM"), 128 + 15);
     assert_restored(&mut session);
 }
 
@@ -278,12 +283,7 @@ fn example_with_data_dir() -> (tempfile::TempDir, tempfile::TempDir) {
 fn sighup_restores_the_terminal() {
     let mut session = Session::start(&[]);
     session.wait_for_screen("API Gateway");
-    let pid = session.child.process_id().unwrap();
-    std::process::Command::new("kill")
-        .args(["-HUP", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert_eq!(session.wait_exit(), 128 + 1);
+    assert_eq!(session.signal("HUP"), 128 + 1);
     assert_restored(&mut session);
 }
 
@@ -299,12 +299,7 @@ fn edits_survive_sigkill_and_are_offered_back() {
     // The first risk by score is waf-blocks-legit (2×4); make its likelihood 5.
     first.send("\t5");
     first.wait_for_screen("1 unsaved");
-    let pid = first.child.process_id().unwrap();
-    std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .unwrap();
-    first.wait_exit();
+    first.signal("KILL");
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         on_disk,
@@ -552,12 +547,7 @@ fn text_typed_in_an_open_field_survives_sigkill() {
     first.wait_for_screen("Enter keep");
     first.send(" (new)");
     first.wait_for_screen("traffic (new)");
-    let pid = first.child.process_id().unwrap();
-    std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .unwrap();
-    first.wait_exit();
+    first.signal("KILL");
 
     let mut second = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
     second.wait_for_screen("Recover unsaved edits");
@@ -780,12 +770,7 @@ fn text_typed_on_the_incident_input_line_survives_sigkill() {
     first.wait_for_screen("hypothesis: ");
     first.send("Lambda reserved concurrency too low");
     first.wait_for_screen("concurrency too low");
-    let pid = first.child.process_id().unwrap();
-    std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .unwrap();
-    first.wait_exit();
+    first.signal("KILL");
 
     let mut second = Session::start_with(workspace.path(), &["incident", "open"], &envs);
     second.wait_for_screen("typed before faultline stopped, not yet recorded: Enter records it");
@@ -987,12 +972,7 @@ fn a_large_workspace_takes_early_keys_on_every_register_and_offers_edits_back() 
     first.wait_for_screen("API Gateway");
     first.send("\t5");
     first.wait_for_screen("1 unsaved");
-    let pid = first.child.process_id().unwrap();
-    std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .unwrap();
-    first.wait_exit();
+    first.signal("KILL");
     let mut second = Session::start_in(workspace.path(), &[("XDG_DATA_HOME", data_dir)]);
     second.wait_for_screen("Recover unsaved edits");
     second.send("r");
