@@ -435,6 +435,7 @@ fn a_large_workspace_shows_its_first_registers_then_all() {
     app.resize(80, 24);
     assert_eq!(app.ws.components.len(), faultline::tui::FIRST_REGISTERS);
     assert!(!app.takes_keys(), "keys wait for the rest");
+    assert!(screen(&app).contains("reading every register…"));
     press(&mut app, "j j");
     let first = app.ws.components[0].content.as_ref().unwrap().clone();
     let loading = faultline::tui::check_in_background(&mut app);
@@ -453,7 +454,9 @@ fn a_large_workspace_shows_its_first_registers_then_all() {
         "c002",
         "the selection stays"
     );
-    assert!(screen(&app).contains(&format!("Components ({all})")));
+    let text = screen(&app);
+    assert!(text.contains(&format!("Components ({all})")), "{text}");
+    assert!(text.contains("checking runbooks and links…"), "{text}");
     let checked = loading.recv_timeout(wait).unwrap();
     assert!(matches!(checked, Loading::Checked(_)));
     app.attach(checked);

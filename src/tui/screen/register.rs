@@ -391,10 +391,13 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     if app.checking && app.status.is_none() {
-        spans.push(Span::styled(
-            " checking runbooks and links…",
-            app.theme.dim(),
-        ));
+        // A large workspace's first frame holds its first registers only.
+        let doing = if app.registers_pending {
+            " reading every register…"
+        } else {
+            " checking runbooks and links…"
+        };
+        spans.push(Span::styled(doing, app.theme.dim()));
     } else if let Some(message) = &app.status {
         spans.push(Span::raw(" "));
         spans.push(Span::raw(sanitize(message).into_owned()));
