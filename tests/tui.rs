@@ -462,3 +462,32 @@ fn a_large_workspace_shows_its_first_registers_then_all() {
     app.attach(checked);
     assert!(!app.checking);
 }
+
+/// The finder opened before the background load brought its index searches that index once it
+/// comes, for the query typed so far and what is typed after (it narrowed from the matches in
+/// the empty index before: nothing, whatever was typed).
+#[test]
+fn a_finder_opened_before_its_index_came_searches_it_when_it_does() {
+    let mut app = example();
+    app.search = faultline::search::SearchIndex::default();
+    press(&mut app, "ctrl-p");
+    harness::type_text(&mut app, "pay");
+    let found = |app: &faultline::app::App| match app.overlay.as_ref() {
+        Some(faultline::app::Overlay::Finder(finder)) => finder.matches.items.len(),
+        _ => panic!("the finder is open"),
+    };
+    assert_eq!(found(&app), 0);
+    let loading = faultline::tui::check_in_background(&mut app);
+    let checked = loading
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap();
+    app.attach(checked);
+    app.run_effects();
+    let with_pay = found(&app);
+    assert!(with_pay > 0, "searched in the index that came");
+    harness::type_text(&mut app, "ments-api");
+    app.run_effects();
+    assert!(found(&app) > 0 && found(&app) <= with_pay);
+    press(&mut app, "enter");
+    assert_eq!(app.selected_file().unwrap().stem, "payments-api");
+}

@@ -210,6 +210,7 @@ impl App {
                 self.findings = findings;
                 if let Some(search) = search {
                     self.search = search;
+                    self.search_changed();
                 }
                 if status.is_some() {
                     self.status = status;
@@ -231,6 +232,7 @@ impl App {
         } else {
             self.search = checked.search;
         }
+        self.search_changed();
         self.checking = false;
         let touched: Vec<PathBuf> = self.baseline.keys().cloned().collect();
         for path in &touched {

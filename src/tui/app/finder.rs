@@ -49,6 +49,17 @@ impl App {
         })));
     }
 
+    /// The finder's index changed under an open finder (the background load brought more):
+    /// its matches point into the old one and would narrow the next search to them, so it
+    /// searches afresh.
+    pub(super) fn search_changed(&mut self) {
+        if let Some(Overlay::Finder(finder)) = self.overlay.as_mut() {
+            finder.matches = Matches::default();
+            finder.selected = 0;
+            finder.stale = true;
+        }
+    }
+
     /// Searches for the finder's query if it changed since the last search. Returns whether
     /// it searched to the end (false: given up because a key waits, or nothing to search).
     pub fn refresh_stale_finder(&mut self) -> bool {
