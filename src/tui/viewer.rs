@@ -67,7 +67,7 @@ pub struct Viewer {
     pub forward: Vec<Location>,
     /// Shown above the document (a file that was not valid UTF-8).
     pub notice: Option<String>,
-    /// How many risks link here: counted when the runbook opens and after each edit, not on
+    /// How many risks link to the runbook: counted when it opens and after each edit, not on
     /// every frame.
     pub backlink_count: usize,
     /// The heading line a jump landed on (an anchor, the table of contents): shown at the top of

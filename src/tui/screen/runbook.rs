@@ -145,11 +145,16 @@ fn render_title(viewer: &Viewer, frame: &mut Frame, area: Rect) {
         .map(|h| format!(" · § {}", sanitize(&h.text)))
         .unwrap_or_default();
     let percent = viewer.percent();
-    let backlinks = viewer.backlink_count;
+    // The runbook's backlinks, whatever section is on screen; the count first, as the end of
+    // a long title is cut.
+    let linked = match viewer.backlink_count {
+        0 => "no risk links".to_owned(),
+        1 => "1 risk links".to_owned(),
+        n => format!("{n} risks link"),
+    };
     let text = format!(
-        " {}{section} · {percent}% · {} link here ",
-        sanitize(&viewer.path),
-        crate::finding::plural(backlinks, "risk")
+        " {}{section} · {percent}% · {linked} to the runbook ",
+        sanitize(&viewer.path)
     );
     frame.render_widget(
         Paragraph::new(crate::list::truncate(&text, usize::from(area.width)))
