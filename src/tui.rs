@@ -158,9 +158,8 @@ pub const FIRST_REGISTERS: usize = 100;
 fn load_app_with(opts: &Options, registers: Option<usize>) -> Result<App> {
     let root = opts.root.clone();
     let (ws, all) = match registers {
-        Some(usize::MAX) => (Workspace::load_registers(&root)?, true),
         Some(n) => {
-            let (ws, total) = Workspace::load_first_registers(&root, n)?;
+            let (ws, total) = Workspace::load_registers_from(&root, n, &[])?;
             let all = ws.components.len() == total;
             (ws, all)
         }
@@ -282,8 +281,8 @@ pub fn check_in_background(app: &mut App) -> mpsc::Receiver<Loading> {
     std::thread::spawn(move || {
         if load_registers {
             // Sent at once: the register view waits for them, the check need not.
-            let loaded = Workspace::load_registers_reusing(&ws.root, &ws.components)
-                .unwrap_or_else(|_| Workspace::empty(&ws.root));
+            let loaded = Workspace::load_registers_from(&ws.root, usize::MAX, &ws.components)
+                .map_or_else(|_| Workspace::empty(&ws.root), |(loaded, _)| loaded);
             ws = loaded.share_registers();
             let _ = send.send(Loading::Registers {
                 findings: loaded.load_findings(),

@@ -499,7 +499,7 @@ impl App {
                     *error = None;
                 }
                 Some(Overlay::RunVars { input, .. }) => input.insert(text),
-                // Searched once the keys already typed are taken (`run_effects`).
+                // Searched once the keys already typed are taken (`refresh_stale_finder`).
                 Some(Overlay::Finder(finder)) => {
                     finder.input.insert(text);
                     finder.stale = true;

@@ -171,13 +171,21 @@ impl Workspace {
     /// Loads the register files only: what the first screen needs. Runbooks follow with
     /// `attach_runbooks`.
     pub fn load_registers(root: &Path) -> Result<Workspace> {
-        Workspace::load_registers_reusing(root, &[])
+        Ok(Workspace::load_registers_from(root, usize::MAX, &[])?.0)
     }
 
-    /// `load_registers`, taking those of `read` (registers read before, unchanged since) as
-    /// they are rather than reading them again.
-    pub fn load_registers_reusing(root: &Path, read: &[ComponentFile]) -> Result<Workspace> {
-        let (paths, name_findings) = register_paths(root)?;
+    /// The first `n` registers in the order the components pane lists them (`usize::MAX`:
+    /// all), taking those of `read` (read before, unchanged since) as they are rather than
+    /// reading them again; and how many there are in all. A large workspace's first frame
+    /// reads a few, and the rest are read after it.
+    pub fn load_registers_from(
+        root: &Path,
+        n: usize,
+        read: &[ComponentFile],
+    ) -> Result<(Workspace, usize)> {
+        let (mut paths, name_findings) = register_paths(root)?;
+        let total = paths.len();
+        paths.truncate(n);
         let read: HashMap<&Path, &ComponentFile> =
             read.iter().map(|c| (c.path.as_path(), c)).collect();
         let components = crate::parallel::map(&paths, |path| {
@@ -187,22 +195,6 @@ impl Workspace {
                 None => load_component(root, path),
             }
         });
-        Ok(Workspace {
-            root: root.to_path_buf(),
-            components,
-            name_findings,
-            categories: crate::monitoring::config::categories(root),
-            ..Workspace::default()
-        })
-    }
-
-    /// The first `n` registers in the order the components pane lists them, and how many
-    /// there are in all: what the first frame shows of a large workspace, the rest read after.
-    pub fn load_first_registers(root: &Path, n: usize) -> Result<(Workspace, usize)> {
-        let (mut paths, name_findings) = register_paths(root)?;
-        let total = paths.len();
-        paths.truncate(n);
-        let components = crate::parallel::map(&paths, |path| load_component(root, path));
         let ws = Workspace {
             root: root.to_path_buf(),
             components,

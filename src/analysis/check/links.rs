@@ -125,23 +125,23 @@ pub(super) fn check_anchor(doc: &RunbookDoc, anchor: &str) -> Result<(), (&'stat
 /// else the one heading whose anchor holds the link's as whole words (`#restore` after the
 /// heading became "Restore quorum").
 fn anchor_hint<'d>(doc: &'d RunbookDoc, anchor: &str) -> Option<&'d str> {
-    let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor.clone()).collect();
-    if let Some(c) = closest(anchor, &anchors) {
-        return anchors
-            .iter()
-            .position(|a| a == c)
-            .map(|i| doc.headings[i].anchor.as_str());
-    }
-    let words: Vec<String> = doc
-        .headings
-        .iter()
-        .map(|h| crate::runbook::slug(&h.text))
-        .collect();
-    if let Some(c) = closest(anchor, &words) {
-        return words
-            .iter()
-            .position(|w| w == c)
-            .map(|i| doc.headings[i].anchor.as_str());
+    // The anchor of the heading whose key (one per heading) is a typo away.
+    let nearest = |keys: Vec<String>| {
+        let near = closest(anchor, &keys)?;
+        let i = keys.iter().position(|k| k == near)?;
+        Some(doc.headings[i].anchor.as_str())
+    };
+    let by_anchor = nearest(doc.headings.iter().map(|h| h.anchor.clone()).collect());
+    let by_words = || {
+        nearest(
+            doc.headings
+                .iter()
+                .map(|h| crate::runbook::slug(&h.text))
+                .collect(),
+        )
+    };
+    if let Some(found) = by_anchor.or_else(by_words) {
+        return Some(found);
     }
     let within = format!("-{anchor}-");
     let mut holding = doc

@@ -18,9 +18,9 @@ pub struct FinderState {
     /// Runbook sections ranked for the query by `Tab`, as `faultline runbook` ranks them
     /// (`None`: not searched since the query last changed). Shown first.
     pub text_hits: Option<Vec<crate::rank::Hit>>,
-    /// The query changed since `matches` were found: searched once the keys typed so far are
-    /// handled (`App::run_effects`), so a fast typist over an organisation's million lines
-    /// waits for one search, not one per key.
+    /// The query changed since `matches` were found (or the index under them did): searched
+    /// by `refresh_stale_finder` once the keys typed so far are handled and drawn, so a fast
+    /// typist over an organisation's million lines waits for one search, not one per key.
     pub stale: bool,
 }
 
@@ -220,9 +220,9 @@ impl App {
     }
 }
 
-/// Searches for the finder's query, narrowing the last matches when the query extends theirs.
-/// Searches for the query as typed; given up, the finder still stale, as soon as `pending`
-/// says input is waiting (the next keys are read, then it searches again).
+/// Searches for the finder's query, narrowing the last matches when the query extends theirs;
+/// given up, the finder still stale, as soon as `pending` says input is waiting (the next keys
+/// are read, then it searches again).
 fn refresh(
     search: &crate::search::SearchIndex,
     finder: &mut FinderState,
