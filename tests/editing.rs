@@ -891,17 +891,15 @@ fn a_burst_of_keys_in_the_finder_searches_once() {
     for c in "orders-db".chars() {
         faultline::tui::handle_key(&mut app, key(KeyCode::Char(c)));
     }
-    let Some(Overlay::Finder(finder)) = app.overlay.as_ref() else {
-        panic!("the finder is open");
-    };
-    assert!(finder.stale);
-    assert_eq!(finder.matches.query, "", "not searched key by key");
+    assert!(harness::finder(&app).stale);
+    assert_eq!(
+        harness::finder(&app).matches.query,
+        "",
+        "not searched key by key"
+    );
     app.run_effects();
-    let Some(Overlay::Finder(finder)) = app.overlay.as_ref() else {
-        panic!("the finder is open");
-    };
-    assert!(!finder.stale);
-    assert_eq!(finder.matches.query, "orders-db");
+    assert!(!harness::finder(&app).stale);
+    assert_eq!(harness::finder(&app).matches.query, "orders-db");
     // Typed and chosen in one burst: Enter searches first.
     press(&mut app, "ctrl-u");
     for c in "payments-api".chars() {
@@ -924,9 +922,9 @@ fn a_finder_search_gives_way_to_keys_still_waiting() {
     press(&mut app, "ctrl-p");
     type_text(&mut app, "orders-db");
     app.run_effects();
-    let stale = |app: &faultline::app::App| match app.overlay.as_ref() {
-        Some(Overlay::Finder(finder)) => (finder.stale, finder.matches.query.clone()),
-        _ => panic!("the finder is open"),
+    let stale = |app: &faultline::app::App| {
+        let finder = harness::finder(app);
+        (finder.stale, finder.matches.query.clone())
     };
     assert_eq!(stale(&app), (true, String::new()), "searched after drawing");
     assert!(!app.refresh_stale_finder(), "given up while keys wait");

@@ -472,10 +472,7 @@ fn a_finder_opened_before_its_index_came_searches_it_when_it_does() {
     app.search = faultline::search::SearchIndex::default();
     press(&mut app, "ctrl-p");
     harness::type_text(&mut app, "pay");
-    let found = |app: &faultline::app::App| match app.overlay.as_ref() {
-        Some(faultline::app::Overlay::Finder(finder)) => finder.matches.items.len(),
-        _ => panic!("the finder is open"),
-    };
+    let found = |app: &faultline::app::App| harness::finder(app).matches.items.len();
     assert_eq!(found(&app), 0);
     let loading = faultline::tui::check_in_background(&mut app);
     let checked = loading

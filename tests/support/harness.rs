@@ -18,6 +18,14 @@ pub fn today() -> jiff::civil::Date {
     jiff::civil::date(2026, 11, 24)
 }
 
+/// The open finder (the test fails when it is not open).
+pub fn finder(app: &App) -> &faultline::app::FinderState {
+    match app.overlay.as_ref() {
+        Some(faultline::app::Overlay::Finder(finder)) => finder,
+        _ => panic!("the finder is open"),
+    }
+}
+
 pub fn app_for(root: &Path, color: bool) -> App {
     let ws = Workspace::load(root).unwrap();
     let findings = faultline::check::check(&ws, today());
